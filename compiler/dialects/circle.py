@@ -1,0 +1,827 @@
+"""The `circle` dialect: Circle's builtin operators, NHWC, with their builtin options.
+
+Op names are `circle.<snake_case of the BuiltinOperator>` (`CONV_2D` -> `circle.conv_2d`);
+properties are the option fields of the op's builtin options table, snake_case. Layouts
+follow Circle/TFLite: activations NHWC, conv filters OHWI, depthwise filters 1HWC
+(channel multiplier folded into C), fully-connected weights OI, transpose-conv OHWI.
+
+Quantization lives in the tensor types (`tensor<...x!quant.uniform<...>>`). The integer
+semantics of a quantized op are TFLite's reference kernels: accumulate in int32 (int64
+for 16x8), rescale with a fixed-point multiplier and shift (`QuantizeMultiplier`,
+`MultiplyByQuantizedMultiplier`, round half away from zero at the shift), add the output
+zero point, clamp to the activation range. The quantization rules (weight and bias
+operands, shared scales, fixed output ranges) are declared as traits from
+`compiler.ir.quant_traits`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from xdsl.dialects.builtin import NoneType, TensorType
+from xdsl.ir import Dialect
+from xdsl.irdl import (
+    irdl_op_definition,
+    operand_def,
+    result_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.utils.exceptions import VerifyException
+
+from compiler.dialects.circle_base import (
+    CircleOp,
+    ConstOp,
+    NoValueOp,
+    act_prop,
+    bool_prop,
+    circle_traits,
+    enum_prop,
+    expect_rank,
+    f32_prop,
+    i32_prop,
+    is_none,
+    padding_prop,
+    shape_of,
+)
+from compiler.ir.quant_traits import (
+    LOGISTIC_RANGE,
+    SOFTMAX_RANGE,
+    TANH_RANGE,
+    BiasOperand,
+    FixedOutputRange,
+    FusableActivation,
+    HasFusedActivation,
+    NonQuantizedOperands,
+    SameScale,
+    WeightOperand,
+)
+
+TensorOrNone = TensorType | NoneType
+
+
+def _check_bias(op: CircleOp, bias, channels: int) -> None:
+    if is_none(bias):
+        return
+    shape = shape_of(bias)
+    if shape != (channels,):
+        raise VerifyException(f"{op.name}: bias must have shape [{channels}], got {list(shape)}")
+
+
+# ---- convolution, fully connected, matmul, pooling -------------------------------------
+
+
+@irdl_op_definition
+class Conv2DOp(CircleOp):
+    """CONV_2D: NHWC input, OHWI filter, optional bias [O]; grouped when C = I * groups."""
+
+    name = "circle.conv_2d"
+    BUILTIN: ClassVar[str] = "CONV_2D"
+    OPTIONS: ClassVar[str] = "Conv2DOptions"
+    input = operand_def(TensorType)
+    filter = operand_def(TensorType)
+    bias = operand_def(TensorOrNone)
+    output = result_def(TensorType)
+    padding = padding_prop()
+    stride_w = i32_prop(1)
+    stride_h = i32_prop(1)
+    dilation_w_factor = i32_prop(1)
+    dilation_h_factor = i32_prop(1)
+    fused_activation_function = act_prop()
+    traits = circle_traits(WeightOperand(1, 0), BiasOperand(2, 0, 1), HasFusedActivation())
+
+    def verify_circle(self) -> None:
+        n, _, _, c = expect_rank(self, self.input, 4, "input")
+        o, _, _, i = expect_rank(self, self.filter, 4, "filter")
+        if i <= 0 or c % i != 0:
+            raise VerifyException(
+                f"{self.name}: input channels {c} are not a multiple of filter channels {i}"
+            )
+        out = expect_rank(self, self.output, 4, "output")
+        if out[3] != o or out[0] != n:
+            raise VerifyException(
+                f"{self.name}: output shape {list(out)} does not match batch {n} and "
+                f"{o} filters"
+            )
+        _check_bias(self, self.bias, o)
+
+
+@irdl_op_definition
+class DepthwiseConv2DOp(CircleOp):
+    """DEPTHWISE_CONV_2D: NHWC input, 1HWC filter with C = input channels * multiplier."""
+
+    name = "circle.depthwise_conv_2d"
+    BUILTIN: ClassVar[str] = "DEPTHWISE_CONV_2D"
+    OPTIONS: ClassVar[str] = "DepthwiseConv2DOptions"
+    input = operand_def(TensorType)
+    filter = operand_def(TensorType)
+    bias = operand_def(TensorOrNone)
+    output = result_def(TensorType)
+    padding = padding_prop()
+    stride_w = i32_prop(1)
+    stride_h = i32_prop(1)
+    depth_multiplier = i32_prop(1)
+    dilation_w_factor = i32_prop(1)
+    dilation_h_factor = i32_prop(1)
+    fused_activation_function = act_prop()
+    traits = circle_traits(WeightOperand(1, 3), BiasOperand(2, 0, 1), HasFusedActivation())
+
+    def verify_circle(self) -> None:
+        _, _, _, c = expect_rank(self, self.input, 4, "input")
+        one, _, _, oc = expect_rank(self, self.filter, 4, "filter")
+        m = self.depth_multiplier.value.data
+        if one != 1 or oc != c * m:
+            raise VerifyException(
+                f"{self.name}: filter must be [1, H, W, {c * m}] for {c} input channels "
+                f"and depth_multiplier {m}, got {list(shape_of(self.filter))}"
+            )
+        out = expect_rank(self, self.output, 4, "output")
+        if out[3] != oc:
+            raise VerifyException(f"{self.name}: output has {out[3]} channels, expected {oc}")
+        _check_bias(self, self.bias, oc)
+
+
+@irdl_op_definition
+class TransposeConvOp(CircleOp):
+    """TRANSPOSE_CONV: operands (output_shape i32[4], OHWI weights, NHWC input, bias)."""
+
+    name = "circle.transpose_conv"
+    BUILTIN: ClassVar[str] = "TRANSPOSE_CONV"
+    OPTIONS: ClassVar[str] = "TransposeConvOptions"
+    output_shape = operand_def(TensorType)
+    weights = operand_def(TensorType)
+    input = operand_def(TensorType)
+    bias = operand_def(TensorOrNone)
+    output = result_def(TensorType)
+    padding = padding_prop()
+    stride_w = i32_prop(1)
+    stride_h = i32_prop(1)
+    fused_activation_function = act_prop()
+    traits = circle_traits(
+        WeightOperand(1, 0), BiasOperand(3, 2, 1), NonQuantizedOperands((0,)),
+        HasFusedActivation(),
+    )
+
+    def verify_circle(self) -> None:
+        expect_rank(self, self.input, 4, "input")
+        o, _, _, _ = expect_rank(self, self.weights, 4, "weights")
+        out = expect_rank(self, self.output, 4, "output")
+        if out[3] != o:
+            raise VerifyException(f"{self.name}: output has {out[3]} channels, expected {o}")
+        _check_bias(self, self.bias, o)
+
+
+@irdl_op_definition
+class FullyConnectedOp(CircleOp):
+    """FULLY_CONNECTED: `y = x W^T + b` over the last dimension; W is [O, I]."""
+
+    name = "circle.fully_connected"
+    BUILTIN: ClassVar[str] = "FULLY_CONNECTED"
+    OPTIONS: ClassVar[str] = "FullyConnectedOptions"
+    input = operand_def(TensorType)
+    weights = operand_def(TensorType)
+    bias = operand_def(TensorOrNone)
+    output = result_def(TensorType)
+    fused_activation_function = act_prop()
+    weights_format = enum_prop("DEFAULT")
+    keep_num_dims = bool_prop(False)
+    asymmetric_quantize_inputs = bool_prop(False)
+    traits = circle_traits(WeightOperand(1, 0), BiasOperand(2, 0, 1), HasFusedActivation())
+
+    def verify_circle(self) -> None:
+        o, i = expect_rank(self, self.weights, 2, "weights")
+        x = shape_of(self.input)
+        if not x or x[-1] != i:
+            raise VerifyException(
+                f"{self.name}: input {list(x)} does not end in the weights' {i} input features"
+            )
+        out = shape_of(self.output)
+        if not out or out[-1] != o:
+            raise VerifyException(f"{self.name}: output {list(out)} must end in {o} features")
+        _check_bias(self, self.bias, o)
+
+
+@irdl_op_definition
+class BatchMatMulOp(CircleOp):
+    """BATCH_MATMUL: batched `x @ y` over the last two dimensions, batch dims broadcast."""
+
+    name = "circle.batch_matmul"
+    BUILTIN: ClassVar[str] = "BATCH_MATMUL"
+    OPTIONS: ClassVar[str] = "BatchMatMulOptions"
+    x = operand_def(TensorType)
+    y = operand_def(TensorType)
+    output = result_def(TensorType)
+    adjoint_lhs = bool_prop(False)
+    adjoint_rhs = bool_prop(False)
+    asymmetric_quantize_inputs = bool_prop(False)
+    traits = circle_traits()
+
+    def verify_circle(self) -> None:
+        a, b = shape_of(self.x), shape_of(self.y)
+        if len(a) < 2 or len(b) < 2:
+            raise VerifyException(f"{self.name}: operands need rank >= 2")
+        k1 = a[-2] if self.adjoint_lhs.value.data else a[-1]
+        k2 = b[-1] if self.adjoint_rhs.value.data else b[-2]
+        if k1 != k2:
+            raise VerifyException(f"{self.name}: contraction sizes {k1} and {k2} differ")
+
+
+class _Pool2DOp(CircleOp):
+    OPTIONS: ClassVar[str] = "Pool2DOptions"
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    padding = padding_prop()
+    stride_w = i32_prop(1)
+    stride_h = i32_prop(1)
+    filter_width = i32_prop(1)
+    filter_height = i32_prop(1)
+    fused_activation_function = act_prop()
+    # The runtimes' pooling kernels ignore a differing output scale: keep them equal.
+    traits = circle_traits(SameScale(), HasFusedActivation())
+
+    def verify_circle(self) -> None:
+        i = expect_rank(self, self.input, 4, "input")
+        o = expect_rank(self, self.output, 4, "output")
+        if i[0] != o[0] or i[3] != o[3]:
+            raise VerifyException(f"{self.name}: pooling keeps batch and channels")
+
+
+@irdl_op_definition
+class MaxPool2DOp(_Pool2DOp):
+    """MAX_POOL_2D over H and W of an NHWC tensor."""
+
+    name = "circle.max_pool_2d"
+    BUILTIN: ClassVar[str] = "MAX_POOL_2D"
+
+
+@irdl_op_definition
+class AveragePool2DOp(_Pool2DOp):
+    """AVERAGE_POOL_2D over H and W of an NHWC tensor (padding cells not counted)."""
+
+    name = "circle.average_pool_2d"
+    BUILTIN: ClassVar[str] = "AVERAGE_POOL_2D"
+
+
+# ---- element-wise ------------------------------------------------------------------------
+
+
+def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    out = []
+    for x, y in zip(reversed((1,) * (len(b) - len(a)) + a), reversed((1,) * (len(a) - len(b)) + b)):
+        if x != y and 1 not in (x, y):
+            return None
+        out.append(max(x, y) if 1 in (x, y) else x)
+    return tuple(reversed(out))
+
+
+class _BinaryOp(CircleOp):
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    def verify_circle(self) -> None:
+        a, b = shape_of(self.lhs), shape_of(self.rhs)
+        out = _broadcast(a, b)
+        if out is None or out != shape_of(self.output):
+            raise VerifyException(
+                f"{self.name}: shapes {list(a)} and {list(b)} do not broadcast to "
+                f"{list(shape_of(self.output))}"
+            )
+
+
+class _BinaryActOp(_BinaryOp):
+    fused_activation_function = act_prop()
+    traits = circle_traits(HasFusedActivation())
+
+
+@irdl_op_definition
+class AddOp(_BinaryActOp):
+    """ADD with broadcasting; int16 uses general scales (`pot_scale_int16 = false`)."""
+
+    name = "circle.add"
+    BUILTIN: ClassVar[str] = "ADD"
+    OPTIONS: ClassVar[str] = "AddOptions"
+    pot_scale_int16 = bool_prop(False)
+
+
+@irdl_op_definition
+class SubOp(_BinaryActOp):
+    """SUB with broadcasting."""
+
+    name = "circle.sub"
+    BUILTIN: ClassVar[str] = "SUB"
+    OPTIONS: ClassVar[str] = "SubOptions"
+    pot_scale_int16 = bool_prop(False)
+
+
+@irdl_op_definition
+class MulOp(_BinaryActOp):
+    """MUL with broadcasting."""
+
+    name = "circle.mul"
+    BUILTIN: ClassVar[str] = "MUL"
+    OPTIONS: ClassVar[str] = "MulOptions"
+
+
+@irdl_op_definition
+class DivOp(_BinaryActOp):
+    """DIV with broadcasting."""
+
+    name = "circle.div"
+    BUILTIN: ClassVar[str] = "DIV"
+    OPTIONS: ClassVar[str] = "DivOptions"
+
+
+@irdl_op_definition
+class MaximumOp(_BinaryOp):
+    """MAXIMUM element-wise; quantized operands and result share qparams."""
+
+    name = "circle.maximum"
+    BUILTIN: ClassVar[str] = "MAXIMUM"
+    OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
+    traits = circle_traits(SameScale((0, 1)))
+
+
+@irdl_op_definition
+class MinimumOp(_BinaryOp):
+    """MINIMUM element-wise; quantized operands and result share qparams."""
+
+    name = "circle.minimum"
+    BUILTIN: ClassVar[str] = "MINIMUM"
+    OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
+    traits = circle_traits(SameScale((0, 1)))
+
+
+@irdl_op_definition
+class SquaredDifferenceOp(_BinaryOp):
+    """SQUARED_DIFFERENCE: (a - b)^2 with broadcasting."""
+
+    name = "circle.squared_difference"
+    BUILTIN: ClassVar[str] = "SQUARED_DIFFERENCE"
+    OPTIONS: ClassVar[str] = "SquaredDifferenceOptions"
+    traits = circle_traits()
+
+
+class _UnaryOp(CircleOp):
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits()
+
+    def verify_circle(self) -> None:
+        if shape_of(self.input) != shape_of(self.output):
+            raise VerifyException(
+                f"{self.name}: result shape {list(shape_of(self.output))} differs from "
+                f"input shape {list(shape_of(self.input))}"
+            )
+
+
+@irdl_op_definition
+class LogisticOp(_UnaryOp):
+    """LOGISTIC: 1 / (1 + exp(-x)); quantized output fixed to 1/256 (1/32768 for i16)."""
+
+    name = "circle.logistic"
+    BUILTIN: ClassVar[str] = "LOGISTIC"
+    traits = circle_traits(LOGISTIC_RANGE)
+
+
+@irdl_op_definition
+class TanhOp(_UnaryOp):
+    """TANH; quantized output fixed to 1/128 (zp 128 for u8; 1/32768 for i16)."""
+
+    name = "circle.tanh"
+    BUILTIN: ClassVar[str] = "TANH"
+    traits = circle_traits(TANH_RANGE, FusableActivation("TANH"))
+
+
+@irdl_op_definition
+class ReluOp(_UnaryOp):
+    """RELU: max(x, 0)."""
+
+    name = "circle.relu"
+    BUILTIN: ClassVar[str] = "RELU"
+    traits = circle_traits(FusableActivation("RELU"))
+
+
+@irdl_op_definition
+class Relu6Op(_UnaryOp):
+    """RELU6: min(max(x, 0), 6)."""
+
+    name = "circle.relu6"
+    BUILTIN: ClassVar[str] = "RELU6"
+    traits = circle_traits(FusableActivation("RELU6"))
+
+
+@irdl_op_definition
+class ReluN1To1Op(_UnaryOp):
+    """RELU_N1_TO_1: min(max(x, -1), 1)."""
+
+    name = "circle.relu_n1_to_1"
+    BUILTIN: ClassVar[str] = "RELU_N1_TO_1"
+    traits = circle_traits(FusableActivation("RELU_N1_TO_1"))
+
+
+@irdl_op_definition
+class LeakyReluOp(_UnaryOp):
+    """LEAKY_RELU: x if x >= 0 else alpha * x."""
+
+    name = "circle.leaky_relu"
+    BUILTIN: ClassVar[str] = "LEAKY_RELU"
+    OPTIONS: ClassVar[str] = "LeakyReluOptions"
+    alpha = f32_prop(0.01)
+
+
+@irdl_op_definition
+class PReluOp(CircleOp):
+    """PRELU: x if x >= 0 else alpha * x, alpha broadcast against x (a constant slope)."""
+
+    name = "circle.prelu"
+    BUILTIN: ClassVar[str] = "PRELU"
+    input = operand_def(TensorType)
+    alpha = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits()
+
+    def verify_circle(self) -> None:
+        if _broadcast(shape_of(self.input), shape_of(self.alpha)) != shape_of(self.input):
+            raise VerifyException(f"{self.name}: alpha does not broadcast to the input")
+
+
+@irdl_op_definition
+class HardSwishOp(_UnaryOp):
+    """HARD_SWISH: x * relu6(x + 3) / 6."""
+
+    name = "circle.hard_swish"
+    BUILTIN: ClassVar[str] = "HARD_SWISH"
+
+
+@irdl_op_definition
+class GeluOp(_UnaryOp):
+    """GELU: x * Phi(x), or the tanh approximation when `approximate`."""
+
+    name = "circle.gelu"
+    BUILTIN: ClassVar[str] = "GELU"
+    OPTIONS: ClassVar[str] = "GeluOptions"
+    approximate = bool_prop(False)
+
+
+@irdl_op_definition
+class ExpOp(_UnaryOp):
+    """EXP: e^x."""
+
+    name = "circle.exp"
+    BUILTIN: ClassVar[str] = "EXP"
+    OPTIONS: ClassVar[str] = "ExpOptions"
+
+
+@irdl_op_definition
+class LogOp(_UnaryOp):
+    """LOG: natural logarithm."""
+
+    name = "circle.log"
+    BUILTIN: ClassVar[str] = "LOG"
+
+
+@irdl_op_definition
+class SqrtOp(_UnaryOp):
+    """SQRT."""
+
+    name = "circle.sqrt"
+    BUILTIN: ClassVar[str] = "SQRT"
+
+
+@irdl_op_definition
+class RsqrtOp(_UnaryOp):
+    """RSQRT: 1 / sqrt(x)."""
+
+    name = "circle.rsqrt"
+    BUILTIN: ClassVar[str] = "RSQRT"
+
+
+@irdl_op_definition
+class AbsOp(_UnaryOp):
+    """ABS."""
+
+    name = "circle.abs"
+    BUILTIN: ClassVar[str] = "ABS"
+    OPTIONS: ClassVar[str] = "AbsOptions"
+
+
+@irdl_op_definition
+class NegOp(_UnaryOp):
+    """NEG: -x."""
+
+    name = "circle.neg"
+    BUILTIN: ClassVar[str] = "NEG"
+    OPTIONS: ClassVar[str] = "NegOptions"
+
+
+@irdl_op_definition
+class SoftmaxOp(_UnaryOp):
+    """SOFTMAX over the last dimension: exp(beta x) / sum(exp(beta x))."""
+
+    name = "circle.softmax"
+    BUILTIN: ClassVar[str] = "SOFTMAX"
+    OPTIONS: ClassVar[str] = "SoftmaxOptions"
+    beta = f32_prop(1.0)
+    traits = circle_traits(SOFTMAX_RANGE)
+
+
+@irdl_op_definition
+class LogSoftmaxOp(_UnaryOp):
+    """LOG_SOFTMAX over the last dimension; quantized output fixed to 16/256, zp max-0."""
+
+    name = "circle.log_softmax"
+    BUILTIN: ClassVar[str] = "LOG_SOFTMAX"
+    OPTIONS: ClassVar[str] = "LogSoftmaxOptions"
+    traits = circle_traits(
+        FixedOutputRange((("u8", 16.0 / 256, 255), ("i8", 16.0 / 256, 127)))
+    )
+
+
+@irdl_op_definition
+class QuantizeOp(_UnaryOp):
+    """QUANTIZE: float -> quantized, or requantize between two quantized types."""
+
+    name = "circle.quantize"
+    BUILTIN: ClassVar[str] = "QUANTIZE"
+
+
+@irdl_op_definition
+class DequantizeOp(_UnaryOp):
+    """DEQUANTIZE: quantized -> float32."""
+
+    name = "circle.dequantize"
+    BUILTIN: ClassVar[str] = "DEQUANTIZE"
+
+
+# ---- shape and data movement -------------------------------------------------------------
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+@irdl_op_definition
+class ReshapeOp(CircleOp):
+    """RESHAPE: same elements, new shape (given as an i32 shape tensor)."""
+
+    name = "circle.reshape"
+    BUILTIN: ClassVar[str] = "RESHAPE"
+    OPTIONS: ClassVar[str] = "ReshapeOptions"
+    input = operand_def(TensorType)
+    shape = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+    def verify_circle(self) -> None:
+        a, b = shape_of(self.input), shape_of(self.output)
+        if _numel(a) != _numel(b):
+            raise VerifyException(
+                f"{self.name}: cannot reshape {list(a)} ({_numel(a)} elements) to {list(b)}"
+            )
+
+
+@irdl_op_definition
+class TransposeOp(CircleOp):
+    """TRANSPOSE: output dim i = input dim perm[i]."""
+
+    name = "circle.transpose"
+    BUILTIN: ClassVar[str] = "TRANSPOSE"
+    OPTIONS: ClassVar[str] = "TransposeOptions"
+    input = operand_def(TensorType)
+    perm = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+    def verify_circle(self) -> None:
+        if shape_of(self.perm) != (len(shape_of(self.input)),):
+            raise VerifyException(f"{self.name}: perm must have one entry per input dimension")
+
+
+@irdl_op_definition
+class ConcatenationOp(CircleOp):
+    """CONCATENATION along `axis`; quantized inputs and output share qparams."""
+
+    name = "circle.concatenation"
+    BUILTIN: ClassVar[str] = "CONCATENATION"
+    OPTIONS: ClassVar[str] = "ConcatenationOptions"
+    values = var_operand_def(TensorType)
+    output = result_def(TensorType)
+    axis = i32_prop()
+    fused_activation_function = act_prop()
+    traits = circle_traits(SameScale((-1,)), HasFusedActivation())
+
+    def verify_circle(self) -> None:
+        if not self.values:
+            raise VerifyException(f"{self.name}: needs at least one input")
+        out = shape_of(self.output)
+        axis = self.axis.value.data
+        if axis < 0:
+            axis += len(out)
+        if not 0 <= axis < len(out):
+            raise VerifyException(f"{self.name}: axis {self.axis.value.data} out of range")
+        total = 0
+        for v in self.values:
+            s = shape_of(v)
+            if len(s) != len(out) or any(
+                d != e for k, (d, e) in enumerate(zip(s, out)) if k != axis
+            ):
+                raise VerifyException(
+                    f"{self.name}: input {list(s)} does not match output {list(out)} "
+                    f"outside axis {axis}"
+                )
+            total += s[axis]
+        if total != out[axis]:
+            raise VerifyException(f"{self.name}: inputs sum to {total} along axis {axis}")
+
+
+@irdl_op_definition
+class SplitOp(CircleOp):
+    """SPLIT: operands (axis i32 scalar, input) -> `num_splits` equal parts."""
+
+    name = "circle.split"
+    BUILTIN: ClassVar[str] = "SPLIT"
+    OPTIONS: ClassVar[str] = "SplitOptions"
+    axis = operand_def(TensorType)
+    input = operand_def(TensorType)
+    outputs = var_result_def(TensorType)
+    num_splits = i32_prop()
+    traits = circle_traits(SameScale((1,)), NonQuantizedOperands((0,)))
+
+    def verify_circle(self) -> None:
+        if len(self.outputs) != self.num_splits.value.data:
+            raise VerifyException(f"{self.name}: num_splits differs from the result count")
+
+
+@irdl_op_definition
+class SplitVOp(CircleOp):
+    """SPLIT_V: operands (input, size_splits i32[n], axis i32 scalar) -> n parts."""
+
+    name = "circle.split_v"
+    BUILTIN: ClassVar[str] = "SPLIT_V"
+    OPTIONS: ClassVar[str] = "SplitVOptions"
+    input = operand_def(TensorType)
+    size_splits = operand_def(TensorType)
+    axis = operand_def(TensorType)
+    outputs = var_result_def(TensorType)
+    num_splits = i32_prop()
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1, 2)))
+
+    def verify_circle(self) -> None:
+        if len(self.outputs) != self.num_splits.value.data:
+            raise VerifyException(f"{self.name}: num_splits differs from the result count")
+
+
+@irdl_op_definition
+class SliceOp(CircleOp):
+    """SLICE: operands (input, begin i32[r], size i32[r])."""
+
+    name = "circle.slice"
+    BUILTIN: ClassVar[str] = "SLICE"
+    OPTIONS: ClassVar[str] = "SliceOptions"
+    input = operand_def(TensorType)
+    begin = operand_def(TensorType)
+    size = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1, 2)))
+
+
+@irdl_op_definition
+class StridedSliceOp(CircleOp):
+    """STRIDED_SLICE: operands (input, begin, end, strides), with TFLite's masks."""
+
+    name = "circle.strided_slice"
+    BUILTIN: ClassVar[str] = "STRIDED_SLICE"
+    OPTIONS: ClassVar[str] = "StridedSliceOptions"
+    input = operand_def(TensorType)
+    begin = operand_def(TensorType)
+    end = operand_def(TensorType)
+    strides = operand_def(TensorType)
+    output = result_def(TensorType)
+    begin_mask = i32_prop(0)
+    end_mask = i32_prop(0)
+    ellipsis_mask = i32_prop(0)
+    new_axis_mask = i32_prop(0)
+    shrink_axis_mask = i32_prop(0)
+    offset = bool_prop(False)
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1, 2, 3)))
+
+
+@irdl_op_definition
+class PadOp(CircleOp):
+    """PAD with zeros (the zero point when quantized); paddings i32[r, 2]."""
+
+    name = "circle.pad"
+    BUILTIN: ClassVar[str] = "PAD"
+    OPTIONS: ClassVar[str] = "PadOptions"
+    input = operand_def(TensorType)
+    paddings = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+
+@irdl_op_definition
+class GatherOp(CircleOp):
+    """GATHER: slices of `params` along `axis` at integer `indices`."""
+
+    name = "circle.gather"
+    BUILTIN: ClassVar[str] = "GATHER"
+    OPTIONS: ClassVar[str] = "GatherOptions"
+    params = operand_def(TensorType)
+    indices = operand_def(TensorType)
+    output = result_def(TensorType)
+    axis = i32_prop(0)
+    batch_dims = i32_prop(0)
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+
+class _ResizeOp(CircleOp):
+    input = operand_def(TensorType)
+    size = operand_def(TensorType)
+    output = result_def(TensorType)
+    align_corners = bool_prop(False)
+    half_pixel_centers = bool_prop(False)
+
+    def verify_circle(self) -> None:
+        expect_rank(self, self.input, 4, "input")
+        expect_rank(self, self.output, 4, "output")
+        if self.align_corners.value.data and self.half_pixel_centers.value.data:
+            raise VerifyException(
+                f"{self.name}: align_corners and half_pixel_centers are exclusive"
+            )
+
+
+@irdl_op_definition
+class ResizeBilinearOp(_ResizeOp):
+    """RESIZE_BILINEAR of an NHWC tensor to `size` = [H, W]."""
+
+    name = "circle.resize_bilinear"
+    BUILTIN: ClassVar[str] = "RESIZE_BILINEAR"
+    OPTIONS: ClassVar[str] = "ResizeBilinearOptions"
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+
+@irdl_op_definition
+class ResizeNearestNeighborOp(_ResizeOp):
+    """RESIZE_NEAREST_NEIGHBOR of an NHWC tensor to `size` = [H, W]."""
+
+    name = "circle.resize_nearest_neighbor"
+    BUILTIN: ClassVar[str] = "RESIZE_NEAREST_NEIGHBOR"
+    OPTIONS: ClassVar[str] = "ResizeNearestNeighborOptions"
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+
+class _ReduceOp(CircleOp):
+    OPTIONS: ClassVar[str] = "ReducerOptions"
+    input = operand_def(TensorType)
+    axis = operand_def(TensorType)
+    output = result_def(TensorType)
+    keep_dims = bool_prop(False)
+
+
+@irdl_op_definition
+class MeanOp(_ReduceOp):
+    """MEAN over the axes in `axis` (i32[k])."""
+
+    name = "circle.mean"
+    BUILTIN: ClassVar[str] = "MEAN"
+    traits = circle_traits(NonQuantizedOperands((1,)))
+
+
+@irdl_op_definition
+class SumOp(_ReduceOp):
+    """SUM over the axes in `axis` (i32[k])."""
+
+    name = "circle.sum"
+    BUILTIN: ClassVar[str] = "SUM"
+    traits = circle_traits(NonQuantizedOperands((1,)))
+
+
+@irdl_op_definition
+class ReduceMaxOp(_ReduceOp):
+    """REDUCE_MAX over the axes in `axis`; quantized input and output share qparams."""
+
+    name = "circle.reduce_max"
+    BUILTIN: ClassVar[str] = "REDUCE_MAX"
+    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+
+
+CIRCLE_OPS = [
+    ConstOp, NoValueOp,
+    Conv2DOp, DepthwiseConv2DOp, TransposeConvOp, FullyConnectedOp, BatchMatMulOp,
+    MaxPool2DOp, AveragePool2DOp,
+    AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, SquaredDifferenceOp,
+    LogisticOp, TanhOp, ReluOp, Relu6Op, ReluN1To1Op, LeakyReluOp, PReluOp, HardSwishOp,
+    GeluOp, ExpOp, LogOp, SqrtOp, RsqrtOp, AbsOp, NegOp, SoftmaxOp, LogSoftmaxOp,
+    QuantizeOp, DequantizeOp,
+    ReshapeOp, TransposeOp, ConcatenationOp, SplitOp, SplitVOp, SliceOp, StridedSliceOp,
+    PadOp, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
+]
+
+#: BuiltinOperator name -> op class (for the flatbuffer reader).
+BY_BUILTIN = {op.BUILTIN: op for op in CIRCLE_OPS if getattr(op, "BUILTIN", None)}
+
+Circle = Dialect("circle", CIRCLE_OPS, [])

@@ -1,0 +1,256 @@
+"""Building blocks of the `circle` dialect: the op base class, option properties, constants.
+
+Every circle op names the Circle `BuiltinOperator` it becomes (`BUILTIN`) and the
+builtin options table that holds its properties (`OPTIONS`). Property names are the
+snake_case spelling of the schema's option fields (`stride_w` is `Conv2DOptions.stride_w`),
+so the flatbuffer writer and reader map them without a per-op table. Enumerated options
+(`padding`, `fused_activation_function`, `weights_format`) are strings holding the
+schema's enumerator names.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from xdsl.dialects.builtin import (
+    BoolAttr,
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    NoneType,
+    StringAttr,
+    TensorType,
+    f32,
+    i32,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_op_definition,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.traits import ConstantLike, Pure
+from xdsl.utils.exceptions import VerifyException
+
+from compiler.dialects.quant import (
+    parse_constant_body,
+    print_constant_body,
+    verify_constant_payload,
+)
+from compiler.ir.verify_tensors import VerifyQuantizedTensors
+
+#: Enumerated options: property name -> allowed values (the schema's enumerators).
+ENUM_OPTIONS: dict[str, tuple[str, ...]] = {
+    "fused_activation_function": ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"),
+    "padding": ("SAME", "VALID"),
+    "weights_format": ("DEFAULT", "SHUFFLED4x16INT8"),
+}
+
+
+def act_prop():
+    """`fused_activation_function`, default "NONE"."""
+    return prop_def(StringAttr, default_value=StringAttr("NONE"))
+
+
+def padding_prop():
+    return enum_prop("VALID")
+
+
+def enum_prop(default: str):
+    """A string option holding one of the schema enumerator names (see ENUM_OPTIONS)."""
+    return prop_def(StringAttr, default_value=StringAttr(default))
+
+
+def i32_prop(default: int | None = None):
+    if default is None:
+        return prop_def(IntegerAttr)
+    return prop_def(IntegerAttr, default_value=IntegerAttr(default, i32))
+
+
+def bool_prop(default: bool = False):
+    return prop_def(BoolAttr, default_value=BoolAttr.from_bool(default))
+
+
+def f32_prop(default: float | None = None):
+    if default is None:
+        return prop_def(FloatAttr)
+    return prop_def(FloatAttr, default_value=FloatAttr(default, f32))
+
+
+def opt_i32_prop():
+    return opt_prop_def(IntegerAttr)
+
+
+class CircleOp(IRDLOperation):
+    """Base of all `circle.*` ops: generic readable syntax and option checks.
+
+    Syntax: `%r = circle.op %a, %b {option = value} : (T_a, T_b) -> T_r`.
+    Options equal to their default are not printed.
+    """
+
+    BUILTIN: ClassVar[str | None] = None  # Circle BuiltinOperator name, e.g. "CONV_2D"
+    OPTIONS: ClassVar[str | None] = None  # builtin options table, e.g. "Conv2DOptions"
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "operands attr-dict `:` functional-type(operands, results)"
+
+    def verify_(self) -> None:
+        for name, allowed in ENUM_OPTIONS.items():
+            value = self.properties.get(name)
+            if isinstance(value, StringAttr) and value.data not in allowed:
+                raise VerifyException(
+                    f"{self.name}: {name} must be one of {', '.join(allowed)}; "
+                    f"got '{value.data}'"
+                )
+        self.verify_circle()
+
+    def verify_circle(self) -> None:
+        """Op-specific checks; override in subclasses."""
+
+    @classmethod
+    def from_options(
+        cls,
+        operands: list[SSAValue],
+        result_types: list[Attribute],
+        **options: int | float | str | bool,
+    ):
+        """Create the op from Python option values (`stride_w=1, padding="SAME"`)."""
+        return cls(
+            operands=operands,
+            result_types=result_types,
+            properties={k: option_attribute(v) for k, v in options.items()},
+        )
+
+    # Option accessors used by passes and the writer.
+    def option(self, name: str) -> int | float | str | bool | None:
+        attr = self.properties.get(name)
+        if attr is None:
+            return None
+        return attribute_value(attr)
+
+
+def attribute_value(attr: Attribute):
+    """The Python value of an option attribute."""
+    if isinstance(attr, StringAttr):
+        return attr.data
+    if isinstance(attr, IntegerAttr):
+        if isinstance(attr.type, IntegerType) and attr.type.width.data == 1:
+            return bool(attr.value.data)
+        return attr.value.data
+    if isinstance(attr, FloatAttr):
+        return attr.value.data
+    raise TypeError(f"unsupported option attribute {attr}")
+
+
+def option_attribute(value: int | float | str | bool) -> Attribute:
+    """The attribute of a Python option value: str, bool, i32 or f32."""
+    if isinstance(value, str):
+        return StringAttr(value)
+    if isinstance(value, bool):
+        return BoolAttr.from_bool(value)
+    if isinstance(value, int):
+        return IntegerAttr(value, i32)
+    if isinstance(value, float):
+        return FloatAttr(value, f32)
+    raise TypeError(f"unsupported option value {value!r}")
+
+
+def circle_traits(*extra):
+    return traits_def(Pure(), VerifyQuantizedTensors(), *extra)
+
+
+def shape_of(v: SSAValue) -> tuple[int, ...]:
+    t = v.type
+    if not isinstance(t, TensorType):
+        raise VerifyException(f"expected a tensor, got {t}")
+    return t.get_shape()
+
+
+def expect_rank(op: Operation, v: SSAValue, rank: int, what: str) -> tuple[int, ...]:
+    shape = shape_of(v)
+    if len(shape) != rank:
+        raise VerifyException(f"{op.name}: {what} must have rank {rank}, got {list(shape)}")
+    return shape
+
+
+def is_none(v: SSAValue) -> bool:
+    return isinstance(v.type, NoneType)
+
+
+@irdl_op_definition
+class ConstOp(IRDLOperation):
+    """A constant tensor (a Circle buffer). Float and integer payloads have the payload's
+    type; quantized constants hold storage integers and a quantized result type:
+
+        %c = circle.const dense<[1, 2]> : tensor<2xi32>
+        %w = circle.const dense<[1, -2]> : tensor<2xi8> to tensor<2x!quant.uniform<i8:f32, 0.1>>
+    """
+
+    name = "circle.const"
+    value = prop_def(DenseIntOrFPElementsAttr)
+    output = result_def(TensorType)
+    traits = traits_def(Pure(), ConstantLike(), VerifyQuantizedTensors())
+
+    def __init__(self, value: DenseIntOrFPElementsAttr, result_type: Attribute | None = None):
+        super().__init__(
+            properties={"value": value}, result_types=[result_type or value.type]
+        )
+
+    def verify_(self) -> None:
+        verify_constant_payload(self.value, self.output.type, self.name)
+
+    def print(self, printer: Printer) -> None:
+        print_constant_body(printer, self.value, self.output.type, self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstOp:
+        value, result, attrs = parse_constant_body(parser)
+        op = cls(value, result)
+        op.attributes |= attrs
+        return op
+
+
+@irdl_op_definition
+class NoValueOp(IRDLOperation):
+    """An absent optional operand (Circle tensor index -1), e.g. a conv without bias.
+
+        %none = circle.no_value : none
+    """
+
+    name = "circle.no_value"
+    output = result_def(NoneType)
+    traits = traits_def(Pure(), ConstantLike())
+    assembly_format = "attr-dict `:` type($output)"
+
+    def __init__(self):
+        super().__init__(result_types=[NoneType()])
+
+
+__all__ = [
+    "CircleOp",
+    "ConstOp",
+    "ENUM_OPTIONS",
+    "NoValueOp",
+    "act_prop",
+    "attribute_value",
+    "bool_prop",
+    "circle_traits",
+    "expect_rank",
+    "enum_prop",
+    "f32_prop",
+    "i32_prop",
+    "is_none",
+    "opt_i32_prop",
+    "option_attribute",
+    "padding_prop",
+    "shape_of",
+    "Float32Type",
+]

@@ -1,0 +1,106 @@
+"""Located diagnostics: every user-facing error names where it comes from.
+
+Locations are xDSL's builtin location attributes, as MLIR spells them:
+- IR parsed from text gets `loc("file.mlir":line:col)` on each op (as `mlir-opt` does)
+  unless the text already spelled a `loc(...)`;
+- the importer gives each op `loc("fx_node_name"("model.py":line:0))`, so a pass that
+  rejects an op can point at the user's Python line.
+
+`CompileError` is the one exception type the command-line tools turn into
+`<tool>: error: <location>: <message>` with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import (
+    IntAttr,
+    StringAttr,
+    CallSiteLoc,
+    FileLineColLoc,
+    FusedLoc,
+    ModuleOp,
+    NameLoc,
+    UnknownLoc,
+)
+from xdsl.ir import Attribute, Operation
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import DiagnosticException, VerifyException
+
+
+class CompileError(Exception):
+    """A user-facing error with an optional source location."""
+
+    def __init__(self, message: str, location: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+def location_str(loc: Attribute | None) -> str | None:
+    """`file:line:col`, with the FX node name when there is one: `model.py:12: 'conv1'`."""
+    if loc is None or isinstance(loc, UnknownLoc):
+        return None
+    if isinstance(loc, FileLineColLoc):
+        name, line, col = loc.filename.data, loc.line.data, loc.column.data
+        return f"{name}:{line}:{col}" if col else f"{name}:{line}"
+    if isinstance(loc, NameLoc):
+        child = location_str(loc.location)
+        return f"{child}: '{loc.desc.data}'" if child else f"'{loc.desc.data}'"
+    if isinstance(loc, CallSiteLoc):
+        return location_str(loc.callee)
+    if isinstance(loc, FusedLoc):
+        parts = [p for p in (location_str(x) for x in loc.locations.data) if p]
+        return parts[0] if parts else None
+    return str(loc)
+
+
+def op_location(op: Operation) -> str | None:
+    return location_str(op.location)
+
+
+def error_at(op: Operation, message: str) -> CompileError:
+    """A `CompileError` located at `op`, naming the op."""
+    return CompileError(f"{op.name}: {message}", op_location(op))
+
+
+def verify_module(module: Operation) -> None:
+    """Verify every op; the first failure becomes a `CompileError` at that op."""
+    for op in module.walk():
+        try:
+            op.verify(verify_nested_ops=False)
+        except (VerifyException, DiagnosticException) as e:
+            msg = str(e.args[0]) if e.args else str(e)
+            msg = msg.removeprefix("Operation does not verify: ")
+            if not msg.startswith(op.name):
+                msg = f"{op.name}: {msg}"
+            raise CompileError(msg, op_location(op)) from None
+
+
+class LocatingParser(Parser):
+    """The MLIR parser that also records each op's `file:line:col` (like mlir-opt)."""
+
+    def __init__(self, ctx, text: str, name: str = "<stdin>", line_offset: int = 0):
+        super().__init__(ctx, text, name)
+        self._filename = name
+        # Ops are entered in increasing source order: count newlines incrementally.
+        self._cursor = 0
+        self._line = 1 + line_offset
+
+    def _line_col(self, pos: int) -> tuple[int, int]:
+        content = self.lexer.input.content
+        newline = self.lexer.input.newline
+        if pos >= self._cursor:
+            self._line += content.count(newline, self._cursor, pos)
+            self._cursor = pos
+        start = content.rfind(newline, 0, pos) + 1
+        return self._line, pos - start + 1
+
+    def parse_operation(self) -> Operation:
+        line, col = self._line_col(self.pos)
+        op = super().parse_operation()
+        if isinstance(op.location, UnknownLoc) and not isinstance(op, ModuleOp):
+            op.location = FileLineColLoc(StringAttr(self._filename), IntAttr(line), IntAttr(col))
+        return op

@@ -1,0 +1,116 @@
+"""Quantization rules declared on ops, queried by the passes.
+
+A pass never switches on op names to learn how an op is quantized; it asks the op's
+traits (TFLite's converter does the same with `AffineQuantizedOpInterface`,
+`SameOperandsAndResultsScale` and `FixedOutputRangeInterface`). A new op joins the
+quantization passes by declaring these traits.
+
+- `WeightOperand(index, channel_axis)`: operand `index` is a weight, quantized per
+  channel along `channel_axis` of that operand (in the op's own layout).
+- `BiasOperand(index, input_index, weight_index)`: operand `index` is a bias whose scale
+  is scale(input) * scale(weight), per channel when the weight is.
+- `SameScale(operands)`: results share the quantization parameters of the listed
+  operands (reshape, transpose, pooling, concatenation, slicing...). Runtimes require it.
+- `FixedOutputRange`: results have a scale/zero point fixed by the storage type
+  (logistic, tanh, softmax), as the runtimes' kernels demand.
+- `NonQuantizedOperands(indices)`: operands that stay integer/float as they are (shapes,
+  permutations, axes, sizes).
+- `HasFusedActivation`: the op carries a `fused_activation_function` property.
+- `FusableActivation(name)`: a standalone activation that can be folded into a producer's
+  `fused_activation_function` under that name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xdsl.ir import Operation
+from xdsl.traits import OpTrait
+
+
+@dataclass(frozen=True)
+class WeightOperand(OpTrait):
+    index: int
+    channel_axis: int = 0
+
+
+@dataclass(frozen=True)
+class BiasOperand(OpTrait):
+    index: int
+    input_index: int = 0
+    weight_index: int = 1
+
+
+@dataclass(frozen=True)
+class SameScale(OpTrait):
+    """Results take the qparams of `operands` (default: operand 0).
+
+    `operands=(-1,)` means every tensor operand (concatenation).
+    """
+
+    operands: tuple[int, ...] = (0,)
+
+
+@dataclass(frozen=True)
+class FixedOutputRange(OpTrait):
+    """Storage spelling -> (scale, zero point) for the op's results.
+
+    Values are the runtimes' kernel requirements (TFLite `logistic.cc`, `tanh` and
+    `softmax` kernels, ONE's `luci` quantizer).
+    """
+
+    ranges: tuple[tuple[str, float, int], ...] = field(default=())
+
+    def for_storage(self, storage: str) -> tuple[float, int] | None:
+        for name, scale, zp in self.ranges:
+            if name == storage:
+                return scale, zp
+        return None
+
+
+# The ranges of the runtimes' kernels, shared by the ops that need them.
+LOGISTIC_RANGE = FixedOutputRange(
+    (("u8", 1.0 / 256, 0), ("i8", 1.0 / 256, -128), ("i16", 1.0 / 32768, 0))
+)
+SOFTMAX_RANGE = LOGISTIC_RANGE
+TANH_RANGE = FixedOutputRange(
+    (("u8", 1.0 / 128, 128), ("i8", 1.0 / 128, 0), ("i16", 1.0 / 32768, 0))
+)
+
+
+@dataclass(frozen=True)
+class NonQuantizedOperands(OpTrait):
+    indices: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class HasFusedActivation(OpTrait):
+    """The op has a `fused_activation_function` property (Circle's builtin options)."""
+
+
+@dataclass(frozen=True)
+class FusableActivation(OpTrait):
+    """A standalone activation that a producer may absorb as `fused_activation_function`."""
+
+    function: str = "RELU"
+
+
+def weight_operand(op: Operation) -> WeightOperand | None:
+    return op.get_trait(WeightOperand)
+
+
+def bias_operand(op: Operation) -> BiasOperand | None:
+    return op.get_trait(BiasOperand)
+
+
+def same_scale(op: Operation) -> SameScale | None:
+    return op.get_trait(SameScale)
+
+
+def fixed_output_range(op: Operation) -> FixedOutputRange | None:
+    return op.get_trait(FixedOutputRange)
+
+
+def non_quantized_operands(op: Operation) -> tuple[int, ...]:
+    t = op.get_trait(NonQuantizedOperands)
+    return t.indices if t is not None else ()

@@ -1,0 +1,119 @@
+"""What the command-line tools share: error reporting, atomic output, targets, printing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
+from xdsl.ir import Attribute
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+
+from compiler.ir.diagnostics import CompileError
+
+
+def _codegen(name: str) -> Callable[[], Callable]:
+    def load():
+        import compiler.codegen as codegen
+
+        return getattr(codegen, name)
+
+    return load
+
+
+#: `-t` targets that produce a flatbuffer: name -> loader of `(module) -> bytes`.
+BINARY_TARGETS: dict[str, Callable[[], Callable]] = {
+    "circle": _codegen("write_circle"),
+    "tflite": _codegen("write_tflite"),
+}
+
+#: input extensions read as flatbuffers: ext -> loader of `(bytes) -> module`.
+FLATBUFFER_FRONTENDS: dict[str, Callable[[], Callable]] = {
+    "circle": _codegen("read_flatbuffer"),
+    "tflite": _codegen("read_flatbuffer"),
+}
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same directory + rename,
+    so that readers never see a partial file and a failure leaves no file behind."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    except OSError as e:
+        raise CompileError(f"cannot write '{path}': {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class ElidingPrinter(Printer):
+    """Prints dense payloads above a size as `dense<"__elided__">` (like MLIR's
+    `--mlir-elide-elementsattrs-if-larger`): for people, not for parsing back."""
+
+    def __init__(self, *args, elide_larger_than: int = 16, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._elide = elide_larger_than
+
+    def print_attribute(self, attribute: Attribute) -> None:
+        if isinstance(attribute, DenseIntOrFPElementsAttr) and len(attribute) > self._elide:
+            self.print_string('dense<"__elided__"> : ')
+            super().print_attribute(attribute.type)
+            return
+        super().print_attribute(attribute)
+
+
+def _format(e: BaseException) -> str:
+    if isinstance(e, ParseError):
+        context = e.span.print_with_context(None).rstrip("\n")
+        context = "\n".join(context.splitlines()[1:])  # drop the repeated location line
+        return f"{e.span.get_location()}: {e.msg}\n{context}"
+    if isinstance(e, ArgSpecParseError):
+        return str(e.args[0]) if e.args else str(e)
+    if isinstance(e, DiagnosticException):
+        return str(e.args[0]) if e.args else str(e)
+    if isinstance(e, OSError):
+        name = f" '{e.filename}'" if e.filename else ""
+        return f"cannot access{name}: {e.strerror or e}"
+    return str(e)
+
+
+class _Fail:
+    """Turns exceptions into `<tool>: error: ...` and an exit code."""
+
+    @staticmethod
+    def guard(tool: str, body: Callable[[], object]) -> int:
+        try:
+            body()
+            return 0
+        except SystemExit as e:  # argparse usage errors (exit 2) and explicit exits
+            return e.code if isinstance(e.code, int) else 1
+        except KeyboardInterrupt:
+            print(f"{tool}: interrupted", file=sys.stderr)
+            return 130
+        except (CompileError, ParseError, ArgSpecParseError, DiagnosticException, OSError) as e:
+            print(f"{tool}: error: {_format(e)}", file=sys.stderr)
+            return 1
+        except Exception as e:  # a bug in the compiler: say so, briefly
+            if os.environ.get("QC_DEBUG"):
+                traceback.print_exc()
+            print(
+                f"{tool}: internal error: {type(e).__name__}: {e}\n"
+                f"(this is a compiler bug; set QC_DEBUG=1 for the traceback)",
+                file=sys.stderr,
+            )
+            return 3
+
+
+fail = _Fail()
