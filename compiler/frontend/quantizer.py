@@ -1,0 +1,347 @@
+"""`CircleQuantizer`: a torchao PT2E `Quantizer` for the ops this compiler lowers to Circle.
+
+Use it with the standard torchao calls (or `compiler.quantize`, which wraps them):
+
+    from torchao.quantization.pt2e.quantize_pt2e import prepare_pt2e, convert_pt2e
+    ep = torch.export.export(model, example_inputs)
+    prepared = prepare_pt2e(ep.module(), CircleQuantizer("int8"))
+    for batch in calibration_data: prepared(*batch)
+    converted = convert_pt2e(prepared)
+
+What it annotates (see `get_supported_operators()` for the exact ATen targets):
+
+- conv1d/conv2d (depthwise and grouped included), conv_transpose2d and linear: input,
+  weight (per-channel along the weight's output-channel axis: 0 for OIHW/[out, in],
+  1 for conv_transpose2d's IOHW weight when groups == 1; per-tensor for a grouped
+  transposed conv, whose axis 1 does not index output channels) and bias (derived:
+  `s_in * s_w`). A following batch_norm (QAT; PTQ folds it before annotating) and a
+  following relu/relu6/hardtanh(0, 6)/hardtanh(-1, 1) are fused: no q/dq between them,
+  the output spec sits on the last node of the chain. add/sub/mul + relu fuse likewise.
+- ops with their own output range (matmul/bmm/mm, add/sub/mul/div, activations,
+  adaptive pooling, mean/sum, layer_norm, batch_norm): inputs and output;
+- ops whose output must keep the input's (scale, zero point) because the runtimes'
+  kernels do not rescale (pooling, reshape/view/flatten, permute/transpose, squeeze/
+  unsqueeze, slice/select, split/chunk, expand, pad, interpolate, dropout, embedding):
+  the output shares the input's spec (`SharedQuantizationSpec`);
+- cat: all inputs and the output share one spec;
+- sigmoid, tanh, softmax, log_softmax: the fixed output qparams of `SchemeSpecs.fixed_qparams`.
+
+Nodes whose output (or whose tensor inputs) are not floating point are skipped: for
+example `num_batches_tracked.add_(1)` in a train-mode export, which fake-quantize cannot
+handle. Anything else stays unannotated and therefore float: the importer keeps it and
+the legalizer reports it if it cannot be lowered.
+
+An input edge whose producer already has an output spec shares it explicitly, so that a
+consumer of a fixed-range (or shared-range) tensor reuses that tensor's q/dq instead of
+getting a second observer and a requantization (torchao shares implicitly only when the
+two specs have identical attributes).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+
+import torch
+from torch.fx import GraphModule, Node
+from torchao.quantization.pt2e.quantizer import (
+    QuantizationAnnotation,
+    QuantizationSpecBase,
+    Quantizer,
+    SharedQuantizationSpec,
+)
+
+from compiler.frontend.schemes import SchemeSpecs
+
+_ANNOTATION = "quantization_annotation"
+
+aten = torch.ops.aten
+
+#: conv-like ops: target -> (index of groups argument or None)
+_WEIGHTED = {
+    aten.conv1d.default: 6,
+    aten.conv2d.default: 6,
+    aten.conv1d.padding: 6,
+    aten.conv2d.padding: 6,
+    aten.conv_transpose2d.input: 6,
+    aten.linear.default: None,
+}
+_TRANSPOSED = {aten.conv_transpose2d.input}
+
+_BATCH_NORM = {aten.batch_norm.default, aten._native_batch_norm_legit_no_training.default}
+
+#: activations that fold into a producer's fused_activation_function
+_FUSABLE_ACTIVATIONS = {aten.relu.default, aten.relu_.default, aten.relu6.default,
+                        aten.hardtanh.default, aten.hardtanh_.default}
+
+_BINARY = {aten.add.Tensor, aten.add_.Tensor, aten.sub.Tensor, aten.sub_.Tensor,
+           aten.mul.Tensor, aten.mul_.Tensor, aten.div.Tensor, aten.div_.Tensor}
+_BINARY_FUSABLE = {aten.add.Tensor, aten.add_.Tensor, aten.sub.Tensor, aten.sub_.Tensor,
+                   aten.mul.Tensor, aten.mul_.Tensor}
+
+#: ops with their own output qparams; value: indices of extra float tensor args quantized
+#: like activations (prelu's slope, layer_norm's weight and bias)
+_OWN_RANGE: dict[object, tuple[int, ...]] = {
+    aten.matmul.default: (1,),
+    aten.bmm.default: (1,),
+    aten.mm.default: (1,),
+    aten.relu.default: (),
+    aten.relu_.default: (),
+    aten.relu6.default: (),
+    aten.hardtanh.default: (),
+    aten.hardtanh_.default: (),
+    aten.leaky_relu.default: (),
+    aten.leaky_relu_.default: (),
+    aten.prelu.default: (1,),
+    aten.gelu.default: (),
+    aten.silu.default: (),
+    aten.silu_.default: (),
+    aten.hardswish.default: (),
+    aten.hardswish_.default: (),
+    aten.adaptive_avg_pool2d.default: (),
+    aten.mean.dim: (),
+    aten.sum.dim_IntList: (),
+    aten.layer_norm.default: (2, 3),
+    # standalone batch_norm (not after a conv): its statistics stay float constants,
+    # folded into a multiply-add by the legalizer
+    aten.batch_norm.default: (),
+}
+
+_FIXED_RANGE = {
+    aten.sigmoid.default: "sigmoid",
+    aten.sigmoid_.default: "sigmoid",
+    aten.tanh.default: "tanh",
+    aten.tanh_.default: "tanh",
+    aten.softmax.int: "softmax",
+    aten._softmax.default: "softmax",
+    aten.log_softmax.int: "log_softmax",
+    aten._log_softmax.default: "log_softmax",
+}
+
+#: output shares the (input 0, node) edge's spec
+_SHARED_RANGE = {
+    aten.max_pool2d.default, aten.avg_pool2d.default,
+    aten.reshape.default, aten.view.default, aten._unsafe_view.default,
+    aten.flatten.using_ints, aten.unflatten.int,
+    aten.permute.default, aten.transpose.int, aten.t.default,
+    aten.squeeze.default, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
+    aten.slice.Tensor, aten.select.int, aten.expand.default,
+    aten.pad.default, aten.constant_pad_nd.default,
+    aten.upsample_nearest2d.vec, aten.upsample_bilinear2d.vec,
+    aten.dropout.default, aten.clone.default, aten.contiguous.default,
+    aten.alias.default, aten.detach.default,
+}
+
+#: list-valued ops: each getitem user shares the (input 0, node) edge's spec
+_SPLITS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default}
+
+_CAT = {aten.cat.default}
+_EMBEDDING = {aten.embedding.default}
+
+
+def _is_float(node: object) -> bool:
+    """A node whose value is a floating-point tensor (per its FakeTensor metadata)."""
+    if not isinstance(node, Node):
+        return False
+    val = node.meta.get("val")
+    return isinstance(val, torch.Tensor) and val.is_floating_point()
+
+
+def _annotated(node: Node) -> bool:
+    ann = node.meta.get(_ANNOTATION)
+    return ann is not None and ann._annotated
+
+
+def _annotate(node: Node, inputs: dict[Node, QuantizationSpecBase],
+              output: QuantizationSpecBase | None) -> None:
+    node.meta[_ANNOTATION] = QuantizationAnnotation(
+        input_qspec_map=inputs, output_qspec=output, _annotated=True
+    )
+
+
+def _single_user(node: Node) -> Node | None:
+    users = list(node.users)
+    return users[0] if len(users) == 1 else None
+
+
+def _is_fusable_activation(node: Node) -> bool:
+    """relu, relu6, and hardtanh with the bounds of RELU6 or RELU_N1_TO_1."""
+    if node.target not in _FUSABLE_ACTIVATIONS:
+        return False
+    if node.target in (aten.hardtanh.default, aten.hardtanh_.default):
+        lo = node.args[1] if len(node.args) > 1 else node.kwargs.get("min_val", -1.0)
+        hi = node.args[2] if len(node.args) > 2 else node.kwargs.get("max_val", 1.0)
+        return (float(lo), float(hi)) in ((0.0, 6.0), (-1.0, 1.0))
+    return True
+
+
+class CircleQuantizer(Quantizer):
+    """A PT2E quantizer for Circle/TFLite integer kernels.
+
+    Args:
+        scheme: "uint8" (ONE's default), "int8" (TFLite's spec) or "int16" (16x8).
+        per_channel: quantize conv/linear weights per output channel (default) or
+            per tensor.
+        is_qat: use fake-quantize modules (for `prepare_qat_pt2e`) instead of observers.
+    """
+
+    def __init__(self, scheme: str = "uint8", per_channel: bool = True, is_qat: bool = False):
+        super().__init__()
+        self.specs = SchemeSpecs(scheme, per_channel, is_qat)
+
+    @property
+    def scheme(self) -> str:
+        return self.specs.scheme
+
+    @staticmethod
+    def get_supported_operators() -> list[str]:
+        """The qualified ATen targets this quantizer annotates (`aten.conv2d.default`...)."""
+        targets = [*_WEIGHTED, *_BATCH_NORM, *_BINARY, *_OWN_RANGE, *_FIXED_RANGE,
+                   *_SHARED_RANGE, *_SPLITS, *_CAT, *_EMBEDDING]
+        return sorted({str(t) for t in targets})
+
+    def validate(self, model: GraphModule) -> None:
+        pass
+
+    def annotate(self, model: GraphModule) -> GraphModule:
+        handlers: list[tuple[Callable[[Node], bool], Callable[[Node], None]]] = [
+            (lambda n: n.target in _WEIGHTED, self._annotate_weighted),
+            (lambda n: n.target in _BINARY, self._annotate_binary),
+            (lambda n: n.target in _FIXED_RANGE, self._annotate_fixed),
+            (lambda n: n.target in _SHARED_RANGE, self._annotate_shared),
+            (lambda n: n.target in _SPLITS, self._annotate_split),
+            (lambda n: n.target in _CAT, self._annotate_cat),
+            (lambda n: n.target in _EMBEDDING, self._annotate_embedding),
+            (lambda n: n.target in _OWN_RANGE, self._annotate_own_range),
+        ]
+        for node in model.graph.nodes:
+            if node.op != "call_function" or _annotated(node):
+                continue
+            for matches, handler in handlers:
+                if matches(node):
+                    handler(node)
+                    break
+        return model
+
+    # -- helpers ----------------------------------------------------------------------
+    def _input_spec(self, arg: Node) -> QuantizationSpecBase:
+        """The spec of an activation input edge: the producer's own, if it has one."""
+        ann = arg.meta.get(_ANNOTATION)
+        if ann is not None and ann.output_qspec is not None:
+            return SharedQuantizationSpec(arg)
+        return self.specs.activation_spec()
+
+    def _float_inputs(self, node: Node, indices: tuple[int, ...] | None = None) -> list[Node]:
+        args = node.args if indices is None else [
+            node.args[i] for i in indices if i < len(node.args)
+        ]
+        seen: list[Node] = []
+        for a in args:
+            if _is_float(a) and a not in seen:
+                seen.append(a)
+        return seen
+
+    def _fusion_tail(self, node: Node, allow_batch_norm: bool) -> list[Node]:
+        """The nodes fused after `node`: [batch_norm]? [activation]? (single users only)."""
+        tail: list[Node] = []
+        cur = node
+        nxt = _single_user(cur)
+        if allow_batch_norm and nxt is not None and nxt.target in _BATCH_NORM and (
+            nxt.args[0] is cur
+        ):
+            tail.append(nxt)
+            cur = nxt
+            nxt = _single_user(cur)
+        if nxt is not None and _is_fusable_activation(nxt) and nxt.args[0] is cur and (
+            _is_float(nxt)
+        ):
+            tail.append(nxt)
+        return tail
+
+    def _annotate_chain(self, head: Node, inputs: dict, tail: list[Node]) -> None:
+        """Inputs on `head`, the output spec on the last node, nothing in between."""
+        act = self.specs.activation_spec()
+        if not tail:
+            _annotate(head, inputs, act)
+            return
+        _annotate(head, inputs, None)
+        for mid in tail[:-1]:
+            _annotate(mid, {}, None)
+        _annotate(tail[-1], {}, act)
+
+    # -- patterns ---------------------------------------------------------------------
+    def _annotate_weighted(self, node: Node) -> None:
+        x, w = node.args[0], node.args[1]
+        b = node.args[2] if len(node.args) > 2 else node.kwargs.get("bias")
+        if not (_is_float(node) and _is_float(x) and _is_float(w)):
+            return
+        axis, per_channel = 0, None
+        if node.target in _TRANSPOSED:
+            gi = _WEIGHTED[node.target]
+            groups = node.args[gi] if gi is not None and len(node.args) > gi else 1
+            # IOHW: axis 1 is the output channel only without groups (O/groups per group)
+            axis, per_channel = (1, None) if groups == 1 else (0, False)
+        inputs: dict[Node, QuantizationSpecBase] = {
+            x: self._input_spec(x),
+            w: self.specs.weight_spec(axis, per_channel),
+        }
+        if isinstance(b, Node) and _is_float(b):
+            inputs[b] = self.specs.bias_spec((x, node), (w, node), per_channel)
+        self._annotate_chain(node, inputs, self._fusion_tail(node, allow_batch_norm=True))
+
+    def _annotate_binary(self, node: Node) -> None:
+        if not _is_float(node):
+            return
+        inputs = {a: self._input_spec(a) for a in self._float_inputs(node, (0, 1))}
+        if not inputs:  # a float op on two Python scalars cannot occur; be safe
+            return
+        tail = self._fusion_tail(node, False) if node.target in _BINARY_FUSABLE else []
+        self._annotate_chain(node, inputs, tail)
+
+    def _annotate_own_range(self, node: Node) -> None:
+        if not (_is_float(node) and _is_float(node.args[0])):
+            return
+        x = node.args[0]
+        inputs: dict[Node, QuantizationSpecBase] = {x: self._input_spec(x)}
+        for extra in self._float_inputs(node, _OWN_RANGE[node.target]):
+            inputs.setdefault(extra, self._input_spec(extra))
+        _annotate(node, inputs, self.specs.activation_spec())
+
+    def _annotate_fixed(self, node: Node) -> None:
+        if not (_is_float(node) and _is_float(node.args[0])):
+            return
+        x = node.args[0]
+        fixed = self.specs.fixed_qparams(_FIXED_RANGE[node.target])
+        _annotate(node, {x: self._input_spec(x)}, fixed or self.specs.activation_spec())
+
+    def _annotate_shared(self, node: Node) -> None:
+        if not (_is_float(node) and _is_float(node.args[0])):
+            return
+        x = node.args[0]
+        _annotate(node, {x: self._input_spec(x)}, SharedQuantizationSpec((x, node)))
+
+    def _annotate_split(self, node: Node) -> None:
+        x = node.args[0]
+        if not _is_float(x):
+            return
+        _annotate(node, {x: self._input_spec(x)}, None)
+        for user in node.users:
+            if user.target is operator.getitem and _is_float(user):
+                _annotate(user, {}, SharedQuantizationSpec((x, node)))
+
+    def _annotate_cat(self, node: Node) -> None:
+        tensors = node.args[0]
+        if not _is_float(node) or not all(_is_float(t) for t in tensors):
+            return
+        first = tensors[0]
+        inputs: dict[Node, QuantizationSpecBase] = {first: self._input_spec(first)}
+        for t in tensors[1:]:
+            inputs.setdefault(t, SharedQuantizationSpec((first, node)))
+        _annotate(node, inputs, SharedQuantizationSpec((first, node)))
+
+    def _annotate_embedding(self, node: Node) -> None:
+        table = node.args[0]
+        if not (_is_float(node) and _is_float(table)):
+            return
+        # GATHER keeps the table's qparams: the rows are the table's stored integers.
+        _annotate(node, {table: self._input_spec(table)}, SharedQuantizationSpec((table, node)))

@@ -1,0 +1,68 @@
+"""`quantize`: export, prepare, calibrate, convert and re-export in one call.
+
+A convenience over the standard torchao PT2E calls, which stay usable directly with
+`CircleQuantizer`; nothing here is required by the rest of the compiler.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+
+import torch
+
+from compiler.frontend.quantizer import CircleQuantizer
+
+
+def _as_tuple(batch) -> tuple:
+    return tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
+
+
+def quantize(
+    model: torch.nn.Module,
+    example_inputs: Sequence,
+    calibration_data: Iterable,
+    scheme: str = "uint8",
+    is_qat: bool = False,
+    per_channel: bool = True,
+    progress: bool = True,
+) -> torch.export.ExportedProgram:
+    """Quantize `model` with `CircleQuantizer(scheme)` and return the converted program.
+
+    `calibration_data` is an iterable of input tuples (a bare tensor counts as a 1-tuple);
+    each is run through the prepared model under `torch.no_grad()` with a progress bar
+    (tqdm, on stderr; `progress=False` hides it).
+
+    With `is_qat=True` the model is exported in train mode and prepared with
+    `prepare_qat_pt2e`; the calibration batches run forward passes in train mode (fake
+    quantization and batch-norm statistics update, no weights are trained), then the
+    model moves to eval mode and is converted. For real QAT, run the torchao calls
+    yourself and train the prepared model. The user's module is deep-copied first in QAT
+    (the exported GraphModule shares parameter storage with it); in PTQ it is only put
+    into eval mode.
+
+    The converted GraphModule is re-exported (`convert_pt2e` does not return an
+    ExportedProgram) with `example_inputs`, so shapes stay static.
+    """
+    from torchao.quantization.pt2e import move_exported_model_to_eval
+    from torchao.quantization.pt2e.quantize_pt2e import (
+        convert_pt2e,
+        prepare_pt2e,
+        prepare_qat_pt2e,
+    )
+    from tqdm import tqdm
+
+    example_inputs = _as_tuple(example_inputs)
+    quantizer = CircleQuantizer(scheme, per_channel=per_channel, is_qat=is_qat)
+    model = copy.deepcopy(model).train() if is_qat else model.eval()
+    exported = torch.export.export(model, example_inputs)
+    prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
+    prepared = prepare(exported.module(), quantizer)
+    with torch.no_grad():
+        for batch in tqdm(calibration_data, desc=f"calibrating ({scheme})", disable=not progress,
+                          leave=False):
+            prepared(*_as_tuple(batch))
+    if is_qat:
+        move_exported_model_to_eval(prepared)
+    converted = convert_pt2e(prepared)
+    return torch.export.export(converted, example_inputs)
