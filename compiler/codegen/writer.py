@@ -1,0 +1,267 @@
+"""Module -> Circle model (`ModelT`, circle-schema's object API) -> flatbuffer bytes.
+
+Input contract: a `builtin.module` holding one `func.func` whose body has only `circle.*`
+ops and `func.return`. The output model has:
+
+- buffer 0, the empty sentinel; one buffer per distinct constant payload (identical bytes
+  share a buffer), 16-byte aligned as TFLite's converter does;
+- one operator code per distinct builtin operator (version 1, which both LiteRT and onert
+  accept for every kernel this compiler emits, int16 and per-channel included);
+- one tensor per SSA value: its shape, storage type, name and quantization parameters;
+  a `none` operand (`circle.no_value`) is tensor index -1;
+- one subgraph named after the function, with its inputs and outputs;
+- one signature def, "serving_default", listing inputs and outputs by tensor name;
+- the description "pt2e-circle <version>".
+
+Tensor names: an op result located at `NameLoc("conv1", ...)` is named `conv1` (`conv1:1`,
+`conv1:2` for further results), a block argument by its location the same way; without
+one, the SSA name (`%q` -> `q`), else a generated `t<N>`. Names are made unique with a
+`_<k>` suffix.
+"""
+
+from __future__ import annotations
+
+import flatbuffers
+import numpy as np
+from xdsl.dialects.builtin import Float32Type, ModuleOp, NameLoc, NoneType, TensorType
+from xdsl.dialects.func import FuncOp, ReturnOp
+from xdsl.ir import Attribute, Operation, SSAValue
+
+import compiler
+from compiler.codegen.options import options_to_table
+from compiler.codegen.schema import (
+    BUILTIN_CODES,
+    CIRCLE_IDENTIFIER,
+    NUMPY_OF_TENSOR_TYPE,
+    SCHEMA_VERSION,
+    deprecated_code_for,
+    schema_class,
+)
+from compiler.codegen.tensors import circle_type_name, quantization_of, tensor_type_code
+from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
+from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
+from compiler.ir.verify_tensors import dense_as_numpy
+
+#: Alignment of constant payloads (TFLite's converter uses 16; XNNPACK reads weights
+#: in place, and aligned data is never copied).
+BUFFER_ALIGNMENT = 16
+#: Flatbuffers use 32-bit offsets: a model must stay below 2 GiB.
+MAX_MODEL_BYTES = (1 << 31) - 1
+SIGNATURE_KEY = "serving_default"
+
+
+def model_function(module: ModuleOp) -> FuncOp:
+    """The one `func.func` of a module, or a located error."""
+    funcs = [op for op in module.body.ops if isinstance(op, FuncOp)]
+    others = [op for op in module.body.ops if not isinstance(op, FuncOp)]
+    if others:
+        raise error_at(others[0], "only one func.func may appear at the top level of a model")
+    if len(funcs) != 1:
+        raise CompileError(f"a model is one func.func; this module has {len(funcs)}")
+    func = funcs[0]
+    if func.body.blocks.first is None or len(func.body.blocks) != 1:
+        raise error_at(func, "the model function must have exactly one block")
+    return func
+
+
+class _ModelBuilder:
+    """Collects tensors, buffers and operator codes while walking the function once."""
+
+    def __init__(self) -> None:
+        self.tensors: list = []
+        self.index: dict[SSAValue, int] = {}
+        self.names: set[str] = set()
+        self.buffers: list = [schema_class("Buffer")()]  # 0: the empty sentinel
+        self.buffer_of_bytes: dict[bytes, int] = {}
+        self.opcodes: list = []
+        self.opcode_index: dict[str, int] = {}
+
+    # ---- names ---------------------------------------------------------------------
+    def unique_name(self, preferred: str | None) -> str:
+        base = preferred or f"t{len(self.tensors)}"
+        name, k = base, 0
+        while name in self.names:
+            k += 1
+            name = f"{base}_{k}"
+        self.names.add(name)
+        return name
+
+    @staticmethod
+    def preferred_name(value: SSAValue, location: Attribute | None, result_no: int) -> str | None:
+        if isinstance(location, NameLoc):
+            desc = location.desc.data
+            return desc if result_no == 0 else f"{desc}:{result_no}"
+        return value.name_hint
+
+    # ---- tensors -------------------------------------------------------------------
+    def add_tensor(self, value: SSAValue, name: str | None, where: Operation, buffer: int = 0) -> int:
+        t = value.type
+        if not isinstance(t, TensorType):
+            raise error_at(where, f"value of type {t} cannot be a Circle tensor")
+        element = t.element_type
+        type_name = circle_type_name(element)
+        if type_name is None:
+            raise error_at(where, f"element type {element} has no Circle tensor type")
+        if isinstance(element, (UniformQuantizedType, UniformQuantizedPerAxisType)):
+            if not isinstance(element.expressed_type, Float32Type):
+                raise error_at(
+                    where,
+                    f"quantized type {element} expresses {element.expressed_type}; "
+                    "Circle quantization is always relative to f32",
+                )
+        tensor = schema_class("Tensor")()
+        shape = list(t.get_shape())
+        tensor.shape = np.array([d if d >= 0 else 1 for d in shape], dtype=np.int32)
+        if any(d < 0 for d in shape):
+            tensor.shapeSignature = np.array(shape, dtype=np.int32)
+        tensor.type = tensor_type_code(type_name)
+        tensor.buffer = buffer
+        tensor.name = self.unique_name(name)
+        tensor.quantization = quantization_of(element)
+        self.tensors.append(tensor)
+        self.index[value] = len(self.tensors) - 1
+        return self.index[value]
+
+    def add_buffer(self, payload: bytes) -> int:
+        if payload in self.buffer_of_bytes:
+            return self.buffer_of_bytes[payload]
+        buffer = schema_class("Buffer")()
+        buffer.data = np.frombuffer(payload, dtype=np.uint8)
+        self.buffers.append(buffer)
+        self.buffer_of_bytes[payload] = len(self.buffers) - 1
+        return len(self.buffers) - 1
+
+    def add_constant(self, op: ConstOp) -> None:
+        t = op.output.type
+        assert isinstance(t, TensorType)
+        type_name = circle_type_name(t.element_type)
+        if type_name is None or type_name not in NUMPY_OF_TENSOR_TYPE:
+            raise error_at(op, f"constant of element type {t.element_type} cannot be written")
+        # The payload is already in the storage type; splats are expanded to every element.
+        array = np.ascontiguousarray(dense_as_numpy(op.value))
+        payload = array.astype(NUMPY_OF_TENSOR_TYPE[type_name], copy=False).tobytes()
+        self.add_tensor(op.output, self.preferred_name(op.output, op.location, 0), op,
+                        self.add_buffer(payload))
+
+    def operand_index(self, value: SSAValue, user: Operation) -> int:
+        if isinstance(value.type, NoneType):
+            return -1
+        if value not in self.index:
+            raise error_at(user, "uses a value that is not a tensor of this model")
+        return self.index[value]
+
+    # ---- operators -----------------------------------------------------------------
+    def opcode(self, op: CircleOp) -> int:
+        name = op.BUILTIN
+        assert name is not None
+        if name not in self.opcode_index:
+            if name not in BUILTIN_CODES:
+                raise error_at(op, f"BuiltinOperator {name} is not in the Circle schema")
+            code = schema_class("OperatorCode")()
+            code.builtinCode = BUILTIN_CODES[name]
+            code.deprecatedBuiltinCode = deprecated_code_for(BUILTIN_CODES[name])
+            code.version = 1
+            self.opcodes.append(code)
+            self.opcode_index[name] = len(self.opcodes) - 1
+        return self.opcode_index[name]
+
+    def add_operator(self, op: CircleOp):
+        operator = schema_class("Operator")()
+        operator.opcodeIndex = self.opcode(op)
+        operator.inputs = np.array(
+            [self.operand_index(v, op) for v in op.operands], dtype=np.int32
+        )
+        outputs = []
+        for i, r in enumerate(op.results):
+            outputs.append(self.add_tensor(r, self.preferred_name(r, op.location, i), op))
+        operator.outputs = np.array(outputs, dtype=np.int32)
+        operator.builtinOptionsType, operator.builtinOptions = options_to_table(op)
+        return operator
+
+
+def build_model(module: ModuleOp):
+    """The `ModelT` of a module (see the module docstring for what it contains)."""
+    func = model_function(module)
+    b = _ModelBuilder()
+    block = func.body.block
+    inputs = [
+        b.add_tensor(arg, b.preferred_name(arg, arg.location, 0), func) for arg in block.args
+    ]
+    operators = []
+    outputs: list[int] | None = None
+    for op in block.ops:
+        if isinstance(op, NoValueOp):
+            continue
+        if isinstance(op, ConstOp):
+            b.add_constant(op)
+        elif isinstance(op, ReturnOp):
+            outputs = [b.operand_index(v, op) for v in op.arguments]
+            if -1 in outputs:
+                raise error_at(op, "a model output cannot be an absent (none) value")
+        elif isinstance(op, CircleOp) and op.BUILTIN is not None:
+            operators.append(b.add_operator(op))
+        else:
+            raise error_at(op, "is not a circle operator; lower it before writing a flatbuffer")
+    if outputs is None:
+        raise error_at(func, "the model function has no func.return")
+
+    subgraph = schema_class("SubGraph")()
+    subgraph.tensors = b.tensors
+    subgraph.inputs = np.array(inputs, dtype=np.int32)
+    subgraph.outputs = np.array(outputs, dtype=np.int32)
+    subgraph.operators = operators
+    subgraph.name = func.sym_name.data
+
+    signature = schema_class("SignatureDef")()
+    signature.signatureKey = SIGNATURE_KEY
+    signature.subgraphIndex = 0
+    signature.inputs = [_tensor_map(b.tensors[i].name, i) for i in inputs]
+    signature.outputs = [_tensor_map(b.tensors[i].name, i) for i in outputs]
+
+    model = schema_class("Model")()
+    model.version = SCHEMA_VERSION
+    model.operatorCodes = b.opcodes
+    model.subgraphs = [subgraph]
+    model.description = f"pt2e-circle {compiler.__version__}"
+    model.buffers = b.buffers
+    model.signatureDefs = [signature]
+    return model
+
+
+def _tensor_map(name: str, index: int):
+    m = schema_class("TensorMap")()
+    m.name = name
+    m.tensorIndex = index
+    return m
+
+
+class _AlignedBuilder(flatbuffers.Builder):
+    """A builder that aligns byte vectors (buffer payloads) to `BUFFER_ALIGNMENT`."""
+
+    def CreateNumpyVector(self, x):  # noqa: N802 - flatbuffers' spelling
+        if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 1:
+            self.StartVector(1, x.size, BUFFER_ALIGNMENT)
+            payload = x.tobytes()
+            self.head = self.head - len(payload)
+            self.Bytes[self.head : self.head + len(payload)] = payload
+            self.vectorNumElems = x.size
+            return self.EndVector()
+        return super().CreateNumpyVector(x)
+
+
+def pack_model(model, identifier: bytes = CIRCLE_IDENTIFIER) -> bytes:
+    """Serialize a `ModelT` with a 4-byte file identifier."""
+    size = sum(len(b.data) for b in model.buffers if b.data is not None)
+    if size > MAX_MODEL_BYTES:
+        raise CompileError(
+            f"the constants take {size} bytes; a flatbuffer model must stay below 2 GiB"
+        )
+    builder = _AlignedBuilder(1024 + size)
+    builder.Finish(model.Pack(builder), file_identifier=identifier)
+    return bytes(builder.Output())
+
+
+def write_circle(module: ModuleOp) -> bytes:
+    """The Circle flatbuffer (identifier `CIR0`, schema 0.10) of a circle-dialect module."""
+    return pack_model(build_model(module), CIRCLE_IDENTIFIER)
