@@ -13,7 +13,8 @@ docs/codegen.md) refuse the rest before anything is written:
 - int16 tensors symmetric (zero point 0): the 16x8 kernels assume it;
 - a weighted op's weights/activation pairing must be one TFLite has kernels for:
   u8 x u8 (per-tensor), i8 x i8, i16 x i8; with an i32 bias for 8-bit and i64 for 16x8
-  (an i32 bias on 16x8 gives wrong results in LiteRT's reference kernels).
+  (an i32 bias on 16x8 gives wrong results in LiteRT's reference kernels); a per-tensor
+  bias with per-tensor weights (XNNPACK refuses "failed to delegate CONV_2D node").
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def _check_weighted(op: CircleOp) -> None:
     if bias is not None:
         b = _quantized(op.operands[bias.index])
         need = _WEIGHTED_KERNELS[pair]
+        if b is not None and len(b.scales) > 1 and len(w.scales) == 1:
+            raise error_at(
+                op,
+                f"bias (operand #{bias.index}) is per-channel but the weights are per-tensor; "
+                "LiteRT's XNNPACK delegate refuses that (make the bias per-tensor)",
+            )
         if b is not None and b.storage_spelling != need:
             raise error_at(
                 op,
