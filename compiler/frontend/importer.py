@@ -1,0 +1,506 @@
+"""`import_program`: a torch.export program as a `builtin.module` of quant/aten/circle ops.
+
+The result holds one `func.func @forward`:
+
+- its arguments are the program's user inputs, in order, with static shapes (`f32`,
+  `i64`, `i1`...), each located `NameLoc(<input name>)`; its results are the user
+  outputs;
+- parameters, buffers and lifted constants (the graph signature decides) are constants,
+  materialized before their first use; unused ones are dropped;
+- `quantized_decomposed.quantize_per_{tensor,channel}` becomes `quant.qcast` to a
+  `!quant.uniform` tensor (per-axis for per-channel; storage bounds from quant_min/max;
+  scales exactly the graph's float32 values), `dequantize_*` becomes `quant.dcast`;
+- `dequantize_*(integer constant)` (PT2E's folded weights and biases) becomes
+  `quant.constant` holding the stored integers + `quant.dcast`; `quantize_*(float
+  constant)` (fold_quantize=False) is quantized here, with the type's `quantize` (torch's
+  arithmetic), into the same `quant.constant` form;
+- other constants become `circle.const` (float or integer payload); a Python scalar
+  where ATen expects a tensor becomes a rank-0 `circle.const`;
+- every other ATen node becomes its `aten.*` op (`compiler.dialects.aten.BY_TARGET`), or
+  `aten.call` naming the operator when the dialect has no op for it: no node is dropped.
+  Multi-use q/dq stay as PT2E produced them (one `quant.dcast` per consumer).
+
+Every op is located `NameLoc(<fx node name>, FileLineColLoc(<user file>, <line>, 0))`
+(see `compiler.frontend.locations`). The module is verified before it is returned.
+Everything the importer cannot represent faithfully is a located `CompileError`: a
+dynamic dimension (naming the input), a non-tensor input or output, a program that
+mutates its buffers or inputs, a real quantized torch tensor (`torch.qint8`...).
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from typing import Any
+
+import numpy as np
+import torch
+from torch.export import ExportedProgram
+from torch.export.graph_signature import InputKind, OutputKind
+from xdsl.dialects.builtin import (
+    IntegerType,
+    ModuleOp,
+    NameLoc,
+    StringAttr,
+    TensorType,
+    UnknownLoc,
+)
+from xdsl.dialects.func import FuncOp, ReturnOp
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.utils.exceptions import VerifyException
+
+from compiler.dialects import aten
+from compiler.dialects.circle_base import ConstOp
+from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCastOp
+from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
+from compiler.frontend.locations import node_location
+from compiler.frontend.tensor_types import (
+    dense,
+    element_type,
+    quant_constant,
+    refuse_quantized_dtype,
+    tensor_type,
+    to_numpy,
+)
+from compiler.ir.diagnostics import CompileError, location_str, verify_module
+from compiler.ir.quant_types import QuantizedType, is_quantized, make_quantized_type
+
+
+def _load_decomposed_ops() -> None:
+    """Register torch's `quantized_decomposed` ops (needed to load or run PT2E programs)."""
+    import torch.ao.quantization.fx._decomposed  # noqa: F401
+
+
+_load_decomposed_ops()
+_qd = torch.ops.quantized_decomposed
+
+_QUANTIZE = {
+    _qd.quantize_per_tensor.default: False,
+    _qd.quantize_per_tensor.tensor: False,
+    _qd.quantize_per_tensor.tensor2: False,
+    _qd.quantize_per_channel.default: True,
+}
+_DEQUANTIZE = {
+    _qd.dequantize_per_tensor.default: False,
+    _qd.dequantize_per_tensor.tensor: False,
+    _qd.dequantize_per_tensor.tensor2: False,
+    _qd.dequantize_per_channel.default: True,
+}
+
+
+def load_program(path: str | os.PathLike) -> ExportedProgram:
+    """`torch.export.load` with the quantized_decomposed ops registered first."""
+    if not os.path.isfile(path):
+        raise CompileError(f"cannot read '{os.fspath(path)}': no such file")
+    try:
+        return torch.export.load(path)
+    except Exception as e:  # a truncated or foreign file: say which and why
+        raise CompileError(
+            f"cannot load '{os.fspath(path)}' as a torch.export program: {type(e).__name__}: {e}"
+        ) from None
+
+
+def import_program(program: ExportedProgram | str | os.PathLike) -> ModuleOp:
+    """Import an ExportedProgram (or a `.pt2` file) as a verified `builtin.module`."""
+    if isinstance(program, (str, os.PathLike)):
+        program = load_program(program)
+    if not isinstance(program, ExportedProgram):
+        hint = ""
+        if isinstance(program, torch.fx.GraphModule):
+            hint = (": convert_pt2e returns a GraphModule; re-export it with "
+                    "torch.export.export(converted, example_inputs)")
+        elif isinstance(program, torch.nn.Module):
+            hint = ": export it first with torch.export.export(model, example_inputs)"
+        raise CompileError(
+            f"expected a torch.export.ExportedProgram or a .pt2 path, got "
+            f"{type(program).__name__}{hint}"
+        )
+    module = _Importer(program).run()
+    verify_module(module)
+    return module
+
+
+class _Importer:
+    def __init__(self, program: ExportedProgram):
+        self.program = program
+        self.graph = program.graph_module.graph
+        self.block = Block()
+        #: FX node -> its value (a list for multi-result ops)
+        self.values: dict[torch.fx.Node, SSAValue | list[SSAValue]] = {}
+        #: placeholder of a parameter/buffer/constant -> (qualified name, tensor)
+        self.constants: dict[torch.fx.Node, tuple[str, torch.Tensor]] = {}
+        #: quantized value -> its storage-integer view (for non-q/dq consumers)
+        self.storage_views: dict[SSAValue, SSAValue] = {}
+        self.none_value: SSAValue | None = None
+
+    # -- driver ---------------------------------------------------------------------------
+    def run(self) -> ModuleOp:
+        self._signature()
+        for node in self.graph.nodes:
+            if node.op == "placeholder" or node.op == "output":
+                continue
+            if node.op == "get_attr":
+                self._get_attr(node)
+            elif node.op == "call_function":
+                self._call(node)
+            else:
+                raise CompileError(
+                    f"unsupported FX node '{node.name}' ({node.op} {node.target}) in the "
+                    "exported graph",
+                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                )
+        results = self._outputs()
+        ret = ReturnOp(*results)
+        self.block.add_op(ret)
+        func = FuncOp(
+            "forward",
+            ([a.type for a in self.block.args], [r.type for r in results]),
+            Region(self.block),
+        )
+        return ModuleOp([func])
+
+    def _signature(self) -> None:
+        sig = self.program.graph_signature
+        specs = {s.arg.name: s for s in sig.input_specs if hasattr(s.arg, "name")}
+        for node in self.graph.nodes:
+            if node.op != "placeholder":
+                continue
+            spec = specs.get(node.name)
+            if spec is None or spec.kind == InputKind.USER_INPUT:
+                self._user_input(node)
+            elif spec.kind in (InputKind.PARAMETER, InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
+                self.constants[node] = (spec.target, self._constant_tensor(spec))
+            else:
+                raise CompileError(
+                    f"input '{node.name}' is a {spec.kind.name.lower()}, which this compiler "
+                    "does not support"
+                )
+
+    def _constant_tensor(self, spec) -> torch.Tensor:
+        target = spec.target
+        if target in self.program.state_dict:
+            value = self.program.state_dict[target]
+        elif target in self.program.constants:
+            value = self.program.constants[target]
+        else:
+            raise CompileError(f"constant '{target}' of the program has no value")
+        if not isinstance(value, torch.Tensor):
+            raise CompileError(f"constant '{target}' is not a tensor ({type(value).__name__})")
+        refuse_quantized_dtype(value.dtype, f"constant '{target}'")
+        return value
+
+    def _user_input(self, node: torch.fx.Node) -> None:
+        val = node.meta.get("val")
+        if not isinstance(val, torch.Tensor):
+            raise CompileError(
+                f"input '{node.name}' is not a tensor ({type(val).__name__}); only tensor "
+                "inputs are supported"
+            )
+        ty = tensor_type(val, f"input '{node.name}'")
+        arg = self.block.insert_arg(ty, len(self.block.args))
+        arg.location = NameLoc(StringAttr(node.name), UnknownLoc())
+        arg.name_hint = _name_hint(node.name)
+        self.values[node] = arg
+
+    def _outputs(self) -> list[SSAValue]:
+        sig = self.program.graph_signature
+        output_node = next(n for n in self.graph.nodes if n.op == "output")
+        flat = list(output_node.args[0])
+        results: list[SSAValue] = []
+        for i, (spec, value) in enumerate(zip(sig.output_specs, flat)):
+            if spec.kind != OutputKind.USER_OUTPUT:
+                what = getattr(spec, "target", None) or getattr(spec.arg, "name", "?")
+                raise CompileError(
+                    f"the program has a {spec.kind.name.lower()} output ('{what}'): it "
+                    "mutates its state, which an inference model cannot; export the model "
+                    "in eval mode (model.eval())"
+                )
+            if not isinstance(value, torch.fx.Node) or not isinstance(
+                value.meta.get("val"), torch.Tensor
+            ):
+                shown = value.meta.get("val") if isinstance(value, torch.fx.Node) else value
+                raise CompileError(
+                    f"output #{i} is not a tensor ({type(shown).__name__}: {shown!r}); only "
+                    "tensor outputs are supported"
+                )
+            results.append(self._operand(value))
+        return results
+
+    # -- values ---------------------------------------------------------------------------
+    def _add(self, op: Operation, node: torch.fx.Node | None = None, name: str | None = None) -> Operation:
+        if node is not None:
+            op.location = node_location(node.name, node.meta.get("stack_trace"))
+        elif name is not None:
+            op.location = NameLoc(StringAttr(name), UnknownLoc())
+        self.block.add_op(op)
+        return op
+
+    def _value(self, node: torch.fx.Node) -> SSAValue | list[SSAValue]:
+        if node in self.values:
+            return self.values[node]
+        if node in self.constants:
+            name, tensor = self.constants[node]
+            what = f"constant '{name}'"
+            arr = to_numpy(tensor, what)
+            ty = element_type(tensor.dtype, what)
+            op = self._add(ConstOp(dense(arr, ty)), name=name)
+            op.results[0].name_hint = _name_hint(name)
+            self.values[node] = op.results[0]
+            return op.results[0]
+        raise CompileError(f"'{node.name}' is used before it is defined")
+
+    def _operand(self, arg: Any) -> SSAValue:
+        """The value of a tensor argument as an ATen op or a result sees it.
+
+        A quantized value (a `quantize_*` result consumed by something else than a
+        dequantize) is what torch holds in that tensor: its stored integers.
+        """
+        if not isinstance(arg, torch.fx.Node):
+            raise CompileError(f"expected a tensor, got {arg!r}")
+        value = self._value(arg)
+        if isinstance(value, list):
+            raise CompileError(f"'{arg.name}' has several results; expected one tensor")
+        if is_quantized(value.type):
+            if value not in self.storage_views:
+                qtype = value.type
+                assert isinstance(qtype, TensorType)
+                storage = TensorType(qtype.element_type.storage_type, qtype.get_shape())
+                op = self._add(StorageCastOp(value, storage), arg)
+                self.storage_views[value] = op.results[0]
+            return self.storage_views[value]
+        return value
+
+    def _none(self) -> SSAValue:
+        if self.none_value is None:
+            self.none_value = self._add(aten.NoneOp(), name="none").results[0]
+        return self.none_value
+
+    def _scalar_constant(self, value: Any, dtype: torch.dtype, node: torch.fx.Node) -> SSAValue:
+        """A Python scalar where ATen expects a tensor: a rank-0 constant of `dtype`."""
+        what = f"scalar argument of '{node.name}'"
+        arr = np.array(value, dtype=torch.empty((), dtype=dtype).numpy().dtype)
+        op = self._add(ConstOp(dense(arr, element_type(dtype, what))), node)
+        return op.results[0]
+
+    # -- nodes ----------------------------------------------------------------------------
+    def _get_attr(self, node: torch.fx.Node) -> None:
+        value = getattr(self.program.graph_module, str(node.target))
+        if not isinstance(value, torch.Tensor):
+            raise CompileError(f"attribute '{node.target}' is not a tensor")
+        self.constants[node] = (str(node.target), value)
+
+    def _call(self, node: torch.fx.Node) -> None:
+        target = node.target
+        if target is operator.getitem:
+            source, index = node.args
+            values = self._value(source)
+            if not isinstance(values, list):
+                raise CompileError(f"'{node.name}' indexes '{source.name}', which has one result")
+            self.values[node] = values[index]
+            return
+        if target in _QUANTIZE:
+            self._quantize(node, _QUANTIZE[target])
+        elif target in _DEQUANTIZE:
+            self._dequantize(node, _DEQUANTIZE[target])
+        elif str(target) in aten.BY_TARGET:
+            self._aten(node, aten.BY_TARGET[str(target)])
+        else:
+            self._generic(node)
+
+    def _result_types(self, node: torch.fx.Node) -> list[Attribute]:
+        val = node.meta.get("val")
+        if val is None:
+            return []
+        vals = val if isinstance(val, (list, tuple)) else [val]
+        return [tensor_type(v, f"result #{i} of '{node.name}'") for i, v in enumerate(vals)]
+
+    def _record(self, node: torch.fx.Node, op: Operation) -> None:
+        val = node.meta.get("val")
+        results = list(op.results)
+        for r in results:
+            r.name_hint = _name_hint(node.name)
+        self.values[node] = results if isinstance(val, (list, tuple)) else (
+            results[0] if results else []
+        )
+
+    def _aten(self, node: torch.fx.Node, cls: type[aten.AtenOp]) -> None:
+        bound = bind_arguments(node)
+        operands: list[SSAValue | list[SSAValue]] = []
+        for arg in cls.SCHEMA.tensor_args:
+            _, value = bound[arg.name]
+            if arg.type.endswith("[]"):
+                operands.append([self._none() if v is None else self._operand(v) for v in value])
+            elif value is None:
+                operands.append(self._none())
+            elif isinstance(value, torch.fx.Node):
+                operands.append(self._operand(value))
+            else:
+                operands.append(self._scalar_constant(value, self._scalar_dtype(node, bound), node))
+        properties: dict[str, Attribute] = {}
+        for arg in cls.SCHEMA.attribute_args:
+            torch_arg, value = bound[arg.name]
+            if value is None:
+                continue
+            where = f"argument '{arg.name}' of '{node.name}'"
+            properties[arg.name] = property_attribute(arg, torch_arg, value, where)
+        types = self._result_types(node)
+        if len(cls.SCHEMA.returns) == 1 and cls.SCHEMA.returns[0].endswith("[]"):
+            result_types: list = [types]
+        else:
+            result_types = types
+        try:
+            op = cls(operands=operands, result_types=result_types, properties=properties)
+        except (ValueError, VerifyException, TypeError) as e:
+            raise CompileError(
+                f"cannot import '{node.name}' ({node.target}): {e}",
+                location_str(node_location(node.name, node.meta.get("stack_trace"))),
+            ) from None
+        self._add(op, node)
+        self._record(node, op)
+
+    def _scalar_dtype(self, node: torch.fx.Node, bound: dict) -> torch.dtype:
+        """The dtype of a scalar standing for a tensor: the result's, or (for a boolean
+        result, as in comparisons) the first tensor argument's."""
+        val = node.meta.get("val")
+        if isinstance(val, torch.Tensor) and val.dtype != torch.bool:
+            return val.dtype
+        for _, value in bound.values():
+            if isinstance(value, torch.fx.Node) and isinstance(value.meta.get("val"), torch.Tensor):
+                return value.meta["val"].dtype
+        return torch.float32
+
+    def _generic(self, node: torch.fx.Node) -> None:
+        """`aten.call`: an operator without a dedicated op, kept by name."""
+        operands: list[SSAValue] = []
+
+        def collect(v: Any) -> None:
+            if isinstance(v, torch.fx.Node):
+                operands.append(self._operand(v))
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    collect(x)
+
+        collect(node.args)
+        collect(list(node.kwargs.values()))
+        target = node.target
+        name = str(target) if isinstance(target, torch._ops.OpOverload) else (
+            f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', target)}"
+        )
+        op = aten.CallOp.create(
+            operands=operands,
+            result_types=self._result_types(node),
+            properties={"target": StringAttr(name), "args": StringAttr(render_arguments(node))},
+        )
+        self._add(op, node)
+        self._record(node, op)
+
+    # -- quantize / dequantize ------------------------------------------------------------
+    def _qparam(self, value: Any, node: torch.fx.Node, what: str) -> Any:
+        """A quantization parameter: a Python number, or the value of a constant tensor."""
+        if isinstance(value, torch.fx.Node):
+            if value not in self.constants:
+                raise CompileError(
+                    f"'{node.name}': the {what} is computed at run time ('{value.name}'); only "
+                    "constant quantization parameters are supported",
+                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                )
+            return self.constants[value][1].detach().cpu().numpy()
+        return value
+
+    def _quantized_type(self, node: torch.fx.Node, per_channel: bool, expressed: Attribute) -> QuantizedType:
+        bound = {k: v for k, (_, v) in bind_arguments(node).items()}
+        if per_channel:
+            scale = self._qparam(bound["scales"], node, "scale")
+            zps = bound["zero_points"]
+            zero_point = 0 if zps is None else self._qparam(zps, node, "zero point")
+            axis = int(bound["axis"])
+        else:
+            scale = self._qparam(bound["scale"], node, "scale")
+            zero_point = self._qparam(bound["zero_point"], node, "zero point")
+            scale, zero_point, axis = float(np.asarray(scale).reshape(())), int(
+                np.asarray(zero_point).reshape(())
+            ), None
+        try:
+            return make_quantized_type(
+                bound["dtype"], scale, zero_point, axis=axis,
+                qmin=int(bound["quant_min"]), qmax=int(bound["quant_max"]),
+                expressed_type=expressed,
+            )
+        except (ValueError, VerifyException) as e:
+            raise CompileError(
+                f"'{node.name}' has invalid quantization parameters: {e}",
+                location_str(node_location(node.name, node.meta.get("stack_trace"))),
+            ) from None
+
+    def _quantize(self, node: torch.fx.Node, per_channel: bool) -> None:
+        source = node.args[0]
+        src_val = source.meta.get("val")
+        expressed = element_type(src_val.dtype, f"input of '{node.name}'")
+        qtype = self._quantized_type(node, per_channel, expressed)
+        shape = tensor_type(src_val, f"input of '{node.name}'").get_shape()
+        if source in self.constants and source not in self.values:
+            # fold_quantize=False: the weight is quantized in the graph; do it here, with
+            # the same arithmetic as torch (round half to even, float32 reciprocal).
+            name, tensor = self.constants[source]
+            stored = qtype.quantize(to_numpy(tensor, f"constant '{name}'"))
+            op = self._add(quant_constant(stored, qtype), node)
+        else:
+            op = self._add(QuantizeCastOp(self._value_of(source), TensorType(qtype, shape)), node)
+        self._record(node, op)
+
+    def _value_of(self, node: torch.fx.Node) -> SSAValue:
+        value = self._value(node)
+        if isinstance(value, list):
+            raise CompileError(f"'{node.name}' has several results; expected one tensor")
+        return value
+
+    def _dequantize(self, node: torch.fx.Node, per_channel: bool) -> None:
+        source = node.args[0]
+        out_val = node.meta.get("val")
+        expressed = element_type(out_val.dtype, f"result of '{node.name}'")
+        qtype = self._quantized_type(node, per_channel, expressed)
+        if source in self.constants and source not in self.values:
+            # a folded weight or bias: the stored integers of the quantized constant
+            name, tensor = self.constants[source]
+            stored = to_numpy(tensor, f"constant '{name}'")
+            if stored.dtype != np.dtype(qtype.numpy_storage_dtype):
+                raise CompileError(
+                    f"'{node.name}' dequantizes '{name}' of dtype {stored.dtype} as "
+                    f"{qtype.storage_spelling}",
+                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                )
+            const = self._add(quant_constant(stored, qtype), name=name)
+            const.results[0].name_hint = _name_hint(name)
+            quantized = const.results[0]
+        else:
+            quantized = self._value_of(source)
+            qt = quantized.type
+            assert isinstance(qt, TensorType)
+            if not is_quantized(qt):
+                if not isinstance(qt.element_type, IntegerType):
+                    raise CompileError(
+                        f"'{node.name}' dequantizes '{source.name}', which is not an integer "
+                        "tensor",
+                        location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                    )
+                # integers from outside (an input, an integer op): reinterpret them
+                quantized = self._add(
+                    StorageCastOp(quantized, TensorType(qtype, qt.get_shape())), node
+                ).results[0]
+            elif qt.element_type != qtype:
+                raise CompileError(
+                    f"'{node.name}' dequantizes '{source.name}' with parameters {qtype} that "
+                    f"differ from its quantized type {qt.element_type}",
+                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                )
+        shape = quantized.type.get_shape()
+        op = self._add(DequantizeCastOp(quantized, TensorType(expressed, shape)), node)
+        self._record(node, op)
+
+
+def _name_hint(name: str) -> str | None:
+    """An SSA name hint from an FX/parameter name (`fc.weight` -> `fc_weight`)."""
+    hint = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    if not hint or hint[0].isdigit():
+        return None
+    return hint

@@ -1,0 +1,47 @@
+"""Source locations of imported ops: the FX node's name and the user's Python line.
+
+Every imported op gets `loc("<fx node name>"("<user file>":<line>:0))`, i.e.
+`NameLoc(node name, FileLineColLoc(file, line, 0))`, so a later diagnostic names both the
+node (as `ExportedProgram.graph` prints it) and the line of the user's model. The user's
+frame is the innermost frame of the node's `stack_trace` that is not inside torch,
+torchao or an installed package: for `self.fc(x)` that is the model's `forward` line,
+not `torch/nn/modules/linear.py`. Nodes without a trace (PT2E inserts some q/dq nodes
+without one) get `NameLoc(name, UnknownLoc())`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xdsl.dialects.builtin import FileLineColLoc, IntAttr, NameLoc, StringAttr, UnknownLoc
+from xdsl.ir import Attribute
+
+_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+#: path fragments of frames that are library code, not the user's model
+_LIBRARY_MARKERS = ("/site-packages/", "/dist-packages/", "/torch/", "/torchao/", "<frozen ")
+
+
+def _is_user_frame(path: str) -> bool:
+    p = path.replace("\\", "/")
+    return not any(m in p for m in _LIBRARY_MARKERS)
+
+
+def user_frame(stack_trace: str | None) -> tuple[str, int] | None:
+    """`(file, line)` of the innermost user frame in an FX `stack_trace`, if any."""
+    if not stack_trace:
+        return None
+    found = None
+    for m in _FRAME.finditer(stack_trace):
+        if _is_user_frame(m["file"]):
+            found = (m["file"], int(m["line"]))
+    return found
+
+
+def node_location(name: str, stack_trace: str | None) -> Attribute:
+    """`NameLoc(name, FileLineColLoc(file, line, 0))`, or `NameLoc(name, UnknownLoc())`."""
+    frame = user_frame(stack_trace)
+    child: Attribute = UnknownLoc()
+    if frame is not None:
+        child = FileLineColLoc(StringAttr(frame[0]), IntAttr(frame[1]), IntAttr(0))
+    return NameLoc(StringAttr(name), child)
