@@ -44,6 +44,7 @@ from compiler.dialects.circle_base import (
     padding_prop,
     shape_of,
 )
+from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_traits import (
     LOGISTIC_RANGE,
     SOFTMAX_RANGE,
@@ -58,6 +59,10 @@ from compiler.ir.quant_traits import (
 )
 
 TensorOrNone = TensorType | NoneType
+
+
+def elementwise_traits(*extra):
+    return circle_traits(Elementwise(), *extra)
 
 
 def _check_bias(op: CircleOp, bias, channels: int) -> None:
@@ -291,7 +296,7 @@ class _BinaryOp(CircleOp):
 
 class _BinaryActOp(_BinaryOp):
     fused_activation_function = act_prop()
-    traits = circle_traits(HasFusedActivation())
+    traits = elementwise_traits(HasFusedActivation())
 
 
 @irdl_op_definition
@@ -339,7 +344,7 @@ class MaximumOp(_BinaryOp):
     name = "circle.maximum"
     BUILTIN: ClassVar[str] = "MAXIMUM"
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
-    traits = circle_traits(SameScale((0, 1)))
+    traits = elementwise_traits(SameScale((0, 1)))
 
 
 @irdl_op_definition
@@ -349,7 +354,7 @@ class MinimumOp(_BinaryOp):
     name = "circle.minimum"
     BUILTIN: ClassVar[str] = "MINIMUM"
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
-    traits = circle_traits(SameScale((0, 1)))
+    traits = elementwise_traits(SameScale((0, 1)))
 
 
 @irdl_op_definition
@@ -359,13 +364,14 @@ class SquaredDifferenceOp(_BinaryOp):
     name = "circle.squared_difference"
     BUILTIN: ClassVar[str] = "SQUARED_DIFFERENCE"
     OPTIONS: ClassVar[str] = "SquaredDifferenceOptions"
-    traits = circle_traits()
+    traits = elementwise_traits()
 
 
-class _UnaryOp(CircleOp):
+class _SameShapeOp(CircleOp):
+    """One operand, a result of the same shape."""
+
     input = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits()
 
     def verify_circle(self) -> None:
         if shape_of(self.input) != shape_of(self.output):
@@ -375,13 +381,19 @@ class _UnaryOp(CircleOp):
             )
 
 
+class _UnaryOp(_SameShapeOp):
+    """An element-wise unary op."""
+
+    traits = elementwise_traits()
+
+
 @irdl_op_definition
 class LogisticOp(_UnaryOp):
     """LOGISTIC: 1 / (1 + exp(-x)); quantized output fixed to 1/256 (1/32768 for i16)."""
 
     name = "circle.logistic"
     BUILTIN: ClassVar[str] = "LOGISTIC"
-    traits = circle_traits(LOGISTIC_RANGE)
+    traits = elementwise_traits(LOGISTIC_RANGE)
 
 
 @irdl_op_definition
@@ -390,7 +402,7 @@ class TanhOp(_UnaryOp):
 
     name = "circle.tanh"
     BUILTIN: ClassVar[str] = "TANH"
-    traits = circle_traits(TANH_RANGE, FusableActivation("TANH"))
+    traits = elementwise_traits(TANH_RANGE)
 
 
 @irdl_op_definition
@@ -399,7 +411,7 @@ class ReluOp(_UnaryOp):
 
     name = "circle.relu"
     BUILTIN: ClassVar[str] = "RELU"
-    traits = circle_traits(FusableActivation("RELU"))
+    traits = elementwise_traits(FusableActivation("RELU"))
 
 
 @irdl_op_definition
@@ -408,7 +420,7 @@ class Relu6Op(_UnaryOp):
 
     name = "circle.relu6"
     BUILTIN: ClassVar[str] = "RELU6"
-    traits = circle_traits(FusableActivation("RELU6"))
+    traits = elementwise_traits(FusableActivation("RELU6"))
 
 
 @irdl_op_definition
@@ -417,7 +429,7 @@ class ReluN1To1Op(_UnaryOp):
 
     name = "circle.relu_n1_to_1"
     BUILTIN: ClassVar[str] = "RELU_N1_TO_1"
-    traits = circle_traits(FusableActivation("RELU_N1_TO_1"))
+    traits = elementwise_traits(FusableActivation("RELU_N1_TO_1"))
 
 
 @irdl_op_definition
@@ -439,7 +451,7 @@ class PReluOp(CircleOp):
     input = operand_def(TensorType)
     alpha = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits()
+    traits = elementwise_traits()
 
     def verify_circle(self) -> None:
         if _broadcast(shape_of(self.input), shape_of(self.alpha)) != shape_of(self.input):
@@ -516,7 +528,7 @@ class NegOp(_UnaryOp):
 
 
 @irdl_op_definition
-class SoftmaxOp(_UnaryOp):
+class SoftmaxOp(_SameShapeOp):
     """SOFTMAX over the last dimension: exp(beta x) / sum(exp(beta x))."""
 
     name = "circle.softmax"
@@ -527,7 +539,7 @@ class SoftmaxOp(_UnaryOp):
 
 
 @irdl_op_definition
-class LogSoftmaxOp(_UnaryOp):
+class LogSoftmaxOp(_SameShapeOp):
     """LOG_SOFTMAX over the last dimension; quantized output fixed to 16/256, zp max-0."""
 
     name = "circle.log_softmax"

@@ -58,6 +58,7 @@ from xdsl.printer import Printer
 from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
 
+from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     UniformQuantizedType,
@@ -81,7 +82,7 @@ class _CastOp(IRDLOperation):
 
     input = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = traits_def(Pure(), VerifyQuantizedTensors())
+    traits = traits_def(Pure(), VerifyQuantizedTensors(), Elementwise())
 
     assembly_format = "$input attr-dict `:` type($input) `to` type($output)"
 

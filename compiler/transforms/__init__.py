@@ -1,6 +1,7 @@
 """Passes, one per file, each file named after its pass (`quantize_bias.py` holds the
 pass `quantize-bias`). The registry below is built from the file names, so adding a
-pass is adding a file; `pipelines.py` holds the named pipelines (`lower-to-circle`)."""
+pass is adding a file; `pipelines.py` holds the named pipelines (`lower-to-circle`).
+Subpackages (`legalize/`) and `utils.py` hold patterns and helpers, not passes."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """pass name -> factory, for every pass file and every pipeline."""
     passes: dict[str, Callable[[], type[ModulePass]]] = {}
     for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name in _NOT_PASSES:
+        if info.ispkg or info.name.startswith("_") or info.name in _NOT_PASSES:
             continue
         name = info.name.replace("_", "-")
         passes[name] = _loader(info.name, name)

@@ -1,0 +1,32 @@
+"""`circle-sink-transposes`: move layout transposes down until they cancel.
+
+Runs right after `convert-aten-to-circle`, in the float domain, so that activation
+fusion and quantization parameter propagation see NHWC chains (conv -> relu -> q/dq ->
+conv) without transposes in between.
+
+Guarantees afterwards: no transpose of a constant (folded at compile time, per-axis
+dimensions remapped); no two adjacent transposes; no identity transpose or reshape; a
+transpose remains only where a layout-sensitive consumer or a function result needs
+the other layout (e.g. an NHWC feature map flattened in NCHW order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.transforms.dead_code_elimination import region_dce
+
+from compiler.transforms.patterns.layout import LAYOUT_PATTERNS
+from compiler.transforms.utils import apply_patterns
+
+
+@dataclass(frozen=True)
+class CircleSinkTransposesPass(ModulePass):
+    name = "circle-sink-transposes"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        apply_patterns(op, LAYOUT_PATTERNS)
+        region_dce(op.body)

@@ -1,0 +1,80 @@
+"""`convert-aten-to-circle`: legalize every `aten.*` op to float `circle.*` ops in NHWC.
+
+Guarantees afterwards:
+- no `aten.*` op is left; every ATen op was replaced by circle ops computing the same
+  float function (quantization is still carried by `quant.dcast`/`quant.qcast`);
+- layout-sensitive ops run in NHWC between `circle.transpose` ops, constant weights are
+  relaid out at compile time (conv OHWI, depthwise 1HWC, FC OI, transpose-conv OHWI)
+  with their per-axis quantized dimension remapped (depthwise 0 -> 3);
+- absent optional operands are `circle.no_value`.
+
+An ATen op without a legalization (or with arguments Circle cannot express) is an error
+naming the op, the FX node and the user's source line; all such ops are reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+
+from xdsl.transforms.dead_code_elimination import region_dce
+
+from compiler.dialects.aten import AtenOp, CallOp
+from compiler.ir.diagnostics import CompileError, op_location
+from compiler.transforms.legalize import Emitter, load_all
+from compiler.transforms.utils import apply_patterns
+
+
+class LegalizeAtenOp(RewritePattern):
+    def __init__(self):
+        self.legalizations = load_all()
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, AtenOp):
+            return
+        results = self.legalizations[op.name](op, Emitter(rewriter, op))
+        for old, new in zip(op.results, results, strict=True):
+            if new is None:
+                assert not old.uses, f"{op.name}: result #{old.index} is used but has no lowering"
+            else:
+                rewriter.replace_all_uses_with(old, new)
+        rewriter.erase(op)
+
+
+def _unsupported(module: ModuleOp, legalizations) -> list[tuple[str | None, str]]:
+    """(location, message) of every ATen op that has no legalization."""
+    problems = []
+    for op in module.walk():
+        if isinstance(op, CallOp):
+            target = op.target.data
+        elif isinstance(op, AtenOp) and op.name not in legalizations:
+            target = op.SCHEMA.qualified_target
+        else:
+            continue
+        problems.append((op_location(op), f"ATen operator {target} has no Circle lowering"))
+    return problems
+
+
+@dataclass(frozen=True)
+class ConvertAtenToCirclePass(ModulePass):
+    name = "convert-aten-to-circle"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        legalizations = load_all()
+        problems = _unsupported(op, legalizations)
+        if len(problems) == 1:
+            location, message = problems[0]
+            raise CompileError(message, location)
+        if problems:
+            raise CompileError(
+                f"{len(problems)} operators have no Circle lowering:\n  "
+                + "\n  ".join(f"{loc or '<unknown>'}: {msg}" for loc, msg in problems)
+            )
+        apply_patterns(op, [LegalizeAtenOp()])
+        # The replaced weights (relaid-out copies exist now) and `aten.none` values.
+        region_dce(op.body)

@@ -1,0 +1,189 @@
+"""ATen → circle legalizations, one function per ATen op family.
+
+A legalization is a function `(op, emitter) -> list[SSAValue]` registered with
+`@legalizes("aten.name", ...)`; it builds float circle ops (quantization is still
+carried by the surrounding `quant.dcast`/`quant.qcast`) and returns the values that
+replace the ATen op's results, in the ATen op's own layout (NCHW for 4-D activations).
+Layout-sensitive ops (convolution, pooling, resize) are wrapped in `circle.transpose`
+NCHW→NHWC→NCHW; `circle-sink-transposes` and `circle-cleanup` later cancel them.
+Constant weights are relaid out at compile time (conv OHWI, depthwise 1HWC, FC OI,
+transpose-conv OHWI), and their per-axis quantized dimension follows the relayout.
+
+Adding an op: write its function in the file of its family (conv, elementwise, pool,
+shape, norm) and decorate it; the pass picks it up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.rewriter import InsertPoint
+
+from compiler.dialects import circle, quant
+from compiler.dialects.circle_base import CircleOp, NoValueOp
+from compiler.ir.diagnostics import CompileError, error_at
+from compiler.transforms.utils import (
+    constant_of,
+    element_type,
+    i32_const,
+    permute_type,
+    quantized_const,
+    shape,
+    with_shape,
+)
+
+Legalization = Callable[[Operation, "Emitter"], Sequence[SSAValue]]
+
+#: ATen op name -> legalization
+LEGALIZATIONS: dict[str, Legalization] = {}
+
+NCHW_TO_NHWC = (0, 2, 3, 1)
+NHWC_TO_NCHW = (0, 3, 1, 2)
+
+
+def legalizes(*names: str):
+    def register(fn: Legalization) -> Legalization:
+        for name in names:
+            LEGALIZATIONS[name] = fn
+        return fn
+
+    return register
+
+
+class Emitter:
+    """Builds ops before the ATen op being legalized, located at it."""
+
+    def __init__(self, rewriter: PatternRewriter, anchor: Operation):
+        self.rewriter = rewriter
+        self.anchor = anchor
+
+    def emit(self, op: Operation) -> Operation:
+        op.location = self.anchor.location
+        self.rewriter.insert(op, InsertPoint.before(self.anchor))
+        return op
+
+    def error(self, message: str) -> CompileError:
+        return error_at(self.anchor, message)
+
+    # -- circle ops ------------------------------------------------------------------
+    def op(self, cls: type[CircleOp], operands: Sequence[SSAValue], result_type: Attribute,
+           **options) -> SSAValue:
+        return self.emit(cls.from_options(list(operands), [result_type], **options)).results[0]
+
+    def none(self) -> SSAValue:
+        return self.emit(NoValueOp()).results[0]
+
+    def i32(self, values) -> SSAValue:
+        """An i32 constant of any shape (a nested list or an array)."""
+        return self.emit(i32_const(np.asarray(values))).results[0]
+
+    def transpose(self, v: SSAValue, perm: Sequence[int]) -> SSAValue:
+        if list(perm) == list(range(len(perm))):
+            return v
+        return self.op(circle.TransposeOp, [v, self.i32(perm)], permute_type(v.type, perm))
+
+    def reshape(self, v: SSAValue, new_shape: Sequence[int]) -> SSAValue:
+        if tuple(new_shape) == shape(v):
+            return v
+        return self.op(
+            circle.ReshapeOp, [v, self.i32(new_shape)], with_shape(v.type, new_shape)
+        )
+
+    def to_nhwc(self, v: SSAValue) -> SSAValue:
+        return self.relayout(v, NCHW_TO_NHWC)
+
+    def to_nchw(self, v: SSAValue) -> SSAValue:
+        return self.transpose(v, NHWC_TO_NCHW)
+
+    def relayout(self, v: SSAValue, perm: Sequence[int]) -> SSAValue:
+        """`v` transposed by `perm`: at compile time for constants (and for
+        `quant.dcast(quant.constant)`, whose per-axis dimension follows), else a
+        `circle.transpose`."""
+        if list(perm) == list(range(len(perm))):
+            return v
+        owner = v.owner
+        if isinstance(owner, quant.DequantizeCastOp) and isinstance(
+            owner.input.owner, quant.ConstantOp
+        ):
+            stored = constant_of(owner.input)
+            qt = permute_type(owner.input.type, perm)
+            c = self.emit(quantized_const(np.transpose(stored, perm), qt.element_type))
+            c.location = owner.input.owner.location
+            return self.emit(
+                quant.DequantizeCastOp(c.results[0], permute_type(v.type, perm))
+            ).results[0]
+        if isinstance(owner, circle.ConstOp) and not _is_quantized_const(owner):
+            arr = constant_of(v)
+            from compiler.dialects.quant import dense_from_numpy
+
+            new = self.emit(
+                circle.ConstOp(dense_from_numpy(np.transpose(arr, perm), element_type(v)))
+            )
+            new.location = owner.location
+            return new.results[0]
+        return self.transpose(v, perm)
+
+    def reshape_const_or_value(self, v: SSAValue, new_shape: Sequence[int]) -> SSAValue:
+        """Reshape a constant at compile time (keeping its quantization), else emit one."""
+        owner = v.owner
+        if isinstance(owner, quant.DequantizeCastOp) and isinstance(
+            owner.input.owner, quant.ConstantOp
+        ):
+            from compiler.transforms.utils import reshape_element_type
+
+            et = reshape_element_type(element_type(owner.input), shape(v), new_shape)
+            if et is not None:
+                stored = constant_of(owner.input).reshape(new_shape)
+                c = self.emit(quantized_const(stored, et))
+                c.location = owner.input.owner.location
+                return self.emit(
+                    quant.DequantizeCastOp(c.results[0], with_shape(v.type, new_shape))
+                ).results[0]
+        if isinstance(owner, circle.ConstOp) and not _is_quantized_const(owner):
+            from compiler.dialects.quant import dense_from_numpy
+
+            new = self.emit(
+                circle.ConstOp(
+                    dense_from_numpy(constant_of(v).reshape(new_shape), element_type(v))
+                )
+            )
+            new.location = owner.location
+            return new.results[0]
+        return self.reshape(v, new_shape)
+
+
+def _is_quantized_const(op: circle.ConstOp) -> bool:
+    from compiler.ir.quant_types import is_quantized
+
+    return is_quantized(op.output.type)
+
+
+def result_type(op: Operation, index: int = 0) -> TensorType:
+    t = op.results[index].type
+    assert isinstance(t, TensorType)
+    return t
+
+
+def nhwc_type(t: Attribute) -> TensorType:
+    return permute_type(t, NCHW_TO_NHWC)
+
+
+def normalize_dim(dim: int, rank: int) -> int:
+    return dim + rank if dim < 0 else dim
+
+
+def load_all() -> dict[str, Legalization]:
+    """Import the legalization modules (they register themselves)."""
+    from compiler.transforms.legalize import (  # noqa: F401
+        conv,
+        elementwise,
+        norm,
+        pool,
+        shape_ops,
+    )
+
+    return LEGALIZATIONS

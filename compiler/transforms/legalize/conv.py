@@ -1,0 +1,220 @@
+"""Convolutions, fully-connected and matrix products."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import NoneType
+from xdsl.ir import Operation, SSAValue
+
+from compiler.dialects import circle
+from compiler.transforms.legalize import (
+    Emitter,
+    legalizes,
+    nhwc_type,
+    result_type,
+)
+from compiler.transforms.utils import constant_of, dequantized_constant_of, shape, with_shape
+
+
+def _bias(em: Emitter, b: SSAValue) -> SSAValue:
+    return em.none() if isinstance(b.type, NoneType) else b
+
+
+def padding_mode(
+    in_size: int, k: int, s: int, d: int, before: int, after: int, out: int
+) -> str | None:
+    """"VALID" or "SAME" when Circle's padding rule gives exactly these pads, else None."""
+    eff = (k - 1) * d + 1
+    if before == 0 and after == 0 and out == (in_size - eff) // s + 1:
+        return "VALID"
+    same_out = math.ceil(in_size / s)
+    total = max((same_out - 1) * s + eff - in_size, 0)
+    if (before, after) == (total // 2, total - total // 2) and out == same_out:
+        return "SAME"
+    return None
+
+
+def _torch_same_pads(k: int, d: int) -> tuple[int, int]:
+    total = d * (k - 1)
+    return total // 2, total - total // 2
+
+
+def conv2d_nchw(
+    em: Emitter,
+    x: SSAValue,
+    w: SSAValue,
+    b: SSAValue,
+    stride: Sequence[int],
+    pads: Sequence[tuple[int, int]],
+    dilation: Sequence[int],
+    groups: int,
+    out_nchw,
+) -> SSAValue:
+    """A 2-D convolution of NCHW `x` by OIHW `w` as CONV_2D or DEPTHWISE_CONV_2D (NHWC)."""
+    _, c, h, wd = shape(x)
+    o, i, kh, kw = shape(w)
+    _, _, ho, wo = out_nchw.get_shape()
+    mode_h = padding_mode(h, kh, stride[0], dilation[0], *pads[0], ho)
+    mode_w = padding_mode(wd, kw, stride[1], dilation[1], *pads[1], wo)
+    xn = em.to_nhwc(x)
+    if mode_h is None or mode_w is None or mode_h != mode_w:
+        # Explicit zero padding (the zero point once quantized), then VALID.
+        paddings = em.i32([[0, 0], list(pads[0]), list(pads[1]), [0, 0]])
+        padded = [shape(xn)[0], h + sum(pads[0]), wd + sum(pads[1]), c]
+        xn = em.op(circle.PadOp, [xn, paddings], with_shape(xn.type, padded))
+        mode = "VALID"
+    else:
+        mode = mode_h
+    options = dict(
+        padding=mode,
+        stride_h=stride[0],
+        stride_w=stride[1],
+        dilation_h_factor=dilation[0],
+        dilation_w_factor=dilation[1],
+    )
+    out_nhwc = nhwc_type(out_nchw)
+    if groups == 1 or (groups != c or i != 1):
+        # Grouped convolution is CONV_2D with filter channels = C / groups.
+        wf = em.relayout(w, (0, 2, 3, 1))  # OIHW -> OHWI
+        y = em.op(circle.Conv2DOp, [xn, wf, _bias(em, b)], out_nhwc, **options)
+    else:
+        wf = em.relayout(w, (1, 2, 3, 0))  # [C*m, 1, kh, kw] -> 1HWC (per-axis 0 -> 3)
+        y = em.op(
+            circle.DepthwiseConv2DOp, [xn, wf, _bias(em, b)], out_nhwc,
+            depth_multiplier=o // c, **options,
+        )
+    return em.to_nchw(y)
+
+
+def _pads_from(padding, kernel: Sequence[int], dilation: Sequence[int]):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return [(0, 0)] * len(kernel)
+        return [_torch_same_pads(k, d) for k, d in zip(kernel, dilation)]
+    return [(p, p) for p in padding]
+
+
+@legalizes("aten.conv2d", "aten.conv2d.padding")
+def conv2d(op: Operation, em: Emitter):
+    x, w, b = op.operands
+    kernel = shape(w)[2:]
+    dilation = op.arg("dilation")
+    pads = _pads_from(op.arg("padding"), kernel, dilation)
+    return [
+        conv2d_nchw(em, x, w, b, op.arg("stride"), pads, dilation, op.arg("groups"),
+                    result_type(op))
+    ]
+
+
+@legalizes("aten.conv1d", "aten.conv1d.padding")
+def conv1d(op: Operation, em: Emitter):
+    """NCW conv as a 2-D conv over [N, C, 1, W] (H = 1)."""
+    x, w, b = op.operands
+    n, c, wd = shape(x)
+    o, i, k = shape(w)
+    dilation = op.arg("dilation")
+    (pad,) = _pads_from(op.arg("padding"), [k], dilation)
+    x4 = em.reshape(x, [n, c, 1, wd])
+    w4 = em.reshape_const_or_value(w, [o, i, 1, k])
+    out = result_type(op)
+    out4 = with_shape(out, [n, o, 1, out.get_shape()[2]])
+    y = conv2d_nchw(em, x4, w4, b, [1, op.arg("stride")[0]], [(0, 0), pad],
+                    [1, dilation[0]], op.arg("groups"), out4)
+    return [em.reshape(y, out.get_shape())]
+
+
+@legalizes("aten.convolution")
+def convolution(op: Operation, em: Emitter):
+    x, w, b = op.operands
+    if op.arg("transposed"):
+        return _transpose_conv(op, em, x, w, b, op.arg("stride"), op.arg("padding"),
+                               op.arg("output_padding"), op.arg("groups"), op.arg("dilation"))
+    rank = len(shape(x))
+    dilation = op.arg("dilation")
+    pads = [(p, p) for p in op.arg("padding")]
+    if rank == 4:
+        return [conv2d_nchw(em, x, w, b, op.arg("stride"), pads, dilation,
+                            op.arg("groups"), result_type(op))]
+    raise em.error(f"{rank - 2}-D convolution has no Circle lowering yet")
+
+
+@legalizes("aten.conv_transpose2d.input")
+def conv_transpose2d(op: Operation, em: Emitter):
+    x, w, b = op.operands
+    return _transpose_conv(op, em, x, w, b, op.arg("stride"), op.arg("padding"),
+                           op.arg("output_padding"), op.arg("groups"), op.arg("dilation"))
+
+
+def _transpose_conv(op, em: Emitter, x, w, b, stride, padding, output_padding, groups, dilation):
+    if groups != 1 or any(d != 1 for d in dilation):
+        raise em.error("transposed convolution with groups or dilation has no Circle lowering")
+    if any(p != 0 for p in output_padding):
+        raise em.error("transposed convolution with output_padding has no Circle lowering")
+    _, _, h, wd = shape(x)
+    _, _, kh, kw = shape(w)
+    out = result_type(op)
+    n, co, ho, wo = out.get_shape()
+    modes = set()
+    for size, k, s, p, o in ((h, kh, stride[0], padding[0], ho), (wd, kw, stride[1], padding[1], wo)):
+        if p == 0 and o == (size - 1) * s + k:
+            modes.add("VALID")
+        elif k - s == 2 * p and o == size * s:
+            modes.add("SAME")
+        else:
+            modes.add(None)
+    if len(modes) != 1 or None in modes:
+        raise em.error(
+            f"transposed convolution padding {list(padding)} (kernel {[kh, kw]}, stride "
+            f"{list(stride)}) matches neither SAME nor VALID"
+        )
+    wf = em.relayout(w, (1, 2, 3, 0))  # IOHW -> OHWI (per-axis 1 -> 0)
+    y = em.op(
+        circle.TransposeConvOp,
+        [em.i32([n, ho, wo, co]), wf, em.to_nhwc(x), _bias(em, b)],
+        nhwc_type(out),
+        padding=modes.pop(), stride_h=stride[0], stride_w=stride[1],
+    )
+    return [em.to_nchw(y)]
+
+
+@legalizes("aten.linear")
+def linear(op: Operation, em: Emitter):
+    x, w, b = op.operands
+    return [_fully_connected(em, x, w, _bias(em, b), result_type(op))]
+
+
+def _fully_connected(em: Emitter, x: SSAValue, w: SSAValue, b: SSAValue, out) -> SSAValue:
+    rank = len(shape(x))
+    if rank == 1:
+        x2 = em.reshape(x, [1, shape(x)[0]])
+        y = em.op(circle.FullyConnectedOp, [x2, w, b], with_shape(out, [1, out.get_shape()[0]]))
+        return em.reshape(y, out.get_shape())
+    return em.op(circle.FullyConnectedOp, [x, w, b], out, keep_num_dims=rank > 2)
+
+
+def _is_constant(v: SSAValue) -> bool:
+    return constant_of(v) is not None or dequantized_constant_of(v) is not None
+
+
+@legalizes("aten.matmul", "aten.mm", "aten.bmm")
+def matmul(op: Operation, em: Emitter):
+    a, b = op.operands
+    out = result_type(op)
+    if len(shape(b)) == 2 and len(shape(a)) >= 2 and _is_constant(b):
+        # x @ B with a constant B is a fully-connected layer with weights B^T.
+        return [_fully_connected(em, a, em.relayout(b, (1, 0)), em.none(), out)]
+    if len(shape(a)) < 2 or len(shape(b)) < 2:
+        raise em.error("matrix products of 1-D operands have no Circle lowering yet")
+    return [em.op(circle.BatchMatMulOp, [a, b], out)]
+
+
+@legalizes("aten.addmm")
+def addmm(op: Operation, em: Emitter):
+    bias, m1, m2 = op.operands
+    if op.arg("beta") != 1 or op.arg("alpha") != 1:
+        raise em.error("addmm with beta or alpha other than 1 has no Circle lowering")
+    if len(shape(bias)) != 1:
+        raise em.error("addmm with a non-vector bias has no Circle lowering")
+    return [_fully_connected(em, m1, em.relayout(m2, (1, 0)), bias, result_type(op))]

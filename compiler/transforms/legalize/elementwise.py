@@ -1,0 +1,191 @@
+"""Element-wise arithmetic, activations and softmax (layout-agnostic: no transposes)."""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.ir import Operation, SSAValue
+
+from compiler.dialects import circle
+from compiler.dialects.quant import dense_from_numpy
+from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.utils import constant_of, element_type, shape
+
+
+def scalar(em: Emitter, value: float, like: SSAValue) -> SSAValue:
+    """A rank-0 float constant (quantized later with its own parameters if needed)."""
+    et = element_type(like)
+    arr = np.asarray(value, dtype=np.float32)
+    return em.emit(circle.ConstOp(dense_from_numpy(arr, et))).results[0]
+
+
+def _scaled(em: Emitter, v: SSAValue, alpha) -> SSAValue:
+    if alpha in (None, 1):
+        return v
+    arr = constant_of(v)
+    if arr is not None and arr.dtype == np.float32:
+        return em.emit(
+            circle.ConstOp(dense_from_numpy(arr * np.float32(alpha), element_type(v)))
+        ).results[0]
+    return em.op(circle.MulOp, [v, scalar(em, alpha, v)], v.type)
+
+
+_BINARY = {
+    "aten.add.Tensor": circle.AddOp,
+    "aten.sub.Tensor": circle.SubOp,
+    "aten.mul.Tensor": circle.MulOp,
+    "aten.div.Tensor": circle.DivOp,
+    "aten.maximum": circle.MaximumOp,
+    "aten.minimum": circle.MinimumOp,
+}
+
+_BINARY_SCALAR = {
+    "aten.add.Scalar": circle.AddOp,
+    "aten.sub.Scalar": circle.SubOp,
+    "aten.mul.Scalar": circle.MulOp,
+    "aten.div.Scalar": circle.DivOp,
+}
+
+
+@legalizes(*_BINARY)
+def binary(op: Operation, em: Emitter):
+    a, b = op.operands
+    if op.name in ("aten.add.Tensor", "aten.sub.Tensor"):
+        b = _scaled(em, b, op.arg("alpha"))
+    return [em.op(_BINARY[op.name], [a, b], result_type(op))]
+
+
+@legalizes(*_BINARY_SCALAR)
+def binary_scalar(op: Operation, em: Emitter):
+    (a,) = op.operands
+    value = op.arg("other")
+    if op.name in ("aten.add.Scalar", "aten.sub.Scalar") and op.arg("alpha") not in (None, 1):
+        value = value * op.arg("alpha")
+    return [em.op(_BINARY_SCALAR[op.name], [a, scalar(em, value, a)], result_type(op))]
+
+
+@legalizes("aten.rsub.Scalar")
+def rsub_scalar(op: Operation, em: Emitter):
+    (a,) = op.operands
+    a = _scaled(em, a, op.arg("alpha"))
+    return [em.op(circle.SubOp, [scalar(em, op.arg("other"), a), a], result_type(op))]
+
+
+_UNARY = {
+    "aten.relu": circle.ReluOp,
+    "aten.relu6": circle.Relu6Op,
+    "aten.sigmoid": circle.LogisticOp,
+    "aten.tanh": circle.TanhOp,
+    "aten.hardswish": circle.HardSwishOp,
+    "aten.exp": circle.ExpOp,
+    "aten.log": circle.LogOp,
+    "aten.sqrt": circle.SqrtOp,
+    "aten.rsqrt": circle.RsqrtOp,
+    "aten.abs": circle.AbsOp,
+    "aten.neg": circle.NegOp,
+}
+
+
+@legalizes(*_UNARY)
+def unary(op: Operation, em: Emitter):
+    return [em.op(_UNARY[op.name], [op.operands[0]], result_type(op))]
+
+
+def _clamp(em: Emitter, x: SSAValue, lo, hi, out) -> SSAValue:
+    if (lo, hi) == (0, None) or (lo, hi) == (0.0, None):
+        return em.op(circle.ReluOp, [x], out)
+    if (lo, hi) == (0, 6):
+        return em.op(circle.Relu6Op, [x], out)
+    if (lo, hi) == (-1, 1):
+        return em.op(circle.ReluN1To1Op, [x], out)
+    y = x
+    if lo is not None:
+        y = em.op(circle.MaximumOp, [y, scalar(em, lo, x)], out)
+    if hi is not None:
+        y = em.op(circle.MinimumOp, [y, scalar(em, hi, x)], out)
+    return y
+
+
+@legalizes("aten.hardtanh")
+def hardtanh(op: Operation, em: Emitter):
+    return [_clamp(em, op.operands[0], op.arg("min_val"), op.arg("max_val"), result_type(op))]
+
+
+@legalizes("aten.clamp")
+def clamp(op: Operation, em: Emitter):
+    return [_clamp(em, op.operands[0], op.arg("min"), op.arg("max"), result_type(op))]
+
+
+@legalizes("aten.leaky_relu")
+def leaky_relu(op: Operation, em: Emitter):
+    return [em.op(circle.LeakyReluOp, [op.operands[0]], result_type(op),
+                  alpha=float(op.arg("negative_slope")))]
+
+
+@legalizes("aten.prelu")
+def prelu(op: Operation, em: Emitter):
+    """PReLU slopes are per channel (dim 1): broadcast them as [C, 1, ..., 1]."""
+    x, w = op.operands
+    rank = len(shape(x))
+    if rank >= 2 and len(shape(w)) == 1 and shape(w)[0] > 1:
+        w = em.reshape_const_or_value(w, [shape(w)[0]] + [1] * (rank - 2))
+    return [em.op(circle.PReluOp, [x, w], result_type(op))]
+
+
+@legalizes("aten.gelu")
+def gelu(op: Operation, em: Emitter):
+    return [em.op(circle.GeluOp, [op.operands[0]], result_type(op),
+                  approximate=op.arg("approximate") == "tanh")]
+
+
+@legalizes("aten.silu")
+def silu(op: Operation, em: Emitter):
+    """x * sigmoid(x); the logistic output takes its fixed quantization range."""
+    (x,) = op.operands
+    s = em.op(circle.LogisticOp, [x], x.type)
+    return [em.op(circle.MulOp, [x, s], result_type(op))]
+
+
+@legalizes("aten.pow.Tensor_Scalar")
+def pow_scalar(op: Operation, em: Emitter):
+    (x,) = op.operands
+    e = op.arg("exponent")
+    out = result_type(op)
+    if e == 2:
+        return [em.op(circle.MulOp, [x, x], out)]
+    if e == 0.5:
+        return [em.op(circle.SqrtOp, [x], out)]
+    if e == -0.5:
+        return [em.op(circle.RsqrtOp, [x], out)]
+    if e == 1:
+        return [x]
+    raise em.error(f"pow with exponent {e} has no Circle lowering (2, 0.5 and -0.5 do)")
+
+
+@legalizes("aten.reciprocal")
+def reciprocal(op: Operation, em: Emitter):
+    (x,) = op.operands
+    return [em.op(circle.DivOp, [scalar(em, 1.0, x), x], result_type(op))]
+
+
+def _softmax(op: Operation, em: Emitter, cls):
+    (x,) = op.operands
+    rank = len(shape(x))
+    dim = normalize_dim(op.arg("dim"), rank)
+    if dim == rank - 1:
+        return [em.op(cls, [x], result_type(op))]
+    # Circle's softmax works on the last dimension: move `dim` there and back.
+    perm = [d for d in range(rank) if d != dim] + [dim]
+    inv = [perm.index(d) for d in range(rank)]
+    xt = em.transpose(x, perm)
+    y = em.op(cls, [xt], xt.type)
+    return [em.transpose(y, inv)]
+
+
+@legalizes("aten.softmax.int", "aten._softmax")
+def softmax(op: Operation, em: Emitter):
+    return _softmax(op, em, circle.SoftmaxOp)
+
+
+@legalizes("aten.log_softmax.int", "aten._log_softmax")
+def log_softmax(op: Operation, em: Emitter):
+    return _softmax(op, em, circle.LogSoftmaxOp)

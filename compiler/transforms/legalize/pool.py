@@ -1,0 +1,118 @@
+"""Pooling, reductions and resizing."""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Operation, SSAValue
+
+from compiler.dialects import circle
+from compiler.transforms.legalize import Emitter, legalizes, nhwc_type, normalize_dim, result_type
+from compiler.transforms.legalize.conv import padding_mode
+from compiler.transforms.utils import shape, with_shape
+
+
+def _pool(op: Operation, em: Emitter, cls, x: SSAValue, kernel, stride, padding, out: TensorType,
+          pad_counts: bool):
+    """A 2-D pool on NCHW `x` as a Circle NHWC pool.
+
+    Circle's pools never count padded cells: max pooling then equals torch's (-inf
+    padding); average pooling equals torch only with `count_include_pad=False`, so
+    with `pad_counts` the padding is made explicit (zeros) and the pool is VALID.
+    """
+    stride = stride or kernel
+    n, c, h, w = shape(x)
+    _, _, ho, wo = out.get_shape()
+    modes = {
+        padding_mode(h, kernel[0], stride[0], 1, padding[0], padding[0], ho),
+        padding_mode(w, kernel[1], stride[1], 1, padding[1], padding[1], wo),
+    }
+    xn = em.to_nhwc(x)
+    if len(modes) == 1 and None not in modes and not (pad_counts and "SAME" in modes):
+        mode = modes.pop()
+    elif any(padding) and cls is circle.AveragePool2DOp and pad_counts:
+        paddings = em.i32([[0, 0], [padding[0]] * 2, [padding[1]] * 2, [0, 0]])
+        xn = em.op(circle.PadOp, [xn, paddings],
+                   with_shape(xn.type, [n, h + 2 * padding[0], w + 2 * padding[1], c]))
+        mode = "VALID"
+        if padding_mode(h + 2 * padding[0], kernel[0], stride[0], 1, 0, 0, ho) != "VALID":
+            raise em.error("pooling with ceil_mode has no Circle lowering for this shape")
+    else:
+        raise em.error(
+            f"pooling with padding {list(padding)}, kernel {list(kernel)} and stride "
+            f"{list(stride)} matches neither SAME nor VALID"
+        )
+    y = em.op(cls, [xn], nhwc_type(out), padding=mode, filter_height=kernel[0],
+              filter_width=kernel[1], stride_h=stride[0], stride_w=stride[1])
+    return em.to_nchw(y)
+
+
+@legalizes("aten.max_pool2d", "aten.max_pool2d_with_indices")
+def max_pool2d(op: Operation, em: Emitter):
+    if any(d != 1 for d in op.arg("dilation")):
+        raise em.error("dilated max pooling has no Circle lowering")
+    if len(op.results) > 1 and op.results[1].uses:
+        raise em.error("max pooling indices have no Circle lowering")
+    padding = op.arg("padding")
+    padding = padding * 2 if len(padding) == 1 else padding
+    y = _pool(op, em, circle.MaxPool2DOp, op.operands[0], op.arg("kernel_size"),
+              op.arg("stride"), padding, result_type(op), pad_counts=False)
+    return [y] + ([None] if len(op.results) > 1 else [])
+
+
+@legalizes("aten.avg_pool2d")
+def avg_pool2d(op: Operation, em: Emitter):
+    if op.arg("divisor_override") is not None:
+        raise em.error("average pooling with divisor_override has no Circle lowering")
+    padding = op.arg("padding")
+    padding = padding * 2 if len(padding) == 1 else padding
+    return [_pool(op, em, circle.AveragePool2DOp, op.operands[0], op.arg("kernel_size"),
+                  op.arg("stride"), padding, result_type(op),
+                  pad_counts=bool(op.arg("count_include_pad")))]
+
+
+@legalizes("aten.adaptive_avg_pool2d", "aten._adaptive_avg_pool2d")
+def adaptive_avg_pool2d(op: Operation, em: Emitter):
+    (x,) = op.operands
+    n, c, h, w = shape(x)
+    oh, ow = op.arg("output_size")
+    out = result_type(op)
+    if (oh, ow) == (1, 1):
+        return [em.op(circle.MeanOp, [x, em.i32([2, 3])], out, keep_dims=True)]
+    if h % oh or w % ow:
+        raise em.error("adaptive pooling to a size that does not divide the input")
+    k = [h // oh, w // ow]
+    return [_pool(op, em, circle.AveragePool2DOp, x, k, k, [0, 0], out, pad_counts=False)]
+
+
+def _reduce(op: Operation, em: Emitter, cls, dims):
+    (x,) = op.operands
+    rank = len(shape(x))
+    dims = list(range(rank)) if not dims else [normalize_dim(d, rank) for d in dims]
+    keep = bool(op.arg("keepdim")) if "keepdim" in op.properties else False
+    return [em.op(cls, [x, em.i32(sorted(dims))], result_type(op), keep_dims=keep)]
+
+
+@legalizes("aten.mean.dim", "aten.mean")
+def mean(op: Operation, em: Emitter):
+    return _reduce(op, em, circle.MeanOp, op.arg("dim") if "dim" in op.properties else None)
+
+
+@legalizes("aten.sum.dim_IntList", "aten.sum")
+def sum_(op: Operation, em: Emitter):
+    return _reduce(op, em, circle.SumOp, op.arg("dim") if "dim" in op.properties else None)
+
+
+@legalizes("aten.upsample_nearest2d.vec", "aten.upsample_nearest2d",
+           "aten.upsample_bilinear2d.vec", "aten.upsample_bilinear2d")
+def upsample(op: Operation, em: Emitter):
+    (x,) = op.operands
+    out = result_type(op)
+    _, _, ho, wo = out.get_shape()
+    bilinear = "bilinear" in op.name
+    align = bool(op.arg("align_corners")) if bilinear else False
+    cls = circle.ResizeBilinearOp if bilinear else circle.ResizeNearestNeighborOp
+    # torch: bilinear without align_corners samples at half-pixel centers; nearest
+    # uses floor(dst * in / out), which is Circle's legacy (no half-pixel) rule.
+    y = em.op(cls, [em.to_nhwc(x), em.i32([ho, wo])], nhwc_type(out),
+              align_corners=align, half_pixel_centers=bilinear and not align)
+    return [em.to_nchw(y)]

@@ -1,0 +1,162 @@
+"""Identities, reshapes, transposes, concatenation, slicing, splitting, padding, gathers."""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Operation
+
+from compiler.dialects import circle
+from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.utils import element_type, shape, with_shape
+
+
+@legalizes("aten.alias", "aten.clone", "aten.detach", "aten.contiguous", "aten.dropout")
+def identity(op: Operation, em: Emitter):
+    if op.name == "aten.dropout" and op.arg("train"):
+        raise em.error("dropout in training mode has no Circle lowering (export in eval mode)")
+    return [op.operands[0]]
+
+
+@legalizes("aten.to.dtype", "aten._to_copy")
+def to_dtype(op: Operation, em: Emitter):
+    (x,) = op.operands
+    if element_type(x) != element_type(op.results[0]):
+        raise em.error(
+            f"conversion from {element_type(x)} to {element_type(op.results[0])} has no "
+            "Circle lowering yet"
+        )
+    return [x]
+
+
+@legalizes(
+    "aten.reshape", "aten.view", "aten._unsafe_view", "aten.flatten.using_ints",
+    "aten.unflatten.int", "aten.squeeze.dim", "aten.squeeze.dims", "aten.squeeze",
+    "aten.unsqueeze",
+)
+def reshape(op: Operation, em: Emitter):
+    return [em.reshape(op.operands[0], result_type(op).get_shape())]
+
+
+@legalizes("aten.expand")
+def expand(op: Operation, em: Emitter):
+    (x,) = op.operands
+    if shape(x) == result_type(op).get_shape():
+        return [x]
+    raise em.error("expand (broadcast) has no Circle lowering yet")
+
+
+@legalizes("aten.permute")
+def permute(op: Operation, em: Emitter):
+    (x,) = op.operands
+    rank = len(shape(x))
+    return [em.transpose(x, [normalize_dim(d, rank) for d in op.arg("dims")])]
+
+
+@legalizes("aten.transpose.int", "aten.t")
+def transpose(op: Operation, em: Emitter):
+    (x,) = op.operands
+    rank = len(shape(x))
+    perm = list(range(rank))
+    if op.name == "aten.t":
+        perm = perm[::-1]
+    else:
+        a, b = normalize_dim(op.arg("dim0"), rank), normalize_dim(op.arg("dim1"), rank)
+        perm[a], perm[b] = perm[b], perm[a]
+    return [em.transpose(x, perm)]
+
+
+@legalizes("aten.cat")
+def cat(op: Operation, em: Emitter):
+    out = result_type(op)
+    axis = normalize_dim(op.arg("dim"), len(out.get_shape()))
+    inputs = [v for v in op.operands if 0 not in shape(v)]  # torch allows empty pieces
+    return [em.op(circle.ConcatenationOp, inputs, out, axis=axis)]
+
+
+def _slice(em: Emitter, x, dim: int, start: int, end: int, step: int, out: TensorType):
+    rank = len(shape(x))
+    size = shape(x)[dim]
+    start = max(0, min(size, start + size if start < 0 else start))
+    end = max(0, min(size, end + size if end < 0 else end))
+    if step == 1:
+        begin = [0] * rank
+        begin[dim] = start
+        sizes = list(shape(x))
+        sizes[dim] = end - start
+        return em.op(circle.SliceOp, [x, em.i32(begin), em.i32(sizes)], out)
+    begin, ends, strides = [0] * rank, list(shape(x)), [1] * rank
+    begin[dim], ends[dim], strides[dim] = start, end, step
+    return em.op(circle.StridedSliceOp, [x, em.i32(begin), em.i32(ends), em.i32(strides)], out)
+
+
+@legalizes("aten.slice.Tensor")
+def slice_(op: Operation, em: Emitter):
+    (x,) = op.operands
+    rank = len(shape(x))
+    dim = normalize_dim(op.arg("dim"), rank)
+    start = op.arg("start") or 0
+    end = op.arg("end")
+    size = shape(x)[dim]
+    end = size if end is None or end > size else end
+    if start == 0 and end == size and op.arg("step") == 1:
+        return [x]
+    return [_slice(em, x, dim, start, end, op.arg("step"), result_type(op))]
+
+
+@legalizes("aten.select.int")
+def select(op: Operation, em: Emitter):
+    (x,) = op.operands
+    rank = len(shape(x))
+    dim = normalize_dim(op.arg("dim"), rank)
+    index = op.arg("index")
+    index = index + shape(x)[dim] if index < 0 else index
+    kept = list(shape(x))
+    kept[dim] = 1
+    piece = _slice(em, x, dim, index, index + 1, 1, with_shape(x.type, kept))
+    return [em.reshape(piece, result_type(op).get_shape())]
+
+
+@legalizes("aten.split.Tensor", "aten.split_with_sizes", "aten.chunk")
+def split(op: Operation, em: Emitter):
+    (x,) = op.operands
+    rank = len(shape(x))
+    dim = normalize_dim(op.arg("dim"), rank)
+    sizes = [r.type.get_shape()[dim] for r in op.results]
+    types = [r.type for r in op.results]
+    new = em.emit(
+        circle.SplitVOp.from_options(
+            [x, em.i32(sizes), em.i32(dim)], types, num_splits=len(sizes)
+        )
+    )
+    return list(new.results)
+
+
+@legalizes("aten.constant_pad_nd", "aten.pad")
+def pad(op: Operation, em: Emitter):
+    (x,) = op.operands
+    if op.name == "aten.pad" and op.arg("mode") != "constant":
+        raise em.error(f"'{op.arg('mode')}' padding has no Circle lowering yet")
+    value = op.arg("value") or 0
+    if value != 0:
+        raise em.error(f"padding with {value} (not 0) has no Circle lowering yet")
+    rank = len(shape(x))
+    flat = op.arg("pad")
+    paddings = [[0, 0] for _ in range(rank)]
+    for i in range(len(flat) // 2):  # torch lists pairs from the last dimension
+        paddings[rank - 1 - i] = [flat[2 * i], flat[2 * i + 1]]
+    if any(p < 0 for pair in paddings for p in pair):
+        raise em.error("negative padding (cropping) has no Circle lowering yet")
+    return [em.op(circle.PadOp, [x, em.i32(paddings)], result_type(op))]
+
+
+@legalizes("aten.embedding")
+def embedding(op: Operation, em: Emitter):
+    weight, indices = op.operands
+    return [em.op(circle.GatherOp, [weight, indices], result_type(op), axis=0)]
+
+
+@legalizes("aten.index_select")
+def index_select(op: Operation, em: Emitter):
+    x, index = op.operands
+    dim = normalize_dim(op.arg("dim"), len(shape(x)))
+    return [em.op(circle.GatherOp, [x, index], result_type(op), axis=dim)]

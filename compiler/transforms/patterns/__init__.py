@@ -1,0 +1,1 @@
+"""Rewrite patterns shared by several passes (layout movement, activation fusion)."""

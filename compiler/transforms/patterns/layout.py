@@ -1,0 +1,374 @@
+"""Patterns that move and cancel transposes (shared by `circle-sink-transposes` and
+`circle-cleanup`). They are type-generic: they work on float ops between
+`quant.dcast`/`quant.qcast` and on quantized ops alike, and remap per-axis quantized
+dimensions as they move values across permutations.
+
+The idea is TFLite's: the legalizer wraps each layout-sensitive op in NCHW<->NHWC
+transposes; transposes commute with element-wise ops (including the quant casts),
+reductions, concatenation and padding, so pushing them down until two meet lets them
+cancel, leaving NHWC chains free of transposes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.rewriter import InsertPoint
+
+from compiler.dialects import circle, quant
+from compiler.dialects.quant import dense_from_numpy
+from compiler.ir.layout_traits import Elementwise
+from compiler.transforms.utils import (
+    constant_of,
+    element_type,
+    i32_const,
+    permute_type,
+    quantized_const,
+    shape,
+    with_shape,
+)
+
+
+def perm_of(op: circle.TransposeOp) -> list[int] | None:
+    arr = constant_of(op.perm)
+    return None if arr is None else [int(v) for v in arr.reshape(-1)]
+
+
+def inverse(perm: Sequence[int]) -> list[int]:
+    return [list(perm).index(i) for i in range(len(perm))]
+
+
+def _transpose_after(rewriter: PatternRewriter, anchor: Operation, v: SSAValue,
+                     perm: Sequence[int], result_type) -> SSAValue:
+    """Insert `transpose(v, perm)` after `anchor`."""
+    c = i32_const(list(perm))
+    t = circle.TransposeOp(operands=[v, c.results[0]], result_types=[result_type])
+    c.location = t.location = anchor.location
+    rewriter.insert([c, t], InsertPoint.after(anchor))
+    return t.results[0]
+
+
+def permuted_constant(rewriter: PatternRewriter, v: SSAValue, perm: Sequence[int],
+                      anchor: Operation) -> SSAValue | None:
+    """`v` transposed at compile time if it is a constant (also through quant.dcast)."""
+    owner = v.owner
+    if isinstance(owner, quant.DequantizeCastOp) and isinstance(owner.input.owner, quant.ConstantOp):
+        stored = constant_of(owner.input)
+        c = quantized_const(np.transpose(stored, perm), permute_type(owner.input.type, perm).element_type)
+        d = quant.DequantizeCastOp(c.results[0], permute_type(v.type, perm))
+        c.location = owner.input.owner.location
+        d.location = owner.location
+        rewriter.insert([c, d], InsertPoint.before(anchor))
+        return d.results[0]
+    if isinstance(owner, circle.ConstOp):
+        arr = np.transpose(constant_of(v), perm)
+        t = permute_type(v.type, perm)
+        new = circle.ConstOp(dense_from_numpy(arr, _payload_type(v)), t)
+        new.location = owner.location
+        rewriter.insert(new, InsertPoint.before(anchor))
+        return new.results[0]
+    return None
+
+
+def _payload_type(v: SSAValue):
+    owner = v.owner
+    assert isinstance(owner, circle.ConstOp)
+    return owner.value.type.element_type
+
+
+class ComposeTransposes(RewritePattern):
+    """transpose(transpose(x, p), q) -> transpose(x, p∘q), or x when the identity."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
+        inner = op.input.owner
+        if not isinstance(inner, circle.TransposeOp):
+            return
+        p, q = perm_of(inner), perm_of(op)
+        if p is None or q is None:
+            return
+        composed = [p[i] for i in q]
+        if composed == list(range(len(composed))):
+            rewriter.replace(op, [], [inner.input])
+            return
+        c = i32_const(composed)
+        c.location = op.location
+        new = circle.TransposeOp(operands=[inner.input, c.results[0]], result_types=[op.output.type])
+        new.location = op.location
+        rewriter.replace(op, [c, new])
+
+
+class IdentityTranspose(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
+        p = perm_of(op)
+        if p is not None and p == list(range(len(p))) and op.input.type == op.output.type:
+            rewriter.replace(op, [], [op.input])
+
+
+class FoldConstantTranspose(RewritePattern):
+    """transpose(constant) -> the transposed constant (its per-axis dim remapped)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
+        p = perm_of(op)
+        if p is None:
+            return
+        folded = permuted_constant(rewriter, op.input, p, op)
+        if folded is not None:
+            rewriter.replace(op, [], [folded])
+
+
+def _rebuild(op: Operation, operands: Sequence[SSAValue], result_types) -> Operation:
+    new = type(op).create(
+        operands=list(operands),
+        result_types=list(result_types),
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    new.location = op.location
+    return new
+
+
+def _broadcast_to_rank(rewriter, v: SSAValue, rank: int, anchor) -> SSAValue | None:
+    """A constant operand reshaped to `rank` dims (leading ones), as broadcasting does."""
+    r = len(shape(v))
+    if r == rank:
+        return v
+    new_shape = [1] * (rank - r) + list(shape(v))
+    owner = v.owner
+    if isinstance(owner, circle.ConstOp):
+        from compiler.ir.quant_types import UniformQuantizedPerAxisType
+
+        et = element_type(v)
+        if isinstance(et, UniformQuantizedPerAxisType):
+            et = et.with_axis(et.axis.data + rank - r)
+        new = circle.ConstOp(
+            dense_from_numpy(constant_of(v).reshape(new_shape), _payload_type(v)),
+            TensorType(et, new_shape),
+        )
+    elif isinstance(owner, quant.DequantizeCastOp) and isinstance(owner.input.owner, quant.ConstantOp):
+        from compiler.transforms.utils import reshape_element_type
+
+        et = reshape_element_type(element_type(owner.input), shape(v), new_shape)
+        if et is None:
+            return None
+        c = quantized_const(constant_of(owner.input).reshape(new_shape), et)
+        new = quant.DequantizeCastOp(c.results[0], with_shape(v.type, new_shape))
+        c.location = owner.input.owner.location
+        rewriter.insert(c, InsertPoint.before(anchor))
+    else:
+        return None
+    new.location = owner.location
+    rewriter.insert(new, InsertPoint.before(anchor))
+    return new.results[0]
+
+
+class SinkTransposeThroughElementwise(RewritePattern):
+    """f(transpose(x, p), ...) -> transpose(f(x, ...), p) for element-wise f.
+
+    Applies when every user of the transpose is element-wise and each of its other
+    operands is the same transpose pattern, a constant (permuted at compile time) or a
+    scalar; each user then gets its own transpose after it.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
+        p = perm_of(op)
+        if p is None or not op.output.uses:
+            return
+        users = list({id(u.operation): u.operation for u in op.output.uses}.values())
+        if not all(u.has_trait(Elementwise) and len(u.results) == 1 for u in users):
+            return
+        inv = inverse(p)
+        plans = []
+        for user in users:
+            operands = self._operands(user, op, p, inv)
+            if operands is None:
+                return
+            plans.append((user, operands))
+        for user, operands in plans:
+            resolved = []
+            for kind, value in operands:
+                if kind == "permute":
+                    value = permuted_constant(rewriter, value, inv, user)
+                elif kind == "broadcast_permute":
+                    value = _broadcast_to_rank(rewriter, value, len(p), user)
+                    value = permuted_constant(rewriter, value, inv, user)
+                resolved.append(value)
+            new = _rebuild(user, resolved, [permute_type(user.results[0].type, inv)])
+            rewriter.insert(new, InsertPoint.before(user))
+            out = _transpose_after(rewriter, new, new.results[0], p, user.results[0].type)
+            rewriter.replace_all_uses_with(user.results[0], out)
+            rewriter.erase(user)
+        if not op.output.uses:
+            rewriter.erase(op)
+
+    @staticmethod
+    def _operands(user: Operation, t: circle.TransposeOp, p, inv):
+        rank = len(p)
+        plan = []
+        for v in user.operands:
+            owner = v.owner
+            if owner is t:
+                plan.append(("value", t.input))
+            elif isinstance(owner, circle.TransposeOp) and perm_of(owner) == p:
+                plan.append(("value", owner.input))
+            elif not isinstance(v.type, TensorType) or len(shape(v)) == 0:
+                plan.append(("value", v))
+            elif _is_constant(v) and len(shape(v)) == rank:
+                plan.append(("permute", v))
+            elif _is_constant(v) and len(shape(v)) < rank:
+                plan.append(("broadcast_permute", v))
+            else:
+                return None
+        return plan
+
+
+def _is_constant(v: SSAValue) -> bool:
+    owner = v.owner
+    if isinstance(owner, circle.ConstOp):
+        return True
+    return isinstance(owner, quant.DequantizeCastOp) and isinstance(owner.input.owner, quant.ConstantOp)
+
+
+class SinkTransposeThroughReduce(RewritePattern):
+    """reduce(transpose(x, p), axes) -> [transpose](reduce(x, p[axes]))."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, circle.MeanOp | circle.SumOp | circle.ReduceMaxOp):
+            return
+        t = op.input.owner
+        if not isinstance(t, circle.TransposeOp) or not t.output.has_one_use():
+            return
+        p, axes = perm_of(t), constant_of(op.axis)
+        if p is None or axes is None:
+            return
+        rank = len(p)
+        axes = sorted({int(a) % rank for a in axes.reshape(-1)})
+        new_axes = sorted(p[a] for a in axes)
+        keep = op.keep_dims.value.data
+        x = t.input
+        c = i32_const(new_axes)
+        c.location = op.location
+        if keep:
+            inner_shape = [1 if d in new_axes else s for d, s in enumerate(shape(x))]
+            new = _rebuild(op, [x, c.results[0]], [with_shape(op.output.type, inner_shape)])
+            rewriter.insert([c, new], InsertPoint.before(op))
+            out = _transpose_after(rewriter, new, new.results[0], p, op.output.type)
+        else:
+            remaining_y = [p[i] for i in range(rank) if i not in axes]
+            remaining_x = sorted(remaining_y)
+            q = [remaining_x.index(d) for d in remaining_y]
+            inner_shape = [shape(x)[d] for d in remaining_x]
+            new = _rebuild(op, [x, c.results[0]], [with_shape(op.output.type, inner_shape)])
+            rewriter.insert([c, new], InsertPoint.before(op))
+            out = new.results[0]
+            if q != list(range(len(q))):
+                out = _transpose_after(rewriter, new, out, q, op.output.type)
+        rewriter.replace_all_uses_with(op.output, out)
+        rewriter.erase(op)
+        rewriter.erase(t)
+
+
+class ReshapeOfTranspose(RewritePattern):
+    """reshape(transpose(x, p)) -> reshape(x) when p only moves size-1 dimensions."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.ReshapeOp, rewriter: PatternRewriter) -> None:
+        t = op.input.owner
+        if not isinstance(t, circle.TransposeOp):
+            return
+        p = perm_of(t)
+        if p is None:
+            return
+        sizes = shape(t.input)
+        moved = [d for d in p if sizes[d] != 1]
+        if moved != sorted(moved):
+            return
+        new = _rebuild(op, [t.input, op.shape], [op.output.type])
+        rewriter.replace(op, [new])
+
+
+class ComposeReshapes(RewritePattern):
+    """reshape(reshape(x)) -> reshape(x); a reshape to the same shape -> x."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.ReshapeOp, rewriter: PatternRewriter) -> None:
+        if op.input.type == op.output.type:
+            rewriter.replace(op, [], [op.input])
+            return
+        inner = op.input.owner
+        if isinstance(inner, circle.ReshapeOp):
+            new = _rebuild(op, [inner.input, op.shape], [op.output.type])
+            rewriter.replace(op, [new])
+
+
+class SinkTransposeThroughConcat(RewritePattern):
+    """concat(transpose(a, p), transpose(b, p), axis) -> transpose(concat(a, b, p[axis]), p)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.ConcatenationOp, rewriter: PatternRewriter) -> None:
+        owners = [v.owner for v in op.values]
+        if not all(isinstance(o, circle.TransposeOp) for o in owners):
+            return
+        perms = [perm_of(o) for o in owners]
+        p = perms[0]
+        if p is None or any(q != p for q in perms):
+            return
+        rank = len(p)
+        axis = op.axis.value.data % rank
+        new = circle.ConcatenationOp.from_options(
+            [o.input for o in owners],
+            [permute_type(op.output.type, inverse(p))],
+            axis=p[axis],
+            fused_activation_function=op.fused_activation_function.data,
+        )
+        new.location = op.location
+        rewriter.insert(new, InsertPoint.before(op))
+        out = _transpose_after(rewriter, new, new.results[0], p, op.output.type)
+        rewriter.replace_all_uses_with(op.output, out)
+        rewriter.erase(op)
+        for o in owners:
+            if not o.output.uses:
+                rewriter.erase(o)
+
+
+class SinkTransposeThroughPad(RewritePattern):
+    """pad(transpose(x, p), paddings) -> transpose(pad(x, paddings permuted back), p)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.PadOp, rewriter: PatternRewriter) -> None:
+        t = op.input.owner
+        if not isinstance(t, circle.TransposeOp) or not t.output.has_one_use():
+            return
+        p, pads = perm_of(t), constant_of(op.paddings)
+        if p is None or pads is None:
+            return
+        inv = inverse(p)
+        new_pads = pads[inv]
+        c = i32_const(new_pads)
+        c.location = op.location
+        new = _rebuild(op, [t.input, c.results[0]], [permute_type(op.output.type, inv)])
+        rewriter.insert([c, new], InsertPoint.before(op))
+        out = _transpose_after(rewriter, new, new.results[0], p, op.output.type)
+        rewriter.replace_all_uses_with(op.output, out)
+        rewriter.erase(op)
+        rewriter.erase(t)
+
+
+LAYOUT_PATTERNS: list[RewritePattern] = [
+    IdentityTranspose(),
+    ComposeTransposes(),
+    FoldConstantTranspose(),
+    SinkTransposeThroughElementwise(),
+    SinkTransposeThroughReduce(),
+    SinkTransposeThroughConcat(),
+    SinkTransposeThroughPad(),
+    ReshapeOfTranspose(),
+    ComposeReshapes(),
+]
