@@ -1,0 +1,87 @@
+"""`CircleFunctions`: the interpreter implementations of every `circle.*` op.
+
+Each op dispatches on its types: float tensors run the float kernel
+(`circle_float`), quantized tensors the TFLite-reference integer kernel
+(`circle_int`, `circle_int_eltwise`, `circle_int_lut`), and data movement one kernel
+for both (`circle_data`). An op without a kernel for its types raises a
+`NotImplementedError` that names the op and its location: nothing falls back to an
+approximation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.interpreter import Interpreter, InterpreterFunctions, impl, register_impls
+from xdsl.ir import Operation
+
+from compiler.dialects import circle
+from compiler.interpreter import (
+    circle_data,
+    circle_float,
+    circle_int,
+    circle_int_eltwise,
+    circle_int_lut,
+)
+from compiler.interpreter.values import quantized
+from compiler.ir.diagnostics import op_location
+from compiler.ir.verify_tensors import dense_as_numpy
+
+Kernel = Callable[..., tuple]
+
+INT_KERNELS: dict[type[Operation], Kernel] = {
+    **circle_int.KERNELS,
+    **circle_int_eltwise.KERNELS,
+    **circle_int_lut.KERNELS,
+}
+
+
+def _is_integer_op(op: Operation) -> bool:
+    """True when any operand or result is quantized (the integer kernel applies)."""
+    return any(quantized(v) is not None for v in (*op.operands, *op.results))
+
+
+def run_circle_op(op: Operation, args: tuple) -> tuple:
+    """Run one circle op on numpy arrays (the dispatch `CircleFunctions` uses)."""
+    kind = type(op)
+    kernel = circle_data.KERNELS.get(kind)
+    if kernel is None:
+        if _is_integer_op(op):
+            kernel = INT_KERNELS.get(kind)
+            what = "integer"
+        else:
+            kernel = circle_float.KERNELS.get(kind)
+            what = "float"
+        if kernel is None:
+            where = op_location(op)
+            raise NotImplementedError(
+                f"{(where + ': ') if where else ''}{op.name}: no {what} kernel in the "
+                "reference interpreter"
+            )
+    return tuple(kernel(op, *args))
+
+
+@register_impls
+class _CircleConstants(InterpreterFunctions):
+    @impl(circle.ConstOp)
+    def run_const(self, interpreter: Interpreter, op: circle.ConstOp, args: tuple):
+        return (dense_as_numpy(op.value).copy(),)
+
+    @impl(circle.NoValueOp)
+    def run_no_value(self, interpreter: Interpreter, op: circle.NoValueOp, args: tuple):
+        return (None,)
+
+
+def _make_functions() -> type[InterpreterFunctions]:
+    def run(self, interpreter: Interpreter, op: Operation, args: tuple) -> tuple:
+        return run_circle_op(op, args)
+
+    namespace: dict[str, object] = {"__doc__": __doc__}
+    for op_class in circle.CIRCLE_OPS:
+        if op_class in (circle.ConstOp, circle.NoValueOp):
+            continue
+        namespace[f"run_{op_class.name.replace('.', '_')}"] = impl(op_class)(run)
+    return register_impls(type("CircleFunctions", (_CircleConstants,), namespace))
+
+
+CircleFunctions = _make_functions()

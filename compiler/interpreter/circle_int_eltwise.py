@@ -1,0 +1,176 @@
+"""Integer kernels of the circle dialect: element-wise arithmetic, casts, ReLUs.
+
+Transcriptions of TFLite's reference kernels:
+
+- ADD / SUB (`AddElementwise`, `SubElementwise`): both inputs are moved to a common
+  scale `2 * max(s1, s2)` after a left shift of 20 bits (8-bit) or 15 bits (int16),
+  each by its own multiplier, summed, and rescaled to the output;
+- MUL: `(x1 - zp1) * (x2 - zp2)` rescaled by `s1 * s2 / s_out`;
+- QUANTIZE float -> int: `round_half_away(x / scale) + zp` (a float32 division, NOT
+  torch's multiply by the reciprocal with ties to even: the two differ on ties);
+  int -> int: `MultiplyByQuantizedMultiplier(x - zp_in, s_in / s_out) + zp_out`;
+- DEQUANTIZE: `float(double(scale) * (x - zp))`;
+- RELU / RELU6 / RELU_N1_TO_1 (`QuantizedReluX`): requantize by `s_in / s_out`
+  (a float32 division) and clamp to the activation's bounds;
+- LEAKY_RELU: one multiplier for x >= 0 (`s_in / s_out`), one for x < 0
+  (`s_in * alpha / s_out`), both computed in float32.
+
+All results are clamped to the activation range and saturated to the storage dtype.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.ir import Operation
+
+from compiler.dialects import circle
+from compiler.interpreter.fixedpoint import (
+    multiply_by_quantized_multiplier,
+    quantize_multiplier,
+    round_half_away,
+    saturate,
+)
+from compiler.interpreter.requant import activation_range, fused_range, ratio_multiplier
+from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
+from compiler.ir.diagnostics import error_at
+
+
+def _io(op: Operation):
+    """(lhs, rhs, output) per-tensor types of a binary op, all of one storage type."""
+    q1 = per_tensor(op, op.lhs, "the lhs")
+    q2 = per_tensor(op, op.rhs, "the rhs")
+    qo = per_tensor(op, op.output, "the output")
+    if not (q1.storage_type == q2.storage_type == qo.storage_type):
+        raise error_at(op, f"operands and result must share the storage type: {q1}, {q2}, {qo}")
+    if q1.width == 16 and (q1.zero_point.data or q2.zero_point.data or qo.zero_point.data):
+        raise error_at(op, "int16 operands and result must have zero point 0")
+    return q1, q2, qo
+
+
+def _finish(op: Operation, y: np.ndarray) -> tuple[np.ndarray]:
+    qo = per_tensor(op, op.results[0], "the output")
+    lo, hi = fused_range(op)
+    y = saturate(np.clip(y, lo, hi), qo.numpy_storage_dtype)
+    return (np.broadcast_to(y, shape_of(op.results[0])).copy(),)
+
+
+def _add_sub(op: circle.AddOp | circle.SubOp, a, b, sign: int):
+    q1, q2, qo = _io(op)
+    if q1.width == 16 and op.pot_scale_int16.value.data:
+        raise NotImplementedError(
+            f"{op.name}: the power-of-two int16 variant (pot_scale_int16) is not bit-exact yet"
+        )
+    left_shift = 15 if q1.width == 16 else 20
+    s1, s2, so = f32_scale(q1), f32_scale(q2), f32_scale(qo)
+    twice_max = 2.0 * max(s1, s2)
+    m1, sh1 = quantize_multiplier(s1 / twice_max)
+    m2, sh2 = quantize_multiplier(s2 / twice_max)
+    mo, sho = quantize_multiplier(twice_max / ((1 << left_shift) * so))
+    x1 = (a.astype(np.int64) - q1.zero_point.data) << left_shift
+    x2 = (b.astype(np.int64) - q2.zero_point.data) << left_shift
+    y1 = multiply_by_quantized_multiplier(x1, m1, sh1)
+    y2 = multiply_by_quantized_multiplier(x2, m2, sh2)
+    raw = multiply_by_quantized_multiplier(y1 + sign * y2, mo, sho) + qo.zero_point.data
+    return _finish(op, raw)
+
+
+def add(op: circle.AddOp, a, b):
+    return _add_sub(op, a, b, +1)
+
+
+def sub(op: circle.SubOp, a, b):
+    return _add_sub(op, a, b, -1)
+
+
+def mul(op: circle.MulOp, a, b):
+    q1, q2, qo = _io(op)
+    m, sh = quantize_multiplier(f32_scale(q1) * f32_scale(q2) / f32_scale(qo))
+    prod = (a.astype(np.int64) - q1.zero_point.data) * (b.astype(np.int64) - q2.zero_point.data)
+    return _finish(op, multiply_by_quantized_multiplier(prod, m, sh) + qo.zero_point.data)
+
+
+def quantize(op: circle.QuantizeOp, x):
+    qo = per_tensor(op, op.output, "the output")
+    qi = quantized(op.input)
+    if qi is None:  # float -> int: AffineQuantize
+        scale = np.float32(f32_scale(qo))
+        r = x.astype(np.float32) / scale
+        q = np.sign(r) * np.floor(np.abs(r) + np.float32(0.5))  # TfLiteRound in float
+        y = q.astype(np.float64) + qo.zero_point.data
+        info = np.iinfo(qo.numpy_storage_dtype)
+        return (np.clip(y, info.min, info.max).astype(qo.numpy_storage_dtype),)
+    qi = per_tensor(op, op.input, "the input")
+    m, sh = quantize_multiplier(f32_scale(qi) / f32_scale(qo))
+    y = multiply_by_quantized_multiplier(x.astype(np.int64) - qi.zero_point.data, m, sh)
+    return (saturate(y + qo.zero_point.data, qo.numpy_storage_dtype),)
+
+
+def dequantize(op: circle.DequantizeOp, x):
+    q = quantized(op.input)
+    if q is None:
+        raise error_at(op, f"the input must be quantized, got {op.input.type}")
+    from compiler.interpreter.values import f32_scales
+
+    scales, zps = f32_scales(q), q.zero_points
+    if scales.size > 1:
+        shape = [1] * x.ndim
+        shape[q.axis.data] = -1
+        scales, zps = scales.reshape(shape), zps.reshape(shape)
+    else:
+        scales, zps = scales[0], zps[0]
+    return ((scales * (x.astype(np.float64) - zps)).astype(np.float32),)
+
+
+def _relu_x(op: Operation, x, act_min: float, act_max: float | None):
+    qi = per_tensor(op, op.operands[0], "the input")
+    qo = per_tensor(op, op.results[0], "the output")
+    m, sh = ratio_multiplier(f32_scale(qi), f32_scale(qo), in_float32=True)
+    info = np.iinfo(qo.numpy_storage_dtype)
+    so, zp = np.float32(f32_scale(qo)), qo.zero_point.data
+    lo = max(int(info.min), zp + round_half_away(float(np.float32(act_min) / so)))
+    hi = int(info.max) if act_max is None else min(
+        int(info.max), zp + round_half_away(float(np.float32(act_max) / so)))
+    y = multiply_by_quantized_multiplier(x.astype(np.int64) - qi.zero_point.data, m, sh) + zp
+    return (np.clip(y, lo, hi).astype(qo.numpy_storage_dtype),)
+
+
+def relu(op: circle.ReluOp, x):
+    return _relu_x(op, x, 0.0, None)
+
+
+def relu6(op: circle.Relu6Op, x):
+    return _relu_x(op, x, 0.0, 6.0)
+
+
+def relu_n1_to_1(op: circle.ReluN1To1Op, x):
+    return _relu_x(op, x, -1.0, 1.0)
+
+
+def leaky_relu(op: circle.LeakyReluOp, x):
+    qi = per_tensor(op, op.input, "the input")
+    qo = per_tensor(op, op.output, "the output")
+    s_in, s_out = np.float32(f32_scale(qi)), np.float32(f32_scale(qo))
+    alpha = np.float32(op.alpha.value.data)
+    m_id, sh_id = quantize_multiplier(float(s_in / s_out))
+    m_a, sh_a = quantize_multiplier(float(s_in * alpha / s_out))
+    d = x.astype(np.int64) - qi.zero_point.data
+    pos = multiply_by_quantized_multiplier(d, m_id, sh_id)
+    neg = multiply_by_quantized_multiplier(d, m_a, sh_a)
+    y = np.where(d >= 0, pos, neg) + qo.zero_point.data
+    return (saturate(y, qo.numpy_storage_dtype),)
+
+
+#: op class -> integer kernel `(op, *operand arrays) -> tuple of results`.
+KERNELS = {
+    circle.AddOp: add,
+    circle.SubOp: sub,
+    circle.MulOp: mul,
+    circle.QuantizeOp: quantize,
+    circle.DequantizeOp: dequantize,
+    circle.ReluOp: relu,
+    circle.Relu6Op: relu6,
+    circle.ReluN1To1Op: relu_n1_to_1,
+    circle.LeakyReluOp: leaky_relu,
+}
+
+__all__ = ["KERNELS", "activation_range"]

@@ -1,0 +1,306 @@
+"""The circle integer kernels equal LiteRT's reference kernels BIT-EXACTLY.
+
+Each case is a one-op circle module, emitted as .tflite (`write_tflite`) and run in
+LiteRT with the BUILTIN_REF resolver (TFLite's reference kernels) on random inputs
+and edge inputs (storage minimum/maximum everywhere, the zero point everywhere),
+for the int8 (i8 activations, i8 per-channel narrow-range weights, i32 bias),
+uint8 (u8 activations, u8 per-tensor weights, i32 bias) and 16x8 (i16 symmetric
+activations, i8 per-channel weights, i64 bias) schemes. Zero points are drawn at
+the storage bounds too. Every element must be equal: a one-LSB difference fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from xdsl.dialects.builtin import f32
+
+from compiler.dialects import circle
+from compiler.interpreter import run
+from compiler.interpreter.build import Const, Input, single_op_module, tensor
+from compiler.ir.quant_types import make_quantized_type
+
+runtimes = pytest.importorskip("runtimes")
+if not runtimes.litert_available():  # pragma: no cover
+    pytest.skip("ai-edge-litert is not installed", allow_module_level=True)
+
+from compiler.codegen import write_tflite  # noqa: E402
+
+SCHEMES = ("int8", "uint8", "int16")
+_ACT = {"int8": "i8", "uint8": "u8", "int16": "i16"}
+
+
+def f32v(x: float) -> float:
+    return float(np.float32(x))
+
+
+def act(scheme: str, scale: float, zp: int = 0):
+    """An activation type of the scheme (int16 is symmetric: zp forced to 0)."""
+    return make_quantized_type(_ACT[scheme], f32v(scale), 0 if scheme == "int16" else zp)
+
+
+def rand_act(scheme: str, rng, zp_edge: str | None = None):
+    """A random activation type; `zp_edge` puts the zero point at the storage bound."""
+    info = np.iinfo(np.dtype(make_quantized_type(_ACT[scheme], 1.0).numpy_storage_dtype))
+    if zp_edge == "min":
+        zp = int(info.min)
+    elif zp_edge == "max":
+        zp = int(info.max)
+    else:
+        zp = int(rng.integers(info.min // 2, info.max // 2 + 1)) if scheme != "int16" else 0
+    scale = f32v(rng.uniform(0.005, 0.05) if scheme != "int16" else rng.uniform(1e-5, 2e-4))
+    return act(scheme, scale, zp)
+
+
+def weights(scheme: str, rng, shape, axis: int):
+    """(storage values, quantized type) of a weight tensor, per-channel along `axis`."""
+    n = shape[axis]
+    scales = [f32v(s) for s in rng.uniform(0.002, 0.02, n)]
+    if scheme == "uint8":
+        zp = int(rng.integers(100, 156))
+        t = make_quantized_type("u8", scales[0], zp)
+        return rng.integers(0, 256, shape), t
+    t = make_quantized_type("i8", scales, 0, axis=axis, qmin=-127, qmax=127)
+    return rng.integers(-127, 128, shape), t
+
+
+def bias(scheme: str, rng, in_t, w_t, n: int):
+    bits = "i64" if scheme == "int16" else "i32"
+    scales = [f32v(in_t.scale.data * s) for s in w_t.scales]
+    if len(scales) == 1:
+        t = make_quantized_type(bits, scales[0], 0)
+    else:
+        t = make_quantized_type(bits, scales, 0, axis=0)
+    return rng.integers(-3000, 3000, n), t
+
+
+def inputs_for(module, rng, count: int = 3) -> list[list[np.ndarray]]:
+    """Random inputs and the edge inputs (all min, all max, all zero point)."""
+    func = module.ops.first
+    sets: list[list[np.ndarray]] = []
+    args = list(func.body.blocks.first.args)
+    for k in range(count + 3):
+        one = []
+        for a in args:
+            q = a.type.element_type
+            shape = a.type.get_shape()
+            if not hasattr(q, "numpy_storage_dtype"):
+                one.append(rng.normal(0, 2, shape).astype(np.float32))
+                continue
+            dt = q.numpy_storage_dtype
+            info = np.iinfo(dt)
+            if k == count:
+                one.append(np.full(shape, info.min, dt))
+            elif k == count + 1:
+                one.append(np.full(shape, info.max, dt))
+            elif k == count + 2:
+                one.append(np.full(shape, q.zero_point.data, dt))
+            else:
+                one.append(rng.integers(info.min, int(info.max) + 1, shape).astype(dt))
+        sets.append(one)
+    return sets
+
+
+def assert_bit_exact(module, rng, count: int = 3):
+    buf = write_tflite(module)
+    for xs in inputs_for(module, rng, count):
+        ours = run(module, xs)
+        ref = runtimes.run_litert(buf, xs, resolver="BUILTIN_REF")
+        for a, b in zip(ours, ref):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+            assert diff.max() == 0, (
+                f"{int((diff != 0).sum())} of {diff.size} elements differ, max {diff.max()} LSB"
+            )
+
+
+# ---- convolutions and fully connected ---------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize(
+    "opts",
+    [
+        dict(padding="SAME"),
+        dict(padding="VALID", stride_h=2, stride_w=2, fused_activation_function="RELU"),
+        dict(padding="SAME", dilation_h_factor=2, dilation_w_factor=2,
+             fused_activation_function="RELU6"),
+    ],
+    ids=["same", "valid_s2_relu", "dil2_relu6"],
+)
+def test_conv_2d(scheme, opts):
+    rng = np.random.default_rng(1)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    w, tw = weights(scheme, rng, (4, 3, 3, 3), 0)
+    b, tb = bias(scheme, rng, ti, tw, 4)
+    h = 7
+    s = opts.get("stride_h", 1)
+    oh = (h + s - 1) // s if opts["padding"] == "SAME" else (h - 3) // s + 1
+    m = single_op_module(
+        circle.Conv2DOp,
+        [Input(tensor([1, h, h, 3], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([4], tb))],
+        [tensor([1, oh, oh, 4], to)], **opts,
+    )
+    assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("multiplier", [1, 2])
+def test_depthwise_conv_2d(scheme, multiplier):
+    rng = np.random.default_rng(2)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    oc = 3 * multiplier
+    w, tw = weights(scheme, rng, (1, 3, 3, oc), 3)
+    b, tb = bias(scheme, rng, ti, tw, oc)
+    m = single_op_module(
+        circle.DepthwiseConv2DOp,
+        [Input(tensor([1, 6, 6, 3], ti)), Const(w, tensor(w.shape, tw)),
+         Const(b, tensor([oc], tb))],
+        [tensor([1, 6, 6, oc], to)], padding="SAME", depth_multiplier=multiplier,
+        fused_activation_function="RELU",
+    )
+    assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("zp_edge", [None, "min", "max"])
+def test_fully_connected(scheme, zp_edge):
+    rng = np.random.default_rng(3)
+    ti, to = rand_act(scheme, rng, zp_edge), rand_act(scheme, rng, zp_edge)
+    w, tw = weights(scheme, rng, (5, 16), 0)
+    b, tb = bias(scheme, rng, ti, tw, 5)
+    m = single_op_module(
+        circle.FullyConnectedOp,
+        [Input(tensor([2, 16], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([5], tb))],
+        [tensor([2, 5], to)],
+    )
+    assert_bit_exact(m, rng)
+
+
+# ---- element-wise ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("op", [circle.AddOp, circle.SubOp, circle.MulOp])
+@pytest.mark.parametrize("broadcast", [False, True])
+def test_binary(scheme, op, broadcast):
+    rng = np.random.default_rng(4)
+    t1, t2, to = rand_act(scheme, rng), rand_act(scheme, rng), rand_act(scheme, rng)
+    shape2 = [1, 1, 1, 3] if broadcast else [1, 4, 4, 3]
+    m = single_op_module(
+        op, [Input(tensor([1, 4, 4, 3], t1)), Input(tensor(shape2, t2))],
+        [tensor([1, 4, 4, 3], to)], fused_activation_function="RELU" if broadcast else "NONE",
+    )
+    assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+def test_add_rounding_ties(scheme):
+    """Scales in ratios of powers of two put rescaled values exactly on .5 ties."""
+    rng = np.random.default_rng(5)
+    t1, t2, to = act(scheme, 0.25, 3), act(scheme, 0.5, -5 if scheme == "int8" else 7), act(
+        scheme, 1.0, 1)
+    m = single_op_module(circle.AddOp, [Input(tensor([64], t1)), Input(tensor([64], t2))],
+                         [tensor([64], to)])
+    assert_bit_exact(m, rng)
+
+
+# ---- pooling -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("op", [circle.MaxPool2DOp, circle.AveragePool2DOp])
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_pool(scheme, op, padding):
+    rng = np.random.default_rng(6)
+    t = rand_act(scheme, rng)
+    oh = 3 if padding == "SAME" else 2
+    m = single_op_module(op, [Input(tensor([1, 5, 5, 2], t))], [tensor([1, oh, oh, 2], t)],
+                         padding=padding, stride_h=2, stride_w=2, filter_height=3,
+                         filter_width=3)
+    assert_bit_exact(m, rng)
+
+
+# ---- casts and activations ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_quantize_float(scheme):
+    rng = np.random.default_rng(7)
+    t = rand_act(scheme, rng)
+    m = single_op_module(circle.QuantizeOp, [Input(tensor([4, 32], f32))], [tensor([4, 32], t)])
+    buf = write_tflite(m)
+    s, zp = np.float32(t.scale.data), t.zero_point.data
+    ties = (np.arange(-64, 64, dtype=np.float32) + np.float32(0.5)) * s  # exact .5 ties
+    for x in (rng.normal(0, 200 * float(s), (4, 32)).astype(np.float32),
+              ties.reshape(4, 32)):
+        ours = run(m, [x])[0]
+        ref = runtimes.run_litert(buf, [x], resolver="BUILTIN_REF")[0]
+        np.testing.assert_array_equal(ours, ref)
+    del zp
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_requantize(scheme):
+    rng = np.random.default_rng(8)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    m = single_op_module(circle.QuantizeOp, [Input(tensor([64], ti))], [tensor([64], to)])
+    assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_dequantize(scheme):
+    rng = np.random.default_rng(9)
+    t = rand_act(scheme, rng)
+    m = single_op_module(circle.DequantizeOp, [Input(tensor([64], t))], [tensor([64], f32)])
+    buf = write_tflite(m)
+    for xs in inputs_for(m, rng):
+        np.testing.assert_array_equal(run(m, xs)[0], runtimes.run_litert(buf, xs)[0])
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("op", [circle.ReluOp, circle.Relu6Op, circle.LeakyReluOp])
+def test_relu_family(scheme, op):
+    rng = np.random.default_rng(10)
+    ti = rand_act(scheme, rng)
+    to = act(scheme, f32v(ti.scale.data * 0.7), 0 if op is not circle.LeakyReluOp else 10)
+    opts = {"alpha": 0.1} if op is circle.LeakyReluOp else {}
+    m = single_op_module(op, [Input(tensor([2, 32], ti))], [tensor([2, 32], to)], **opts)
+    assert_bit_exact(m, rng)
+
+
+# ---- data movement -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_data_movement(scheme):
+    rng = np.random.default_rng(11)
+    t = rand_act(scheme, rng)
+    x = Input(tensor([1, 4, 4, 3], t))
+    cases = [
+        (circle.ReshapeOp, [x, Const(np.array([1, 16, 3], np.int32))], [1, 16, 3], {}),
+        (circle.TransposeOp, [x, Const(np.array([0, 3, 1, 2], np.int32))], [1, 3, 4, 4], {}),
+        (circle.PadOp, [x, Const(np.array([[0, 0], [1, 2], [0, 1], [0, 0]], np.int32))],
+         [1, 7, 5, 3], {}),
+        (circle.SliceOp, [x, Const(np.array([0, 1, 0, 1], np.int32)),
+                          Const(np.array([1, 2, -1, 2], np.int32))], [1, 2, 4, 2], {}),
+        (circle.StridedSliceOp, [x, Const(np.array([0, 0, 1, 0], np.int32)),
+                                 Const(np.array([1, 4, 4, 3], np.int32)),
+                                 Const(np.array([1, 2, 2, 1], np.int32))], [1, 2, 2, 3], {}),
+        (circle.GatherOp, [x, Const(np.array([2, 0], np.int32))], [1, 4, 2, 3], {"axis": 2}),
+        (circle.ResizeNearestNeighborOp, [x, Const(np.array([7, 9], np.int32))], [1, 7, 9, 3],
+         {}),
+    ]
+    for op, operands, shape, opts in cases:
+        m = single_op_module(op, operands, [tensor(shape, t)], **opts)
+        assert_bit_exact(m, rng, count=1)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_concatenation(scheme):
+    rng = np.random.default_rng(12)
+    t = rand_act(scheme, rng)
+    m = single_op_module(circle.ConcatenationOp,
+                         [Input(tensor([1, 2, 3], t)), Input(tensor([1, 4, 3], t))],
+                         [tensor([1, 6, 3], t)], axis=1)
+    assert_bit_exact(m, rng)
