@@ -19,11 +19,15 @@ Runtime quirks handled here, so tests don't repeat them:
 
 Both runners raise `RuntimeRefused(runtime, message)` when the runtime refuses the model
 (load, prepare or invoke), with the runtime's own message, so a test can assert on it.
+onert's Python exceptions only say `NNFW_STATUS_ERROR`; its reason goes to the C++
+stderr, which `run_onert` captures (file descriptor 2) and puts into the message.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import tempfile
 
 import numpy as np
@@ -54,6 +58,23 @@ def litert_available() -> bool:
     return True
 
 
+@contextlib.contextmanager
+def _captured_fd2(sink: list[str]):
+    """Capture what native code writes to file descriptor 2 into `sink`."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            sink.append(tmp.read().decode("utf-8", "replace"))
+
+
 def run_onert(circle_bytes: bytes, inputs: list[np.ndarray], backends: str = "cpu") -> list[np.ndarray]:
     """Load `circle_bytes` in onert, run it once on `inputs`, return the outputs."""
     from onert import infer
@@ -62,16 +83,16 @@ def run_onert(circle_bytes: bytes, inputs: list[np.ndarray], backends: str = "cp
         path = os.path.join(d, "model.circle")
         with open(path, "wb") as f:
             f.write(circle_bytes)
+        log: list[str] = []
         try:
-            session = infer.session(path, backends)
+            with _captured_fd2(log):
+                session = infer.session(path, backends)
+                # Static shapes: skip infer()'s input re-configuration (it rejects uint8).
+                session._update_inputs_tensorinfo = lambda infos: None
+                outs = session.infer([np.ascontiguousarray(x) for x in inputs])
         except Exception as e:
-            raise RuntimeRefused("onert", f"load failed: {e}") from None
-        # Static shapes: skip infer()'s input re-configuration (it rejects uint8).
-        session._update_inputs_tensorinfo = lambda infos: None
-        try:
-            outs = session.infer([np.ascontiguousarray(x) for x in inputs])
-        except Exception as e:
-            raise RuntimeRefused("onert", str(e)) from None
+            native = " ".join(line.strip() for line in "".join(log).splitlines() if line.strip())
+            raise RuntimeRefused("onert", f"{native} ({e})" if native else str(e)) from None
         return [np.array(o, copy=True) for o in outs]
 
 

@@ -1,4 +1,5 @@
-"""Small circle-dialect models for the codegen and runtime tests, one family per scheme.
+"""Small circle-dialect models for the codegen and runtime tests, one family per scheme
+(plus single-op probes, `PROBES`, whose runtime support test_runtimes.py pins).
 
 `MODELS` maps a name to a builder returning a verified `ModuleOp`. Weights are seeded
 random; scales are float32 values (the schema stores float32, so these round-trip
@@ -198,11 +199,12 @@ def fc_model(scheme: str, integer_io: bool = False) -> ModuleOp:
 
 
 def float_model() -> ModuleOp:
-    """A float model: CONV_2D without bias (no_value) -> MAX_POOL_2D -> CONCATENATION."""
+    """A float model: CONV_2D -> MAX_POOL_2D, concatenated with a pool of the input."""
     g = Graph()
     x = g.input([1, 4, 4, 2], f32, "x")
     w = g.const(g.rng.standard_normal([3, 1, 1, 2]).astype(np.float32), None, "w")
-    c = g.op(circle.Conv2DOp, [x, w, g.no_value()], TensorType(f32, [1, 4, 4, 3]), "conv")
+    b = g.const(np.array([0.5, -0.25, 0.0], dtype=np.float32), None, "b")
+    c = g.op(circle.Conv2DOp, [x, w, b], TensorType(f32, [1, 4, 4, 3]), "conv")
     p = g.op(circle.MaxPool2DOp, [c], TensorType(f32, [1, 2, 2, 3]), "pool",
              filter_width=2, filter_height=2, stride_w=2, stride_h=2)
     q = g.op(circle.MaxPool2DOp, [x], TensorType(f32, [1, 2, 2, 2]), "pool_x",
@@ -212,7 +214,7 @@ def float_model() -> ModuleOp:
 
 
 MODELS = {
-    "float": float_model,
+    "float": float_model,  # with a bias: see PROBES["conv_without_bias"]
     **{f"conv_{s}": (lambda s=s: conv_model(s)) for s in ACT},
     **{f"conv_{s}_io": (lambda s=s: conv_model(s, True)) for s in ACT},
     **{f"fc_{s}": (lambda s=s: fc_model(s)) for s in ACT},
@@ -238,3 +240,72 @@ def example_inputs(module: ModuleOp, seed: int = 1) -> list[np.ndarray]:
         else:
             out.append(rng.uniform(-1, 1, shape).astype(numpy_dtype(et)))
     return out
+
+
+# ---- probes: single ops whose runtime support the runtime tests pin -----------------------
+
+
+def unary_probe(cls, storage: str, out_scale: float | None = None, out_zp: int | None = None,
+                **options) -> ModuleOp:
+    """quantize -> one quantized op -> dequantize, on a [1, 4, 4, 4] tensor."""
+    g = Graph()
+    x = g.input([1, 4, 4, 4], f32, "x")
+    zp = {"u8": 128, "i8": 0, "i16": 0}[storage]
+    qt = make_quantized_type(storage, f32v(1 / 32), zp)
+    q = g.op(circle.QuantizeOp, [x], TensorType(qt, [1, 4, 4, 4]), "x_q")
+    operands = [q]
+    shape = [1, 4, 4, 4]
+    if cls in (circle.MaxPool2DOp, circle.AveragePool2DOp):
+        shape = [1, 2, 2, 4]
+    elif cls is circle.MeanOp:
+        operands.append(g.const(np.array([1, 2], dtype=np.int32), None, "axes"))
+        shape = [1, 1, 1, 4]
+        options.setdefault("keep_dims", True)
+    elif cls is circle.TransposeOp:
+        operands.append(g.const(np.array([0, 2, 1, 3], dtype=np.int32), None, "perm"))
+    out_qt = make_quantized_type(
+        storage,
+        qt.scale.data if out_scale is None else f32v(out_scale),
+        zp if out_zp is None else out_zp,
+    )
+    y = g.op(cls, operands, TensorType(out_qt, shape), "op", **options)
+    return g.build([g.op(circle.DequantizeOp, [y], TensorType(f32, shape), "y")])
+
+
+def conv_without_bias() -> ModuleOp:
+    """A float CONV_2D whose bias is absent (`circle.no_value`, tensor index -1)."""
+    g = Graph()
+    x = g.input([1, 4, 4, 2], f32, "x")
+    w = g.const(g.rng.standard_normal([3, 1, 1, 2]).astype(np.float32), None, "w")
+    c = g.op(circle.Conv2DOp, [x, w, g.no_value()], TensorType(f32, [1, 4, 4, 3]), "conv")
+    return g.build([c])
+
+
+POOL = dict(filter_width=2, filter_height=2, stride_w=2, stride_h=2)
+PROBES = {
+    "relu_u8": lambda: unary_probe(circle.ReluOp, "u8", out_zp=0, out_scale=1 / 64),
+    "relu6_u8": lambda: unary_probe(circle.Relu6Op, "u8", out_zp=0, out_scale=1 / 64),
+    "relu_i8": lambda: unary_probe(circle.ReluOp, "i8"),
+    "max_pool_u8": lambda: unary_probe(circle.MaxPool2DOp, "u8", **POOL),
+    "max_pool_i8": lambda: unary_probe(circle.MaxPool2DOp, "i8", **POOL),
+    "logistic_u8": lambda: unary_probe(circle.LogisticOp, "u8", 1 / 256, 0),
+    "logistic_i8": lambda: unary_probe(circle.LogisticOp, "i8", 1 / 256, -128),
+    "tanh_u8": lambda: unary_probe(circle.TanhOp, "u8", 1 / 128, 128),
+    "mean_u8": lambda: unary_probe(circle.MeanOp, "u8"),
+    "mean_i8": lambda: unary_probe(circle.MeanOp, "i8"),
+    "transpose_u8": lambda: unary_probe(circle.TransposeOp, "u8"),
+    "transpose_i8": lambda: unary_probe(circle.TransposeOp, "i8"),
+    "hard_swish_u8": lambda: unary_probe(circle.HardSwishOp, "u8"),
+    "softmax_i16": lambda: unary_probe(circle.SoftmaxOp, "i16", 1 / 32768, 0),
+    "conv_without_bias": conv_without_bias,
+}
+
+
+def test_every_model_verifies_and_is_named():
+    """The builders produce verified modules whose every op result has a NameLoc."""
+    for name, build in {**MODELS, **PROBES}.items():
+        module = build()  # verify_module raises on a bad module
+        func = next(iter(module.body.ops))
+        for op in func.body.block.ops:
+            if op.results:
+                assert isinstance(op.location, NameLoc), (name, op.name)
