@@ -82,7 +82,10 @@ class QOptMain(xDSLOptMain):
     def get_input_stream(self) -> tuple[IO[bytes], str]:
         path = self.args.input_file
         if path in (None, "-"):
-            return sys.stdin.buffer, "mlir"
+            # A flatbuffer piped in (`qopt -t circle | qopt`) is recognized by its file
+            # identifier (bytes 4..8), so it is read as a model rather than as text.
+            data = sys.stdin.buffer.read()
+            return BytesIO(data), "circle" if data[4:8] in (b"CIR0", b"TFL3") else "mlir"
         try:
             f = open(path, "rb")
         except OSError as e:
