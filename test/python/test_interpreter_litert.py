@@ -304,3 +304,39 @@ def test_concatenation(scheme):
                          [Input(tensor([1, 2, 3], t)), Input(tensor([1, 4, 3], t))],
                          [tensor([1, 6, 3], t)], axis=1)
     assert_bit_exact(m, rng)
+
+
+# ---- fixed-output-range ops --------------------------------------------------------------
+
+_FIXED = {  # (op, storage) -> output (scale, zero point): the runtimes' required ranges
+    ("logistic", "i8"): (1 / 256, -128), ("logistic", "u8"): (1 / 256, 0),
+    ("tanh", "i8"): (1 / 128, 0), ("tanh", "u8"): (1 / 128, 128),
+    ("softmax", "i8"): (1 / 256, -128), ("softmax", "u8"): (1 / 256, 0),
+}
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("name,op", [("logistic", circle.LogisticOp), ("tanh", circle.TanhOp)])
+@pytest.mark.parametrize("in_scale", [0.01, 0.0625, 0.3])
+def test_logistic_tanh_exhaustive(scheme, name, op, in_scale):
+    """Every one of the 256 input integers, for small, power-of-two and large scales."""
+    storage = _ACT[scheme]
+    ti = act(scheme, in_scale, 5 if scheme == "int8" else 130)
+    s, zp = _FIXED[(name, storage)]
+    to = act(scheme, s, zp)
+    m = single_op_module(op, [Input(tensor([256], ti))], [tensor([256], to)])
+    dt = ti.numpy_storage_dtype
+    x = np.arange(np.iinfo(dt).min, int(np.iinfo(dt).max) + 1).astype(dt)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("in_scale,beta", [(0.02, 1.0), (0.1, 1.0), (0.05, 0.5), (0.5, 1.0)])
+def test_softmax(scheme, in_scale, beta):
+    rng = np.random.default_rng(13)
+    ti = act(scheme, in_scale, 3 if scheme == "int8" else 120)
+    s, zp = _FIXED[("softmax", _ACT[scheme])]
+    m = single_op_module(circle.SoftmaxOp, [Input(tensor([6, 10], ti))],
+                         [tensor([6, 10], act(scheme, s, zp))], beta=beta)
+    assert_bit_exact(m, rng, count=5)
