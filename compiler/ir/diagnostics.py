@@ -39,6 +39,11 @@ class CompileError(Exception):
         return f"{self.location}: {self.message}" if self.location else self.message
 
 
+class CompileWarning(UserWarning):
+    """Something the compiler changed or approximated on purpose, reported to the user
+    (e.g. a weight scale raised so that a bias fits its storage)."""
+
+
 def location_str(loc: Attribute | None) -> str | None:
     """`file:line:col`, with the FX node name when there is one: `model.py:12: 'conv1'`."""
     if loc is None or isinstance(loc, UnknownLoc):

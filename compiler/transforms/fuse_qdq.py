@@ -1,0 +1,191 @@
+"""`fuse-qdq`: float circle ops between dequantize/quantize become quantized ops.
+
+Every circle op whose float operands are all `quant.dcast` results (shape operands and
+integer tensors aside) and whose float results all feed `quant.qcast` is rebuilt on
+the quantized values: operands are the dequantized values themselves (constants become
+quantized `circle.const`), result types are the qcast types. Then the remaining casts
+become Circle ops:
+- `qcast(dcast(x))` with another type: `circle.quantize` (a requantization);
+- model inputs: `io-dtype=float` (default) keeps float arguments with a
+  `circle.quantize` after them; `io-dtype=int` makes the arguments quantized;
+- model outputs: `circle.dequantize` before the return (float), or the quantized value
+  returned as is (int);
+- with `allow-float=true`, casts around ops left float become `circle.quantize` /
+  `circle.dequantize`.
+
+Guarantees afterwards: no `quant.*` op is left (`quant.constant` became `circle.const`);
+an op that could not be quantized is an error naming it, unless `allow-float=true`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import FunctionType, ModuleOp, TensorType
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.transforms.dead_code_elimination import region_dce
+
+from compiler.dialects import circle, quant
+from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
+from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.quant_types import is_quantized
+from compiler.transforms.utils import is_float_tensor
+
+
+def _quantized_source(v: SSAValue) -> SSAValue | None:
+    """The quantized value a float operand dequantizes (constants become circle.const)."""
+    owner = v.owner
+    if not isinstance(owner, quant.DequantizeCastOp):
+        return None
+    src = owner.input
+    if isinstance(src.owner, quant.ConstantOp):
+        c = src.owner
+        new = ConstOp(c.value, c.output.type)
+        new.location = c.location
+        Rewriter.insert_op(new, InsertPoint.before(c))
+        c.output.replace_all_uses_with(new.output)
+        c.detach()
+        c.erase()
+        return new.output
+    return src
+
+
+def _quantize_op(op: CircleOp) -> bool:
+    float_operands = [i for i, v in enumerate(op.operands) if is_float_tensor(v)]
+    for i in float_operands:
+        if not isinstance(op.operands[i].owner, quant.DequantizeCastOp):
+            return False
+    result_types = []
+    for r in op.results:
+        if not is_float_tensor(r):
+            result_types.append(r.type)
+            continue
+        qcasts = [u.operation for u in r.uses if isinstance(u.operation, quant.QuantizeCastOp)]
+        if not qcasts or len(qcasts) != len(list(r.uses)):
+            return False
+        result_types.append(qcasts[0].output.type)
+    if not float_operands and result_types == [r.type for r in op.results]:
+        return False  # nothing quantized about this op
+    operands = list(op.operands)
+    for i in float_operands:
+        operands[i] = _quantized_source(op.operands[i])
+    new = type(op).create(
+        operands=operands,
+        result_types=result_types,
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    new.location = op.location
+    Rewriter.insert_op(new, InsertPoint.before(op))
+    for old, res in zip(op.results, new.results):
+        if not is_float_tensor(old):
+            old.replace_all_uses_with(res)
+            continue
+        for use in list(old.uses):
+            q = use.operation
+            assert isinstance(q, quant.QuantizeCastOp)
+            if q.output.type == res.type:
+                q.output.replace_all_uses_with(res)
+            else:  # a second consumer type: requantize from the op's result
+                rq = circle.QuantizeOp(operands=[res], result_types=[q.output.type])
+                rq.location = q.location
+                Rewriter.insert_op(rq, InsertPoint.before(q))
+                q.output.replace_all_uses_with(rq.output)
+            q.detach()
+            q.erase()
+    op.detach()
+    op.erase()
+    return True
+
+
+@dataclass(frozen=True)
+class FuseQdqPass(ModulePass):
+    name = "fuse-qdq"
+
+    io_dtype: str = "float"
+    allow_float: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.io_dtype not in ("float", "int"):
+            raise CompileError(f"fuse-qdq: io-dtype must be 'float' or 'int', not '{self.io_dtype}'")
+        left_float = []
+        for o in list(op.walk()):
+            if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp):
+                if not _quantize_op(o) and _is_float_op(o):
+                    left_float.append(o)
+        region_dce(op.body)
+        for f in [o for o in op.walk() if isinstance(o, func.FuncOp)]:
+            self._boundaries(f)
+        self._remaining_casts(op)
+        region_dce(op.body)
+        left_float = [o for o in left_float if o.parent is not None and _is_float_op(o)]
+        if left_float and not self.allow_float and _has_quantized(op):
+            first = left_float[0]
+            raise error_at(
+                first,
+                "could not be quantized: an operand or result has no quantization "
+                f"parameters ({len(left_float)} float op(s) left; allow-float=true keeps "
+                "them float)",
+            )
+
+    def _boundaries(self, f: func.FuncOp) -> None:
+        if self.io_dtype != "int":
+            return
+        block = f.body.blocks[0]
+        for arg in list(block.args):
+            users = [u.operation for u in arg.uses]
+            if not users or not all(isinstance(u, quant.QuantizeCastOp) for u in users):
+                continue
+            types = {u.output.type for u in users}
+            if len(types) != 1:
+                continue
+            location = arg.location  # the input's name
+            new_arg = Rewriter.replace_value_with_new_type(arg, types.pop())
+            new_arg.location = location
+            for u in users:
+                u.output.replace_all_uses_with(new_arg)
+                u.detach()
+                u.erase()
+        ret = block.last_op
+        assert isinstance(ret, func.ReturnOp)
+        for i, v in enumerate(ret.operands):
+            owner = v.owner
+            if isinstance(owner, quant.DequantizeCastOp):
+                ret.operands[i] = owner.input
+        f.function_type = FunctionType.from_lists(
+            [a.type for a in block.args], [v.type for v in ret.operands]
+        )
+
+    def _remaining_casts(self, module: ModuleOp) -> None:
+        for o in list(module.walk()):
+            if isinstance(o, quant.QuantizeCastOp):
+                src = o.input.owner
+                if isinstance(src, quant.DequantizeCastOp) and is_quantized(src.input.type):
+                    new = circle.QuantizeOp(operands=[src.input], result_types=[o.output.type])
+                else:
+                    new = circle.QuantizeOp(operands=[o.input], result_types=[o.output.type])
+                new.location = o.location
+                Rewriter.replace_op(o, new)
+        for o in list(module.walk()):
+            if isinstance(o, quant.DequantizeCastOp) and o.output.uses:
+                if isinstance(o.input.owner, quant.ConstantOp):
+                    _quantized_source(o.output)
+                new = circle.DequantizeOp(operands=[o.input], result_types=[o.output.type])
+                new.location = o.location
+                Rewriter.replace_op(o, new)
+
+
+def _is_float_op(op: Operation) -> bool:
+    return any(is_float_tensor(v) for v in (*op.operands, *op.results))
+
+
+def _has_quantized(module: ModuleOp) -> bool:
+    for o in module.walk():
+        for r in o.results:
+            if isinstance(r.type, TensorType) and is_quantized(r.type):
+                return True
+    return False
