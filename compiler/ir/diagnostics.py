@@ -20,6 +20,7 @@ from xdsl.dialects.builtin import (
     FusedLoc,
     ModuleOp,
     NameLoc,
+    NoneAttr,
     UnknownLoc,
 )
 from xdsl.ir import Attribute, Operation
@@ -46,7 +47,7 @@ class CompileWarning(UserWarning):
 
 def location_str(loc: Attribute | None) -> str | None:
     """`file:line:col`, with the FX node name when there is one: `model.py:12: 'conv1'`."""
-    if loc is None or isinstance(loc, UnknownLoc):
+    if loc is None or isinstance(loc, (UnknownLoc, NoneAttr)):  # NoneAttr: `loc("x")`'s child
         return None
     if isinstance(loc, FileLineColLoc):
         name, line, col = loc.filename.data, loc.line.data, loc.column.data
