@@ -27,7 +27,7 @@ from xdsl.dialects.builtin import (
     NameLoc,
     StringAttr,
     TensorType,
-    UnknownLoc,
+    NoneAttr,
 )
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Block, Region, SSAValue
@@ -83,7 +83,7 @@ def unpack_model(data: bytes):
 
 
 def _name_loc(name: str) -> NameLoc:
-    return NameLoc(StringAttr(name), UnknownLoc())
+    return NameLoc(StringAttr(name), NoneAttr())
 
 
 class _Reader:

@@ -23,7 +23,7 @@ from xdsl.dialects.builtin import (
     Signedness,
     StringAttr,
     TensorType,
-    UnknownLoc,
+    NoneAttr,
     f32,
     i32,
 )
@@ -51,12 +51,12 @@ class Graph:
 
     def input(self, shape: list[int], element: Attribute, name: str) -> SSAValue:
         arg = self.block.insert_arg(TensorType(element, shape), len(self.block.args))
-        arg.location = NameLoc(StringAttr(name), UnknownLoc())
+        arg.location = NameLoc(StringAttr(name), NoneAttr())
         arg.name_hint = name
         return arg
 
     def _add(self, op, name: str):
-        op.location = NameLoc(StringAttr(name), UnknownLoc())
+        op.location = NameLoc(StringAttr(name), NoneAttr())
         for r in op.results:
             r.name_hint = name
         self.block.add_op(op)
