@@ -113,8 +113,8 @@ def _make_functions() -> type[InterpreterFunctions]:
         return _call(op, args)
 
     namespace: dict[str, object] = {"__doc__": __doc__}
-    for op_class in aten.ATEN_OPS:
-        namespace[f"run_{op_class.__name__}"] = impl(op_class)(run)
+    for op_class in aten.ATEN_OPS:  # keyed by op name: class names can coincide
+        namespace[f"run_{op_class.name.replace('.', '_')}"] = impl(op_class)(run)
 
     def run_none(self, interpreter: Interpreter, op: aten.NoneOp, args: tuple) -> tuple:
         return (None,)

@@ -1,0 +1,294 @@
+"""Numerical verification: run two stages on the same inputs and measure the difference.
+
+    report = compare(float_module, quant_module, [x])          # two IR stages
+    report = compare(circle_module, ("litert", tflite_bytes), [x])
+    report = compare(exported_program, quant_module, [x])      # torch vs a stage
+    print(report)
+
+A *stage* is one of:
+
+- a `ModuleOp` (any stage of the IR), run by the reference interpreter with a
+  `Recorder` listening, so every op's output is kept by tensor name;
+- flatbuffer `bytes` (`.circle`/`.tflite`), read back and interpreted likewise;
+- `("litert", bytes[, resolver])` or `("onert", bytes)`: a real runtime (outputs only);
+- a torch `nn.Module`, `GraphModule` or `ExportedProgram`, run by torch (an FX graph's
+  node outputs are recorded by node name, the name the importer gives each op).
+
+`inputs` are the model's real (float) inputs; a stage whose argument is quantized gets
+them quantized with its argument type (torch's rounding, as `quant.qcast`); integer
+arrays are passed through unchanged. Outputs are matched by position, intermediate
+tensors by name (the op's `NameLoc`), wherever both sides recorded one.
+
+For each tensor pair the report gives, on dequantized (real) values:
+max |a - b|; the max difference in LSBs of the quantized side's step (storage
+integers compared directly when both sides share the qparams); the share of exactly
+equal elements; and the SQNR of b against a in dB (`inf` when equal).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp, NameLoc
+from xdsl.interpreter import Interpreter
+from xdsl.ir import Attribute, Operation
+
+from compiler.interpreter import as_module, entry_function, run
+from compiler.interpreter.values import element_type
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
+
+
+@dataclass
+class Tensor:
+    """A recorded value: the runtime array and its IR type (None when untyped, e.g. torch)."""
+
+    array: np.ndarray
+    type: Attribute | None = None
+
+    @property
+    def quantized(self) -> UniformQuantizedType | None:
+        et = element_type(self.type) if self.type is not None else None
+        return et if isinstance(et, UniformQuantizedType) else None
+
+    def real(self) -> np.ndarray:
+        """Dequantized float64 values (storage integers through the type's qparams)."""
+        et = element_type(self.type) if self.type is not None else None
+        if isinstance(et, UniformQuantizedType | UniformQuantizedPerAxisType):
+            return et.dequantize(self.array).astype(np.float64)
+        return np.asarray(self.array, dtype=np.float64)
+
+
+def tensor_name(op: Operation) -> str | None:
+    """The name of an op's result tensor: its `NameLoc` (the FX node name), if any."""
+    loc = op.location
+    return loc.desc.data if isinstance(loc, NameLoc) else None
+
+
+class Recorder(Interpreter.Listener):
+    """Records every interpreted op's results, by tensor name and in execution order.
+
+    Ops without a `NameLoc` are recorded in `ordered` only. A multi-result op's
+    results are named `name:0`, `name:1`...
+    """
+
+    def __init__(self) -> None:
+        self.named: dict[str, Tensor] = {}
+        self.ordered: list[tuple[Operation, tuple[Tensor, ...]]] = []
+
+    def did_interpret_op(self, op: Operation, results: tuple[Any, ...]) -> None:
+        tensors = tuple(Tensor(np.asarray(v), r.type) for r, v in zip(op.results, results)
+                        if v is not None)
+        if not tensors:
+            return
+        self.ordered.append((op, tensors))
+        name = tensor_name(op)
+        if name is None:
+            return
+        if len(tensors) == 1:
+            self.named[name] = tensors[0]
+        else:
+            for i, t in enumerate(tensors):
+                self.named[f"{name}:{i}"] = t
+
+
+@dataclass
+class TensorReport:
+    name: str
+    shape: tuple[int, ...]
+    max_abs_error: float
+    max_lsb: float | None
+    exact_share: float
+    sqnr_db: float
+
+    def row(self) -> str:
+        lsb = "-" if self.max_lsb is None else f"{self.max_lsb:g}"
+        return (f"{self.name:<28} {str(list(self.shape)):<16} {self.max_abs_error:<12.4g} "
+                f"{lsb:<8} {100 * self.exact_share:<8.2f} {self.sqnr_db:.2f}")
+
+
+@dataclass
+class Report:
+    """Outputs first, then the intermediate tensors both sides named."""
+
+    outputs: list[TensorReport] = field(default_factory=list)
+    tensors: list[TensorReport] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        head = (f"{'tensor':<28} {'shape':<16} {'max|err|':<12} {'max LSB':<8} "
+                f"{'exact %':<8} SQNR dB")
+        lines = [head] + [r.row() for r in self.outputs]
+        if self.tensors:
+            lines.append("-- intermediate tensors --")
+            lines += [r.row() for r in self.tensors]
+        return "\n".join(lines)
+
+    def output(self, i: int = 0) -> TensorReport:
+        return self.outputs[i]
+
+
+def measure(name: str, a: Tensor, b: Tensor) -> TensorReport:
+    """Compare `b` against the reference `a`."""
+    ra, rb = a.real(), b.real()
+    if ra.shape != rb.shape:
+        raise ValueError(f"{name}: shapes differ: {list(ra.shape)} vs {list(rb.shape)}")
+    err = np.abs(ra - rb)
+    max_abs = float(err.max()) if err.size else 0.0
+    qa, qb = a.quantized, b.quantized
+    same_q = qa is not None and qb is not None and (
+        np.float32(qa.scale.data) == np.float32(qb.scale.data)
+        and qa.zero_point.data == qb.zero_point.data
+    )
+    if same_q:
+        d = np.abs(a.array.astype(np.int64) - b.array.astype(np.int64))
+        max_lsb: float | None = float(d.max()) if d.size else 0.0
+        exact = float((d == 0).mean()) if d.size else 1.0
+    else:
+        step = (qb or qa).scale.data if (qb or qa) is not None else None
+        max_lsb = max_abs / step if step else None
+        exact = float((err == 0).mean()) if err.size else 1.0
+    noise = float(np.sum((ra - rb) ** 2))
+    signal = float(np.sum(ra**2))
+    if noise == 0.0:
+        sqnr = math.inf
+    elif signal == 0.0:
+        sqnr = -math.inf
+    else:
+        sqnr = 10 * math.log10(signal / noise)
+    return TensorReport(name, tuple(ra.shape), max_abs, max_lsb, exact, sqnr)
+
+
+# ---- running one stage ------------------------------------------------------------------
+
+
+@dataclass
+class StageResult:
+    outputs: list[Tensor]
+    named: dict[str, Tensor]
+
+
+def _stage_inputs(module: ModuleOp, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    func = entry_function(module)
+    out = []
+    for arg, x in zip(func.body.blocks.first.args, inputs):  # type: ignore[union-attr]
+        et = element_type(arg.type)
+        x = np.asarray(x)
+        if isinstance(et, UniformQuantizedType | UniformQuantizedPerAxisType) and (
+            np.issubdtype(x.dtype, np.floating)
+        ):
+            x = et.quantize(x)
+        out.append(x)
+    return out
+
+
+def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
+    recorder = Recorder()
+    results = run(module, _stage_inputs(module, inputs), listeners=[recorder])
+    func = entry_function(module)
+    types = func.function_type.outputs.data
+    return StageResult([Tensor(r, t) for r, t in zip(results, types)], recorder.named)
+
+
+def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str):
+    module = as_module(data)
+    xs = _stage_inputs(module, inputs)
+    func = entry_function(module)
+    types = func.function_type.outputs.data
+    if kind == "litert":
+        outs = _litert(data, xs, resolver)
+    elif kind == "onert":
+        outs = _onert(data, xs)
+    else:
+        raise ValueError(f"unknown runtime '{kind}' (expected 'litert' or 'onert')")
+    return StageResult([Tensor(o, t) for o, t in zip(outs, types)], {})
+
+
+def _litert(data: bytes, xs: list[np.ndarray], resolver: str) -> list[np.ndarray]:
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+    from ai_edge_litert.interpreter import OpResolverType
+
+    interp = LiteRT(model_content=bytes(data), num_threads=1,
+                    experimental_op_resolver_type=getattr(OpResolverType, resolver))
+    interp.allocate_tensors()
+    for d, x in zip(interp.get_input_details(), xs):
+        interp.set_tensor(d["index"], np.ascontiguousarray(x, dtype=d["dtype"]))
+    interp.invoke()
+    return [np.array(interp.get_tensor(d["index"])) for d in interp.get_output_details()]
+
+
+def _onert(data: bytes, xs: list[np.ndarray]) -> list[np.ndarray]:
+    import os
+    import tempfile
+
+    from onert import infer
+
+    with tempfile.TemporaryDirectory(prefix="onert-") as d:
+        path = os.path.join(d, "model.circle")
+        with open(path, "wb") as f:
+            f.write(data)
+        session = infer.session(path, "cpu")
+        # static shapes: skip the input re-configuration that rejects uint8
+        session._update_inputs_tensorinfo = lambda infos: None
+        return [np.array(o) for o in session.infer([np.ascontiguousarray(x) for x in xs])]
+
+
+def _run_torch(model: Any, inputs: Sequence[np.ndarray]) -> StageResult:
+    import torch
+    import torch.fx
+
+    if isinstance(model, torch.export.ExportedProgram):
+        model = model.module()
+    xs = [torch.from_numpy(np.ascontiguousarray(x)) for x in inputs]
+    named: dict[str, Tensor] = {}
+    with torch.no_grad():
+        if isinstance(model, torch.fx.GraphModule):
+
+            class _Recording(torch.fx.Interpreter):
+                def run_node(self, n):
+                    out = super().run_node(n)
+                    if isinstance(out, torch.Tensor) and out.is_floating_point():
+                        named[n.name] = Tensor(out.detach().numpy().copy())
+                    return out
+
+            out = _Recording(model).run(*xs)
+        else:
+            out = model(*xs)
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    return StageResult([Tensor(o.detach().numpy()) for o in outs], named)
+
+
+def run_stage(stage: Any, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF"):
+    """Run one stage (see the module docstring) and collect its outputs and named tensors."""
+    if isinstance(stage, ModuleOp):
+        return _run_module(stage, inputs)
+    if isinstance(stage, (bytes, bytearray)):
+        return _run_module(as_module(bytes(stage)), inputs)
+    if isinstance(stage, tuple) and stage and isinstance(stage[0], str):
+        kind, data, *rest = stage
+        return _run_runtime(kind, data, inputs, rest[0] if rest else resolver)
+    return _run_torch(stage, inputs)
+
+
+def compare(
+    a: Any, b: Any, inputs: Sequence[np.ndarray], per_tensor: bool = True,
+    resolver: str = "BUILTIN_REF",
+) -> Report:
+    """Run `a` (the reference) and `b` on `inputs` and report their differences."""
+    ra, rb = run_stage(a, inputs, resolver), run_stage(b, inputs, resolver)
+    if len(ra.outputs) != len(rb.outputs):
+        raise ValueError(f"the stages have {len(ra.outputs)} and {len(rb.outputs)} outputs")
+    report = Report([measure(f"output #{i}", x, y)
+                     for i, (x, y) in enumerate(zip(ra.outputs, rb.outputs))])
+    if per_tensor:
+        for name, x in ra.named.items():
+            y = rb.named.get(name)
+            if y is not None and x.array.shape == y.array.shape:
+                report.tensors.append(measure(name, x, y))
+    return report
+
+
+__all__ = ["Recorder", "Report", "Tensor", "TensorReport", "compare", "measure", "run_stage",
+           "tensor_name"]
