@@ -200,6 +200,7 @@ SCHEMAS: list[tuple[str, str]] = [
     ("split.Tensor(Tensor(a -> *) self, SymInt split_size, int dim=0) -> Tensor(a)[]", "Parts of split_size along dim."),
     ("split_with_sizes(Tensor(a -> *) self, SymInt[] split_sizes, int dim=0) -> Tensor(a)[]", "Parts of the given sizes along dim."),
     ("chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]", "`chunks` near-equal parts along dim."),
+    ("unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]", "The slices along dim, dim removed."),
     ("constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor", "Pad with a constant (pairs from the last dim)."),
     ("pad(Tensor self, SymInt[] pad, str mode=\"constant\", float? value=None) -> Tensor", "Pad (constant, reflect, replicate, circular)."),
     ("gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", "out[i][j] = self[index[i][j]][j] (dim 0)."),

@@ -148,34 +148,41 @@ def conv_transpose2d(op: Operation, em: Emitter):
 
 
 def _transpose_conv(op, em: Emitter, x, w, b, stride, padding, output_padding, groups, dilation):
+    """TRANSPOSE_CONV with SAME or VALID padding; torch's other paddings are the VALID
+    result (size (in - 1) * s + k) cropped to rows [p, p + out) by a SLICE."""
     if groups != 1 or any(d != 1 for d in dilation):
         raise em.error("transposed convolution with groups or dilation has no Circle lowering")
-    if any(p != 0 for p in output_padding):
-        raise em.error("transposed convolution with output_padding has no Circle lowering")
     _, _, h, wd = shape(x)
     _, _, kh, kw = shape(w)
     out = result_type(op)
     n, co, ho, wo = out.get_shape()
+    dims = ((h, kh, stride[0], padding[0], ho), (wd, kw, stride[1], padding[1], wo))
     modes = set()
-    for size, k, s, p, o in ((h, kh, stride[0], padding[0], ho), (wd, kw, stride[1], padding[1], wo)):
+    for size, k, s, p, o in dims:
         if p == 0 and o == (size - 1) * s + k:
             modes.add("VALID")
         elif k - s == 2 * p and o == size * s:
             modes.add("SAME")
         else:
             modes.add(None)
-    if len(modes) != 1 or None in modes:
-        raise em.error(
-            f"transposed convolution padding {list(padding)} (kernel {[kh, kw]}, stride "
-            f"{list(stride)}) matches neither SAME nor VALID"
-        )
     wf = em.relayout(w, (1, 2, 3, 0))  # IOHW -> OHWI (per-axis 1 -> 0)
-    y = em.op(
-        circle.TransposeConvOp,
-        [em.i32([n, ho, wo, co]), wf, em.to_nhwc(x), _bias(em, b)],
-        nhwc_type(out),
-        padding=modes.pop(), stride_h=stride[0], stride_w=stride[1],
-    )
+    xn = em.to_nhwc(x)
+    options = dict(stride_h=stride[0], stride_w=stride[1])
+    if len(modes) == 1 and None not in modes:
+        y = em.op(circle.TransposeConvOp, [em.i32([n, ho, wo, co]), wf, xn, _bias(em, b)],
+                  nhwc_type(out), padding=modes.pop(), **options)
+        return [em.to_nchw(y)]
+    full = [(size - 1) * s + k for size, k, s, _, _ in dims]
+    if any(p + o > f for (_, _, _, p, o), f in zip(dims, full)):
+        raise em.error(
+            f"transposed convolution with padding {list(padding)} and output_padding "
+            f"{list(output_padding)} reaches past the VALID result; no Circle lowering"
+        )
+    full_t = with_shape(nhwc_type(out), [n, full[0], full[1], co])
+    y = em.op(circle.TransposeConvOp, [em.i32([n, full[0], full[1], co]), wf, xn, _bias(em, b)],
+              full_t, padding="VALID", **options)
+    y = em.op(circle.SliceOp, [y, em.i32([0, padding[0], padding[1], 0]), em.i32([n, ho, wo, co])],
+              nhwc_type(out))
     return [em.to_nchw(y)]
 
 

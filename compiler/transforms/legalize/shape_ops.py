@@ -70,7 +70,7 @@ def cat(op: Operation, em: Emitter):
     out = result_type(op)
     axis = normalize_dim(op.arg("dim"), len(out.get_shape()))
     inputs = [v for v in op.operands if 0 not in shape(v)]  # torch allows empty pieces
-    return [em.op(circle.ConcatenationOp, inputs, out, axis=axis)]
+    return [em.op(circle.ConcatenationOp, [inputs], out, axis=axis)]
 
 
 def _slice(em: Emitter, x, dim: int, start: int, end: int, step: int, out: TensorType):
@@ -125,10 +125,27 @@ def split(op: Operation, em: Emitter):
     types = [r.type for r in op.results]
     new = em.emit(
         circle.SplitVOp.from_options(
-            [x, em.i32(sizes), em.i32(dim)], types, num_splits=len(sizes)
+            [x, em.i32(sizes), em.i32(dim)], [types], num_splits=len(sizes)
         )
     )
     return list(new.results)
+
+
+@legalizes("aten.unbind.int")
+def unbind(op: Operation, em: Emitter):
+    """Slices of size 1 along `dim`, with `dim` removed."""
+    (x,) = op.operands
+    rank = len(shape(x))
+    dim = normalize_dim(op.arg("dim"), rank)
+    n = shape(x)[dim]
+    piece = list(shape(x))
+    piece[dim] = 1
+    parts = em.emit(
+        circle.SplitOp.from_options(
+            [em.i32(dim), x], [[with_shape(x.type, piece)] * n], num_splits=n
+        )
+    )
+    return [em.reshape(p, r.type.get_shape()) for p, r in zip(parts.results, op.results)]
 
 
 @legalizes("aten.constant_pad_nd", "aten.pad")

@@ -45,3 +45,40 @@ class FuseActivationIntoProducer(RewritePattern):
         fused.location = producer.location
         rewriter.replace(producer, [fused])
         rewriter.replace(op, [], [fused.results[0]])
+
+
+#: data-movement ops an activation commutes with (they copy elements; f(0) = 0 for the
+#: fusable activations, so padding commutes too)
+_MOVES_DATA = ("circle.slice", "circle.strided_slice", "circle.reshape", "circle.transpose",
+               "circle.pad")
+
+
+class HoistActivationAboveDataMovement(RewritePattern):
+    """act(move(op(...))) -> move(act(op(...))), so that `act` can then fuse into `op`
+    (e.g. a transpose-conv cropped by a SLICE, followed by a RELU)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.get_trait(FusableActivation) is None or len(op.operands) != 1:
+            return
+        move = op.operands[0].owner
+        if not isinstance(move, CircleOp) or move.name not in _MOVES_DATA:
+            return
+        if not move.results[0].has_one_use():
+            return
+        producer = move.operands[0].owner
+        if not isinstance(producer, CircleOp) or not producer.has_trait(HasFusedActivation):
+            return
+        if is_quantized(op.results[0].type) or is_quantized(move.operands[0].type):
+            return  # float domain only: types of the moved value stay unchanged
+        act = type(op).create(
+            operands=[move.operands[0]], result_types=[move.operands[0].type],
+            properties=dict(op.properties), attributes=dict(op.attributes),
+        )
+        act.location = op.location
+        new_move = type(move).create(
+            operands=[act.results[0], *move.operands[1:]], result_types=[op.results[0].type],
+            properties=dict(move.properties), attributes=dict(move.attributes),
+        )
+        new_move.location = move.location
+        rewriter.replace(op, [act, new_move])
+        rewriter.erase(move)

@@ -184,6 +184,8 @@ class SinkTransposeThroughElementwise(RewritePattern):
         users = list({id(u.operation): u.operation for u in op.output.uses}.values())
         if not all(u.has_trait(Elementwise) and len(u.results) == 1 for u in users):
             return
+        if any(isinstance(u, circle.DequantizeOp) for u in users):
+            return  # keep transposes on the (smaller) quantized side of a DEQUANTIZE
         inv = inverse(p)
         plans = []
         for user in users:
@@ -323,7 +325,7 @@ class SinkTransposeThroughConcat(RewritePattern):
         rank = len(p)
         axis = op.axis.value.data % rank
         new = circle.ConcatenationOp.from_options(
-            [o.input for o in owners],
+            [[o.input for o in owners]],
             [permute_type(op.output.type, inverse(p))],
             axis=p[axis],
             fused_activation_function=op.fused_activation_function.data,

@@ -1,0 +1,106 @@
+"""Named pipelines, and `compiler.lower` to run them in process.
+
+`lower-to-circle{scheme=auto io-dtype=float allow-float=false}` takes the imported
+quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circle steps
+(seeds/004) and the TFLite MLIR converter (prepare-quantize → quantize → post-quantize):
+
+1. `fold-qdq`               normalize PT2E's q/dq pairs: drop identity qcast(dcast),
+                            merge duplicated dequantizes, keep genuine requantizes;
+2. `convert-aten-to-circle` legalize to float circle ops in NHWC; weights relaid out and
+                            their per-axis dims remapped at compile time;
+3. `circle-sink-transposes` move the layout transposes until they cancel, so the next
+                            passes see producer/activation and q/dq chains adjacent;
+4. `circle-fuse-activation` fold RELU/RELU6 into producers *before* quantization is
+                            made explicit, while both still share one qcast;
+5. `quant-propagate`        complete the qparams of every tensor legalization created
+                            (same-scale, fixed ranges, constants, requantizes);
+6. `quantize-bias`          biases to i32/i64 with scale s_in*s_w (needs 5's input and
+                            weight types);
+7. `fuse-qdq`               float ops between dcast/qcast become quantized ops; I/O
+                            boundaries become QUANTIZE/DEQUANTIZE (or integer I/O);
+8. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
+                            drop dead ops on the quantized graph;
+9. `verify-quantized`       the scheme's contract, before anything is emitted.
+
+Batch norm needs no step of its own: PT2E folds it into the convolution, and a
+standalone one is legalized as a per-channel affine map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from compiler.ir.diagnostics import verify_module
+
+
+def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
+                    allow_float: bool = False) -> list[ModulePass]:
+    from compiler.transforms.circle_cleanup import CircleCleanupPass
+    from compiler.transforms.circle_fuse_activation import CircleFuseActivationPass
+    from compiler.transforms.circle_sink_transposes import CircleSinkTransposesPass
+    from compiler.transforms.convert_aten_to_circle import ConvertAtenToCirclePass
+    from compiler.transforms.fold_qdq import FoldQdqPass
+    from compiler.transforms.fuse_qdq import FuseQdqPass
+    from compiler.transforms.quant_propagate import QuantPropagatePass
+    from compiler.transforms.quantize_bias import QuantizeBiasPass
+    from compiler.transforms.verify_quantized import VerifyQuantizedPass
+
+    return [
+        FoldQdqPass(),
+        ConvertAtenToCirclePass(),
+        CircleSinkTransposesPass(),
+        CircleFuseActivationPass(),
+        QuantPropagatePass(scheme=scheme, allow_float=allow_float),
+        QuantizeBiasPass(),
+        FuseQdqPass(io_dtype=io_dtype, allow_float=allow_float),
+        CircleCleanupPass(),
+        VerifyQuantizedPass(scheme=scheme, allow_float=allow_float),
+    ]
+
+
+@dataclass(frozen=True)
+class LowerToCirclePass(ModulePass):
+    """The whole lowering as one pass (`qopt -p 'lower-to-circle{scheme=int8}'`)."""
+
+    name = "lower-to-circle"
+
+    scheme: str = "auto"
+    io_dtype: str = "float"
+    allow_float: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for p in lowering_passes(self.scheme, self.io_dtype, self.allow_float):
+            p.apply(ctx, op)
+            verify_module(op)
+
+
+PIPELINES: dict[str, Callable[[], type[ModulePass]]] = {
+    "lower-to-circle": lambda: LowerToCirclePass,
+}
+
+
+def lower(
+    module: ModuleOp,
+    scheme: str = "auto",
+    io_dtype: str = "float",
+    allow_float: bool = False,
+    callback: Callable[[ModulePass, ModuleOp], None] | None = None,
+) -> ModuleOp:
+    """Run `lower-to-circle` in process on `module` (modified in place and returned).
+
+    `callback(pass, module)` runs after each pass (e.g. to dump the IR of every stage).
+    """
+    from compiler.ir.context import make_context
+
+    ctx = make_context()
+    for p in lowering_passes(scheme, io_dtype, allow_float):
+        p.apply(ctx, module)
+        verify_module(module)
+        if callback is not None:
+            callback(p, module)
+    return module

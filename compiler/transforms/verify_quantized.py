@@ -1,0 +1,208 @@
+"""`verify-quantized{scheme=auto allow-float=false}`: check the scheme's contract before
+emission.
+
+Checks every circle op against the scheme (`compiler.ir.schemes`) and the runtimes'
+kernel constraints, using the ops' quantization traits:
+- activations use the scheme's storage (u8 / i8 / i16); int16 activations are symmetric
+  (zero point 0: LiteRT's and onert's 16-bit kernels require it);
+- weights (`WeightOperand`) use the scheme's weight storage; int8/int16 weights are
+  symmetric narrow-range and per-channel;
+- biases (`BiasOperand`) are i32 (i64 for int16), zero point 0, scale
+  float32(s_in * s_w);
+- `SameScale` ops keep their operands' parameters; `FixedOutputRange` ops have the
+  required range;
+- no float tensor is left, except float model inputs/outputs at `circle.quantize` /
+  `circle.dequantize` boundaries, unless `allow-float=true`.
+
+All violations are reported at once, each with its op and source location. A float
+program (no quantized tensor) passes when the scheme is `auto` or `float`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, NoneType, TensorType
+from xdsl.ir import Attribute, BlockArgument, Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from compiler.dialects import circle
+from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
+from compiler.ir.diagnostics import CompileError, op_location
+from compiler.ir.quant_traits import BiasOperand, FixedOutputRange, SameScale, WeightOperand, non_quantized_operands
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType, is_quantized
+from compiler.ir.schemes import Scheme, resolve_scheme, scheme_named
+from compiler.transforms.utils import is_float_tensor
+
+
+def _et(v: SSAValue) -> Attribute | None:
+    t = v.type
+    return t.element_type if isinstance(t, TensorType) and is_quantized(t) else None
+
+
+def _params(et: Attribute) -> tuple:
+    return (et.storage_spelling, tuple(np.float32(et.scales)), tuple(et.zero_points))
+
+
+def _is_boundary(op: Operation) -> bool:
+    """QUANTIZE of a model input, DEQUANTIZE of a model output."""
+    if isinstance(op, circle.QuantizeOp) and is_float_tensor(op.input):
+        return isinstance(op.input, BlockArgument)
+    if isinstance(op, circle.DequantizeOp):
+        return all(isinstance(u.operation, func.ReturnOp) for u in op.output.uses)
+    return False
+
+
+@dataclass(frozen=True)
+class VerifyQuantizedPass(ModulePass):
+    name = "verify-quantized"
+
+    scheme: str = "auto"
+    allow_float: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.scheme == "float":
+            return
+        scheme = resolve_scheme(self.scheme, op) if self.scheme == "auto" else scheme_named(self.scheme)
+        if scheme is None:
+            scheme = _scheme_from_types(op)
+            if scheme is None:
+                return  # a float program
+        problems: list[tuple[Operation, str]] = []
+        for o in op.walk():
+            if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp):
+                problems += [(o, m) for m in self._check(o, scheme)]
+        if problems:
+            lines = [
+                f"{op_location(o) or '<unknown>'}: {o.name}: {m}" for o, m in problems
+            ]
+            if len(lines) == 1:
+                o, m = problems[0]
+                raise CompileError(f"{o.name}: {m}", op_location(o))
+            raise CompileError(
+                f"{len(lines)} violations of the {scheme.name} scheme:\n  " + "\n  ".join(lines)
+            )
+
+    def _check(self, op: Operation, scheme: Scheme) -> list[str]:
+        out: list[str] = []
+        if _is_boundary(op):
+            return out
+        skip = set(non_quantized_operands(op))
+        weight = op.get_trait(WeightOperand)
+        bias = op.get_trait(BiasOperand)
+        values = [(f"operand #{i}", i, v) for i, v in enumerate(op.operands) if i not in skip]
+        values += [(f"result #{r.index}", None, r) for r in op.results]
+        for what, index, v in values:
+            if isinstance(v.type, NoneType):
+                continue
+            if is_float_tensor(v):
+                if not self.allow_float:
+                    out.append(f"{what} is a float tensor ({v.type}): the {scheme.name} "
+                               "scheme quantizes every tensor")
+                continue
+            et = _et(v)
+            if et is None:
+                continue  # integer data (indices, shapes)
+            if weight is not None and index == weight.index:
+                out += self._weight(et, scheme, what)
+            elif bias is not None and index == bias.index:
+                out += self._bias(op, et, bias, scheme, what)
+            else:
+                out += self._activation(et, scheme, what)
+        out += self._same_scale(op)
+        fixed = op.get_trait(FixedOutputRange)
+        if fixed is not None:
+            for r in op.results:
+                et = _et(r)
+                if et is None:
+                    continue
+                want = fixed.for_storage(et.storage_spelling)
+                if want and (et.scale.data != want[0] or et.zero_point.data != want[1]):
+                    out.append(f"result #{r.index} must have scale {want[0]} and zero point "
+                               f"{want[1]} (the kernel's fixed range), has {et}")
+        return out
+
+    @staticmethod
+    def _activation(et, scheme: Scheme, what: str) -> list[str]:
+        out = []
+        if et.storage_spelling != scheme.activation:
+            out.append(f"{what} is {et.storage_spelling}; {scheme.name} activations are "
+                       f"{scheme.activation}")
+        if isinstance(et, UniformQuantizedPerAxisType):
+            out.append(f"{what}: activations must be quantized per tensor")
+        elif scheme.activation_symmetric and et.zero_point.data != 0:
+            out.append(f"{what}: {scheme.name} activations are symmetric (zero point 0), "
+                       f"got {et.zero_point.data}")
+        return out
+
+    @staticmethod
+    def _weight(et, scheme: Scheme, what: str) -> list[str]:
+        out = []
+        if et.storage_spelling != scheme.weight:
+            out.append(f"{what} (weight) is {et.storage_spelling}; {scheme.name} weights are "
+                       f"{scheme.weight}")
+        if scheme.weight_narrow and (et.qmin != -et.qmax or np.any(et.zero_points)):
+            out.append(f"{what} (weight) must be symmetric narrow-range (zero point 0, "
+                       f"[-{et.qmax}, {et.qmax}])")
+        if scheme.weight_per_channel_required and not isinstance(et, UniformQuantizedPerAxisType):
+            out.append(f"{what} (weight) must be quantized per channel")
+        return out
+
+    @staticmethod
+    def _bias(op, et, trait: BiasOperand, scheme: Scheme, what: str) -> list[str]:
+        out = []
+        if et.storage_spelling != scheme.bias:
+            out.append(f"{what} (bias) is {et.storage_spelling}; {scheme.name} biases are "
+                       f"{scheme.bias}")
+        if np.any(et.zero_points):
+            out.append(f"{what} (bias) must have zero point 0")
+        in_et, w_et = _et(op.operands[trait.input_index]), _et(op.operands[trait.weight_index])
+        if isinstance(in_et, UniformQuantizedType) and w_et is not None:
+            want = (np.float32(in_et.scale.data) * np.asarray(w_et.scales, np.float32)).astype(np.float32)
+            have = np.asarray(et.scales, np.float32)
+            n = max(want.size, have.size)
+            if not np.array_equal(np.broadcast_to(have, (n,)), np.broadcast_to(want, (n,))):
+                out.append(f"{what} (bias) scale must be float32(scale(input) * scale(weight))")
+        return out
+
+    @staticmethod
+    def _same_scale(op: Operation) -> list[str]:
+        trait = op.get_trait(SameScale)
+        if trait is None or not op.results or _et(op.results[0]) is None:
+            return []
+        res = _et(op.results[0])
+        if isinstance(res, UniformQuantizedPerAxisType):
+            return []  # weights being relaid out: the axis moves, the values do not
+        idx = range(len(op.operands)) if trait.operands == (-1,) else trait.operands
+        out = []
+        for i in idx:
+            if i >= len(op.operands) or i in non_quantized_operands(op):
+                continue
+            et = _et(op.operands[i])
+            if et is not None and _params(et) != _params(res):
+                out.append(f"operand #{i} and the result must share quantization parameters "
+                           f"(the runtimes' kernels assume it): {et} vs {res}")
+        return out
+
+
+def _scheme_from_types(module: ModuleOp) -> Scheme | None:
+    """The scheme of an already lowered module, from its activation storage."""
+    from compiler.ir.schemes import SCHEMES
+
+    for o in module.walk():
+        if isinstance(o, circle.QuantizeOp) and is_float_tensor(o.input):
+            et = _et(o.output)
+            for s in SCHEMES.values():
+                if et is not None and s.activation == et.storage_spelling:
+                    return s
+    for o in module.walk():
+        for r in o.results:
+            et = _et(r)
+            if et is not None and not isinstance(o, ConstOp):
+                for s in SCHEMES.values():
+                    if s.activation == et.storage_spelling:
+                        return s
+    return None
