@@ -23,6 +23,9 @@ import re
 
 import numpy as np
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
     ModuleOp,
     NameLoc,
     StringAttr,
@@ -51,7 +54,6 @@ from compiler.codegen.tensors import (
 )
 from compiler.dialects.circle import BY_BUILTIN
 from compiler.dialects.circle_base import ConstOp, NoValueOp
-from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.diagnostics import CompileError, verify_module
 from compiler.ir.verify_tensors import numpy_dtype
 
@@ -80,6 +82,17 @@ def unpack_model(data: bytes):
         raise CompileError(
             f"corrupt or truncated model: cannot decode the flatbuffer ({type(e).__name__}: {e})"
         ) from None
+
+
+def _text(value: bytes | str | None) -> str:
+    """A schema string (the object API gives bytes); invalid UTF-8 is replaced, not fatal."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value or ""
+
+
+def _ir_shape(dims: list[int]) -> list[int]:
+    return [DYNAMIC_INDEX if d == -1 else d for d in dims]
 
 
 def _name_loc(name: str) -> NameLoc:
@@ -113,8 +126,7 @@ class _Reader:
 
     def name(self, index: int) -> str:
         t = self.tensor(index)
-        name = t.name.decode("utf-8", "replace") if isinstance(t.name, bytes) else t.name
-        return name or f"t{index}"
+        return _text(t.name) or f"t{index}"
 
     def payload(self, index: int) -> np.ndarray | None:
         """The constant data of tensor `index` in its storage dtype, or None."""
@@ -156,14 +168,18 @@ class _Reader:
         return NUMPY_OF_TENSOR_TYPE[name]
 
     def _shape(self, index: int) -> list[int]:
+        """The shape, with -1 for a dynamic dimension (from `shape_signature`)."""
         t = self.tensor(index)
         sig = t.shapeSignature
         if sig is not None and not isinstance(sig, int) and len(sig) > 0:
-            return [int(d) for d in sig]
-        shape = t.shape
-        if shape is None or isinstance(shape, int):
-            return []
-        return [int(d) for d in shape]
+            dims = [int(d) for d in sig]
+        elif t.shape is None or isinstance(t.shape, int):
+            dims = []
+        else:
+            dims = [int(d) for d in t.shape]
+        if any(d < -1 for d in dims):
+            raise CompileError(f"corrupt model: tensor '{self.name(index)}' has shape {dims}")
+        return dims
 
     def _numel(self, index: int) -> int:
         return int(np.prod([max(d, 0) for d in self._shape(index)], dtype=np.int64))
@@ -187,7 +203,7 @@ class _Reader:
             element = element_of_circle_type(type_name)
             if element is None:
                 raise CompileError(f"{where}: {type_name} tensors are not supported")
-            return TensorType(element, shape)
+            return TensorType(element, _ir_shape(shape))
         storage = storage_integer_of(type_name)
         if storage is None:
             raise CompileError(f"{where}: a {type_name} tensor cannot be quantized")
@@ -204,7 +220,7 @@ class _Reader:
             )
         except Exception as e:
             raise CompileError(f"{where}: invalid quantization parameters: {e}") from None
-        return TensorType(element, shape)
+        return TensorType(element, _ir_shape(shape))
 
     # ---- values ----------------------------------------------------------------------
     def _locate(self, value: SSAValue, name: str) -> None:
@@ -233,7 +249,11 @@ class _Reader:
         storage = ty.element_type
         if hasattr(storage, "storage_type"):
             storage = storage.storage_type
-        dense = dense_from_numpy(payload.astype(numpy_dtype(storage), copy=False), storage)
+        data = payload.astype(numpy_dtype(storage).newbyteorder("<"), copy=False)
+        # (not `dense_from_numpy`: its ascontiguousarray turns a scalar into shape [1])
+        dense = DenseIntOrFPElementsAttr(
+            TensorType(storage, list(payload.shape)), BytesAttr(data.tobytes())
+        )
         op = ConstOp(dense, ty if ty != dense.type else None)
         name = self.name(index)
         op.location = _name_loc(name)
@@ -261,7 +281,7 @@ class _Reader:
             self.operator(k, operator, opcodes)
         results = [self.value(i, "the model output") for i in outputs]
         self.block.add_op(ReturnOp(*results))
-        name = self.sg.name.decode() if isinstance(self.sg.name, bytes) else self.sg.name
+        name = _text(self.sg.name)
         if not name or not re.fullmatch(r"[A-Za-z_][\w$.-]*", name):
             name = "main"
         func = FuncOp.from_region(
@@ -280,8 +300,7 @@ class _Reader:
         builtin = BUILTIN_NAMES.get(code, f"#{code}")
         where = f"operator #{k} ({builtin})"
         if builtin == "CUSTOM":
-            custom = opcode.customCode
-            custom = custom.decode() if isinstance(custom, bytes) else custom
+            custom = _text(opcode.customCode)
             raise CompileError(f"{where}: custom operator '{custom}' is not supported")
         op_class = BY_BUILTIN.get(builtin)
         if op_class is None:

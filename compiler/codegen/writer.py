@@ -114,7 +114,7 @@ class _ModelBuilder:
         shape = list(t.get_shape())
         tensor.shape = np.array([d if d >= 0 else 1 for d in shape], dtype=np.int32)
         if any(d < 0 for d in shape):
-            tensor.shapeSignature = np.array(shape, dtype=np.int32)
+            tensor.shapeSignature = np.array([max(d, -1) for d in shape], dtype=np.int32)
         tensor.type = tensor_type_code(type_name)
         tensor.buffer = buffer
         tensor.name = self.unique_name(name)
