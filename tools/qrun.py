@@ -1,0 +1,154 @@
+"""`qrun`: run a model in the reference interpreter and print or save its outputs.
+
+    qrun MODEL.mlir|MODEL.circle|MODEL.tflite [--input X.npy ...] [--random SEED]
+         [--output OUT.npz|OUT.npy] [--dequantize] [--full]
+
+Inputs come from `.npy` files, one per function argument in order, or are drawn at
+random (`--random SEED`: standard normal floats, uniform storage integers). A float
+array given for a quantized argument is quantized with the argument's type (round
+half to even, saturate, as `quant.qcast`). Outputs are printed as their IR type,
+shape, dtype, range and values (`--full` prints every element; `--dequantize` prints
+quantized outputs as real values), or saved with `--output` (`.npz` with keys
+`output_0`, `output_1`...; `.npy` for a single output), written atomically.
+Errors print `qrun: error: <location>: <message>` and exit with 1; an op without a
+kernel exits with 2 and names the op.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+
+import numpy as np
+
+from compiler.tools.common import fail, write_atomically
+
+
+def _load_model(path: str):
+    from compiler.interpreter import as_module
+
+    with open(path, "rb") as f:
+        data = f.read()
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".circle", ".tflite") or data[4:8] in (b"CIR0", b"TFL3"):
+        return as_module(data)
+    from compiler.ir.context import make_context
+    from compiler.ir.diagnostics import LocatingParser, verify_module
+
+    module = LocatingParser(make_context(), data.decode("utf-8", "replace"), path).parse_module()
+    verify_module(module)
+    return module
+
+
+def _inputs(module, paths: list[str], seed: int | None) -> list[np.ndarray]:
+    from compiler.interpreter import entry_function
+    from compiler.interpreter.values import quantized, runtime_dtype, shape_of
+    from compiler.ir.diagnostics import CompileError
+
+    args = list(entry_function(module).body.blocks.first.args)
+    if seed is not None:
+        if paths:
+            raise CompileError("give either --input files or --random, not both")
+        rng = np.random.default_rng(seed)
+        out = []
+        for a in args:
+            dt = runtime_dtype(a)
+            if np.issubdtype(dt, np.integer):
+                info = np.iinfo(dt)
+                out.append(rng.integers(info.min, int(info.max) + 1, shape_of(a)).astype(dt))
+            else:
+                out.append(rng.standard_normal(shape_of(a)).astype(dt))
+        return out
+    if len(paths) != len(args):
+        raise CompileError(f"the model takes {len(args)} inputs, {len(paths)} --input given")
+    out = []
+    for a, p in zip(args, paths):
+        x = np.load(p, allow_pickle=False)
+        q = quantized(a)
+        if q is not None and np.issubdtype(x.dtype, np.floating):
+            x = q.quantize(x)
+        out.append(x)
+    return out
+
+
+def _summary(i: int, value: np.ndarray, type_, dequantize: bool, full: bool) -> str:
+    from compiler.interpreter.values import element_type
+
+    shown = value
+    et = element_type(type_)
+    if dequantize and hasattr(et, "dequantize"):
+        shown = et.dequantize(value)
+    lines = [f"output #{i}: {type_}",
+             f"  shape {list(value.shape)} dtype {value.dtype}"
+             + (f" min {shown.min():g} max {shown.max():g} mean {shown.astype(np.float64).mean():g}"
+                if value.size else "")]
+    opts = {"threshold": sys.maxsize} if full else {"threshold": 64, "edgeitems": 3}
+    with np.printoptions(**opts, linewidth=100):
+        lines += ["  " + line for line in np.array2string(shown).splitlines()]
+    return "\n".join(lines)
+
+
+def _save(path: str, outputs: list[np.ndarray]) -> None:
+    from compiler.ir.diagnostics import CompileError
+
+    buf = io.BytesIO()
+    if path.endswith(".npy"):
+        if len(outputs) != 1:
+            raise CompileError(f"{len(outputs)} outputs: save them as .npz, not .npy")
+        np.save(buf, outputs[0])
+    else:
+        np.savez(buf, **{f"output_{i}": o for i, o in enumerate(outputs)})
+    write_atomically(path, buf.getvalue())
+
+
+def _main(argv: list[str] | None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="qrun", description="run a model in the reference interpreter")
+    parser.add_argument("model", help=".mlir, .circle or .tflite")
+    parser.add_argument("--input", "-i", action="append", default=[], metavar="X.npy",
+                        help="an input array, once per argument, in order")
+    parser.add_argument("--random", type=int, metavar="SEED", default=None,
+                        help="draw random inputs with this seed")
+    parser.add_argument("--output", "-o", metavar="OUT", help="save outputs (.npz or .npy)")
+    parser.add_argument("--dequantize", action="store_true",
+                        help="print quantized outputs as real values")
+    parser.add_argument("--full", action="store_true", help="print every element")
+    args = parser.parse_args(argv)
+
+    from compiler.interpreter import entry_function, run
+
+    module = _load_model(args.model)
+    inputs = _inputs(module, args.input, args.random)
+    outputs = run(module, inputs)
+    if args.output:
+        _save(args.output, outputs)
+        return
+    types = entry_function(module).function_type.outputs.data
+    for i, (o, t) in enumerate(zip(outputs, types)):
+        print(_summary(i, o, t, args.dequantize, args.full))
+
+
+def main(argv: list[str] | None = None) -> int:
+    def body() -> None:
+        try:
+            _main(argv)
+        except NotImplementedError as e:
+            print(f"qrun: error: {e}", file=sys.stderr)
+            raise SystemExit(2) from None
+        except ValueError as e:  # bad input arrays: a user error, not a compiler bug
+            from compiler.ir.diagnostics import CompileError
+
+            raise CompileError(str(e)) from None
+
+    return fail.guard("qrun", body)
+
+
+def main_exit() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    main_exit()
