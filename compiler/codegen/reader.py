@@ -234,6 +234,7 @@ class _Reader:
         if index == -1:
             if self.no_value is None:
                 op = NoValueOp()
+                op.output.name_hint = "none"
                 self.block.add_op(op)
                 self.no_value = op.output
             return self.no_value

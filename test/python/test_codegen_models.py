@@ -126,6 +126,10 @@ class Graph:
         return self.const(data, qt, name)
 
 
+# Options in the op's definition order, which is the order the reader gives them back
+# (so that the printed round trip is identical, not just equivalent).
+POOL = dict(stride_w=2, stride_h=2, filter_width=2, filter_height=2)
+
 # activation parameters per scheme: (storage, scale, zero point)
 ACT = {
     "u8pt": ("u8", f32v(1 / 64), 128),
@@ -167,8 +171,7 @@ def conv_model(scheme: str, integer_io: bool = False) -> ModuleOp:
     a_t = _act(scheme, [1, 6, 6, 4], 4.0)
     a = g.op(circle.AddOp, [d, c], a_t, "add")
     p_t = _act(scheme, [1, 3, 3, 4], 4.0)
-    p = g.op(circle.AveragePool2DOp, [a], p_t, "pool", filter_width=2, filter_height=2,
-             stride_w=2, stride_h=2)
+    p = g.op(circle.AveragePool2DOp, [a], p_t, "pool", **POOL)
     if integer_io:
         return g.build([p])
     return g.build([g.op(circle.DequantizeOp, [p], TensorType(f32, [1, 3, 3, 4]), "y")])
@@ -205,10 +208,8 @@ def float_model() -> ModuleOp:
     w = g.const(g.rng.standard_normal([3, 1, 1, 2]).astype(np.float32), None, "w")
     b = g.const(np.array([0.5, -0.25, 0.0], dtype=np.float32), None, "b")
     c = g.op(circle.Conv2DOp, [x, w, b], TensorType(f32, [1, 4, 4, 3]), "conv")
-    p = g.op(circle.MaxPool2DOp, [c], TensorType(f32, [1, 2, 2, 3]), "pool",
-             filter_width=2, filter_height=2, stride_w=2, stride_h=2)
-    q = g.op(circle.MaxPool2DOp, [x], TensorType(f32, [1, 2, 2, 2]), "pool_x",
-             filter_width=2, filter_height=2, stride_w=2, stride_h=2)
+    p = g.op(circle.MaxPool2DOp, [c], TensorType(f32, [1, 2, 2, 3]), "pool", **POOL)
+    q = g.op(circle.MaxPool2DOp, [x], TensorType(f32, [1, 2, 2, 2]), "pool_x", **POOL)
     cat = g.op(circle.ConcatenationOp, [[p, q]], TensorType(f32, [1, 2, 2, 5]), "cat", axis=3)
     return g.build([cat])
 
@@ -281,7 +282,6 @@ def conv_without_bias() -> ModuleOp:
     return g.build([c])
 
 
-POOL = dict(filter_width=2, filter_height=2, stride_w=2, stride_h=2)
 PROBES = {
     "relu_u8": lambda: unary_probe(circle.ReluOp, "u8", out_zp=0, out_scale=1 / 64),
     "relu6_u8": lambda: unary_probe(circle.Relu6Op, "u8", out_zp=0, out_scale=1 / 64),
