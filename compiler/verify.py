@@ -48,6 +48,7 @@ class Tensor:
 
     array: np.ndarray
     type: Attribute | None = None
+    layout: str | None = None  # "NHWC" for rank-4 circle results, "NCHW" for torch/aten
 
     @property
     def quantized(self) -> UniformQuantizedType | None:
@@ -80,8 +81,9 @@ class Recorder(Interpreter.Listener):
         self.ordered: list[tuple[Operation, tuple[Tensor, ...]]] = []
 
     def did_interpret_op(self, op: Operation, results: tuple[Any, ...]) -> None:
-        tensors = tuple(Tensor(np.asarray(v), r.type) for r, v in zip(op.results, results)
-                        if v is not None)
+        layout = "NHWC" if op.name.startswith("circle.") else "NCHW"
+        tensors = tuple(Tensor(np.asarray(v), r.type, layout if np.ndim(v) == 4 else None)
+                        for r, v in zip(op.results, results) if v is not None)
         if not tensors:
             return
         self.ordered.append((op, tensors))
@@ -250,7 +252,8 @@ def _run_torch(model: Any, inputs: Sequence[np.ndarray]) -> StageResult:
                 def run_node(self, n):
                     out = super().run_node(n)
                     if isinstance(out, torch.Tensor) and out.is_floating_point():
-                        named[n.name] = Tensor(out.detach().numpy().copy())
+                        arr = out.detach().numpy().copy()
+                        named[n.name] = Tensor(arr, None, "NCHW" if arr.ndim == 4 else None)
                     return out
 
             out = _Recording(model).run(*xs)
@@ -258,6 +261,20 @@ def _run_torch(model: Any, inputs: Sequence[np.ndarray]) -> StageResult:
             out = model(*xs)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     return StageResult([Tensor(o.detach().numpy()) for o in outs], named)
+
+
+def _same_layout(t: Tensor) -> Tensor:
+    """A rank-4 NCHW tensor as NHWC, to meet a circle tensor of the same name.
+
+    Circle ops are NHWC and keep the FX node's name; torch and aten tensors are NCHW.
+    A per-tensor quantized type carries over; anything else is dequantized first.
+    """
+    if t.layout != "NCHW":
+        return t
+    q = t.quantized
+    if q is not None:
+        return Tensor(np.transpose(t.array, (0, 2, 3, 1)), q, "NHWC")
+    return Tensor(np.transpose(t.real(), (0, 2, 3, 1)), None, "NHWC")
 
 
 def run_stage(stage: Any, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF"):
@@ -285,7 +302,11 @@ def compare(
     if per_tensor:
         for name, x in ra.named.items():
             y = rb.named.get(name)
-            if y is not None and x.array.shape == y.array.shape:
+            if y is None:
+                continue
+            if x.layout != y.layout:
+                x, y = _same_layout(x), _same_layout(y)
+            if x.array.shape == y.array.shape:
                 report.tensors.append(measure(name, x, y))
     return report
 

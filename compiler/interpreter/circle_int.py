@@ -27,10 +27,12 @@ from compiler.interpreter.fixedpoint import (
     multiply_by_quantized_multiplier,
     multiply_by_quantized_multiplier_int64,
     multiply_by_quantized_multiplier_wide,
+    quantize_multiplier,
     saturate,
+    wrap_int32,
 )
 from compiler.interpreter.requant import channel_multipliers, fused_range
-from compiler.interpreter.values import per_tensor, quantized, shape_of
+from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
 from compiler.ir.diagnostics import error_at
 
 
@@ -194,6 +196,27 @@ def average_pool_2d(op: circle.AveragePool2DOp, x):
     return (np.clip(avg, lo, hi).astype(x.dtype),)
 
 
+def mean(op: circle.MeanOp, x, axis):
+    """`reference_ops::QuantizedMeanOrSum` (compute_sum=false) with its integer rescale.
+
+    The multiplier of `s_in / s_out` absorbs `1 / n` (n = reduced element count):
+    `shift = min(floor(log2 n), 32, 31 + shift_out)`, `M' = (M << shift) // n`;
+    then `MBQM(sum(x) - zp_in * n, M', shift_out - shift) + zp_out`, clamped to the
+    storage range (no fused activation).
+    """
+    qi = per_tensor(op, op.input, "the input")
+    qo = per_tensor(op, op.output, "the output")
+    axes = tuple(sorted({int(a) % x.ndim for a in np.asarray(axis).reshape(-1)}))
+    n = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+    m, sh = quantize_multiplier(f32_scale(qi) / f32_scale(qo))
+    shift = min(n.bit_length() - 1, 32, 31 + sh)
+    m = (m << shift) // n
+    sh -= shift
+    total = x.astype(np.int64).sum(axis=axes, keepdims=True) - qi.zero_point.data * n
+    y = multiply_by_quantized_multiplier(wrap_int32(total), m, sh) + qo.zero_point.data
+    return (saturate(y, qo.numpy_storage_dtype).reshape(shape_of(op.output)),)
+
+
 #: op class -> integer kernel `(op, *operand arrays) -> tuple of results`.
 KERNELS = {
     circle.Conv2DOp: conv_2d,
@@ -201,4 +224,5 @@ KERNELS = {
     circle.FullyConnectedOp: fully_connected,
     circle.MaxPool2DOp: max_pool_2d,
     circle.AveragePool2DOp: average_pool_2d,
+    circle.MeanOp: mean,
 }

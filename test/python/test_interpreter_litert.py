@@ -340,3 +340,19 @@ def test_softmax(scheme, in_scale, beta):
     m = single_op_module(circle.SoftmaxOp, [Input(tensor([6, 10], ti))],
                          [tensor([6, 10], act(scheme, s, zp))], beta=beta)
     assert_bit_exact(m, rng, count=5)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("axes,keep", [([1, 2], True), ([1, 2], False), ([3], True),
+                                       ([0, 1, 2, 3], False)])
+def test_mean(scheme, axes, keep):
+    """Different input/output qparams: the integer rescale absorbs 1/n."""
+    rng = np.random.default_rng(14)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    shape = [1, 5, 6, 3]
+    out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else [
+        d for i, d in enumerate(shape) if i not in axes]
+    m = single_op_module(circle.MeanOp, [Input(tensor(shape, ti)),
+                                         Const(np.array(axes, np.int32))],
+                         [tensor(out, to)], keep_dims=keep)
+    assert_bit_exact(m, rng, count=4)
