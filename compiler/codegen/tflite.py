@@ -6,7 +6,8 @@ their defaults so they are never serialized). What LiteRT's kernels run is narro
 what Circle can describe; these rules (measured with ai-edge-litert 2.3, see
 docs/codegen.md) refuse the rest before anything is written:
 
-- only builtins that exist in TFLite (code >= 0);
+- only builtins that exist in TFLite (code >= 0); CONV_2D and DEPTHWISE_CONV_2D with
+  a bias (LiteRT: "Tensor at index 2 was optional but was expected");
 - quantized storage: i8, u8, i16, i32 (bias), i64 (16x8 bias);
 - per-channel quantization only on constants (weights and biases), with zero points 0,
   never on uint8 ("uint8 per-channel weights are not supported by TFLite kernels");
@@ -24,12 +25,14 @@ from xdsl.ir import Operation, SSAValue
 
 from compiler.codegen.schema import BUILTIN_CODES, TFLITE_IDENTIFIER
 from compiler.codegen.writer import build_model, model_function, pack_model
-from compiler.dialects.circle_base import CircleOp, ConstOp
+from compiler.dialects.circle_base import CircleOp, ConstOp, is_none
 from compiler.ir.diagnostics import error_at
 from compiler.ir.quant_traits import BiasOperand, WeightOperand
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 
 _TFLITE_STORAGE = {"i8", "u8", "i16", "i32", "i64"}
+#: Builtins whose schema-optional bias LiteRT's kernels nevertheless require.
+_BIAS_REQUIRED = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D"})
 
 
 def _quantized(v: SSAValue) -> UniformQuantizedType | UniformQuantizedPerAxisType | None:
@@ -124,6 +127,11 @@ def check_tflite(module: ModuleOp) -> None:
                 _check_value(v, f"operand #{i}", op)
             for i, r in enumerate(op.results):
                 _check_value(r, f"result #{i}", op)
+            if op.BUILTIN in _BIAS_REQUIRED and is_none(op.operands[2]):
+                raise error_at(
+                    op, f"{op.BUILTIN} without a bias is refused by LiteRT (\"Tensor at index "
+                    "2 was optional but was expected\"); use a zero bias"
+                )
             _check_weighted(op)
 
 

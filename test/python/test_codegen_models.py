@@ -282,22 +282,60 @@ def conv_without_bias() -> ModuleOp:
     return g.build([c])
 
 
+def depthwise_without_bias() -> ModuleOp:
+    """A float DEPTHWISE_CONV_2D whose bias is absent."""
+    g = Graph()
+    x = g.input([1, 4, 4, 2], f32, "x")
+    w = g.const(g.rng.standard_normal([1, 3, 3, 2]).astype(np.float32), None, "w")
+    d = g.op(circle.DepthwiseConv2DOp, [x, w, g.no_value()], TensorType(f32, [1, 4, 4, 2]),
+             "dw", padding="SAME")
+    return g.build([d])
+
+
+def fc_u8_without_bias() -> ModuleOp:
+    """A uint8 FULLY_CONNECTED whose bias is absent."""
+    g = Graph()
+    x = g.input([1, 8], f32, "x")
+    q = g.op(circle.QuantizeOp, [x], TensorType(make_quantized_type("u8", 1 / 64, 128), [1, 8]), "x_q")
+    w = g.weights([3, 8], "u8", None, "w")
+    f = g.op(circle.FullyConnectedOp, [q, w, g.no_value()],
+             TensorType(make_quantized_type("u8", 1 / 16, 128), [1, 3]), "fc")
+    return g.build([g.op(circle.DequantizeOp, [f], TensorType(f32, [1, 3]), "y")])
+
+
+def quantize_dequantize(storage: str, zp: int) -> ModuleOp:
+    """float -> QUANTIZE -> ADD (x + x) -> DEQUANTIZE -> float."""
+    g = Graph()
+    x = g.input([1, 4], f32, "x")
+    q = g.op(circle.QuantizeOp, [x], TensorType(make_quantized_type(storage, 1 / 1024, zp), [1, 4]), "x_q")
+    a = g.op(circle.AddOp, [q, q], TensorType(make_quantized_type(storage, 1 / 512, zp), [1, 4]), "add")
+    return g.build([g.op(circle.DequantizeOp, [a], TensorType(f32, [1, 4]), "y")])
+
+
 PROBES = {
     "relu_u8": lambda: unary_probe(circle.ReluOp, "u8", out_zp=0, out_scale=1 / 64),
     "relu6_u8": lambda: unary_probe(circle.Relu6Op, "u8", out_zp=0, out_scale=1 / 64),
     "relu_i8": lambda: unary_probe(circle.ReluOp, "i8"),
+    "relu6_i8": lambda: unary_probe(circle.Relu6Op, "i8"),
     "max_pool_u8": lambda: unary_probe(circle.MaxPool2DOp, "u8", **POOL),
     "max_pool_i8": lambda: unary_probe(circle.MaxPool2DOp, "i8", **POOL),
     "logistic_u8": lambda: unary_probe(circle.LogisticOp, "u8", 1 / 256, 0),
     "logistic_i8": lambda: unary_probe(circle.LogisticOp, "i8", 1 / 256, -128),
     "tanh_u8": lambda: unary_probe(circle.TanhOp, "u8", 1 / 128, 128),
+    "tanh_i8": lambda: unary_probe(circle.TanhOp, "i8", 1 / 128, 0),
     "mean_u8": lambda: unary_probe(circle.MeanOp, "u8"),
     "mean_i8": lambda: unary_probe(circle.MeanOp, "i8"),
     "transpose_u8": lambda: unary_probe(circle.TransposeOp, "u8"),
     "transpose_i8": lambda: unary_probe(circle.TransposeOp, "i8"),
     "hard_swish_u8": lambda: unary_probe(circle.HardSwishOp, "u8"),
     "softmax_i16": lambda: unary_probe(circle.SoftmaxOp, "i16", 1 / 32768, 0),
+    "avg_pool_i16": lambda: unary_probe(circle.AveragePool2DOp, "i16", **POOL),
+    "add_i8": lambda: quantize_dequantize("i8", 3),
+    "add_i16": lambda: quantize_dequantize("i16", 0),
+    "add_i16_asymmetric": lambda: quantize_dequantize("i16", 3),
     "conv_without_bias": conv_without_bias,
+    "depthwise_without_bias": depthwise_without_bias,
+    "fc_u8_without_bias": fc_u8_without_bias,
 }
 
 

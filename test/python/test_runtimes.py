@@ -16,6 +16,7 @@ from runtimes import RuntimeRefused, litert_available, onert_available, run_lite
 from test_codegen_models import MODELS, PROBES, example_inputs
 
 from compiler.codegen import write_circle, write_tflite
+from compiler.codegen.onert import onert_problems
 from compiler.ir.diagnostics import CompileError
 from compiler.ir.verify_tensors import numpy_dtype
 
@@ -35,24 +36,40 @@ ONERT = {
     "relu_u8": "ElementwiseActivationLayer(ReLU): unsupported data type",
     "relu6_u8": "ElementwiseActivationLayer(ReLU): unsupported data type",
     "relu_i8": "ElementwiseActivationLayer(ReLU): unsupported data type",
+    "relu6_i8": "ElementwiseActivationLayer(ReLU): unsupported data type",
     "max_pool_u8": None,
     "max_pool_i8": "cker::MaxPool : Unsupported data type",
     "logistic_u8": None,
     "logistic_i8": "ElementwiseActivationLayer(Logistic): unsupported data type",
     "tanh_u8": None,
+    "tanh_i8": "ElementwiseActivationLayer(Tanh): unsupported data type",
     "mean_u8": None,
     "mean_i8": "Mean: unsupported data type",
     "transpose_u8": None,
     "transpose_i8": "Transpose: unsupported data type",
     "hard_swish_u8": "Unsupported operation: HARD_SWISH",
     "softmax_i16": "OperationValidator failed",
+    "avg_pool_i16": "OperationValidator failed",
+    "add_i8": None,
+    "add_i16": "OperationValidator failed",
+    "add_i16_asymmetric": "OperationValidator failed",
     "conv_without_bias": "loader doesn't support optional input tensor yet for CONV_2D",
+    "depthwise_without_bias": "loader doesn't support optional input tensor yet for DEPTHWISE_CONV_2D",
+    "fc_u8_without_bias": None,
 }
 
-#: model -> substring of the refusal (None: runs), for LiteRT 2.3 on BUILTIN_REF and AUTO.
-#: Models `write_tflite` refuses (uint8 per-channel) are checked in test_codegen.py.
-LITERT = {name: None for name in ONERT if "u8pc" not in name}
-LITERT["conv_without_bias"] = "Tensor at index 2 was optional but was expected"
+#: Models `write_tflite` refuses, with the reason (LiteRT's own refusal where measured).
+TFLITE_REFUSED = {
+    "conv_u8pc": "uint8 per-channel weights are not supported by TFLite kernels",
+    "conv_u8pc_io": "uint8 per-channel weights are not supported by TFLite kernels",
+    "fc_u8pc": "uint8 per-channel weights are not supported by TFLite kernels",
+    "fc_u8pc_io": "uint8 per-channel weights are not supported by TFLite kernels",
+    "add_i16_asymmetric": "int16 quantization must be symmetric (zero point 0)",
+    "conv_without_bias": "CONV_2D without a bias is refused by LiteRT",
+    "depthwise_without_bias": "DEPTHWISE_CONV_2D without a bias is refused by LiteRT",
+}
+#: Everything else runs in LiteRT 2.3, on BUILTIN_REF and on AUTO (XNNPACK).
+LITERT = [name for name in ONERT if name not in TFLITE_REFUSED]
 
 ALL = {**MODELS, **PROBES}
 
@@ -98,15 +115,34 @@ def test_onert_runs_circle(name):
 @pytest.mark.parametrize("name", sorted(LITERT))
 def test_litert_runs_tflite(name, resolver):
     module = ALL[name]()
-    data = write_tflite(module)
-    inputs = example_inputs(module)
-    expected = LITERT[name]
-    if expected is None:
-        _check_outputs(module, run_litert(data, inputs, resolver))
-    else:
-        with pytest.raises(RuntimeRefused) as info:
-            run_litert(data, inputs, resolver)
-        assert expected in info.value.message
+    _check_outputs(module, run_litert(write_tflite(module), example_inputs(module), resolver))
+
+
+@pytest.mark.parametrize("name", sorted(TFLITE_REFUSED))
+def test_write_tflite_refuses_what_litert_cannot_run(name):
+    with pytest.raises(CompileError) as info:
+        write_tflite(ALL[name]())
+    assert TFLITE_REFUSED[name] in str(info.value)
+
+
+@pytest.mark.skipif(not litert_available(), reason="ai-edge-litert is not installed")
+@pytest.mark.parametrize("name", ["conv_without_bias", "depthwise_without_bias"])
+def test_litert_itself_refuses_an_absent_conv_bias(name):
+    """Why write_tflite refuses it: the same model, TFL3-packed without the check."""
+    from compiler.codegen.schema import TFLITE_IDENTIFIER
+    from compiler.codegen.writer import build_model, pack_model
+
+    module = ALL[name]()
+    data = pack_model(build_model(module), TFLITE_IDENTIFIER)
+    with pytest.raises(RuntimeRefused, match="Tensor at index 2 was optional but was expected"):
+        run_litert(data, example_inputs(module))
+
+
+@pytest.mark.parametrize("name", sorted(ONERT))
+def test_check_onert_predicts_exactly_the_refusals(name):
+    """The static check (compiler.codegen.onert) agrees with the measured table."""
+    problems = onert_problems(ALL[name]())
+    assert bool(problems) == (ONERT[name] is not None), [str(p) for p in problems]
 
 
 @pytest.mark.skipif(not litert_available(), reason="ai-edge-litert is not installed")
@@ -118,7 +154,3 @@ def test_litert_refuses_the_circle_identifier():
         run_litert(write_circle(module), example_inputs(module))
 
 
-@pytest.mark.skipif(not litert_available(), reason="ai-edge-litert is not installed")
-def test_uint8_per_channel_is_refused_before_litert_sees_it():
-    with pytest.raises(CompileError, match="uint8 per-channel weights"):
-        write_tflite(MODELS["conv_u8pc"]())

@@ -1,0 +1,99 @@
+"""What onert (ONE's runtime, PyPI `onert` 0.1.0) refuses to load or run, as a static check.
+
+`write_circle` does not apply it: a `.circle` file is also for ONE's other tools and
+backends. The pipeline (or a user targeting onert) calls `check_onert(module)`, or
+`onert_problems(module)` to list everything at once, to learn before emission that
+onert would refuse the model, and why.
+
+Every rule is a measurement (test/python/test_runtimes.py pins each one against onert,
+with its own message, and checks that this module predicts exactly those refusals):
+
+- int16 quantized tensors anywhere: "OperationValidator failed" at load (QUANTIZE,
+  ADD, CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, SOFTMAX, LOGISTIC, symmetric or
+  not); int16 model inputs: "Model has type that runtime API does not support";
+- the ops below on int8 (or any quantized) activations: "<Kernel>: unsupported data type";
+- HARD_SWISH at all: "Unsupported operation: HARD_SWISH";
+- CONV_2D / DEPTHWISE_CONV_2D without a bias: "loader doesn't support optional input
+  tensor yet" (FULLY_CONNECTED without bias runs).
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.ir import SSAValue
+
+from compiler.codegen.writer import model_function
+from compiler.dialects.circle_base import CircleOp, is_none
+from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
+
+#: BuiltinOperator -> quantized activation storages onert has no kernel for.
+UNSUPPORTED_QUANTIZED: dict[str, frozenset[str]] = {
+    "FULLY_CONNECTED": frozenset({"i8"}),
+    "MAX_POOL_2D": frozenset({"i8"}),
+    "MEAN": frozenset({"i8"}),
+    "TRANSPOSE": frozenset({"i8"}),
+    "LOGISTIC": frozenset({"i8"}),
+    "TANH": frozenset({"i8"}),
+    # standalone quantized activations: fuse them into the producer instead
+    "RELU": frozenset({"u8", "i8"}),
+    "RELU6": frozenset({"u8", "i8"}),
+}
+#: Builtins onert does not load at all.
+UNSUPPORTED_BUILTINS = frozenset({"HARD_SWISH"})
+#: Builtins whose optional bias onert's loader cannot leave out.
+BIAS_REQUIRED = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D"})
+
+
+def _storage(v: SSAValue) -> str | None:
+    t = v.type
+    if isinstance(t, TensorType) and isinstance(
+        t.element_type, (UniformQuantizedType, UniformQuantizedPerAxisType)
+    ):
+        return t.element_type.storage_spelling
+    return None
+
+
+def onert_problems(module: ModuleOp) -> list[CompileError]:
+    """Every reason onert would refuse `module`, each located at its op, in IR order."""
+    func = model_function(module)
+    problems: list[CompileError] = []
+    for i, arg in enumerate(func.body.block.args):
+        if _storage(arg) == "i16":
+            problems.append(error_at(func, f"input #{i}: onert does not run int16 quantized "
+                                     "tensors"))
+    for op in func.body.block.ops:
+        if not isinstance(op, CircleOp) or op.BUILTIN is None:
+            continue
+        problem = _op_problem(op)
+        if problem:
+            problems.append(error_at(op, problem))
+    return problems
+
+
+def _op_problem(op: CircleOp) -> str | None:
+    builtin = op.BUILTIN
+    assert builtin is not None
+    if builtin in UNSUPPORTED_BUILTINS:
+        return f"onert does not support {builtin}"
+    values: list[SSAValue] = [*op.operands, *op.results]
+    if any(_storage(v) == "i16" for v in values):
+        return "onert does not run int16 quantized tensors"
+    if builtin in BIAS_REQUIRED and len(op.operands) > 2 and is_none(op.operands[2]):
+        return f"onert's loader needs a bias for {builtin} (use a zero bias)"
+    act = _storage(op.operands[0]) if op.operands else None
+    if act in UNSUPPORTED_QUANTIZED.get(builtin, ()):
+        hint = " (fuse it into the producer's fused_activation_function)" if builtin in (
+            "RELU", "RELU6") else ""
+        return f"onert has no {act} kernel for {builtin}{hint}"
+    return None
+
+
+def check_onert(module: ModuleOp) -> None:
+    """Raise the first of `onert_problems(module)`, if any."""
+    problems = onert_problems(module)
+    if problems:
+        raise problems[0]
+
+
+__all__ = ["check_onert", "onert_problems"]
