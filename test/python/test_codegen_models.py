@@ -339,6 +339,18 @@ PROBES = {
 }
 
 
+#: Models `write_tflite` refuses, with the reason (LiteRT's own refusal where measured).
+TFLITE_REFUSED = {
+    "conv_u8pc": "uint8 per-channel weights are not supported by TFLite kernels",
+    "conv_u8pc_io": "uint8 per-channel weights are not supported by TFLite kernels",
+    "fc_u8pc": "uint8 per-channel weights are not supported by TFLite kernels",
+    "fc_u8pc_io": "uint8 per-channel weights are not supported by TFLite kernels",
+    "add_i16_asymmetric": "int16 quantization must be symmetric (zero point 0)",
+    "conv_without_bias": "CONV_2D without a bias is refused by LiteRT",
+    "depthwise_without_bias": "DEPTHWISE_CONV_2D without a bias is refused by LiteRT",
+}
+
+
 def test_every_model_verifies_and_is_named():
     """The builders produce verified modules whose every op result has a NameLoc."""
     for name, build in {**MODELS, **PROBES}.items():

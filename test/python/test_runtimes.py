@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from runtimes import RuntimeRefused, litert_available, onert_available, run_litert, run_onert
-from test_codegen_models import MODELS, PROBES, example_inputs
+from test_codegen_models import MODELS, PROBES, TFLITE_REFUSED, example_inputs
 
 from compiler.codegen import write_circle, write_tflite
 from compiler.codegen.onert import onert_problems
@@ -58,16 +58,6 @@ ONERT = {
     "fc_u8_without_bias": None,
 }
 
-#: Models `write_tflite` refuses, with the reason (LiteRT's own refusal where measured).
-TFLITE_REFUSED = {
-    "conv_u8pc": "uint8 per-channel weights are not supported by TFLite kernels",
-    "conv_u8pc_io": "uint8 per-channel weights are not supported by TFLite kernels",
-    "fc_u8pc": "uint8 per-channel weights are not supported by TFLite kernels",
-    "fc_u8pc_io": "uint8 per-channel weights are not supported by TFLite kernels",
-    "add_i16_asymmetric": "int16 quantization must be symmetric (zero point 0)",
-    "conv_without_bias": "CONV_2D without a bias is refused by LiteRT",
-    "depthwise_without_bias": "DEPTHWISE_CONV_2D without a bias is refused by LiteRT",
-}
 #: Everything else runs in LiteRT 2.3, on BUILTIN_REF and on AUTO (XNNPACK).
 LITERT = [name for name in ONERT if name not in TFLITE_REFUSED]
 
