@@ -8,7 +8,11 @@ ops and `func.return`. The output model has:
 - one operator code per distinct builtin operator (version 1, which both LiteRT and onert
   accept for every kernel this compiler emits, int16 and per-channel included);
 - one tensor per SSA value: its shape, storage type, name and quantization parameters;
-  a `none` operand (`circle.no_value`) is tensor index -1;
+  a `none` operand (`circle.no_value`) is tensor index -1. Tensors are numbered in
+  execution order: the inputs, then per operator its constants not seen before and its
+  results. This order does not depend on where constants sit in the IR, so
+  write -> read -> write gives the same bytes. A constant nothing uses is not a tensor
+  of the model and is not written;
 - one subgraph named after the function, with its inputs and outputs;
 - one signature def, "serving_default", listing inputs and outputs by tensor name;
 - the description "pt2e-circle <version>".
@@ -147,6 +151,8 @@ class _ModelBuilder:
     def operand_index(self, value: SSAValue, user: Operation) -> int:
         if isinstance(value.type, NoneType):
             return -1
+        if value not in self.index and isinstance(value.owner, ConstOp):
+            self.add_constant(value.owner)  # constants are numbered at their first use
         if value not in self.index:
             raise error_at(user, "uses a value that is not a tensor of this model")
         return self.index[value]
@@ -191,11 +197,9 @@ def build_model(module: ModuleOp):
     operators = []
     outputs: list[int] | None = None
     for op in block.ops:
-        if isinstance(op, NoValueOp):
-            continue
-        if isinstance(op, ConstOp):
-            b.add_constant(op)
-        elif isinstance(op, ReturnOp):
+        if isinstance(op, (NoValueOp, ConstOp)):
+            continue  # constants become tensors where they are first used
+        if isinstance(op, ReturnOp):
             outputs = [b.operand_index(v, op) for v in op.arguments]
             if -1 in outputs:
                 raise error_at(op, "a model output cannot be an absent (none) value")
