@@ -18,7 +18,12 @@ The result holds one `func.func @forward`:
   where ATen expects a tensor becomes a rank-0 `circle.const`;
 - every other ATen node becomes its `aten.*` op (`compiler.dialects.aten.BY_TARGET`), or
   `aten.call` naming the operator when the dialect has no op for it: no node is dropped.
-  Multi-use q/dq stay as PT2E produced them (one `quant.dcast` per consumer).
+  Multi-use q/dq stay as PT2E produced them (one `quant.dcast` per consumer);
+- an in-place op of the training IR (`relu_`, `hardtanh_` from `inplace=True` modules,
+  `add_`) becomes its functional op: torch.export already routes every later use of the
+  mutated tensor through the in-place node's result, so the values are the same. An
+  in-place op on a placeholder (a user input, parameter or buffer) is refused: that side
+  effect outlives the call and a compiled model cannot have it.
 
 Every op is located `NameLoc(<fx node name>, FileLineColLoc(<user file>, <line>, 0))`
 (see `compiler.frontend.locations`). The module is verified before it is returned.
@@ -298,14 +303,36 @@ class _Importer:
                 raise CompileError(f"'{node.name}' indexes '{source.name}', which has one result")
             self.values[node] = values[index]
             return
+        self._refuse_placeholder_mutation(node)
         if target in _QUANTIZE:
             self._quantize(node, _QUANTIZE[target])
         elif target in _DEQUANTIZE:
             self._dequantize(node, _DEQUANTIZE[target])
         elif str(target) in aten.BY_TARGET:
             self._aten(node, aten.BY_TARGET[str(target)])
+        elif _functional_target(target) in aten.BY_TARGET:
+            self._aten(node, aten.BY_TARGET[_functional_target(target)])
         else:
             self._generic(node)
+
+    def _refuse_placeholder_mutation(self, node: torch.fx.Node) -> None:
+        schema = getattr(node.target, "_schema", None)
+        if schema is None or not schema.is_mutable:
+            return
+        bound = bind_arguments(node)
+        for arg in schema.arguments:
+            if arg.alias_info is None or not arg.alias_info.is_write:
+                continue
+            value = bound[arg.name][1]
+            if isinstance(value, torch.fx.Node) and value.op == "placeholder":
+                what = (f"buffer '{self.constants[value][0]}'" if value in self.constants
+                        else f"input '{value.name}'")
+                raise CompileError(
+                    f"'{node.name}' ({node.target}) modifies {what} in place; a compiled model "
+                    "cannot keep that side effect (for batch-norm statistics: export the "
+                    "model in eval mode, model.eval())",
+                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                )
 
     def _result_types(self, node: torch.fx.Node) -> list[Attribute]:
         val = node.meta.get("val")
@@ -496,6 +523,17 @@ class _Importer:
         shape = quantized.type.get_shape()
         op = self._add(DequantizeCastOp(quantized, TensorType(expressed, shape)), node)
         self._record(node, op)
+
+
+def _functional_target(target: object) -> str | None:
+    """`aten.relu_.default` -> `aten.relu.default`: the out-of-place twin of an in-place op."""
+    if not isinstance(target, torch._ops.OpOverload):
+        return None
+    name = target._schema.name  # "aten::relu_"
+    if not name.endswith("_") or name.endswith("__"):
+        return None
+    overload = target._overloadname or "default"
+    return f"{name.replace('::', '.')[:-1]}.{overload}"
 
 
 def _name_hint(name: str) -> str | None:

@@ -78,20 +78,22 @@ def element_type(dtype: torch.dtype, what: str) -> Attribute:
 
 
 def static_shape(shape, what: str) -> list[int]:
-    """The shape as ints; a symbolic (dynamic) dimension is refused, naming `what`."""
+    """The shape as ints; a symbolic (dynamic) dimension is refused, naming `what`.
+
+    A SymInt is never converted with `int()`: that would specialize it (add a guard)
+    instead of reporting it.
+    """
     dims: list[int] = []
     for i, d in enumerate(shape):
-        if not isinstance(d, int):
-            try:
-                d = int(d)  # a SymInt specialized to a constant converts
-            except Exception:
-                d = None
-            if d is None or isinstance(shape[i], torch.SymInt):
+        if isinstance(d, torch.SymInt):
+            constant = d.node.maybe_as_int()
+            if constant is None:
                 raise CompileError(
-                    f"{what} has a dynamic dimension {i} ({shape[i]}); only static shapes "
+                    f"{what} has a dynamic dimension {i} ({d.node}); only static shapes "
                     "are supported: export without dynamic_shapes (or with static sizes)"
                 )
-        dims.append(d)
+            d = constant
+        dims.append(int(d))
     return dims
 
 

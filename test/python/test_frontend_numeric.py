@@ -102,7 +102,12 @@ class _Recorder(torch.fx.Interpreter):
 
     def run_node(self, n):
         result = super().run_node(n)
-        self.record[n.name] = result
+        # a copy: a later in-place op (relu_) must not change what this node produced
+        self.record[n.name] = (
+            result.clone() if isinstance(result, torch.Tensor)
+            else [r.clone() if isinstance(r, torch.Tensor) else r for r in result]
+            if isinstance(result, (tuple, list)) else result
+        )
         return result
 
 
@@ -181,3 +186,25 @@ def test_other_inputs_than_the_export_inputs():
     """The import is not specialized to the example inputs."""
     ep = zoo.quantized_program("residual_add", "int8")
     _check(ep, zoo.calibration_data("residual_add")[0])
+
+
+class _Inplace(torch.nn.Module):
+    """In-place activations (`inplace=True`, `relu_`) and a later use of the mutated value."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 1)
+        self.act = torch.nn.ReLU6(inplace=True)
+
+    def forward(self, x):
+        y = self.conv(x)
+        z = self.act(y)
+        w = z * 0.5
+        return torch.relu_(z - 1.0) + y + w
+
+
+def test_inplace_ops_import_with_their_values():
+    torch.manual_seed(0)
+    model = _Inplace().eval()
+    x = (torch.randn(1, 3, 4, 4) * 4,)
+    _check(torch.export.export(model, x), x)
