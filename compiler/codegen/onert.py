@@ -1,4 +1,4 @@
-"""What onert (ONE's runtime, PyPI `onert` 0.1.0) refuses to load or run, as a static check.
+"""What onert (ONE's runtime, PyPI `onert` 0.1.0) refuses or gets wrong, as a static check.
 
 `write_circle` does not apply it: a `.circle` file is also for ONE's other tools and
 backends. The pipeline (or a user targeting onert) calls `check_onert(module)`, or
@@ -15,6 +15,14 @@ with its own message, and checks that this module predicts exactly those refusal
 - HARD_SWISH at all: "Unsupported operation: HARD_SWISH";
 - CONV_2D / DEPTHWISE_CONV_2D without a bias: "loader doesn't support optional input
   tensor yet" (FULLY_CONNECTED without bias runs).
+
+And what onert runs but computes wrongly (compared with the reference interpreter, which
+is bit-exact with LiteRT and torch):
+
+- FULLY_CONNECTED with per-channel weights: channel 0's weight scale and zero point are
+  applied to every output channel (per-channel CONV_2D/DEPTHWISE_CONV_2D are right);
+- QUANTIZE from float to int8: the result is clamped to [0, 127] (negative inputs
+  become 0), as if the int8 range were uint8's lower bound.
 """
 
 from __future__ import annotations
@@ -54,8 +62,18 @@ def _storage(v: SSAValue) -> str | None:
     return None
 
 
+def _is_per_channel(v: SSAValue) -> bool:
+    t = v.type
+    return (
+        isinstance(t, TensorType)
+        and isinstance(t.element_type, UniformQuantizedPerAxisType)
+        and len(t.element_type.scales) > 1
+    )
+
+
 def onert_problems(module: ModuleOp) -> list[CompileError]:
-    """Every reason onert would refuse `module`, each located at its op, in IR order."""
+    """Every reason onert would refuse `module` or compute it wrongly, each located at
+    its op, in IR order."""
     func = model_function(module)
     problems: list[CompileError] = []
     for i, arg in enumerate(func.body.block.args):
@@ -81,6 +99,13 @@ def _op_problem(op: CircleOp) -> str | None:
         return "onert does not run int16 quantized tensors"
     if builtin in BIAS_REQUIRED and len(op.operands) > 2 and is_none(op.operands[2]):
         return f"onert's loader needs a bias for {builtin} (use a zero bias)"
+    if builtin == "FULLY_CONNECTED" and _is_per_channel(op.operands[1]):
+        return ("onert's FULLY_CONNECTED applies channel 0's weight scale and zero point to "
+                "every channel (wrong results); use per-tensor weights")
+    if builtin == "QUANTIZE" and _storage(op.operands[0]) is None and (
+        _storage(op.results[0]) == "i8"
+    ):
+        return "onert's QUANTIZE from float to int8 clamps negative values to 0 (wrong results)"
     act = _storage(op.operands[0]) if op.operands else None
     if act in UNSUPPORTED_QUANTIZED.get(builtin, ()):
         hint = " (fuse it into the producer's fused_activation_function)" if builtin in (
