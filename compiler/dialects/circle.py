@@ -736,6 +736,21 @@ class PadOp(CircleOp):
 
 
 @irdl_op_definition
+class PadV2Op(CircleOp):
+    """PADV2: pad with `constant_values` (a scalar of the input's type); max pooling
+    with torch's implicit -inf padding is PADV2 with the lowest value, then VALID."""
+
+    name = "circle.padv2"
+    BUILTIN: ClassVar[str] = "PADV2"
+    OPTIONS: ClassVar[str] = "PadV2Options"
+    input = operand_def(TensorType)
+    paddings = operand_def(TensorType)
+    constant_values = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits(SameScale((0, 2)), NonQuantizedOperands((1,)))
+
+
+@irdl_op_definition
 class GatherOp(CircleOp):
     """GATHER: slices of `params` along `axis` at integer `indices`."""
 
@@ -830,7 +845,7 @@ CIRCLE_OPS = [
     GeluOp, ExpOp, LogOp, SqrtOp, RsqrtOp, AbsOp, NegOp, SoftmaxOp, LogSoftmaxOp,
     QuantizeOp, DequantizeOp,
     ReshapeOp, TransposeOp, ConcatenationOp, SplitOp, SplitVOp, SliceOp, StridedSliceOp,
-    PadOp, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
+    PadOp, PadV2Op, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

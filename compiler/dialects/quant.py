@@ -259,10 +259,9 @@ def dense_from_numpy(arr: np.ndarray, element_type: Attribute) -> DenseIntOrFPEl
     """A bytes-backed dense attribute holding `arr` (no Python lists in between)."""
     from xdsl.dialects.builtin import BytesAttr
 
-    arr = np.ascontiguousarray(arr)
-    return DenseIntOrFPElementsAttr(
-        TensorType(element_type, list(arr.shape)), BytesAttr(arr.astype(arr.dtype.newbyteorder("<")).tobytes())
-    )
+    arr = np.asarray(arr)  # (np.ascontiguousarray would make a 0-d array 1-d)
+    data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes(order="C")
+    return DenseIntOrFPElementsAttr(TensorType(element_type, list(arr.shape)), BytesAttr(data))
 
 
 Quant = Dialect(

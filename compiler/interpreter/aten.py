@@ -74,6 +74,8 @@ def _call(op: aten.AtenOp, args: tuple) -> tuple:
             value = op.arg(a.name)
             if value is not None:
                 kwargs[a.name] = _property(a, value)
+            elif a.optional:  # left out of the IR because it was None
+                kwargs[a.name] = None
     overload = getattr(getattr(_torch().ops.aten, schema.name), schema.overload or "default")
     try:
         out = overload(**kwargs)

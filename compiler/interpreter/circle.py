@@ -58,7 +58,13 @@ def run_circle_op(op: Operation, args: tuple) -> tuple:
                 f"{(where + ': ') if where else ''}{op.name}: no {what} kernel in the "
                 "reference interpreter"
             )
-    return tuple(kernel(op, *args))
+    try:
+        return tuple(kernel(op, *args))
+    except NotImplementedError as e:
+        where = op_location(op)
+        if where and not str(e).startswith(where):
+            raise NotImplementedError(f"{where}: {e}") from None
+        raise
 
 
 @register_impls

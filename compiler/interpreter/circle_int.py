@@ -34,6 +34,7 @@ from compiler.interpreter.fixedpoint import (
 from compiler.interpreter.requant import channel_multipliers, fused_range
 from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
 from compiler.ir.diagnostics import error_at
+from compiler.ir.quant_types import UniformQuantizedPerAxisType
 
 
 def _is16x8(op: Operation, input: SSAValue) -> bool:
@@ -47,13 +48,19 @@ def _is_uint8(op: Operation, input: SSAValue) -> bool:
 
 
 def _weight_zero_points(op: Operation, weights: SSAValue, axis: int, rank: int) -> np.ndarray:
+    """The weights' zero points, shaped to broadcast against the weight tensor.
+
+    Per-channel zero points may be nonzero (ONE's asymmetric uint8 per-channel weights,
+    which onert runs and TFLite refuses): each channel subtracts its own.
+    """
     qw = quantized(weights)
     assert qw is not None
     zps = qw.zero_points
-    if zps.size > 1 and np.any(zps != 0):
-        raise error_at(op, "per-channel weights must be symmetric (zero points 0)")
     shape = [1] * rank
-    if zps.size > 1:
+    if isinstance(qw, UniformQuantizedPerAxisType):
+        if qw.axis.data != axis:
+            raise error_at(op, f"weights must be quantized along their output-channel axis "
+                               f"{axis}, got axis {qw.axis.data}")
         shape[axis] = -1
     return zps.reshape(shape)
 
@@ -96,8 +103,8 @@ def _rescale(
 
 
 def _offsets(op: Operation, x: np.ndarray) -> np.ndarray:
-    qi = per_tensor(op, op.operands[0] if not isinstance(op, circle.TransposeConvOp)
-                    else op.input, "the input")
+    """The input's integers minus its zero point."""
+    qi = per_tensor(op, op.input, "the input")
     return x.astype(np.int64) - qi.zero_point.data
 
 
@@ -152,6 +159,35 @@ def fully_connected(op: circle.FullyConnectedOp, x, w, b):
     mult, shift = channel_multipliers(op, op.input, op.weights, op.output, per_tensor_f32=True)
     y = _rescale(op, acc, mult, shift, wide, reduced=False)
     return (y.reshape(shape_of(op.output)),)
+
+
+def transpose_conv(op: circle.TransposeConvOp, _output_shape, w, x, b):
+    """`reference_integer_ops::TransposeConv`: scatter (x - zp_x) * (w - zp_w) into an
+    int32 (int64 for 16x8) scratch, add the bias, rescale per output channel."""
+    wide = _is16x8(op, op.input)
+    _check_bias(op, op.bias, wide)
+    n, oh, ow, oc = shape_of(op.output)
+    _, kh, kw, _ = w.shape
+    sh, sw = op.stride_h.value.data, op.stride_w.value.data
+    ih, iw = x.shape[1:3]
+    padding = op.padding.data
+    top = windows.pad_before(padding, oh, kh, sh, 1, windows.out_size(padding, oh, kh, sh))
+    left = windows.pad_before(padding, ow, kw, sw, 1, windows.out_size(padding, ow, kw, sw))
+    xi = _offsets(op, x)
+    wi = w.astype(np.int64) - _weight_zero_points(op, op.weights, 0, 4)
+    contrib = np.einsum("nhwi,okli->nhwklo", xi, wi)
+    full = np.zeros((n, max((ih - 1) * sh + kh, top + oh), max((iw - 1) * sw + kw, left + ow),
+                     oc), dtype=np.int64)
+    for ky in range(kh):
+        for kx in range(kw):
+            full[:, ky: ky + (ih - 1) * sh + 1: sh, kx: kx + (iw - 1) * sw + 1: sw] += contrib[
+                :, :, :, ky, kx]
+    acc = full[:, top: top + oh, left: left + ow]
+    if b is not None:
+        acc = acc + b.astype(np.int64)
+    mult, shift = channel_multipliers(op, op.input, op.weights, op.output,
+                                      per_tensor_f32=_is_uint8(op, op.input))
+    return (_rescale(op, acc, mult, shift, wide),)
 
 
 def _same_pool_qparams(op: Operation) -> None:
@@ -222,6 +258,7 @@ KERNELS = {
     circle.Conv2DOp: conv_2d,
     circle.DepthwiseConv2DOp: depthwise_conv_2d,
     circle.FullyConnectedOp: fully_connected,
+    circle.TransposeConvOp: transpose_conv,
     circle.MaxPool2DOp: max_pool_2d,
     circle.AveragePool2DOp: average_pool_2d,
     circle.MeanOp: mean,

@@ -33,6 +33,7 @@ from xdsl.dialects.builtin import ModuleOp, TensorType, f32
 from xdsl.ir import Attribute, Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
@@ -223,6 +224,7 @@ class QuantPropagatePass(ModulePass):
             self._forward(o, scheme)
         for o in ops:
             self._enforce(o, scheme)
+        region_dce(op.body)  # the float constants that were quantized
 
     # -- 1. same-scale propagation -------------------------------------------------------
     def _backward(self, op: Operation) -> None:

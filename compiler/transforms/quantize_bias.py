@@ -26,6 +26,7 @@ from xdsl.dialects.builtin import ModuleOp, NoneType
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import quant
 from compiler.dialects.circle_base import CircleOp
@@ -89,6 +90,7 @@ class QuantizeBiasPass(ModulePass):
             if not isinstance(in_t, UniformQuantizedType):
                 raise error_at(o, "a per-axis quantized input has no bias rule")
             self._quantize(o, trait, bias, in_t, w_t)
+        region_dce(op.body)  # replaced biases and weights
 
     def _quantize(self, op: Operation, trait: BiasOperand, bias: SSAValue,
                   in_t: Attribute, w_t: Attribute) -> None:

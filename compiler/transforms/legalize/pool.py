@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle
 from compiler.transforms.legalize import Emitter, legalizes, nhwc_type, normalize_dim, result_type
 from compiler.transforms.legalize.conv import padding_mode
+from compiler.transforms.legalize.elementwise import scalar
 from compiler.transforms.utils import shape, with_shape
 
 
@@ -29,12 +31,21 @@ def _pool(op: Operation, em: Emitter, cls, x: SSAValue, kernel, stride, padding,
     xn = em.to_nhwc(x)
     if len(modes) == 1 and None not in modes and not (pad_counts and "SAME" in modes):
         mode = modes.pop()
-    elif any(padding) and cls is circle.AveragePool2DOp and pad_counts:
+    elif any(padding) and (cls is circle.MaxPool2DOp or pad_counts):
+        # Explicit padding, then VALID: zeros for an average that counts them, the
+        # lowest value for max pooling (torch pads with -inf; once quantized, the
+        # lowest value saturates to the storage minimum, which never wins a max).
         paddings = em.i32([[0, 0], [padding[0]] * 2, [padding[1]] * 2, [0, 0]])
-        xn = em.op(circle.PadOp, [xn, paddings],
-                   with_shape(xn.type, [n, h + 2 * padding[0], w + 2 * padding[1], c]))
+        padded = with_shape(xn.type, [n, h + 2 * padding[0], w + 2 * padding[1], c])
+        if cls is circle.MaxPool2DOp:
+            lowest = scalar(em, float(np.finfo(np.float32).min), x)
+            xn = em.op(circle.PadV2Op, [xn, paddings, lowest], padded)
+        else:
+            xn = em.op(circle.PadOp, [xn, paddings], padded)
         mode = "VALID"
-        if padding_mode(h + 2 * padding[0], kernel[0], stride[0], 1, 0, 0, ho) != "VALID":
+        if padding_mode(h + 2 * padding[0], kernel[0], stride[0], 1, 0, 0, ho) != "VALID" or (
+            padding_mode(w + 2 * padding[1], kernel[1], stride[1], 1, 0, 0, wo) != "VALID"
+        ):
             raise em.error("pooling with ceil_mode has no Circle lowering for this shape")
     else:
         raise em.error(
