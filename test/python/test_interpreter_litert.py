@@ -356,3 +356,19 @@ def test_mean(scheme, axes, keep):
                                          Const(np.array(axes, np.int32))],
                          [tensor(out, to)], keep_dims=keep)
     assert_bit_exact(m, rng, count=4)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("padding,out", [("SAME", 10), ("VALID", 11)])
+def test_transpose_conv(scheme, padding, out):
+    rng = np.random.default_rng(15)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    w, tw = weights(scheme, rng, (4, 3, 3, 3), 0)
+    b, tb = bias(scheme, rng, ti, tw, 4)
+    m = single_op_module(
+        circle.TransposeConvOp,
+        [Const(np.array([1, out, out, 4], np.int32)), Const(w, tensor(w.shape, tw)),
+         Input(tensor([1, 5, 5, 3], ti)), Const(b, tensor([4], tb))],
+        [tensor([1, out, out, 4], to)], padding=padding, stride_h=2, stride_w=2,
+    )
+    assert_bit_exact(m, rng)
