@@ -99,6 +99,11 @@ def _op_problem(op: CircleOp) -> str | None:
         return "onert does not run int16 quantized tensors"
     if builtin in BIAS_REQUIRED and len(op.operands) > 2 and is_none(op.operands[2]):
         return f"onert's loader needs a bias for {builtin} (use a zero bias)"
+    act = _storage(op.operands[0]) if op.operands else None
+    if act in UNSUPPORTED_QUANTIZED.get(builtin, ()):
+        hint = " (fuse it into the producer's fused_activation_function)" if builtin in (
+            "RELU", "RELU6") else ""
+        return f"onert has no {act} kernel for {builtin}{hint}"
     if builtin == "FULLY_CONNECTED" and _is_per_channel(op.operands[1]):
         return ("onert's FULLY_CONNECTED applies channel 0's weight scale and zero point to "
                 "every channel (wrong results); use per-tensor weights")
@@ -106,11 +111,6 @@ def _op_problem(op: CircleOp) -> str | None:
         _storage(op.results[0]) == "i8"
     ):
         return "onert's QUANTIZE from float to int8 clamps negative values to 0 (wrong results)"
-    act = _storage(op.operands[0]) if op.operands else None
-    if act in UNSUPPORTED_QUANTIZED.get(builtin, ()):
-        hint = " (fuse it into the producer's fused_activation_function)" if builtin in (
-            "RELU", "RELU6") else ""
-        return f"onert has no {act} kernel for {builtin}{hint}"
     return None
 
 
