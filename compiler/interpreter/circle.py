@@ -21,6 +21,7 @@ from compiler.interpreter import (
     circle_float,
     circle_int,
     circle_int_eltwise,
+    circle_int_hardswish,
     circle_int_lut,
 )
 from compiler.interpreter.values import quantized
@@ -33,6 +34,7 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int.KERNELS,
     **circle_int_eltwise.KERNELS,
     **circle_int_lut.KERNELS,
+    **circle_int_hardswish.KERNELS,
 }
 
 

@@ -224,3 +224,12 @@ def test_int16_is_more_accurate_than_int8():
     scale = float(ref.abs().max())
     assert err["int8"] < 0.05 * scale and err["uint8"] < 0.05 * scale
     assert err["int16"] < err["int8"] / 10
+
+
+def test_int16_activation_scale_is_not_clamped_by_eps():
+    """i16 symmetric: scale = max|x| / 32767.5 over the calibration data (eps is far below)."""
+    ep = zoo.quantized_program("linear", "int16")
+    q = next(n for n in ep.graph.nodes if n.target == Q and n.args[0].op == "placeholder")
+    max_abs = max(float(b[0].abs().max()) for b in zoo.calibration_data("linear"))
+    assert q.args[1] == pytest.approx(max_abs / 32767.5, rel=1e-6)
+    assert q.args[2] == 0

@@ -372,3 +372,17 @@ def test_transpose_conv(scheme, padding, out):
         [tensor([1, out, out, 4], to)], padding=padding, stride_h=2, stride_w=2,
     )
     assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("in_scale,out_scale", [(0.05, 0.03), (0.1, 0.1), (0.01, 0.02),
+                                                (0.5, 0.3)])
+def test_hard_swish_exhaustive(scheme, in_scale, out_scale):
+    """All 256 inputs: left-shifting and right-shifting reluish multipliers."""
+    ti = act(scheme, in_scale, -10 if scheme == "int8" else 120)
+    to = act(scheme, out_scale, -100 if scheme == "int8" else 20)
+    m = single_op_module(circle.HardSwishOp, [Input(tensor([256], ti))], [tensor([256], to)])
+    dt = ti.numpy_storage_dtype
+    x = np.arange(np.iinfo(dt).min, int(np.iinfo(dt).max) + 1).astype(dt)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
