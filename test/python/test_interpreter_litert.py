@@ -258,7 +258,7 @@ def test_dequantize(scheme):
         np.testing.assert_array_equal(run(m, xs)[0], runtimes.run_litert(buf, xs)[0])
 
 
-@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("op", [circle.ReluOp, circle.Relu6Op, circle.LeakyReluOp])
 def test_relu_family(scheme, op):
     rng = np.random.default_rng(10)
