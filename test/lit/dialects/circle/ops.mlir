@@ -625,3 +625,36 @@ func.func @shapes_q(%x: tensor<1x2x2x4x!quant.uniform<i8:f32, 0.1:-1>>, %y: tens
   func.return
 // CHECK-NEXT: }
 }
+
+// -----
+
+// Dynamic dimensions (`?`) where the verifiers accept them.
+// FIXME: broadcasting against a dynamic dimension is rejected, e.g.
+// `circle.add %a, %b : (tensor<?x3xf32>, tensor<3xf32>) -> tensor<?x3xf32>` fails with
+// "shapes [-9223372036854775808, 3] and [3] do not broadcast to [-9223372036854775808, 3]";
+// concatenation along a dynamic axis fails too. Not pinned here (see the report).
+// CHECK-LABEL: func.func @dynamic(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<?x8x8x4xf32>, %[[W:[^:]+]]: tensor<6x3x3x4xf32>, %[[V:[^:]+]]: tensor<?x8xf32>, %[[FW:[^:]+]]: tensor<4x8xf32>, %[[A:[^:]+]]: tensor<?x3xf32>, %[[B:[^:]+]]: tensor<?x2xf32>) {
+// GENERIC-LABEL: "func.func"() <{sym_name = "dynamic"
+// GENERIC-NEXT: ^bb0(%[[G_X:[^:]+]]: tensor<?x8x8x4xf32>, %[[G_W:[^:]+]]: tensor<6x3x3x4xf32>, %[[G_V:[^:]+]]: tensor<?x8xf32>, %[[G_FW:[^:]+]]: tensor<4x8xf32>, %[[G_A:[^:]+]]: tensor<?x3xf32>, %[[G_B:[^:]+]]: tensor<?x2xf32>):
+func.func @dynamic(%x: tensor<?x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %v: tensor<?x8xf32>, %fw: tensor<4x8xf32>, %a: tensor<?x3xf32>, %b: tensor<?x2xf32>) {
+  // CHECK-NEXT: %[[NONE:[^ ,]+]] = circle.no_value : none
+  // GENERIC-NEXT: %[[G_NONE:[^ ,]+]] = "circle.no_value"() : () -> none
+  %none = circle.no_value : none
+  // CHECK-NEXT: %[[C:[^ ,]+]] = circle.conv_2d %[[X]], %[[W]], %[[NONE]] : (tensor<?x8x8x4xf32>, tensor<6x3x3x4xf32>, none) -> tensor<?x6x6x6xf32>
+  // GENERIC-NEXT: %[[G_C:[^ ,]+]] = "circle.conv_2d"(%[[G_X]], %[[G_W]], %[[G_NONE]]) <{padding = "VALID", stride_w = 1 : i32, stride_h = 1 : i32, dilation_w_factor = 1 : i32, dilation_h_factor = 1 : i32, fused_activation_function = "NONE"}> : (tensor<?x8x8x4xf32>, tensor<6x3x3x4xf32>, none) -> tensor<?x6x6x6xf32>
+  %c = circle.conv_2d %x, %w, %none : (tensor<?x8x8x4xf32>, tensor<6x3x3x4xf32>, none) -> tensor<?x6x6x6xf32>
+  // CHECK-NEXT: %[[F:[^ ,]+]] = circle.fully_connected %[[V]], %[[FW]], %[[NONE]] : (tensor<?x8xf32>, tensor<4x8xf32>, none) -> tensor<?x4xf32>
+  // GENERIC-NEXT: %[[G_F:[^ ,]+]] = "circle.fully_connected"(%[[G_V]], %[[G_FW]], %[[G_NONE]]) <{fused_activation_function = "NONE", weights_format = "DEFAULT", keep_num_dims = false, asymmetric_quantize_inputs = false}> : (tensor<?x8xf32>, tensor<4x8xf32>, none) -> tensor<?x4xf32>
+  %f = circle.fully_connected %v, %fw, %none : (tensor<?x8xf32>, tensor<4x8xf32>, none) -> tensor<?x4xf32>
+  // CHECK-NEXT: %[[S:[^ ,]+]] = circle.add %[[A]], %[[A]] : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  // GENERIC-NEXT: %[[G_S:[^ ,]+]] = "circle.add"(%[[G_A]], %[[G_A]]) <{pot_scale_int16 = false, fused_activation_function = "NONE"}> : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  %s = circle.add %a, %a : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  // CHECK-NEXT: %[[CAT:[^ ,]+]] = circle.concatenation %[[A]], %[[B]] {axis = 1 : i32} : (tensor<?x3xf32>, tensor<?x2xf32>) -> tensor<?x5xf32>
+  // GENERIC-NEXT: %[[G_CAT:[^ ,]+]] = "circle.concatenation"(%[[G_A]], %[[G_B]]) <{axis = 1 : i32, fused_activation_function = "NONE"}> : (tensor<?x3xf32>, tensor<?x2xf32>) -> tensor<?x5xf32>
+  %cat = circle.concatenation %a, %b {axis = 1 : i32} : (tensor<?x3xf32>, tensor<?x2xf32>) -> tensor<?x5xf32>
+  // CHECK-NEXT: func.return
+  // GENERIC-NEXT: "func.return"() : () -> ()
+  func.return
+// CHECK-NEXT: }
+}
