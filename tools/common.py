@@ -89,11 +89,29 @@ def _format(e: BaseException) -> str:
     return str(e)
 
 
+def _report_warnings(tool: str) -> None:
+    """Compiler warnings print as `<tool>: warning: <location>: <message>`."""
+    import warnings
+
+    from compiler.ir.diagnostics import CompileWarning
+
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, CompileWarning):
+            print(f"{tool}: warning: {message}", file=sys.stderr)
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 class _Fail:
     """Turns exceptions into `<tool>: error: ...` and an exit code."""
 
     @staticmethod
     def guard(tool: str, body: Callable[[], object]) -> int:
+        _report_warnings(tool)
         try:
             body()
             return 0
