@@ -190,6 +190,30 @@ def transpose_conv(op: circle.TransposeConvOp, _output_shape, w, x, b):
     return (_rescale(op, acc, mult, shift, wide),)
 
 
+def batch_matmul(op: circle.BatchMatMulOp, a, b):
+    """`reference_ops::BatchMatMul` on 8-bit integers: sum((a - zp_a)(b - zp_b)) in int32,
+    one per-tensor multiplier `float32(s_a * s_b) / s_out`, output zero point, clamp."""
+    qa = per_tensor(op, op.x, "the lhs")
+    qb = per_tensor(op, op.y, "the rhs")
+    qo = per_tensor(op, op.output, "the output")
+    if qa.width != 8:  # 16-bit: TFLite accumulates in int64, not measured yet
+        raise NotImplementedError(f"{op.name}: the {qa.storage_spelling} kernel is not "
+                                  "bit-exact yet (only int8/uint8 are implemented)")
+    xa = a.astype(np.int64) - qa.zero_point.data
+    xb = b.astype(np.int64) - qb.zero_point.data
+    if op.adjoint_lhs.value.data:
+        xa = np.swapaxes(xa, -1, -2)
+    if op.adjoint_rhs.value.data:
+        xb = np.swapaxes(xb, -1, -2)
+    acc = np.matmul(xa, xb)
+    real = float(np.float32(f32_scale(qa)) * np.float32(f32_scale(qb))) / f32_scale(qo)
+    m, sh = quantize_multiplier(real)
+    if acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
+        raise error_at(op, "the int32 accumulator overflows (TFLite's result is undefined)")
+    y = multiply_by_quantized_multiplier(acc, m, sh) + qo.zero_point.data
+    return (saturate(y, qo.numpy_storage_dtype).reshape(shape_of(op.output)),)
+
+
 def _same_pool_qparams(op: Operation) -> None:
     qi = per_tensor(op, op.operands[0], "the input")
     qo = per_tensor(op, op.results[0], "the output")
@@ -259,6 +283,7 @@ KERNELS = {
     circle.DepthwiseConv2DOp: depthwise_conv_2d,
     circle.FullyConnectedOp: fully_connected,
     circle.TransposeConvOp: transpose_conv,
+    circle.BatchMatMulOp: batch_matmul,
     circle.MaxPool2DOp: max_pool_2d,
     circle.AveragePool2DOp: average_pool_2d,
     circle.MeanOp: mean,

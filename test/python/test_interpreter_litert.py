@@ -386,3 +386,15 @@ def test_hard_swish_exhaustive(scheme, in_scale, out_scale):
     x = np.arange(np.iinfo(dt).min, int(np.iinfo(dt).max) + 1).astype(dt)
     ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
     np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+@pytest.mark.parametrize("scheme", ["int8"])  # LiteRT refuses uint8 BATCH_MATMUL
+@pytest.mark.parametrize("adj", [(False, False), (False, True), (True, False)])
+def test_batch_matmul(scheme, adj):
+    rng = np.random.default_rng(16)
+    ta, tb, to = rand_act(scheme, rng), rand_act(scheme, rng), rand_act(scheme, rng)
+    sa = [2, 5, 4] if adj[0] else [2, 4, 5]
+    sb = [2, 3, 5] if adj[1] else [2, 5, 3]
+    m = single_op_module(circle.BatchMatMulOp, [Input(tensor(sa, ta)), Input(tensor(sb, tb))],
+                         [tensor([2, 4, 3], to)], adjoint_lhs=adj[0], adjoint_rhs=adj[1])
+    assert_bit_exact(m, rng)
