@@ -1,8 +1,8 @@
-"""Integer kernels with fixed output ranges: LOGISTIC, TANH (8-bit), SOFTMAX (8-bit).
+"""Integer kernels with fixed output ranges or tables: LOGISTIC, TANH, GELU, SOFTMAX (8-bit).
 
 What LiteRT's BUILTIN_REF kernels compute, bit for bit:
 
-- LOGISTIC / TANH on int8 / uint8: a 256-entry lookup table filled in float32
+- LOGISTIC / TANH / GELU on int8 / uint8: a 256-entry lookup table filled in float32
   (`LUTPopulate`: dequantize, `1 / (1 + exp(-x))` or `tanh(x)`, multiply by
   `1 / s_out`, round half away from zero, add zp, clamp). The float32 exp/tanh is
   evaluated in double and rounded to float32 (the correctly rounded value, which
@@ -74,6 +74,27 @@ def tanh(op: circle.TanhOp, x):
     return _lut(op, x, np.tanh)
 
 
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def gelu(op: circle.GeluOp, x):
+    """GELU's table, with TFLite's float32 formulas (`GeluTransform[Approximate]`)."""
+    f32 = np.float32
+
+    def exact(v: np.ndarray) -> np.ndarray:  # 0.5f * x * erfcf(x * -sqrt(1/2))
+        xf = v.astype(f32)
+        e = _erfc((xf * f32(-math.sqrt(0.5))).astype(np.float64)).astype(f32)
+        return (f32(0.5) * xf * e).astype(np.float64)
+
+    def approximate(v: np.ndarray) -> np.ndarray:  # tanh form, float32 throughout
+        xf = v.astype(f32)
+        inner = (f32(math.sqrt(2 / math.pi)) * (xf + f32(0.044715) * xf * xf * xf)).astype(f32)
+        t = np.tanh(inner.astype(np.float64)).astype(f32)
+        return (f32(0.5) * xf * (f32(1) + t)).astype(np.float64)
+
+    return _lut(op, x, approximate if op.approximate.value.data else exact)
+
+
 _SCALED_DIFF_INTEGER_BITS = 5
 _ACCUMULATION_INTEGER_BITS = 12
 
@@ -115,4 +136,5 @@ KERNELS = {
     circle.LogisticOp: logistic,
     circle.TanhOp: tanh,
     circle.SoftmaxOp: softmax,
+    circle.GeluOp: gelu,
 }

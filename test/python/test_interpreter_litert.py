@@ -398,3 +398,17 @@ def test_batch_matmul(scheme, adj):
     m = single_op_module(circle.BatchMatMulOp, [Input(tensor(sa, ta)), Input(tensor(sb, tb))],
                          [tensor([2, 4, 3], to)], adjoint_lhs=adj[0], adjoint_rhs=adj[1])
     assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("approximate", [False, True])
+@pytest.mark.parametrize("in_scale,out_scale", [(0.05, 0.03), (0.1, 0.05)])
+def test_gelu_exhaustive(scheme, approximate, in_scale, out_scale):
+    ti = act(scheme, in_scale, -10 if scheme == "int8" else 120)
+    to = act(scheme, out_scale, -100 if scheme == "int8" else 20)
+    m = single_op_module(circle.GeluOp, [Input(tensor([256], ti))], [tensor([256], to)],
+                         approximate=approximate)
+    dt = ti.numpy_storage_dtype
+    x = np.arange(np.iinfo(dt).min, int(np.iinfo(dt).max) + 1).astype(dt)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
