@@ -23,6 +23,7 @@ from compiler.interpreter import (
     circle_int_eltwise,
     circle_int_hardswish,
     circle_int_lut,
+    circle_int_resize,
 )
 from compiler.interpreter.values import quantized
 from compiler.ir.diagnostics import op_location
@@ -35,6 +36,7 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_eltwise.KERNELS,
     **circle_int_lut.KERNELS,
     **circle_int_hardswish.KERNELS,
+    **circle_int_resize.KERNELS,
 }
 
 

@@ -412,3 +412,14 @@ def test_gelu_exhaustive(scheme, approximate, in_scale, out_scale):
     x = np.arange(np.iinfo(dt).min, int(np.iinfo(dt).max) + 1).astype(dt)
     ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
     np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("align,half", [(False, False), (False, True), (True, False)])
+def test_resize_bilinear(scheme, align, half):
+    rng = np.random.default_rng(17)
+    t = rand_act(scheme, rng)
+    m = single_op_module(circle.ResizeBilinearOp, [Input(tensor([1, 5, 6, 2], t)),
+                                                   Const(np.array([9, 13], np.int32))],
+                         [tensor([1, 9, 13, 2], t)], align_corners=align, half_pixel_centers=half)
+    assert_bit_exact(m, rng)
