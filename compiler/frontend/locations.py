@@ -4,13 +4,14 @@ Every imported op gets `loc("<fx node name>"("<user file>":<line>:0))`, i.e.
 `NameLoc(node name, FileLineColLoc(file, line, 0))`, so a later diagnostic names both the
 node (as `ExportedProgram.graph` prints it) and the line of the user's model. The user's
 frame is the innermost frame of the node's `stack_trace` that is not inside torch,
-torchao or an installed package: for `self.fc(x)` that is the model's `forward` line,
+torchao or an installed package (its path normalized, as Python spelled it otherwise): for `self.fc(x)` that is the model's `forward` line,
 not `torch/nn/modules/linear.py`. Nodes without a trace (PT2E inserts some q/dq nodes
 without one) get `NameLoc(name, UnknownLoc())`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, NameLoc, StringAttr, UnknownLoc
@@ -34,7 +35,7 @@ def user_frame(stack_trace: str | None) -> tuple[str, int] | None:
     found = None
     for m in _FRAME.finditer(stack_trace):
         if _is_user_frame(m["file"]):
-            found = (m["file"], int(m["line"]))
+            found = (os.path.normpath(m["file"]), int(m["line"]))
     return found
 
 

@@ -21,7 +21,7 @@ What it annotates (see `get_supported_operators()` for the exact ATen targets):
   adaptive pooling, mean/sum, layer_norm, batch_norm): inputs and output;
 - ops whose output must keep the input's (scale, zero point) because the runtimes'
   kernels do not rescale (pooling, reshape/view/flatten, permute/transpose, squeeze/
-  unsqueeze, slice/select, split/chunk, expand, pad, interpolate, dropout, embedding):
+  unsqueeze, slice/select, split/chunk/unbind, expand, pad, interpolate, dropout, embedding):
   the output shares the input's spec (`SharedQuantizationSpec`);
 - cat: all inputs and the output share one spec;
 - sigmoid, tanh, softmax, log_softmax: the fixed output qparams of `SchemeSpecs.fixed_qparams`.
@@ -133,7 +133,8 @@ _SHARED_RANGE = {
 }
 
 #: list-valued ops: each getitem user shares the (input 0, node) edge's spec
-_SPLITS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default}
+_SPLITS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default,
+           aten.unbind.int}
 
 _CAT = {aten.cat.default}
 _EMBEDDING = {aten.embedding.default}

@@ -160,10 +160,13 @@ def test_activation_fused_without_qdq(name, producers, activation, scheme):
     assert not _nodes(ep, aten.batch_norm.default)
 
 
-def test_split_outputs_share_the_input_qparams():
-    ep = zoo.quantized_program("activations", "int8")
-    (split,) = _nodes(ep, aten.split.Tensor)
+@pytest.mark.parametrize("name,target", [("activations", aten.split.Tensor),
+                                         ("transformer_block", aten.unbind.int)])
+def test_split_outputs_share_the_input_qparams(name, target):
+    ep = zoo.quantized_program(name, "int8")
+    (split,) = _nodes(ep, target)
     q_in = _producer_input_q(split)
+    assert len(split.users) > 1
     for item in split.users:
         (q,) = item.users
         assert q.args[1:] == q_in.args[1:]

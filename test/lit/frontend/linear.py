@@ -3,22 +3,17 @@
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-
-import zoo  # noqa: E402
-from compiler.frontend import import_program  # noqa: E402
-from compiler.tools.common import ElidingPrinter  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs"))
+from frontend_lit import print_zoo, zoo  # noqa: E402
 
 for scheme in zoo.SCHEMES:
-    print(f"// scheme: {scheme}")
-    ElidingPrinter(elide_larger_than=0).print_op(import_program(zoo.quantized_program("linear", scheme)))
-    print()
+    print_zoo("linear", scheme)
 
 # Weights: per-channel along the output dimension (axis 0), u8 asymmetric (a zero point
 # per channel) for uint8, i8 narrow-range symmetric for int8 and int16; bias: i32 per
 # channel, zero point 0; activations per tensor (i16 symmetric: no zero point printed).
 
-# CHECK-LABEL: // scheme: uint8
+# CHECK-LABEL: // linear: uint8
 # CHECK-NEXT:  builtin.module {
 # CHECK-NEXT:    func.func @forward(%[[X:.*]]: tensor<4x16xf32>) -> tensor<4x8xf32> {
 # CHECK-NEXT:      %[[W:.*]] = quant.constant dense<"__elided__"> : tensor<8x16xui8> to tensor<8x16x!quant.uniform<u8:f32:0, {{[{]([0-9.e-]+:[0-9]+,){7}[0-9.e-]+:[0-9]+[}]}}>>
@@ -34,14 +29,14 @@ for scheme in zoo.SCHEMES:
 # CHECK-NEXT:    }
 # CHECK-NEXT:  }
 
-# CHECK-LABEL: // scheme: int8
+# CHECK-LABEL: // linear: int8
 # CHECK:         quant.constant dense<"__elided__"> : tensor<8x16xi8> to tensor<8x16x!quant.uniform<i8<-127:127>:f32:0, {{[{]([0-9.e-]+,){7}[0-9.e-]+[}]}}>>
 # CHECK:         quant.constant dense<"__elided__"> : tensor<8xi32> to tensor<8x!quant.uniform<i32:f32:0, {{[{]([0-9.e-]+,){7}[0-9.e-]+[}]}}>>
 # CHECK:         quant.qcast %{{.*}} : tensor<4x16xf32> to tensor<4x16x!quant.uniform<i8:f32, {{[0-9.e-]+}}:{{-?[0-9]+}}>>
 # CHECK:         aten.linear
 # CHECK-NEXT:    quant.qcast %{{.*}} : tensor<4x8xf32> to tensor<4x8x!quant.uniform<i8:f32, {{[0-9.e-]+}}:{{-?[0-9]+}}>>
 
-# CHECK-LABEL: // scheme: int16
+# CHECK-LABEL: // linear: int16
 # CHECK:         quant.constant dense<"__elided__"> : tensor<8x16xi8> to tensor<8x16x!quant.uniform<i8<-127:127>:f32:0, {{[{]([0-9.e-]+,){7}[0-9.e-]+[}]}}>>
 # CHECK:         quant.constant dense<"__elided__"> : tensor<8xi32> to tensor<8x!quant.uniform<i32:f32:0, {{[{]([0-9.e-]+,){7}[0-9.e-]+[}]}}>>
 # CHECK:         quant.qcast %{{.*}} : tensor<4x16xf32> to tensor<4x16x!quant.uniform<i16:f32, {{[0-9.e-]+}}>>
