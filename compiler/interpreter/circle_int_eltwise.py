@@ -13,7 +13,8 @@ Transcriptions of TFLite's reference kernels:
 - RELU / RELU6 / RELU_N1_TO_1 (`QuantizedReluX`): requantize by `s_in / s_out`
   (a float32 division) and clamp to the activation's bounds;
 - LEAKY_RELU: one multiplier for x >= 0 (`s_in / s_out`), one for x < 0
-  (`s_in * alpha / s_out`), both computed in float32.
+  (`s_in * alpha / s_out`), both computed in float32; PRELU likewise with a quantized
+  alpha tensor (8-bit only).
 
 All results are clamped to the activation range and saturated to the storage dtype.
 """
@@ -160,6 +161,25 @@ def leaky_relu(op: circle.LeakyReluOp, x):
     return (saturate(y, qo.numpy_storage_dtype),)
 
 
+def prelu(op: circle.PReluOp, x, alpha):
+    """PRELU (8-bit): x >= 0 rescaled by `s_in / s_out`, else `(x - zp)(a - zp_a)` by
+    `s_in * s_a / s_out` (float32 products, as TFLite's Prepare)."""
+    qi = per_tensor(op, op.input, "the input")
+    qa = per_tensor(op, op.alpha, "alpha")
+    qo = per_tensor(op, op.output, "the output")
+    if qi.width != 8:
+        raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
+                                  "bit-exact yet (only int8/uint8 are implemented)")
+    s_in, s_a, s_out = (np.float32(f32_scale(q)) for q in (qi, qa, qo))
+    m1, sh1 = quantize_multiplier(float(s_in / s_out))
+    m2, sh2 = quantize_multiplier(float(s_in * s_a / s_out))
+    d = x.astype(np.int64) - qi.zero_point.data
+    a = alpha.astype(np.int64) - qa.zero_point.data
+    y = np.where(d >= 0, multiply_by_quantized_multiplier(d, m1, sh1),
+                 multiply_by_quantized_multiplier(d * a, m2, sh2))
+    return (saturate(y + qo.zero_point.data, qo.numpy_storage_dtype),)
+
+
 #: op class -> integer kernel `(op, *operand arrays) -> tuple of results`.
 KERNELS = {
     circle.AddOp: add,
@@ -171,6 +191,7 @@ KERNELS = {
     circle.Relu6Op: relu6,
     circle.ReluN1To1Op: relu_n1_to_1,
     circle.LeakyReluOp: leaky_relu,
+    circle.PReluOp: prelu,
 }
 
 __all__ = ["KERNELS", "activation_range"]

@@ -423,3 +423,16 @@ def test_resize_bilinear(scheme, align, half):
                                                    Const(np.array([9, 13], np.int32))],
                          [tensor([1, 9, 13, 2], t)], align_corners=align, half_pixel_centers=half)
     assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+def test_prelu(scheme):
+    rng = np.random.default_rng(18)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    ta = act(scheme, 0.01, 3)
+    info = np.iinfo(ta.numpy_storage_dtype)
+    alpha = rng.integers(info.min, int(info.max) + 1, (3,))
+    m = single_op_module(circle.PReluOp, [Input(tensor([1, 4, 4, 3], ti)),
+                                          Const(alpha, tensor([3], ta))],
+                         [tensor([1, 4, 4, 3], to)])
+    assert_bit_exact(m, rng)
