@@ -101,17 +101,24 @@ def inputs_for(module, rng, count: int = 3) -> list[list[np.ndarray]]:
     return sets
 
 
-def assert_bit_exact(module, rng, count: int = 3):
+def assert_bit_exact(module, rng, count: int = 3, resolvers=("BUILTIN_REF",)):
+    """Equal to LiteRT on every element, for each resolver (AUTO only where it agrees:
+    XNNPACK rounds differently for conv, depthwise, MUL, transpose conv, resize...)."""
     buf = write_tflite(module)
     for xs in inputs_for(module, rng, count):
         ours = run(module, xs)
-        ref = runtimes.run_litert(buf, xs, resolver="BUILTIN_REF")
-        for a, b in zip(ours, ref):
-            assert a.dtype == b.dtype and a.shape == b.shape
-            diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
-            assert diff.max() == 0, (
-                f"{int((diff != 0).sum())} of {diff.size} elements differ, max {diff.max()} LSB"
-            )
+        for resolver in resolvers:
+            ref = runtimes.run_litert(buf, xs, resolver=resolver)
+            for a, b in zip(ours, ref):
+                assert a.dtype == b.dtype and a.shape == b.shape
+                diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+                assert diff.max() == 0, (
+                    f"{resolver}: {int((diff != 0).sum())} of {diff.size} elements differ, "
+                    f"max {diff.max()} LSB"
+                )
+
+
+BOTH = ("BUILTIN_REF", "AUTO")
 
 
 # ---- convolutions and fully connected ---------------------------------------------------
@@ -174,7 +181,7 @@ def test_fully_connected(scheme, zp_edge):
         [Input(tensor([2, 16], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([5], tb))],
         [tensor([2, 5], to)],
     )
-    assert_bit_exact(m, rng)
+    assert_bit_exact(m, rng, resolvers=BOTH)
 
 
 # ---- element-wise ------------------------------------------------------------------------
@@ -218,7 +225,7 @@ def test_pool(scheme, op, padding):
     m = single_op_module(op, [Input(tensor([1, 5, 5, 2], t))], [tensor([1, oh, oh, 2], t)],
                          padding=padding, stride_h=2, stride_w=2, filter_height=3,
                          filter_width=3)
-    assert_bit_exact(m, rng)
+    assert_bit_exact(m, rng, resolvers=BOTH)
 
 
 # ---- casts and activations ---------------------------------------------------------------
@@ -293,7 +300,7 @@ def test_data_movement(scheme):
     ]
     for op, operands, shape, opts in cases:
         m = single_op_module(op, operands, [tensor(shape, t)], **opts)
-        assert_bit_exact(m, rng, count=1)
+        assert_bit_exact(m, rng, count=1, resolvers=BOTH)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -303,7 +310,7 @@ def test_concatenation(scheme):
     m = single_op_module(circle.ConcatenationOp,
                          [Input(tensor([1, 2, 3], t)), Input(tensor([1, 4, 3], t))],
                          [tensor([1, 6, 3], t)], axis=1)
-    assert_bit_exact(m, rng)
+    assert_bit_exact(m, rng, resolvers=BOTH)
 
 
 # ---- fixed-output-range ops --------------------------------------------------------------
@@ -339,7 +346,7 @@ def test_softmax(scheme, in_scale, beta):
     s, zp = _FIXED[("softmax", _ACT[scheme])]
     m = single_op_module(circle.SoftmaxOp, [Input(tensor([6, 10], ti))],
                          [tensor([6, 10], act(scheme, s, zp))], beta=beta)
-    assert_bit_exact(m, rng, count=5)
+    assert_bit_exact(m, rng, count=5, resolvers=BOTH)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
