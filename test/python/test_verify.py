@@ -98,3 +98,16 @@ def test_compare_float_module_with_torch():
     x = np.array([[-1.0, 0.5, 2.0], [3.0, -4.0, 0.0]], np.float32)
     r = compare(torch.nn.ReLU(), f, [x])
     assert r.outputs[0].max_abs_error == 0.0
+
+
+def test_compare_with_onert():
+    from compiler.codegen import write_circle
+
+    t1, t2 = make_quantized_type("u8", 0.05, 100), make_quantized_type("u8", 0.03, 7)
+    to = make_quantized_type("u8", 0.07, 60)
+    m = single_op_module(circle.AddOp, [Input(tensor([16], t1)), Input(tensor([16], t2))],
+                         [tensor([16], to)])
+    rng = np.random.default_rng(0)
+    xs = [rng.integers(0, 256, 16).astype(np.uint8) for _ in range(2)]
+    r = compare(m, ("onert", write_circle(m)), xs).outputs[0]
+    assert r.max_lsb == 0 and r.exact_share == 1.0
