@@ -31,7 +31,7 @@ from compiler.interpreter.fixedpoint import (
     round_half_away,
     saturate,
 )
-from compiler.interpreter.requant import activation_range, fused_range, ratio_multiplier
+from compiler.interpreter.requant import fused_range, ratio_multiplier
 from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
 from compiler.ir.diagnostics import error_at
 
@@ -194,4 +194,4 @@ KERNELS = {
     circle.PReluOp: prelu,
 }
 
-__all__ = ["KERNELS", "activation_range"]
+

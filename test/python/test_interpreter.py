@@ -264,3 +264,20 @@ def test_entry_function_choice():
     """)
     with pytest.raises(CompileError, match="found @a, @b"):
         run(two, [np.zeros(1, np.float32)])
+
+
+def test_aten_call_runs_tensor_only_targets_and_refuses_others():
+    m = parse("""
+    func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
+      %y = aten.call %x {target = "aten.sigmoid.default", args = "(%x)"} : (tensor<3xf32>) -> tensor<3xf32>
+      func.return %y : tensor<3xf32>
+    }""")
+    x = np.array([-1.0, 0.0, 2.0], np.float32)
+    np.testing.assert_array_equal(run(m, [x])[0], torch.sigmoid(torch.from_numpy(x)).numpy())
+    bad = parse("""
+    func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
+      %y = aten.call %x {target = "aten.elu.default", args = "(%x, 0.5)"} : (tensor<3xf32>) -> tensor<3xf32>
+      func.return %y : tensor<3xf32>
+    }""")
+    with pytest.raises(CompileError, match="cannot evaluate 'aten.elu.default'"):
+        run(bad, [x])
