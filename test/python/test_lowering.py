@@ -1,0 +1,104 @@
+"""The lowering pipeline on the model zoo: structure after `lower-to-circle`.
+
+For every zoo model and scheme (and the float program):
+- the IR after every pass prints, re-parses to an equivalent module and verifies;
+- nothing but circle ops is left (no `aten.*`, no `quant.*`), and no float tensor
+  except the model's float inputs/outputs at QUANTIZE/DEQUANTIZE;
+- no transpose sits between two layout-sensitive (NHWC) ops: conv -> conv,
+  conv -> pool -> conv chains are transpose-free.
+Numeric agreement with torch is `test_interpreter_pt2e.py`'s job.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import torch
+from xdsl.dialects import func
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+
+from compiler import lower
+from compiler.dialects import circle
+from compiler.frontend import import_program
+from compiler.ir import make_context
+from compiler.ir.diagnostics import CompileError
+from compiler.ir.quant_types import is_quantized
+from compiler.transforms.utils import is_float_tensor
+
+zoo = pytest.importorskip("zoo")
+torch.set_num_threads(1)
+
+NAMES = [n for n in zoo.MODELS if not n.startswith("qat")]
+SCHEMES = ["uint8", "int8", "int16", "float"]
+
+#: Known gaps: (model, scheme or None) -> why. A different failure still fails.
+GAPS = {
+    ("transformer_block", "uint8"): "layer_norm decomposes after quantization",
+    ("transformer_block", "int8"): "layer_norm decomposes after quantization",
+    ("transformer_block", "int16"): "layer_norm decomposes after quantization",
+}
+
+NHWC_OPS = (circle.Conv2DOp, circle.DepthwiseConv2DOp, circle.TransposeConvOp,
+            circle.MaxPool2DOp, circle.AveragePool2DOp, circle.ResizeBilinearOp,
+            circle.ResizeNearestNeighborOp)
+
+
+def program(name: str, scheme: str):
+    return zoo.float_program(name) if scheme == "float" else zoo.quantized_program(name, scheme)
+
+
+def reparse(module):
+    text = io.StringIO()
+    Printer(stream=text, print_debuginfo=True).print_op(module)
+    again = Parser(make_context(), text.getvalue()).parse_module()
+    again.verify()
+    assert again.is_structurally_equivalent(module)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", NAMES)
+def test_zoo_lowers_to_circle_only(name, scheme):
+    module = import_program(program(name, scheme))
+    stages = []
+    gap = GAPS.get((name, scheme))
+    if gap:
+        with pytest.raises(CompileError, match="no quantization parameters"):
+            lower(module)
+        pytest.xfail(gap)
+    lower(module, callback=lambda p, m: (stages.append(p.name), reparse(m)))
+    assert stages[-1] == "verify-quantized" and len(stages) == 9
+
+    for op in module.walk():
+        assert not op.name.startswith(("aten.", "quant.")), op.name
+        if isinstance(op, func.FuncOp | func.ReturnOp) or op.name == "builtin.module":
+            continue
+        assert op.name.startswith("circle."), op.name
+        if scheme == "float":
+            continue
+        boundary = isinstance(op, circle.QuantizeOp | circle.DequantizeOp)
+        for v in (*op.operands, *op.results):
+            if is_float_tensor(v):
+                assert boundary, f"float tensor at {op.name}"
+
+    if scheme != "float":
+        assert any(is_quantized(r.type) for op in module.walk() for r in op.results)
+
+
+@pytest.mark.parametrize("scheme", ["uint8", "int8", "float"])
+@pytest.mark.parametrize("name", ["conv_bn_relu", "depthwise", "residual_add", "pools",
+                                  "mobilenet_block", "conv_transpose"])
+def test_no_transpose_inside_nhwc_chains(name, scheme):
+    module = lower(import_program(program(name, scheme)))
+    for op in module.walk():
+        if not isinstance(op, circle.TransposeOp):
+            continue
+        producer = op.input.owner
+        consumers = [u.operation for u in op.output.uses]
+        between = isinstance(producer, NHWC_OPS) and any(
+            isinstance(c, NHWC_OPS) for c in consumers)
+        assert not between, f"transpose between {producer.name} and its NHWC consumer"
+    transposes = [o for o in module.walk() if isinstance(o, circle.TransposeOp)]
+    # One at the NCHW input and one at the NCHW output at most (pools' output is 2-D).
+    assert len(transposes) <= 2, [str(t) for t in transposes]
