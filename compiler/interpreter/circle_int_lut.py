@@ -12,8 +12,9 @@ What LiteRT's BUILTIN_REF kernels compute, bit for bit:
   the output qparams: the output type must be the fixed range (scale 1/256, zp at the
   storage minimum), checked here.
 
-int16 LOGISTIC / TANH / SOFTMAX use other tables in TFLite and are not bit-exact here
-yet: they raise `NotImplementedError`.
+int16 SOFTMAX is `circle_int16_softmax`. int16 LOGISTIC / TANH read TFLite's constant
+`sigmoid_table_uint16`, which no closed formula reproduces (round(65536 sigmoid(i/24))
+differs in 35 of its first 81 entries): they raise `NotImplementedError`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from compiler.interpreter.fixedpoint import (
     srdhm,
     wrap_int32,
 )
+from compiler.interpreter.circle_int16_softmax import softmax16
 from compiler.interpreter.gemmlowp import exp_on_negative_values, get_reciprocal, rescale
 from compiler.interpreter.values import f32_scale, per_tensor
 from compiler.ir.diagnostics import error_at
@@ -100,7 +102,10 @@ _ACCUMULATION_INTEGER_BITS = 12
 
 
 def softmax(op: circle.SoftmaxOp, x):
-    """`reference_ops::Softmax` for 8-bit inputs (gemmlowp fixed point)."""
+    """`reference_ops::Softmax` for 8-bit inputs (gemmlowp fixed point); int16 inputs
+    take `SoftmaxInt16` (see `circle_int16_softmax`)."""
+    if per_tensor(op, op.input, "the input").width == 16:
+        return softmax16(op, x)
     qi, qo = _eight_bit(op)
     out_info = np.iinfo(qo.numpy_storage_dtype)
     if f32_scale(qo) != 1.0 / 256 or qo.zero_point.data != out_info.min:

@@ -443,3 +443,11 @@ def test_prelu(scheme):
                                           Const(alpha, tensor([3], ta))],
                          [tensor([1, 4, 4, 3], to)])
     assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("in_scale,beta", [(1e-4, 1.0), (3e-4, 1.0), (1e-3, 0.5), (5e-5, 1.0)])
+def test_softmax_int16(in_scale, beta):
+    rng = np.random.default_rng(19)
+    m = single_op_module(circle.SoftmaxOp, [Input(tensor([8, 12], act("int16", in_scale)))],
+                         [tensor([8, 12], act("int16", 1 / 32768))], beta=beta)
+    assert_bit_exact(m, rng, count=5)
