@@ -102,6 +102,9 @@ _OWN_RANGE: dict[object, tuple[int, ...]] = {
     aten.mean.dim: (),
     aten.sum.dim_IntList: (),
     aten.layer_norm.default: (2, 3),
+    aten.rsqrt.default: (),
+    aten.sqrt.default: (),
+    aten.exp.default: (),
     # standalone batch_norm (not after a conv): its statistics stay float constants,
     # folded into a multiply-add by the legalizer
     aten.batch_norm.default: (),
@@ -176,6 +179,40 @@ def _is_fusable_activation(node: Node) -> bool:
     return True
 
 
+def _add_zero_biases_before_batch_norm(model: GraphModule) -> None:
+    graph = model.graph
+    for node in list(graph.nodes):
+        if node.op != "call_function" or node.target not in _WEIGHTED:
+            continue
+        if node.target is aten.linear.default or not _is_float(node):
+            continue
+        has_bias = (len(node.args) > 2 and node.args[2] is not None) or (
+            node.kwargs.get("bias") is not None
+        )
+        user = _single_user(node)
+        if has_bias or user is None or user.target not in _BATCH_NORM:
+            continue
+        out = node.meta["val"]
+        index = sum(1 for n in dir(model) if n.startswith("_circle_zero_bias_"))
+        name = f"_circle_zero_bias_{index}"
+        # a parameter (torchao re-registers the folded bias under this name as one), frozen:
+        # training must not grow a bias the user's model does not have
+        zeros = torch.zeros(out.shape[1], dtype=out.dtype)
+        model.register_parameter(name, torch.nn.Parameter(zeros, requires_grad=False))
+        with graph.inserting_before(node):
+            bias = graph.get_attr(name)
+        bias.meta["val"] = out.new_zeros((out.shape[1],))  # a FakeTensor like its peers
+        args = list(node.args)
+        if len(args) > 2:
+            args[2] = bias
+        else:
+            args.append(bias)
+        node.args = tuple(args)
+        node.kwargs = {k: v for k, v in node.kwargs.items() if k != "bias"}
+    graph.lint()
+    model.recompile()
+
+
 class CircleQuantizer(Quantizer):
     """A PT2E quantizer for Circle/TFLite integer kernels.
 
@@ -203,6 +240,19 @@ class CircleQuantizer(Quantizer):
 
     def validate(self, model: GraphModule) -> None:
         pass
+
+    def transform_for_annotation(self, model: GraphModule) -> GraphModule:
+        """QAT: give every bias-less conv that feeds a batch_norm an explicit zero bias.
+
+        torchao folds BN into the conv after training; without a conv bias, the folded
+        bias (BN's shift) becomes a new float parameter that is never quantized. With a
+        zero bias in the graph (conv(x, w, 0) == conv(x, w)), torchao takes its
+        "conv with quantized bias" pattern and the folded bias is quantized like any
+        other. PTQ needs nothing: `prepare_pt2e` folds BN before annotating.
+        """
+        if self.specs.is_qat:
+            _add_zero_biases_before_batch_norm(model)
+        return model
 
     def annotate(self, model: GraphModule) -> GraphModule:
         handlers: list[tuple[Callable[[Node], bool], Callable[[Node], None]]] = [
@@ -335,7 +385,11 @@ class CircleQuantizer(Quantizer):
         if not _is_float(node) or not all(_is_float(t) for t in tensors):
             return
         first = tensors[0]
-        inputs: dict[Node, QuantizationSpecBase] = {first: self._input_spec(first)}
+        # The group's root is a fresh observer on the first edge, never the first
+        # producer's own spec: the output spans every input, so a fixed-range producer
+        # (sigmoid's [0, 1)) must not impose its range on the others. A producer with a
+        # plain activation spec still shares it implicitly (torchao merges equal specs).
+        inputs: dict[Node, QuantizationSpecBase] = {first: self.specs.activation_spec()}
         for t in tensors[1:]:
             inputs.setdefault(t, SharedQuantizationSpec((first, node)))
         _annotate(node, inputs, SharedQuantizationSpec((first, node)))

@@ -138,6 +138,28 @@ def test_cat_inputs_and_output_share_qparams(scheme):
 
 
 @pytest.mark.parametrize("scheme", zoo.SCHEMES)
+def test_cat_range_covers_every_input(scheme):
+    """cat's first input is sigmoid (fixed range [0, 1)): the shared range must still hold
+    hardswish and silu, which reach below 0 and above 1."""
+    name = "activations"
+    ep = zoo.quantized_program(name, scheme)
+    (cat,) = _nodes(ep, aten.cat.default)
+    (q_out,) = cat.users
+    _, scale, zp, qmin, qmax, _ = q_out.args
+    lo, hi = (qmin - zp) * scale, (qmax - zp) * scale
+    model = zoo.float_model(name)
+    seen = []
+    model.conv.register_forward_hook(lambda m, i, o: seen.append(o))
+    with torch.no_grad():
+        for batch in zoo.calibration_data(name):
+            model(*batch)
+    y = torch.cat(seen)
+    for f in (torch.nn.functional.hardswish, torch.nn.functional.silu):
+        assert lo <= float(f(y).min()) and float(f(y).max()) <= hi + scale
+    assert float(f(y).max()) > 1.0  # the data does exceed sigmoid's range
+
+
+@pytest.mark.parametrize("scheme", zoo.SCHEMES)
 @pytest.mark.parametrize(
     "name,producers,activation",
     [
@@ -238,3 +260,18 @@ def test_int16_activation_scale_is_not_clamped_by_eps():
     max_abs = max(float(b[0].abs().max()) for b in zoo.calibration_data("linear"))
     assert q.args[1] == pytest.approx(max_abs / 32767.5, rel=1e-6)
     assert q.args[2] == 0
+
+
+@pytest.mark.parametrize("scheme", zoo.SCHEMES)
+def test_qat_folded_bias_is_quantized(scheme):
+    """A bias-less conv before BN: the folded bias is i32 with scale s_in * s_w, not float."""
+    ep = zoo.quantized_program("qat_conv_bn", scheme)
+    (conv,) = _nodes(ep, aten.conv2d.default)
+    wdq, bdq = conv.args[1], conv.args[2]
+    assert wdq.target == DQC and bdq.target == DQC
+    assert bdq.args[4:] == (-(2**31), 2**31 - 1, torch.int32)
+    s_in = _producer_input_q(conv).args[1]
+    expected = np.float32(s_in) * _tensor(ep, wdq.args[1]).numpy().astype(np.float32)
+    assert np.array_equal(_tensor(ep, bdq.args[1]).numpy(), expected)
+    # the zero bias was folded away: it does not survive into the program
+    assert not any("circle_zero_bias" in k for k in ep.state_dict if "frozen" not in k)
