@@ -233,7 +233,7 @@ class ConstantOp(IRDLOperation):
     def from_numpy(stored: np.ndarray, qtype: Attribute) -> "ConstantOp":
         """Build from storage integers and a quantized element type."""
         assert isinstance(qtype, UniformQuantizedType | UniformQuantizedPerAxisType)
-        arr = np.ascontiguousarray(stored, dtype=qtype.numpy_storage_dtype)
+        arr = np.asarray(stored, dtype=qtype.numpy_storage_dtype)
         return ConstantOp(
             dense_from_numpy(arr, qtype.storage_type),
             TensorType(qtype, list(arr.shape)),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import torch
 
+from compiler.frontend.decompose import decompose_for_circle
 from compiler.frontend.quantizer import CircleQuantizer
 
 
@@ -55,7 +56,9 @@ def quantize(
     example_inputs = _as_tuple(example_inputs)
     quantizer = CircleQuantizer(scheme, per_channel=per_channel, is_qat=is_qat)
     model = copy.deepcopy(model).train() if is_qat else model.eval()
-    exported = torch.export.export(model, example_inputs)
+    # Ops Circle lacks are decomposed first, so that calibration observes every
+    # intermediate tensor (see compiler.frontend.decompose).
+    exported = decompose_for_circle(torch.export.export(model, example_inputs))
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
     prepared = prepare(exported.module(), quantizer)
     with torch.no_grad():

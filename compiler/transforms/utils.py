@@ -92,7 +92,7 @@ def dequantized_constant_of(v: SSAValue) -> np.ndarray | None:
 
 
 def float_const(arr: np.ndarray, loc: Attribute | None = None) -> ConstOp:
-    arr = np.ascontiguousarray(arr, dtype=np.float32)
+    arr = np.asarray(arr, dtype=np.float32)
     from xdsl.dialects.builtin import f32
 
     op = ConstOp(quant.dense_from_numpy(arr, f32))

@@ -37,6 +37,10 @@ torch.set_num_threads(1)
 # ---- a test-only evaluator of imported modules ------------------------------------------
 
 
+def _contiguous(value):
+    return value.contiguous() if isinstance(value, torch.Tensor) else value
+
+
 def _call_aten(op: aten.AtenOp, env: dict) -> list:
     schema = op.SCHEMA
     overload = getattr(getattr(torch.ops.aten, schema.name), schema.overload or "default")
@@ -49,7 +53,10 @@ def _call_aten(op: aten.AtenOp, env: dict) -> list:
         if arg.is_tensor:
             field = f"{arg.name}_" if arg.name in ("self", "input") else arg.name
             value = getattr(op, field)
-            kwargs[targ.name] = [env[v] for v in value] if isinstance(value, tuple) else env[value]
+            # IR values have no strides: run each op on contiguous tensors (an
+            # `aten.view` after a permute is a reshape of the values, as in the IR).
+            kwargs[targ.name] = ([_contiguous(env[v]) for v in value]
+                                 if isinstance(value, tuple) else _contiguous(env[value]))
         elif arg.name in op.properties:
             value = op.arg(arg.name)
             kwargs[targ.name] = getattr(torch, value) if arg.type == "ScalarType" else value

@@ -33,7 +33,8 @@ NAMES = [n for n in zoo.MODELS if not n.startswith("qat")]  # QAT conversion tak
 # (model, scheme or None for all) -> (exception, cause)
 EXCEPTIONS = {
     ("transformer_block", None): (
-        CompileError, "lowering: layer_norm's mean has no qparams (PT2E did not observe it)"),
+        NotImplementedError, "no integer RSQRT kernel in the interpreter yet (layer_norm's "
+        "decomposition, compiler.frontend.decompose)"),
     ("activations", "int16"): (NotImplementedError, "int16 LOGISTIC is not bit-exact yet"),
 }
 

@@ -34,11 +34,7 @@ NAMES = [n for n in zoo.MODELS if not n.startswith("qat")]
 SCHEMES = ["uint8", "int8", "int16", "float"]
 
 #: Known gaps: (model, scheme or None) -> why. A different failure still fails.
-GAPS = {
-    ("transformer_block", "uint8"): "layer_norm decomposes after quantization",
-    ("transformer_block", "int8"): "layer_norm decomposes after quantization",
-    ("transformer_block", "int16"): "layer_norm decomposes after quantization",
-}
+GAPS: dict[tuple[str, str | None], str] = {}
 
 NHWC_OPS = (circle.Conv2DOp, circle.DepthwiseConv2DOp, circle.TransposeConvOp,
             circle.MaxPool2DOp, circle.AveragePool2DOp, circle.ResizeBilinearOp,

@@ -1,0 +1,88 @@
+"""Decompose, before quantization, the ATen ops Circle has no builtin for.
+
+Step 1 of the PT2E → Circle pipeline (seeds/004): an op that the backend would have to
+decompose *after* quantization leaves its intermediate tensors without calibrated
+ranges. Decomposing it in the exported program, before `prepare_pt2e`, lets the
+observers see every intermediate tensor, so each op that reaches Circle carries
+quantization parameters.
+
+`decompose_for_circle(program)` runs `ExportedProgram.run_decompositions` with only the
+table below: every other op (conv2d, linear, ...) is left exactly as exported.
+
+| ATen op      | becomes                                                            |
+| ------------ | ------------------------------------------------------------------ |
+| layer_norm   | mean, sub, mul, mean, add eps, rsqrt, mul (, mul weight, add bias) |
+| rms_norm     | mul, mean, add eps, rsqrt, mul (, mul weight)                      |
+| group_norm   | reshape to groups, the layer-norm steps, reshape, per-channel affine |
+| hardsigmoid  | add 3, clamp 0..6 (relu6), mul 1/6                                 |
+"""
+
+from __future__ import annotations
+
+import torch
+
+aten = torch.ops.aten
+
+
+def _normalize(x: torch.Tensor, dims: list[int], eps: float) -> torch.Tensor:
+    mean = torch.mean(x, dims, keepdim=True)
+    centered = x - mean
+    var = torch.mean(centered * centered, dims, keepdim=True)
+    return centered * torch.rsqrt(var + eps)
+
+
+def _layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True):
+    dims = list(range(x.dim() - len(normalized_shape), x.dim()))
+    y = _normalize(x, dims, eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def _rms_norm(x, normalized_shape, weight=None, eps=None):
+    dims = list(range(x.dim() - len(normalized_shape), x.dim()))
+    if eps is None:
+        eps = torch.finfo(x.dtype).eps
+    y = x * torch.rsqrt(torch.mean(x * x, dims, keepdim=True) + eps)
+    return y * weight if weight is not None else y
+
+
+def _group_norm(x, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True):
+    n, c = x.shape[0], x.shape[1]
+    rest = list(x.shape[2:])
+    grouped = x.reshape([n, num_groups, -1])
+    y = _normalize(grouped, [2], eps).reshape([n, c, *rest])
+    shape = [1, c] + [1] * len(rest)
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+def _hardsigmoid(x):
+    return torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+#: ATen op -> its decomposition into ops that Circle (and the quantizer) support
+CIRCLE_DECOMPOSITIONS = {
+    aten.layer_norm.default: _layer_norm,
+    aten.rms_norm.default: _rms_norm,
+    aten.group_norm.default: _group_norm,
+    aten.hardsigmoid.default: _hardsigmoid,
+}
+
+
+def decompose_for_circle(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
+    """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched).
+
+    Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
+    does); a program without such ops comes back unchanged.
+    """
+    present = {n.target for n in program.graph.nodes if n.op == "call_function"}
+    table = {op: fn for op, fn in CIRCLE_DECOMPOSITIONS.items() if op in present}
+    if not table:
+        return program
+    return program.run_decompositions(table)
