@@ -18,8 +18,9 @@ ops and `func.return`. The output model has:
 - the description "pt2e-circle <version>".
 
 Tensor names: an op result located at `NameLoc("conv1", ...)` is named `conv1` (`conv1:1`,
-`conv1:2` for further results), a block argument by its location the same way; without
-one, the SSA name (`%q` -> `q`), else a generated `t<N>`. Names are made unique with a
+`conv1:2` for further results; a `NameLoc` inside a fused or call-site location counts),
+a block argument by its location the same way; without one, the SSA name (`%q` -> `q`),
+else a generated `t<N>`. Names are made unique with a
 `_<k>` suffix.
 """
 
@@ -27,7 +28,15 @@ from __future__ import annotations
 
 import flatbuffers
 import numpy as np
-from xdsl.dialects.builtin import Float32Type, ModuleOp, NameLoc, NoneType, TensorType
+from xdsl.dialects.builtin import (
+    CallSiteLoc,
+    Float32Type,
+    FusedLoc,
+    ModuleOp,
+    NameLoc,
+    NoneType,
+    TensorType,
+)
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Attribute, Operation, SSAValue
 
@@ -69,6 +78,21 @@ def model_function(module: ModuleOp) -> FuncOp:
     return func
 
 
+def location_name(loc: Attribute | None) -> str | None:
+    """The user-facing name in a location: a `NameLoc`'s text, looked for through
+    call-site (callee) and fused (first named part) locations."""
+    if isinstance(loc, NameLoc):
+        return loc.desc.data
+    if isinstance(loc, CallSiteLoc):
+        return location_name(loc.callee)
+    if isinstance(loc, FusedLoc):
+        for part in loc.locations.data:
+            name = location_name(part)
+            if name is not None:
+                return name
+    return None
+
+
 class _ModelBuilder:
     """Collects tensors, buffers and operator codes while walking the function once."""
 
@@ -93,8 +117,8 @@ class _ModelBuilder:
 
     @staticmethod
     def preferred_name(value: SSAValue, location: Attribute | None, result_no: int) -> str | None:
-        if isinstance(location, NameLoc):
-            desc = location.desc.data
+        desc = location_name(location)
+        if desc is not None:
             return desc if result_no == 0 else f"{desc}:{result_no}"
         return value.name_hint
 

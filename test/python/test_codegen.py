@@ -223,7 +223,7 @@ func.func @f(%arg0: tensor<2x4xf32>, %in: tensor<?x4xf32> loc("input:0")) -> (te
   %0 = circle.abs %arg0 : (tensor<2x4xf32>) -> tensor<2x4xf32> loc("dup")
   %1 = circle.neg %arg0 : (tensor<2x4xf32>) -> tensor<2x4xf32> loc("dup")
   %2 = circle.neg %0 : (tensor<2x4xf32>) -> tensor<2x4xf32>
-  %3 = circle.abs %in : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  %3 = circle.abs %in : (tensor<?x4xf32>) -> tensor<?x4xf32> loc(fused["a.py":1:2, "fused_name"("b.py":3:4)])
   func.return %s#0, %s#1, %0, %1, %2, %3 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<?x4xf32>
 }
 """
@@ -234,14 +234,14 @@ def test_tensor_names_shapes_and_signature():
     sg = model.Subgraphs(0)
     names = [sg.Tensors(i).Name().decode() for i in range(sg.TensorsLength())]
     # block args: SSA name, then NameLoc; results: NameLoc (+ ":k"), unique; else t<N>
-    assert names == ["arg0", "input:0", "axis", "parts", "parts:1", "dup", "dup_1", "t7", "t8"]
+    assert names == ["arg0", "input:0", "axis", "parts", "parts:1", "dup", "dup_1", "t7", "fused_name"]
     assert sg.Name().decode() == "f"
     assert sg.Tensors(2).ShapeLength() == 0  # scalar constant
     dyn = sg.Tensors(1)
     assert list(dyn.ShapeAsNumpy()) == [1, 4] and list(dyn.ShapeSignatureAsNumpy()) == [-1, 4]
     sig = model.SignatureDefs(0)
     assert [sig.Outputs(i).Name().decode() for i in range(sig.OutputsLength())] == [
-        "parts", "parts:1", "dup", "dup_1", "t7", "t8"
+        "parts", "parts:1", "dup", "dup_1", "t7", "fused_name"
     ]
     # and it reads back: names as locations, the dynamic dimension as `?`
     text = str(read_flatbuffer(write_circle(parse(NAMES))))
