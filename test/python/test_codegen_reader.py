@@ -252,3 +252,35 @@ def test_random_corruption_never_escapes_as_another_exception():
 def test_headers_that_are_not_models(data, message):
     with pytest.raises(CompileError, match=message):
         read_flatbuffer(data)
+
+
+def test_builtin_codes_above_126_use_the_placeholder():
+    """GELU (150) does not fit the legacy int8 field: 127 there, the code in builtin_code;
+    it round-trips, and TFLite's schema reads the same code."""
+    from circle_schema.v0_10.circle import Model
+
+    text = """
+    func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+      %y = circle.gelu %x {approximate = true} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+      func.return %y : tensor<1x4xf32>
+    }"""
+    from xdsl.parser import Parser
+
+    from compiler.ir.context import make_context
+
+    module = Parser(make_context(), text).parse_module()
+    data = write_circle(module)
+    code = Model.Model.GetRootAs(data, 0).OperatorCodes(0)
+    assert (code.DeprecatedBuiltinCode(), code.BuiltinCode()) == (127, tfl.BuiltinOperator.GELU)
+    assert str(read_flatbuffer(data)) == str(module)
+
+
+def test_circle_only_builtins_are_named():
+    """Circle's negative builtin codes (here RMS_NORM) are read; without a circle op the
+    error names the operator."""
+    from circle_schema.v0_10.circle.BuiltinOperator import BuiltinOperator as CircleOps
+
+    parts, _ = third_party_conv()
+    parts["opcodes"][1] = _opcode(CircleOps.RMS_NORM)  # negative: both fields hold it
+    with pytest.raises(CompileError, match="no op for BuiltinOperator RMS_NORM"):
+        read_flatbuffer(_pack(**parts))
