@@ -91,6 +91,11 @@ def _text(value: bytes | str | None) -> str:
     return value or ""
 
 
+def _vector(value) -> list:
+    """A schema vector from the object API (numpy array, list or None when absent)."""
+    return [] if value is None else list(value)
+
+
 def _ir_shape(dims: list[int]) -> list[int]:
     return [DYNAMIC_INDEX if d == -1 else d for d in dims]
 
@@ -140,13 +145,13 @@ class _Reader:
         if buf.offset or buf.size:
             raise CompileError(f"tensor '{self.name(index)}': buffers stored outside the "
                                "flatbuffer (models over 2 GiB) are not supported")
-        if buf.data is None or (isinstance(buf.data, int)) or len(buf.data) == 0:
-            if self._numel(index) == 0 and buf.data is not None and not isinstance(buf.data, int):
-                return np.zeros(self._shape(index), dtype=self._dtype(index))
+        if buf.data is None:
             return None
         dtype = self._dtype(index)
         raw = np.asarray(buf.data, dtype=np.uint8).tobytes()
         n = self._numel(index)
+        if not raw and n:
+            return None  # an empty buffer: a tensor computed at run time
         if len(raw) != n * dtype.itemsize:
             raise CompileError(
                 f"corrupt model: tensor '{self.name(index)}' needs {n * dtype.itemsize} bytes "
@@ -170,13 +175,7 @@ class _Reader:
     def _shape(self, index: int) -> list[int]:
         """The shape, with -1 for a dynamic dimension (from `shape_signature`)."""
         t = self.tensor(index)
-        sig = t.shapeSignature
-        if sig is not None and not isinstance(sig, int) and len(sig) > 0:
-            dims = [int(d) for d in sig]
-        elif t.shape is None or isinstance(t.shape, int):
-            dims = []
-        else:
-            dims = [int(d) for d in t.shape]
+        dims = [int(d) for d in _vector(t.shapeSignature)] or [int(d) for d in _vector(t.shape)]
         if any(d < -1 for d in dims):
             raise CompileError(f"corrupt model: tensor '{self.name(index)}' has shape {dims}")
         return dims
@@ -196,7 +195,7 @@ class _Reader:
         type_name = self._type_name(index)
         shape = self._shape(index)
         q = t.quantization
-        scales = [] if q is None or q.scale is None or isinstance(q.scale, int) else list(q.scale)
+        scales = [float(x) for x in _vector(q.scale)] if q is not None else []
         if q is not None and q.details is not None:
             raise CompileError(f"{where}: custom or block quantization is not supported")
         if not scales:
@@ -207,16 +206,13 @@ class _Reader:
         storage = storage_integer_of(type_name)
         if storage is None:
             raise CompileError(f"{where}: a {type_name} tensor cannot be quantized")
-        zps = q.zeroPoint
-        zps = [0] * len(scales) if zps is None or isinstance(zps, int) or len(zps) == 0 else [
-            int(z) for z in zps
-        ]
+        zps = [int(z) for z in _vector(q.zeroPoint)] or [0] * len(scales)
         if len(zps) != len(scales):
             raise CompileError(f"{where}: {len(scales)} scales but {len(zps)} zero points")
         narrow = payload is not None and is_narrow_weight(storage, zps, payload)
         try:
             element = quantized_element(
-                storage, [float(s) for s in scales], zps, int(q.quantizedDimension), narrow
+                storage, scales, zps, int(q.quantizedDimension), narrow
             )
         except Exception as e:
             raise CompileError(f"{where}: invalid quantization parameters: {e}") from None
@@ -265,8 +261,8 @@ class _Reader:
 
     # ---- the function ----------------------------------------------------------------
     def read(self) -> ModuleOp:
-        inputs = [int(i) for i in (self.sg.inputs if self.sg.inputs is not None else [])]
-        outputs = [int(i) for i in (self.sg.outputs if self.sg.outputs is not None else [])]
+        inputs = [int(i) for i in _vector(self.sg.inputs)]
+        outputs = [int(i) for i in _vector(self.sg.outputs)]
         input_types = []
         for i in inputs:
             if self.payload(i) is not None:
@@ -308,14 +304,12 @@ class _Reader:
             raise CompileError(
                 f"{where}: the circle dialect has no op for BuiltinOperator {builtin}"
             )
-        if operator.builtinOptions2Type or operator.customOptions is not None and len(
-            operator.customOptions
-        ):
+        if operator.builtinOptions2Type or _vector(operator.customOptions):
             raise CompileError(f"{where}: extended or custom options are not supported")
-        if operator.intermediates is not None and len(operator.intermediates):
+        if _vector(operator.intermediates):
             raise CompileError(f"{where}: intermediate tensors are not supported")
-        ins = [int(i) for i in (operator.inputs if operator.inputs is not None else [])]
-        outs = [int(i) for i in (operator.outputs if operator.outputs is not None else [])]
+        ins = [int(i) for i in _vector(operator.inputs)]
+        outs = [int(i) for i in _vector(operator.outputs)]
         defs = op_class.get_irdl_definition()
         variadic = any(isinstance(d, VarOperandDef) for _, d in defs.operands)
         if not variadic and len(ins) < len(defs.operands):
