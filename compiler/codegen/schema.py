@@ -85,28 +85,16 @@ def snake_to_camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def camel_to_snake(name: str) -> str:
-    """The inverse of `snake_to_camel` for the schema's field names (`potScaleInt16` ->
-    `pot_scale_int16`)."""
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i > 0:
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
-
-
 @cache
-def options_class(table: str) -> type:
-    """The generated object-API class `<table>T` (e.g. `Conv2DOptionsT`)."""
+def schema_class(table: str) -> type:
+    """The generated object-API class of a schema table: `schema_class("Tensor")` is
+    `TensorT`, `schema_class("Conv2DOptions")` is `Conv2DOptionsT`."""
     module = importlib.import_module(f"circle_schema.v0_10.circle.{table}")
     return getattr(module, f"{table}T")
 
 
-@cache
-def schema_class(name: str) -> type:
-    """A generated object-API class by table name: `schema_class("Tensor")` is `TensorT`."""
-    return options_class(name)
+#: Options tables are schema tables like any other.
+options_class = schema_class
 
 
 def builtin_code_of(opcode) -> int:

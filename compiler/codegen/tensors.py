@@ -27,7 +27,6 @@ from xdsl.dialects.builtin import (
     Float64Type,
     IntegerType,
     Signedness,
-    TensorType,
     f32,
 )
 from xdsl.ir import Attribute
@@ -131,14 +130,3 @@ def is_narrow_weight(storage: IntegerType, zero_points: list[int], payload: np.n
 def tensor_type_code(name: str) -> int:
     return TENSOR_TYPES[name]
 
-
-__all__ = [
-    "circle_type_name",
-    "element_of_circle_type",
-    "is_narrow_weight",
-    "quantization_of",
-    "quantized_element",
-    "storage_integer_of",
-    "tensor_type_code",
-    "TensorType",
-]
