@@ -82,8 +82,8 @@ def _rescale(
     """Accumulator -> output integers: multiplier, output zero point, activation clamp.
 
     16x8 (`wide`) accumulators are int64; `reduced` picks TFLite's 16-bit reduced
-    multiplier (CONV_2D, DEPTHWISE_CONV_2D) over the full int32 formula (FULLY_CONNECTED),
-    as measured against LiteRT.
+    multiplier (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV) over the full multiplier with
+    one rounding (FULLY_CONNECTED), as measured against LiteRT.
     """
     if wide:
         if acc.size and (acc.min() < -(1 << 47) or acc.max() >= (1 << 47)):

@@ -111,28 +111,24 @@ def multiply_by_quantized_multiplier_int64(x, multiplier, shift) -> np.ndarray:
 
 
 def multiply_by_quantized_multiplier_wide(x, multiplier, shift) -> np.ndarray:
-    """The int32 formula (`srdhm` then `rounding_divide_by_pot`) on int64 accumulators.
+    """`round(x * multiplier / 2^(31 - shift))` on int64 accumulators, rounded ONCE (ties
+    toward +infinity): `(x * M + 2^(30 - shift)) >> (31 - shift)` with the full 31-bit M.
 
     LiteRT's 16x8 FULLY_CONNECTED rescales its int64 accumulator this way (measured
-    bit-exact against ai-edge-litert 2.3; the reduced-multiplier variant is off by one
-    LSB on a few percent of elements), while 16x8 CONV_2D / DEPTHWISE_CONV_2D use
-    `multiply_by_quantized_multiplier_int64`. Computed on Python integers: the
-    product of a 48-bit accumulator and a 31-bit multiplier does not fit int64.
+    bit-exact against ai-edge-litert 2.3: the double-rounding int32 formula is off by one
+    where it rounds twice, e.g. acc -3647734, M 1945309759, shift -8: exact -12907.4989,
+    LiteRT -12907, double rounding -12908; the reduced-multiplier variant is off on a few
+    percent of elements), while 16x8 CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV use
+    `multiply_by_quantized_multiplier_int64`. Computed on Python integers: the product
+    of a 48-bit accumulator and a 31-bit multiplier does not fit int64.
     """
     x = np.asarray(x, dtype=np.int64)
     m = np.broadcast_to(np.asarray(multiplier, dtype=np.int64), x.shape)
     sh = np.broadcast_to(np.asarray(shift, dtype=np.int64), x.shape)
 
     def one(a: int, q: int, s: int) -> int:
-        a <<= max(s, 0)
-        ab = a * q
-        nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
-        v = ab + nudge
-        high = (abs(v) >> 31) * (1 if v >= 0 else -1)
-        e = max(-s, 0)
-        mask = (1 << e) - 1
-        threshold = (mask >> 1) + (1 if high < 0 else 0)
-        return (high >> e) + (1 if (high & mask) > threshold else 0)
+        total_shift = 31 - s
+        return (a * q + (1 << (total_shift - 1))) >> total_shift
 
     flat = [one(int(a), int(q), int(s)) for a, q, s in zip(x.ravel(), m.ravel(), sh.ravel())]
     return np.array(flat, dtype=np.int64).reshape(x.shape)

@@ -451,3 +451,19 @@ def test_softmax_int16(in_scale, beta):
     m = single_op_module(circle.SoftmaxOp, [Input(tensor([8, 12], act("int16", in_scale)))],
                          [tensor([8, 12], act("int16", 1 / 32768))], beta=beta)
     assert_bit_exact(m, rng, count=5)
+
+
+def test_fully_connected_16x8_rounds_once():
+    """acc = -3647734 at multiplier 1945309759 * 2^-8 is -12907.4989 exactly: LiteRT gives
+    -12907 (one rounding); the double-rounding int32 formula would give -12908."""
+    ti = make_quantized_type("i16", 0.00011494442878756672)
+    to = make_quantized_type("i16", 6.108957313699648e-05)
+    tw = make_quantized_type("i8", [0.0018806072184816003], 0, axis=0, qmin=-127, qmax=127)
+    tb = make_quantized_type("i64", [f32v(ti.scale.data * tw.scales[0])], 0, axis=0)
+    m = single_op_module(circle.FullyConnectedOp,
+                         [Input(tensor([1, 1], ti)), Const(np.array([[100]]), tensor([1, 1], tw)),
+                          Const(np.array([-3647734 - 10000]), tensor([1], tb))],
+                         [tensor([1, 1], to)])
+    x = np.array([[100]], np.int16)
+    assert run(m, [x])[0].item() == -12907
+    assert runtimes.run_litert(write_tflite(m), [x])[0].item() == -12907
