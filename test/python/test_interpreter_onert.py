@@ -7,6 +7,8 @@ the test pins the measured difference as evidence:
   interpreter and LiteRT share) rescales with MultiplyByQuantizedMultiplier's DOUBLE
   rounding: sum 710 (zp removed) over n = 30, s_in/s_out = 5/3 gives
   srdhm = round(315.56) = 316, then 316 / 8 = 39.5 -> 40 (exact: 39.44); onert says 39;
+- uint8 FULLY_CONNECTED with per-channel weights: onert applies channel 0's scale and
+  zero point to every channel (wrong by up to tens of LSBs);
 - int8 float -> QUANTIZE: onert clamps to the uint8 range and reinterprets the byte as
   int8 (negative inputs become 0, 143 becomes -113): an onert bug.
 
@@ -118,3 +120,29 @@ def test_int8_float_quantize_in_onert_wraps_through_uint8():
     x = np.array([-1.0, 0.5, 2.0, 7.0], np.float32)
     assert run(m, [x])[0].tolist() == [-17, 13, 43, 127]
     assert runtimes.run_onert(write_circle(m), [x])[0].tolist() == [0, 13, 43, -113]
+
+
+def test_uint8_per_channel_fully_connected_in_onert_uses_channel_0_qparams():
+    """onert runs a FULLY_CONNECTED with uint8 per-channel weights as if every channel
+    had channel 0's scale and zero point: its output equals the interpreter's on the same
+    model with channel 0's qparams copied to all channels, not on the real one."""
+    from compiler.ir.quant_types import make_quantized_type
+
+    rng = np.random.default_rng(0)
+    ti, to = act("uint8", 0.02, 120), act("uint8", 0.05, 100)
+    scales, zps = [0.004, 0.002, 0.003], [123, 131, 129]
+    w = rng.integers(0, 256, (3, 8))
+    tb = make_quantized_type("i32", [float(np.float32(0.02 * s)) for s in scales], 0, axis=0)
+    b = rng.integers(-500, 500, 3)
+
+    def fc(s, z):
+        tw = make_quantized_type("u8", s, z, axis=0)
+        return single_op_module(circle.FullyConnectedOp,
+                                [Input(tensor([2, 8], ti)), Const(w, tensor([3, 8], tw)),
+                                 Const(b, tensor([3], tb))], [tensor([2, 3], to)])
+
+    real, channel0 = fc(scales, zps), fc([scales[0]] * 3, [zps[0]] * 3)
+    x = rng.integers(0, 256, (2, 8)).astype(np.uint8)
+    theirs = runtimes.run_onert(write_circle(real), [x])[0]
+    np.testing.assert_array_equal(theirs, run(channel0, [x])[0])
+    assert np.abs(theirs.astype(int) - run(real, [x])[0].astype(int)).max() > 10
