@@ -136,6 +136,9 @@ class _Importer:
         self.constants: dict[torch.fx.Node, tuple[str, torch.Tensor]] = {}
         #: quantized value -> its storage-integer view (for non-q/dq consumers)
         self.storage_views: dict[SSAValue, SSAValue] = {}
+        #: (integer constant, its quantized type) -> its quant.constant (a weight shared
+        #: by several ops has one dequantize per use, but one payload)
+        self.quant_constants: dict[tuple[torch.fx.Node, Attribute], SSAValue] = {}
         self.none_value: SSAValue | None = None
 
     # -- driver ---------------------------------------------------------------------------
@@ -488,17 +491,19 @@ class _Importer:
         qtype = self._quantized_type(node, per_channel, expressed)
         if source in self.constants and source not in self.values:
             # a folded weight or bias: the stored integers of the quantized constant
-            name, tensor = self.constants[source]
-            stored = to_numpy(tensor, f"constant '{name}'")
-            if stored.dtype != np.dtype(qtype.numpy_storage_dtype):
-                raise CompileError(
-                    f"'{node.name}' dequantizes '{name}' of dtype {stored.dtype} as "
-                    f"{qtype.storage_spelling}",
-                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
-                )
-            const = self._add(quant_constant(stored, qtype), name=name)
-            const.results[0].name_hint = _name_hint(name)
-            quantized = const.results[0]
+            if (source, qtype) not in self.quant_constants:
+                name, tensor = self.constants[source]
+                stored = to_numpy(tensor, f"constant '{name}'")
+                if stored.dtype != np.dtype(qtype.numpy_storage_dtype):
+                    raise CompileError(
+                        f"'{node.name}' dequantizes '{name}' of dtype {stored.dtype} as "
+                        f"{qtype.storage_spelling}",
+                        location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                    )
+                const = self._add(quant_constant(stored, qtype), name=name)
+                const.results[0].name_hint = _name_hint(name)
+                self.quant_constants[(source, qtype)] = const.results[0]
+            quantized = self.quant_constants[(source, qtype)]
         else:
             quantized = self._value_of(source)
             qt = quantized.type

@@ -11,7 +11,7 @@ import pytest
 import torch
 import torch.nn as nn
 from torch.export import Dim
-from xdsl.dialects.builtin import FileLineColLoc, NameLoc, TensorType, UnknownLoc
+from xdsl.dialects.builtin import FileLineColLoc, NameLoc, TensorType, UnknownLoc, f32
 from xdsl.dialects.func import FuncOp
 from xdsl.printer import Printer
 
@@ -58,7 +58,7 @@ def test_zoo_model_structure(name, scheme):
     user_inputs = [s.arg.name for s in ep.graph_signature.input_specs if s.kind.name == "USER_INPUT"]
     assert [a.location.desc.data for a in func.body.block.args] == user_inputs
     for arg, x in zip(func.body.block.args, zoo.example_inputs(name)):
-        assert arg.type == TensorType(compiler_f32(), list(x.shape))
+        assert arg.type == TensorType(f32, list(x.shape))
     # one qcast per quantize node, one dcast per dequantize node (multi-use kept as is)
     assert len(_ops(module, quant.QuantizeCastOp)) == _count(ep, qd.quantize_per_tensor.default)
     n_dq = _count(ep, qd.dequantize_per_tensor.default, qd.dequantize_per_channel.default)
@@ -72,12 +72,6 @@ def test_zoo_model_structure(name, scheme):
     assert not _ops(module, aten.CallOp)
     names = {c.location.desc.data for c in _ops(module, ConstOp)}
     assert not names & {"fc.weight", "conv.weight", "conv1.weight", "qkv.weight", "bn.running_mean"}
-
-
-def compiler_f32():
-    from xdsl.dialects.builtin import f32
-
-    return f32
 
 
 def test_linear_uint8_types_and_values():
@@ -175,7 +169,7 @@ def test_python_scalar_operand_becomes_rank0_constant():
     module = import_program(ep)
     muls = [op for op in _func(module).body.block.ops if op.name == "aten.mul.Tensor"]
     (scale,) = [m.other.owner for m in muls if isinstance(m.other.owner, ConstOp)]
-    assert scale.output.type == TensorType(compiler_f32(), [])
+    assert scale.output.type == TensorType(f32, [])
     assert dense_as_numpy(scale.value) == np.float32(1.0 / 8**0.5)
 
 
@@ -314,3 +308,28 @@ def test_not_a_program_file(tmp_path):
     path.write_bytes(b"not a zip")
     with pytest.raises(CompileError, match=r"cannot load '.*junk.pt2' as a torch.export program"):
         import_program(path)
+
+
+class _SharedWeight(nn.Module):
+    """One Linear applied twice: PT2E dequantizes its weight once per use."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.fc(torch.relu(self.fc(x)))
+
+
+def test_shared_weight_has_one_payload():
+    model = _SharedWeight().eval()
+    x = (torch.randn(2, 4),)
+    ep = compiler.quantize(model, x, [x], scheme="int8", progress=False)
+    weight_dqs = [n for n in ep.graph.nodes if n.target == qd.dequantize_per_channel.default]
+    module = import_program(ep)
+    consts = _ops(module, quant.ConstantOp)
+    dcasts_of_consts = [op for op in _ops(module, quant.DequantizeCastOp)
+                        if isinstance(op.input.owner, quant.ConstantOp)]
+    assert len(dcasts_of_consts) == len(weight_dqs)  # one dcast per use, as PT2E has
+    assert len(consts) == len({(n.args[0].name, n.args[1].name) for n in weight_dqs})
+    assert len(weight_dqs) == 2 * len(consts)  # weight and bias, each used twice
