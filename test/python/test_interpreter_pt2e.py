@@ -92,3 +92,43 @@ def test_circle_stage_within_one_lsb_of_convert_pt2e(name, scheme):
         # both sides are dequantized from integers on the same step: count the steps
         lsb = np.abs(np.rint(a.real() / step) - np.rint(b.real() / step)).max()
         assert lsb <= 1, f"{lsb} LSB"
+
+
+# Whole lowered models in the runtimes, on their integer I/O (`io_dtype="int"`):
+# LiteRT runs int8 and 16x8 (not uint8 with per-channel weights); onert runs uint8 models
+# (not those with a per-channel FULLY_CONNECTED, which it computes with channel 0's
+# qparams: see test_interpreter_onert.py).
+LITERT_MODELS = ["linear", "conv_bn_relu", "depthwise", "residual_add", "pools",
+                 "mobilenet_block", "conv_transpose"]
+ONERT_MODELS = ["conv_bn_relu", "depthwise", "residual_add", "mobilenet_block"]
+
+
+def _lowered_with_inputs(name: str, scheme: str):
+    from compiler.verify import _stage_inputs
+
+    module = lower(import_program(zoo.quantized_program(name, scheme)), scheme=scheme,
+                   io_dtype="int")
+    return module, _stage_inputs(module, inputs(name))
+
+
+@pytest.mark.parametrize("scheme", ["int8", "int16"])
+@pytest.mark.parametrize("name", LITERT_MODELS)
+def test_circle_stage_bit_exact_with_litert(name, scheme):
+    from compiler.codegen import write_tflite
+    from compiler.interpreter import run
+
+    runtimes = pytest.importorskip("runtimes")
+    module, xs = _lowered_with_inputs(name, scheme)
+    for ours, theirs in zip(run(module, xs), runtimes.run_litert(write_tflite(module), xs)):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("name", ONERT_MODELS)
+def test_circle_stage_bit_exact_with_onert_uint8(name):
+    from compiler.codegen import write_circle
+    from compiler.interpreter import run
+
+    runtimes = pytest.importorskip("runtimes")
+    module, xs = _lowered_with_inputs(name, "uint8")
+    for ours, theirs in zip(run(module, xs), runtimes.run_onert(write_circle(module), xs)):
+        np.testing.assert_array_equal(ours, theirs)
