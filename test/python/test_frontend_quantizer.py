@@ -275,3 +275,11 @@ def test_qat_folded_bias_is_quantized(scheme):
     assert np.array_equal(_tensor(ep, bdq.args[1]).numpy(), expected)
     # the zero bias was folded away: it does not survive into the program
     assert not any("circle_zero_bias" in k for k in ep.state_dict if "frozen" not in k)
+
+
+def test_qat_conv_transpose_per_channel_is_refused():
+    """prepare_qat_pt2e would silently quantize along axis 0 instead of 1: refuse instead."""
+    model = zoo.float_model("conv_transpose")
+    gm = torch.export.export(model, zoo.example_inputs("conv_transpose")).module()
+    with pytest.raises(NotImplementedError, match="QAT with per-channel weights along an axis"):
+        CircleQuantizer("int8", is_qat=True).annotate(gm)
