@@ -172,7 +172,9 @@ class StageResult:
     named: dict[str, Tensor]
 
 
-def _stage_inputs(module: ModuleOp, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+def stage_inputs(module: ModuleOp, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The model's inputs as `module`'s entry function takes them: float arrays for a
+    quantized argument are quantized with its type (torch's rounding); others pass."""
     func = entry_function(module)
     out = []
     for arg, x in zip(func.body.blocks.first.args, inputs):  # type: ignore[union-attr]
@@ -188,7 +190,7 @@ def _stage_inputs(module: ModuleOp, inputs: Sequence[np.ndarray]) -> list[np.nda
 
 def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
     recorder = Recorder()
-    results = run(module, _stage_inputs(module, inputs), listeners=[recorder])
+    results = run(module, stage_inputs(module, inputs), listeners=[recorder])
     func = entry_function(module)
     types = func.function_type.outputs.data
     return StageResult([Tensor(r, t) for r, t in zip(results, types)], recorder.named)
@@ -196,7 +198,7 @@ def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
 
 def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str):
     module = as_module(data)
-    xs = _stage_inputs(module, inputs)
+    xs = stage_inputs(module, inputs)
     func = entry_function(module)
     types = func.function_type.outputs.data
     if kind == "litert":
@@ -312,4 +314,4 @@ def compare(
 
 
 __all__ = ["Recorder", "Report", "Tensor", "TensorReport", "compare", "measure", "run_stage",
-           "tensor_name"]
+           "stage_inputs", "tensor_name"]

@@ -104,11 +104,11 @@ ONERT_MODELS = ["conv_bn_relu", "depthwise", "residual_add", "mobilenet_block"]
 
 
 def _lowered_with_inputs(name: str, scheme: str):
-    from compiler.verify import _stage_inputs
+    from compiler.verify import stage_inputs
 
     module = lower(import_program(zoo.quantized_program(name, scheme)), scheme=scheme,
                    io_dtype="int")
-    return module, _stage_inputs(module, inputs(name))
+    return module, stage_inputs(module, inputs(name))
 
 
 @pytest.mark.parametrize("scheme", ["int8", "int16"])
