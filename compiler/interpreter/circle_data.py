@@ -82,6 +82,18 @@ def pad(op: circle.PadOp, x, paddings):
     return (_as_result(op, np.pad(x, pads, constant_values=fill)),)
 
 
+def padv2(op: circle.PadV2Op, x, paddings, constant_values):
+    """PADV2: pad with the scalar `constant_values` (its integers when quantized, which
+    then share the input's qparams)."""
+    _same_qparams(op, op.input, op.output)
+    _same_qparams(op, op.constant_values, op.output)
+    fill = np.asarray(constant_values).reshape(-1)
+    if fill.size != 1:
+        raise error_at(op, f"constant_values must hold one value, got {fill.size}")
+    pads = [tuple(int(v) for v in row) for row in np.asarray(paddings)]
+    return (_as_result(op, np.pad(x, pads, constant_values=fill[0])),)
+
+
 def slice_(op: circle.SliceOp, x, begin, size):
     _same_qparams(op, op.input, op.output)
     index = []
@@ -190,6 +202,7 @@ KERNELS = {
     circle.TransposeOp: transpose,
     circle.ConcatenationOp: concatenation,
     circle.PadOp: pad,
+    circle.PadV2Op: padv2,
     circle.SliceOp: slice_,
     circle.StridedSliceOp: strided_slice,
     circle.SplitOp: split,

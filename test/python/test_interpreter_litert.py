@@ -294,6 +294,9 @@ def test_data_movement(scheme):
         (circle.StridedSliceOp, [x, Const(np.array([0, 0, 1, 0], np.int32)),
                                  Const(np.array([1, 4, 4, 3], np.int32)),
                                  Const(np.array([1, 2, 2, 1], np.int32))], [1, 2, 2, 3], {}),
+        (circle.PadV2Op, [x, Const(np.array([[0, 0], [1, 0], [0, 2], [0, 0]], np.int32)),
+                          Const(np.array([int(np.iinfo(t.numpy_storage_dtype).min)]), tensor(
+                              [1], t))], [1, 5, 6, 3], {}),
         (circle.GatherOp, [x, Const(np.array([2, 0], np.int32))], [1, 4, 2, 3], {"axis": 2}),
         (circle.ResizeNearestNeighborOp, [x, Const(np.array([7, 9], np.int32))], [1, 7, 9, 3],
          {}),
