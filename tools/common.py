@@ -16,6 +16,15 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from compiler.ir.diagnostics import CompileError
 
 
+def quiet_torch_logs() -> None:
+    """Silence import-time noise from torch/torchao (missing optional CUDA kernels,
+    deprecation notices) that would bury the tool's own messages."""
+    import logging
+
+    for name in ("torchao", "torch.utils._pytree", "torch._export", "torch.export"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _codegen(name: str) -> Callable[[], Callable]:
     def load():
         import compiler.codegen as codegen
@@ -49,6 +58,10 @@ def write_atomically(path: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        # mkstemp creates 0600; give the file the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -27,6 +27,7 @@ def quantize(
     is_qat: bool = False,
     per_channel: bool = True,
     progress: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> torch.export.ExportedProgram:
     """Quantize `model` with `CircleQuantizer(scheme)` and return the converted program.
 
@@ -44,7 +45,20 @@ def quantize(
 
     The converted GraphModule is re-exported (`convert_pt2e` does not return an
     ExportedProgram) with `example_inputs`, so shapes stay static.
+
+    `timings`, when given, receives the seconds spent in "export", "calibrate" and
+    "convert" (re-export included).
     """
+    import time
+
+    clock = {"t": time.perf_counter()}
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[stage] = now - clock["t"]
+        clock["t"] = now
+
     from torchao.quantization.pt2e import move_exported_model_to_eval
     from torchao.quantization.pt2e.quantize_pt2e import (
         convert_pt2e,
@@ -59,6 +73,7 @@ def quantize(
     # Ops Circle lacks are decomposed first, so that calibration observes every
     # intermediate tensor (see compiler.frontend.decompose).
     exported = decompose_for_circle(torch.export.export(model, example_inputs))
+    lap("export")
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
     prepared = prepare(exported.module(), quantizer)
     with torch.no_grad():
@@ -67,5 +82,8 @@ def quantize(
             prepared(*_as_tuple(batch))
     if is_qat:
         move_exported_model_to_eval(prepared)
+    lap("calibrate")
     converted = convert_pt2e(prepared)
-    return torch.export.export(converted, example_inputs)
+    program = torch.export.export(converted, example_inputs)
+    lap("convert")
+    return program

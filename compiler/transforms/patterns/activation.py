@@ -42,7 +42,9 @@ class FuseActivationIntoProducer(RewritePattern):
         from xdsl.dialects.builtin import StringAttr
 
         fused.properties["fused_activation_function"] = StringAttr(act.function)
-        fused.location = producer.location
+        # The fused result is the activation's output: it keeps the activation's name
+        # (the tensor name in the flatbuffer and in numeric comparisons).
+        fused.location = op.location
         rewriter.replace(producer, [fused])
         rewriter.replace(op, [], [fused.results[0]])
 

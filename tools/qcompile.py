@@ -1,0 +1,249 @@
+"""`qcompile`: a PyTorch model to a quantized `.circle` / `.tflite`, in one command.
+
+    qcompile MODEL.py[:NAME] -o OUT.circle|OUT.tflite [--scheme uint8|int8|int16] [--qat]
+             [--calibration-batches N] [--calibration-data FILE.npz|DIR]
+             [--io-dtype float|int] [--allow-float] [--dump-dir DIR]
+             [--verify] [--report] [--report-md FILE]
+    qcompile PROGRAM.pt2 -o OUT.circle      # an already converted PT2E program
+
+Stages: export → quantize (PT2E with CircleQuantizer: prepare, calibrate, convert) →
+import → lower-to-circle (each pass) → write; one line per stage with its time.
+`--dump-dir` writes each stage's IR (`00-import.mlir`, `01-fold-qdq.mlir`, ...) that
+`qopt` can re-run from any point. `--verify` runs the float, quant and circle stages
+and the real runtime (onert for .circle, LiteRT for .tflite) on held-back inputs;
+`--report` prints op counts, sizes and a per-layer SQNR table.
+
+Model file contract: see `compiler.tools.model_file` (functions `model()`,
+`example_inputs()`, optional `calibration_data()`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from compiler.ir.diagnostics import CompileError
+from compiler.tools.common import fail, quiet_torch_logs, write_atomically
+
+SCHEMES = ("uint8", "int8", "int16")
+TARGETS = (".circle", ".tflite")
+
+_CONTRACT = """model file contract:
+  def model() -> torch.nn.Module                 # the float model
+  def example_inputs() -> tuple[Tensor, ...]      # one batch (static shapes)
+  def calibration_data() -> Iterable[tuple]       # optional calibration batches
+MODEL.py:NAME calls NAME() instead of model()."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="qcompile",
+        description="Quantize a PyTorch model with PT2E and compile it to Circle or TFLite.",
+        epilog=_CONTRACT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("model", help="MODEL.py[:NAME] or a converted PROGRAM.pt2")
+    p.add_argument("-o", "--output", required=True, help="OUT.circle or OUT.tflite")
+    p.add_argument("--scheme", choices=SCHEMES, default=None,
+                   help="quantization scheme (default: uint8 for .circle, int8 for .tflite)")
+    p.add_argument("--qat", action="store_true", help="prepare with prepare_qat_pt2e")
+    p.add_argument("--per-tensor", action="store_true", help="per-tensor weights (uint8 only)")
+    p.add_argument("--calibration-batches", type=int, default=None, metavar="N",
+                   help="use at most N calibration batches")
+    p.add_argument("--calibration-data", metavar="FILE.npz|DIR",
+                   help="calibration batches from .npz/.npy files instead of calibration_data()")
+    p.add_argument("--io-dtype", choices=("float", "int"), default="float",
+                   help="model inputs/outputs float with QUANTIZE/DEQUANTIZE (default), or integer")
+    p.add_argument("--allow-float", action="store_true",
+                   help="keep ops that cannot be quantized in float instead of failing")
+    p.add_argument("--dump-dir", metavar="DIR", help="write the IR of every stage to DIR")
+    p.add_argument("--verify", action="store_true",
+                   help="compare the float, quant and circle stages and the runtime")
+    p.add_argument("--report", action="store_true",
+                   help="print op counts, sizes and a per-layer SQNR table")
+    p.add_argument("--report-md", metavar="FILE", help="also write the report as markdown")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    args = p.parse_args(argv)
+    suffix = Path(args.output).suffix
+    if suffix not in TARGETS:
+        p.error(f"the output must end in .circle or .tflite, not '{suffix or args.output}'")
+    if args.scheme is None:
+        args.scheme = "int8" if suffix == ".tflite" else "uint8"
+    return args
+
+
+class Progress:
+    """One line per stage: `  name  1.23 s  detail`."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.total = 0.0
+
+    def line(self, name: str, seconds: float, detail: str = "") -> None:
+        self.total += seconds
+        if not self.quiet:
+            print(f"  {name:<24} {seconds:7.3f} s  {detail}".rstrip(), file=sys.stderr, flush=True)
+
+
+def _check_target(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a scheme the target's runtime cannot run."""
+    if Path(args.output).suffix == ".tflite" and args.scheme == "uint8" and not args.per_tensor:
+        raise CompileError(
+            "uint8 per-channel weights are not supported by TFLite kernels: use "
+            "--scheme int8 (TFLite's spec), --scheme int16, or --per-tensor, or write a .circle"
+        )
+
+
+def quantized_program(args, progress: Progress):
+    """(converted ExportedProgram, float model or None, held-back inputs as numpy)."""
+    import torch
+
+    torch.set_num_threads(1)
+    if args.model.endswith(".pt2"):
+        from compiler.frontend.importer import load_program
+
+        start = time.perf_counter()
+        if not Path(args.model).is_file():
+            raise CompileError(f"no such program file: {args.model}")
+        program = load_program(args.model)
+        progress.line("load .pt2", time.perf_counter() - start)
+        example = [t.detach().numpy() for t in program.example_inputs[0]] if (
+            program.example_inputs) else None
+        return program, None, example
+
+    from compiler.frontend.workflow import quantize
+    from compiler.tools.model_file import (
+        as_batch,
+        call_user,
+        load_calibration_file,
+        load_model_file,
+        take,
+    )
+
+    start = time.perf_counter()
+    spec = load_model_file(args.model)
+    model = call_user(spec, spec.model, f"{spec.name}()")
+    if not isinstance(model, torch.nn.Module):
+        raise CompileError(f"{spec.name}() must return a torch.nn.Module, got {type(model).__name__}",
+                           str(spec.path))
+    example = as_batch(call_user(spec, spec.example_inputs, "example_inputs()"))
+    if args.calibration_data:
+        batches = load_calibration_file(args.calibration_data, args.calibration_batches)
+    elif spec.calibration_data is not None:
+        batches = take(call_user(spec, spec.calibration_data, "calibration_data()"),
+                       args.calibration_batches)
+    else:
+        print("qcompile: warning: no calibration_data(): calibrating on example_inputs() only",
+              file=sys.stderr)
+        batches = [example]
+    # Hold one batch back for --verify when there are several.
+    held = batches[-1] if len(batches) > 1 else example
+    calibration = batches[:-1] if len(batches) > 1 else batches
+    progress.line("load model", time.perf_counter() - start, f"{spec.path}:{spec.name}")
+
+    timings: dict[str, float] = {}
+    try:
+        program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
+                           per_channel=not args.per_tensor, progress=not args.quiet,
+                           timings=timings)
+    except CompileError:
+        raise
+    except Exception as e:  # torch.export / PT2E errors name the user's code in their text
+        raise CompileError(f"export/quantization failed: {type(e).__name__}: {_first_line(e)}") from None
+    progress.line("export", timings.get("export", 0.0))
+    progress.line("calibrate", timings.get("calibrate", 0.0), f"{len(calibration)} batches")
+    progress.line("convert", timings.get("convert", 0.0))
+    return program, model, [t.detach().numpy() for t in held]
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def compile_model(args: argparse.Namespace) -> dict:
+    from compiler.codegen import write_circle, write_tflite
+    from compiler.frontend import import_program
+    from compiler.transforms.pipelines import lower
+
+    progress = Progress(args.quiet)
+    _check_target(args)
+    if not args.quiet:
+        print(f"qcompile: {args.model} -> {args.output} (scheme {args.scheme})", file=sys.stderr)
+    program, float_model, held = quantized_program(args, progress)
+
+    dump = Path(args.dump_dir) if args.dump_dir else None
+    if dump is not None:
+        dump.mkdir(parents=True, exist_ok=True)
+
+    start = time.perf_counter()
+    module = import_program(program)
+    n_ops = sum(1 for _ in module.walk())
+    progress.line("import", time.perf_counter() - start, f"{n_ops} ops")
+    stages = ["import"]
+    if dump is not None:
+        _dump(dump, 0, "import", module)
+    quant_module = module.clone() if (args.verify or args.report) else None
+
+    clock = {"t": time.perf_counter()}
+
+    def after_pass(p, m) -> None:
+        now = time.perf_counter()
+        progress.line(p.name, now - clock["t"])
+        stages.append(p.name)
+        if dump is not None:
+            _dump(dump, len(stages) - 1, p.name, m)
+        clock["t"] = time.perf_counter()
+
+    lower(module, scheme=args.scheme, io_dtype=args.io_dtype, allow_float=args.allow_float,
+          callback=after_pass)
+
+    start = time.perf_counter()
+    writer = write_tflite if args.output.endswith(".tflite") else write_circle
+    data = writer(module)
+    write_atomically(args.output, data)
+    progress.line(f"write {Path(args.output).suffix}", time.perf_counter() - start,
+                  f"{len(data):,} bytes")
+    if not args.quiet:
+        print(f"qcompile: wrote {args.output} ({len(data):,} bytes) in {progress.total:.2f} s",
+              file=sys.stderr)
+    return dict(program=program, float_model=float_model, held=held, quant=quant_module,
+                circle=module, data=data)
+
+
+def _dump(directory: Path, index: int, name: str, module) -> None:
+    import io
+
+    from xdsl.printer import Printer
+
+    text = io.StringIO()
+    Printer(stream=text, print_debuginfo=True).print_op(module)
+    text.write("\n")
+    write_atomically(str(directory / f"{index:02d}-{name}.mlir"), text.getvalue().encode())
+
+
+def main(argv: list[str] | None = None) -> int:
+    def body() -> None:
+        args = parse_args(argv)
+        quiet_torch_logs()
+        result = compile_model(args)
+        if args.verify or args.report:
+            from compiler.tools.qcompile_report import print_report, print_verify
+
+            if args.verify:
+                print_verify(args, result)
+            if args.report or args.report_md:
+                print_report(args, result)
+
+    return fail.guard("qcompile", body)
+
+
+def main_exit() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    main_exit()
+

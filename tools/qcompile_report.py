@@ -1,0 +1,178 @@
+"""`qcompile --verify` and `--report`: numbers about the compiled model.
+
+--verify runs, on held-back inputs (the last calibration batch, not used to calibrate):
+the float torch model, the PT2E-converted torch program, the quant stage and the
+circle stage in the reference interpreter, and the real runtime (onert for .circle,
+LiteRT for .tflite). For each stage and output: max |error| and SQNR against the float
+model, max LSB difference (in the output's quantization step) against the PT2E program,
+and for the runtime the share of elements equal to the circle interpreter's.
+
+--report prints op counts by type, the float vs quantized file sizes and a per-layer
+SQNR table (circle stage against the float stage, worst layers first); `--report-md`
+writes the same as markdown.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from compiler.ir.diagnostics import CompileError
+
+
+def _fmt(x: float | None, spec: str = ".4g") -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    return format(x, spec)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(header)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def _markdown(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _runtime_stage(args, data: bytes):
+    if args.output.endswith(".tflite"):
+        return ("litert", data, "BUILTIN_REF"), "LiteRT (.tflite)"
+    return ("onert", data), "onert (.circle)"
+
+
+def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
+    from compiler.verify import measure, run_stage
+
+    held = result["held"]
+    if held is None:
+        raise CompileError("--verify needs example inputs (the .pt2 has none recorded)")
+    runs = {}
+    if result["float_model"] is not None:
+        runs["float (torch)"] = run_stage(result["float_model"], held)
+    runs["PT2E (torch)"] = run_stage(result["program"], held)
+    runs["quant IR"] = run_stage(result["quant"], held)
+    runs["circle IR"] = run_stage(result["circle"], held)
+    runtime, label = _runtime_stage(args, result["data"])
+    try:
+        runs[label] = run_stage(runtime, held)
+    except Exception as e:  # a runtime that refuses the model is a finding, not a crash
+        print(f"qcompile: warning: {label} could not run the model: {e}", file=sys.stderr)
+
+    header = ["stage", "output", "max|err| vs float", "SQNR dB vs float",
+              "max LSB vs PT2E", "equal to circle IR %"]
+    rows = []
+    ref_float = runs.get("float (torch)")
+    pt2e = runs["PT2E (torch)"]
+    circle_ir = runs["circle IR"]
+    for stage, res in runs.items():
+        for i, t in enumerate(res.outputs):
+            vf = measure(f"#{i}", ref_float.outputs[i], t) if ref_float and stage != "float (torch)" else None
+            lsb = None
+            if stage != "float (torch)":
+                step = _output_step(result["circle"], i)
+                if step:  # both sides dequantized from the same step: count the steps
+                    lsb = float(np.abs(np.rint(t.real() / step)
+                                       - np.rint(pt2e.outputs[i].real() / step)).max())
+            eq = None
+            if stage not in ("float (torch)", "PT2E (torch)", "quant IR"):
+                eq = 100.0 * float((t.real() == circle_ir.outputs[i].real()).mean())
+            rows.append([stage, f"#{i}", _fmt(vf.max_abs_error if vf else None),
+                         _fmt(vf.sqnr_db if vf else None, ".2f"),
+                         _fmt(lsb, "g"),
+                         _fmt(eq, ".2f")])
+    return header, rows
+
+
+def _output_step(module, index: int) -> float | None:
+    from compiler.dialects import circle
+    from compiler.interpreter import entry_function
+
+    ret = entry_function(module).body.blocks.first.last_op
+    v = ret.operands[index]
+    if isinstance(v.owner, circle.DequantizeOp):
+        v = v.owner.input
+    et = getattr(v.type, "element_type", None)
+    scale = getattr(et, "scale", None)
+    return scale.data if scale is not None else None
+
+
+def print_verify(args, result) -> None:
+    header, rows = verify_rows(args, result)
+    print("verification on held-back inputs:")
+    print(_table(header, rows))
+
+
+def report_sections(args, result) -> list[tuple[str, list[str], list[list[str]]]]:
+    from compiler.dialects.circle_base import ConstOp, NoValueOp
+    from compiler.verify import compare
+
+    counts = Counter(op.name.removeprefix("circle.") for op in result["circle"].walk()
+                     if op.name.startswith("circle.") and not isinstance(op, ConstOp | NoValueOp))
+    ops = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    sections = [("operators", ["op", "count"], [[k, str(v)] for k, v in ops])]
+
+    float_bytes = 0
+    if result["float_model"] is not None:
+        float_bytes = sum(p.numel() * p.element_size() for p in result["float_model"].parameters())
+    size_rows = [["quantized " + Path(args.output).suffix, f"{len(result['data']):,}"]]
+    if float_bytes:
+        size_rows.insert(0, ["float parameters", f"{float_bytes:,}"])
+        size_rows.append(["ratio", f"{len(result['data']) / float_bytes:.3f}"])
+    sections.append(("size (bytes)", ["what", "bytes"], size_rows))
+
+    if result["float_model"] is not None and result["held"] is not None:
+        reference = float_reference(result["float_model"], result["held"])
+        report = compare(reference, result["circle"], result["held"])
+        layers = sorted(report.tensors, key=lambda t: t.sqnr_db)
+        rows = [[t.name, str(list(t.shape)), _fmt(t.sqnr_db, ".2f"), _fmt(t.max_abs_error)]
+                for t in layers]
+        rows += [[f"output {t.name}", str(list(t.shape)), _fmt(t.sqnr_db, ".2f"),
+                  _fmt(t.max_abs_error)] for t in report.outputs]
+        sections.append(("per-layer SQNR vs float (worst first)",
+                         ["tensor", "shape", "SQNR dB", "max|err|"], rows))
+    return sections
+
+
+def float_reference(model, held):
+    """The float model as the FX graph PT2E quantized: exported, decomposed like
+    `compiler.quantize` does, and with batch norm folded into the convolutions, so its
+    node names (the names the quantized ops keep) hold the float values of the same
+    tensors."""
+    import torch
+    from torchao.quantization.pt2e.utils import _fuse_conv_bn_
+
+    from compiler.frontend.decompose import decompose_for_circle
+
+    example = tuple(torch.from_numpy(x) for x in held)
+    gm = decompose_for_circle(torch.export.export(model.eval(), example)).module()
+    _fuse_conv_bn_(gm)
+    return gm
+
+
+def print_report(args, result) -> None:
+    sections = report_sections(args, result)
+    if args.report:
+        for title, header, rows in sections:
+            print(f"{title}:")
+            print(_table(header, rows))
+            print()
+    if args.report_md:
+        from compiler.tools.common import write_atomically
+
+        text = [f"# qcompile report: {args.model} ({args.scheme})", ""]
+        for title, header, rows in sections:
+            text += [f"## {title}", "", _markdown(header, rows), ""]
+        write_atomically(args.report_md, "\n".join(text).encode())
