@@ -470,3 +470,44 @@ def test_fully_connected_16x8_rounds_once():
     x = np.array([[100]], np.int16)
     assert run(m, [x])[0].item() == -12907
     assert runtimes.run_litert(write_tflite(m), [x])[0].item() == -12907
+
+
+# ---- float kernels -------------------------------------------------------------------------
+
+
+def _float_cases():
+    t = tensor([1, 4, 4, 3], f32)
+    x = Input(t)
+    two = [Input(t), Input(tensor([1, 1, 1, 3], f32))]
+    yield circle.FullyConnectedOp, [Input(tensor([2, 6], f32)),
+                                    Const(np.linspace(-1, 1, 30).reshape(5, 6).astype(np.float32)),
+                                    Const(np.arange(5, dtype=np.float32))], [2, 5], {}
+    yield circle.BatchMatMulOp, [Input(tensor([2, 4, 5], f32)), Input(tensor([2, 5, 3], f32))], [
+        2, 4, 3], {}
+    for op in (circle.AddOp, circle.SubOp, circle.MulOp, circle.DivOp, circle.MaximumOp,
+               circle.MinimumOp, circle.SquaredDifferenceOp):
+        yield op, two, [1, 4, 4, 3], {}
+    for op in (circle.LogisticOp, circle.TanhOp, circle.ReluOp, circle.Relu6Op,
+               circle.ReluN1To1Op, circle.HardSwishOp, circle.ExpOp, circle.AbsOp, circle.NegOp,
+               circle.LogSoftmaxOp):
+        yield op, [x], [1, 4, 4, 3], {}
+    yield circle.GeluOp, [x], [1, 4, 4, 3], {"approximate": True}
+    yield circle.GeluOp, [x], [1, 4, 4, 3], {}
+    yield circle.LeakyReluOp, [x], [1, 4, 4, 3], {"alpha": 0.2}
+    yield circle.PReluOp, [x, Const(np.array([0.1, 0.2, -0.3], np.float32))], [1, 4, 4, 3], {}
+    yield circle.MeanOp, [x, Const(np.array([1, 2], np.int32))], [1, 1, 1, 3], {"keep_dims": True}
+    yield circle.SumOp, [x, Const(np.array([3], np.int32))], [1, 4, 4], {}
+    yield circle.ReduceMaxOp, [x, Const(np.array([1], np.int32))], [1, 4, 3], {}
+
+
+@pytest.mark.parametrize("case", list(_float_cases()),
+                         ids=lambda c: c[0].name + ("_" + "_".join(map(str, c[3].values()))
+                                                    if c[3] else ""))
+def test_float_kernels_match_litert(case):
+    op, operands, shape, opts = case
+    m = single_op_module(op, operands, [tensor(shape, f32)], **opts)
+    rng = np.random.default_rng(21)
+    xs = [rng.normal(0, 2, a.type.get_shape()).astype(np.float32)
+          for a in m.ops.first.body.blocks.first.args]
+    ref = runtimes.run_litert(write_tflite(m), xs, resolver="BUILTIN_REF")[0]
+    np.testing.assert_allclose(run(m, xs)[0], ref, rtol=1e-5, atol=1e-5)
