@@ -83,6 +83,28 @@ def sub(op: circle.SubOp, a, b):
     return _add_sub(op, a, b, -1)
 
 
+def squared_difference(op: circle.SquaredDifferenceOp, a, b):
+    """SQUARED_DIFFERENCE (int8): both inputs shifted left 7 bits and rescaled to
+    `2 * max(s1, s2)`, their difference squared, rescaled by `(2 max)^2 / (2^14 s_out)`.
+    LiteRT has no uint8/int16 kernel to check against: those are refused."""
+    q1, q2, qo = _io(op)
+    if q1.storage_spelling != "i8":
+        raise NotImplementedError(f"{op.name}: the {q1.storage_spelling} kernel is not "
+                                  "bit-exact yet (only int8 is implemented)")
+    left_shift = 7
+    s1, s2, so = f32_scale(q1), f32_scale(q2), f32_scale(qo)
+    twice_max = 2.0 * max(s1, s2)
+    m1, sh1 = quantize_multiplier(s1 / twice_max)
+    m2, sh2 = quantize_multiplier(s2 / twice_max)
+    mo, sho = quantize_multiplier(twice_max * twice_max / ((1 << (2 * left_shift)) * so))
+    y1 = multiply_by_quantized_multiplier((a.astype(np.int64) - q1.zero_point.data) << left_shift,
+                                          m1, sh1)
+    y2 = multiply_by_quantized_multiplier((b.astype(np.int64) - q2.zero_point.data) << left_shift,
+                                          m2, sh2)
+    raw = multiply_by_quantized_multiplier((y1 - y2) ** 2, mo, sho) + qo.zero_point.data
+    return _finish(op, raw)
+
+
 def mul(op: circle.MulOp, a, b):
     q1, q2, qo = _io(op)
     m, sh = quantize_multiplier(f32_scale(q1) * f32_scale(q2) / f32_scale(qo))
@@ -185,6 +207,7 @@ KERNELS = {
     circle.AddOp: add,
     circle.SubOp: sub,
     circle.MulOp: mul,
+    circle.SquaredDifferenceOp: squared_difference,
     circle.QuantizeOp: quantize,
     circle.DequantizeOp: dequantize,
     circle.ReluOp: relu,

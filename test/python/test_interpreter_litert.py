@@ -511,3 +511,13 @@ def test_float_kernels_match_litert(case):
           for a in m.ops.first.body.blocks.first.args]
     ref = runtimes.run_litert(write_tflite(m), xs, resolver="BUILTIN_REF")[0]
     np.testing.assert_allclose(run(m, xs)[0], ref, rtol=1e-5, atol=1e-5)
+
+
+def test_squared_difference_int8():
+    rng = np.random.default_rng(22)
+    t1, t2, to = rand_act("int8", rng), rand_act("int8", rng), rand_act("int8", rng)
+    to = act("int8", to.scale.data * 20, to.zero_point.data)  # squares need a wider range
+    m = single_op_module(circle.SquaredDifferenceOp, [Input(tensor([1, 4, 4, 3], t1)),
+                                                      Input(tensor([1, 1, 1, 3], t2))],
+                         [tensor([1, 4, 4, 3], to)])
+    assert_bit_exact(m, rng)
