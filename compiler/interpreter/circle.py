@@ -24,6 +24,7 @@ from compiler.interpreter import (
     circle_int_hardswish,
     circle_int_lut,
     circle_int_resize,
+    circle_int_rsqrt,
 )
 from compiler.interpreter.values import quantized
 from compiler.ir.diagnostics import op_location
@@ -37,6 +38,7 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_lut.KERNELS,
     **circle_int_hardswish.KERNELS,
     **circle_int_resize.KERNELS,
+    **circle_int_rsqrt.KERNELS,
 }
 
 

@@ -18,6 +18,7 @@ from xdsl.dialects.builtin import f32
 from compiler.dialects import circle
 from compiler.interpreter import run
 from compiler.interpreter.build import Const, Input, single_op_module, tensor
+from compiler.ir.diagnostics import CompileError
 from compiler.ir.quant_types import make_quantized_type
 
 runtimes = pytest.importorskip("runtimes")
@@ -521,3 +522,26 @@ def test_squared_difference_int8():
                                                       Input(tensor([1, 1, 1, 3], t2))],
                          [tensor([1, 4, 4, 3], to)])
     assert_bit_exact(m, rng)
+
+
+@pytest.mark.parametrize("s_in,zp_in,s_out,zp_out", [(0.05, -128, 0.02, -100),
+                                                     (0.01, -100, 0.1, -128),
+                                                     (0.003, -128, 0.05, -128),
+                                                     (1.5, -128, 0.004, -128)])
+def test_rsqrt_int8_every_valid_input(s_in, zp_in, s_out, zp_out):
+    """Every input from the zero point up (TFLite fails on negative values, as we do)."""
+    x = np.arange(zp_in, 128).astype(np.int8)
+    m = single_op_module(circle.RsqrtOp, [Input(tensor([x.size], act("int8", s_in, zp_in)))],
+                         [tensor([x.size], act("int8", s_out, zp_out))])
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+def test_rsqrt_int8_refuses_negative_inputs_like_litert():
+    m = single_op_module(circle.RsqrtOp, [Input(tensor([2], act("int8", 0.01, -100)))],
+                         [tensor([2], act("int8", 0.1, -128))])
+    x = np.array([-101, 0], np.int8)  # -101 - zp = -1
+    with pytest.raises(runtimes.RuntimeRefused, match="only defined for positive values"):
+        runtimes.run_litert(write_tflite(m), [x])
+    with pytest.raises(CompileError, match="only defined for non-negative inputs"):
+        run(m, [x])
