@@ -142,3 +142,23 @@ func.func @f(%x: tensor<2x8xf32>) {
   func.return
 }
 // CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: aten.relu: Expected 1 operand, but got 2
+
+// -----
+
+// FIXME: a result count that does not match, spelled without parentheses, is caught while
+// parsing as a VerifyException: no location (with parentheses it is a located parse error).
+func.func @f(%x: tensor<2x8xf32>) {
+  %m:2 = aten.max.dim %x {dim = 1 : i64, keepdim = true} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  func.return
+}
+// CHECK: {{^}}Expected 2 result types, but got 1
+
+// -----
+
+// FIXME: a functional type on an op without operands (its format is `attr-dict : type`)
+// is rejected while parsing without location.
+func.func @f() {
+  %r = aten.arange {end = 8 : i64} : () -> tensor<8xi64>
+  func.return
+}
+// CHECK: {{^}}() -> tensor<8xi64> should be of base attribute tensor
