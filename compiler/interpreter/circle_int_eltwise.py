@@ -202,6 +202,38 @@ def prelu(op: circle.PReluOp, x, alpha):
     return (saturate(y + qo.zero_point.data, qo.numpy_storage_dtype),)
 
 
+def abs_(op: circle.AbsOp, x):
+    """ABS (int8, int16): `|x - zp_in|` requantized by `s_in / s_out` (TFLite's
+    `AbsEvalQuantized`)."""
+    qi = per_tensor(op, op.input, "the input")
+    qo = per_tensor(op, op.output, "the output")
+    if qi.storage_spelling not in ("i8", "i16"):
+        raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
+                                  "bit-exact yet (LiteRT has int8/int16 only)")
+    m, sh = quantize_multiplier(f32_scale(qi) / f32_scale(qo))
+    d = np.abs(x.astype(np.int64) - qi.zero_point.data)
+    y = multiply_by_quantized_multiplier(d, m, sh) + qo.zero_point.data
+    return (saturate(y, qo.numpy_storage_dtype),)
+
+
+def neg(op: circle.NegOp, x):
+    """NEG (int8, int16): TFLite negates the stored integers and ignores the qparams, so
+    it is only meaningful (and only accepted here) with zero points 0 and equal scales;
+    the storage minimum wraps to itself, as in TFLite."""
+    qi = per_tensor(op, op.input, "the input")
+    qo = per_tensor(op, op.output, "the output")
+    if qi.storage_spelling not in ("i8", "i16") or qi.storage_type != qo.storage_type:
+        raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
+                                  "bit-exact yet (LiteRT has int8/int16 only)")
+    if qi.zero_point.data or qo.zero_point.data or f32_scale(qi) != f32_scale(qo):
+        raise error_at(op, "a quantized NEG needs zero points 0 and equal scales (TFLite "
+                           f"negates the integers), got {qi} and {qo}")
+    bits = qi.width
+    y = -x.astype(np.int64)
+    y = ((y + (1 << (bits - 1))) & ((1 << bits) - 1)) - (1 << (bits - 1))
+    return (y.astype(qo.numpy_storage_dtype),)
+
+
 #: op class -> integer kernel `(op, *operand arrays) -> tuple of results`.
 KERNELS = {
     circle.AddOp: add,
@@ -215,6 +247,8 @@ KERNELS = {
     circle.ReluN1To1Op: relu_n1_to_1,
     circle.LeakyReluOp: leaky_relu,
     circle.PReluOp: prelu,
+    circle.AbsOp: abs_,
+    circle.NegOp: neg,
 }
 
 

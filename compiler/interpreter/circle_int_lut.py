@@ -2,7 +2,7 @@
 
 What LiteRT's BUILTIN_REF kernels compute, bit for bit:
 
-- LOGISTIC / TANH / GELU on int8 / uint8: a 256-entry lookup table filled in float32
+- LOGISTIC / TANH / GELU on int8 / uint8 (EXP on int8): a 256-entry lookup table filled in float32
   (`LUTPopulate`: dequantize, `1 / (1 + exp(-x))` or `tanh(x)`, multiply by
   `1 / s_out`, round half away from zero, add zp, clamp). The float32 exp/tanh is
   evaluated in double and rounded to float32 (the correctly rounded value, which
@@ -76,6 +76,13 @@ def tanh(op: circle.TanhOp, x):
     return _lut(op, x, np.tanh)
 
 
+def exp(op: circle.ExpOp, x):
+    """EXP (int8): the table of float32 `exp`. LiteRT has no uint8/int16 EXP to check."""
+    if per_tensor(op, op.input, "the input").storage_spelling != "i8":
+        raise NotImplementedError(f"{op.name}: only the int8 kernel is implemented")
+    return _lut(op, x, lambda v: np.exp(v.astype(np.float32)).astype(np.float64))
+
+
 _erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
@@ -142,4 +149,5 @@ KERNELS = {
     circle.TanhOp: tanh,
     circle.SoftmaxOp: softmax,
     circle.GeluOp: gelu,
+    circle.ExpOp: exp,
 }

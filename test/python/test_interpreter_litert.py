@@ -545,3 +545,24 @@ def test_rsqrt_int8_refuses_negative_inputs_like_litert():
         runtimes.run_litert(write_tflite(m), [x])
     with pytest.raises(CompileError, match="only defined for non-negative inputs"):
         run(m, [x])
+
+
+@pytest.mark.parametrize("scheme", ["int8", "int16"])
+@pytest.mark.parametrize("op", [circle.AbsOp, circle.NegOp])
+def test_abs_neg(scheme, op):
+    """NEG only with zero points 0 and equal scales (TFLite negates the integers)."""
+    ti = act(scheme, 0.05, -10 if op is circle.AbsOp else 0)
+    to = act(scheme, 0.1 if op is circle.AbsOp else 0.05, -100 if op is circle.AbsOp else 0)
+    m = single_op_module(op, [Input(tensor([256], ti))], [tensor([256], to)])
+    dt = ti.numpy_storage_dtype
+    x = np.linspace(np.iinfo(dt).min, np.iinfo(dt).max, 256).astype(dt)  # both extremes
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+def test_exp_int8_exhaustive():
+    m = single_op_module(circle.ExpOp, [Input(tensor([256], act("int8", 0.05, -10)))],
+                         [tensor([256], act("int8", 0.1, -100))])
+    x = np.arange(-128, 128).astype(np.int8)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
