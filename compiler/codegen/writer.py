@@ -52,7 +52,7 @@ from compiler.codegen.schema import (
 )
 from compiler.codegen.tensors import circle_type_name, quantization_of, tensor_type_code
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
-from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.diagnostics import CompileError, error_at, verify_module
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 from compiler.ir.verify_tensors import dense_as_numpy
 
@@ -211,7 +211,9 @@ class _ModelBuilder:
 
 
 def build_model(module: ModuleOp):
-    """The `ModelT` of a module (see the module docstring for what it contains)."""
+    """The `ModelT` of a verified module (see the module docstring for what it contains);
+    a module that does not verify is refused with the verifier's located message."""
+    verify_module(module)
     func = model_function(module)
     b = _ModelBuilder()
     block = func.body.block

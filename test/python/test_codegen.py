@@ -350,3 +350,14 @@ def test_write_tflite_refuses_per_channel_activations():
     }"""
     with pytest.raises(CompileError, match="per-channel quantization of a non-constant tensor"):
         write_tflite(parse(text))
+
+
+def test_writer_verifies_its_input():
+    """IR built in Python and never verified is checked before anything is written."""
+    from xdsl.dialects.builtin import StringAttr
+
+    module = MODELS["conv_i8"]()
+    conv = next(op for op in func_of(module).body.block.ops if op.name == "circle.conv_2d")
+    conv.properties["padding"] = StringAttr("DIAGONAL")
+    with pytest.raises(CompileError, match="padding must be one of SAME, VALID; got 'DIAGONAL'"):
+        write_circle(module)
