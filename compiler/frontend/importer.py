@@ -19,6 +19,10 @@ The result holds one `func.func @forward`:
 - every other ATen node becomes its `aten.*` op (`compiler.dialects.aten.BY_TARGET`), or
   `aten.call` naming the operator when the dialect has no op for it: no node is dropped.
   Multi-use q/dq stay as PT2E produced them (one `quant.dcast` per consumer);
+- `aten._assert_tensor_metadata` (torch.export puts one before every `.to()`) is checked
+  here, against the static type of its operand (dtype and sizes; device, layout and
+  strides do not exist in the IR): a proven assertion leaves no op, a false one is an
+  error (the program would fail at run time);
 - an in-place op of the training IR (`relu_`, `hardtanh_` from `inplace=True` modules,
   `add_`) becomes its functional op: torch.export already routes every later use of the
   mutated tensor through the in-place node's result, so the values are the same. An
@@ -85,6 +89,8 @@ _QUANTIZE = {
     _qd.quantize_per_tensor.tensor2: False,
     _qd.quantize_per_channel.default: True,
 }
+_ASSERT_TENSOR_METADATA = torch.ops.aten._assert_tensor_metadata.default
+
 _DEQUANTIZE = {
     _qd.dequantize_per_tensor.default: False,
     _qd.dequantize_per_tensor.tensor: False,
@@ -307,7 +313,9 @@ class _Importer:
             self.values[node] = values[index]
             return
         self._refuse_placeholder_mutation(node)
-        if target in _QUANTIZE:
+        if target is _ASSERT_TENSOR_METADATA:
+            self._discharge_tensor_metadata(node)
+        elif target in _QUANTIZE:
             self._quantize(node, _QUANTIZE[target])
         elif target in _DEQUANTIZE:
             self._dequantize(node, _DEQUANTIZE[target])
@@ -317,6 +325,27 @@ class _Importer:
             self._aten(node, aten.BY_TARGET[_functional_target(target)])
         else:
             self._generic(node)
+
+    def _discharge_tensor_metadata(self, node: torch.fx.Node) -> None:
+        """Prove `_assert_tensor_metadata(a, size, stride, dtype)` from `a`'s static type."""
+        bound = {k: v for k, (_, v) in bind_arguments(node).items()}
+        tensor = bound["a"]
+        val = tensor.meta.get("val") if isinstance(tensor, torch.fx.Node) else None
+        problems = []
+        if isinstance(val, torch.Tensor):
+            if bound.get("dtype") is not None and bound["dtype"] != val.dtype:
+                problems.append(f"dtype {bound['dtype']}, but it is {val.dtype}")
+            if bound.get("size") is not None and list(bound["size"]) != list(val.shape):
+                problems.append(f"size {list(bound['size'])}, but it is {list(val.shape)}")
+        else:
+            problems.append("a tensor, but it is not one")
+        if problems:
+            raise CompileError(
+                f"'{node.name}' asserts that '{getattr(tensor, 'name', tensor)}' has "
+                + "; ".join(problems)
+                + ": the program would fail at run time",
+                location_str(node_location(node.name, node.meta.get("stack_trace"))),
+            )
 
     def _refuse_placeholder_mutation(self, node: torch.fx.Node) -> None:
         schema = getattr(node.target, "_schema", None)

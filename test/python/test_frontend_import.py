@@ -11,7 +11,7 @@ import pytest
 import torch
 import torch.nn as nn
 from torch.export import Dim
-from xdsl.dialects.builtin import FileLineColLoc, NameLoc, TensorType, UnknownLoc, f32
+from xdsl.dialects.builtin import FileLineColLoc, NameLoc, TensorType, UnknownLoc, f32, i64
 from xdsl.dialects.func import FuncOp
 from xdsl.printer import Printer
 
@@ -58,7 +58,8 @@ def test_zoo_model_structure(name, scheme):
     user_inputs = [s.arg.name for s in ep.graph_signature.input_specs if s.kind.name == "USER_INPUT"]
     assert [a.location.desc.data for a in func.body.block.args] == user_inputs
     for arg, x in zip(func.body.block.args, zoo.example_inputs(name)):
-        assert arg.type == TensorType(f32, list(x.shape))
+        element = i64 if x.dtype == torch.int64 else f32
+        assert arg.type == TensorType(element, list(x.shape))
     # one qcast per quantize node, one dcast per dequantize node (multi-use kept as is)
     assert len(_ops(module, quant.QuantizeCastOp)) == _count(ep, qd.quantize_per_tensor.default)
     n_dq = _count(ep, qd.dequantize_per_tensor.default, qd.dequantize_per_channel.default)
@@ -200,6 +201,30 @@ def test_unknown_aten_op_is_kept_as_aten_call():
     assert call.target.data == "aten.erf.default"
     assert call.args.data == "(%x)"
     assert call.location.desc.data == "erf"
+
+
+class _Casts(nn.Module):
+    def forward(self, x, i):
+        return x.to(torch.float32) * 2 + i.float()
+
+
+def test_tensor_metadata_assertions_are_checked_statically():
+    """torch.export asserts the dtype before every .to(): proven from the types, no op left."""
+    ep = torch.export.export(_Casts(), (torch.randn(3), torch.arange(3)))
+    assert any(n.target == torch.ops.aten._assert_tensor_metadata.default for n in ep.graph.nodes)
+    module = import_program(ep)
+    assert not _ops(module, aten.CallOp)
+    assert [op.name for op in _func(module).body.block.ops if op.name.startswith("aten.to")] == [
+        "aten.to.dtype", "aten.to.dtype"]
+
+
+def test_false_tensor_metadata_assertion_is_an_error():
+    ep = torch.export.export(_Casts(), (torch.randn(3), torch.arange(3)))
+    node = next(n for n in ep.graph.nodes if n.target == torch.ops.aten._assert_tensor_metadata.default)
+    node.kwargs = {**node.kwargs, "dtype": torch.int32}
+    with pytest.raises(CompileError, match=r"'_assert_tensor_metadata_default' asserts that 'x' has "
+                       r"dtype torch.int32, but it is torch.float32: the program would fail"):
+        import_program(ep)
 
 
 def test_public_name():

@@ -283,3 +283,13 @@ def test_qat_conv_transpose_per_channel_is_refused():
     gm = torch.export.export(model, zoo.example_inputs("conv_transpose")).module()
     with pytest.raises(NotImplementedError, match="QAT with per-channel weights along an axis"):
         CircleQuantizer("int8", is_qat=True).annotate(gm)
+
+
+@pytest.mark.parametrize("scheme", zoo.SCHEMES)
+def test_embedding_rows_keep_the_table_qparams(scheme):
+    ep = zoo.quantized_program("embedding", scheme)
+    (emb,) = _nodes(ep, aten.embedding.default)
+    table_dq, indices = emb.args[0], emb.args[1]
+    assert table_dq.target == DQ and indices.op == "placeholder"  # indices stay int64
+    (q_out,) = emb.users
+    assert q_out.args[1:] == table_dq.args[1:]

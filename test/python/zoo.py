@@ -27,6 +27,7 @@ of this file and of the quantizer's sources, so a change to either re-quantizes.
 | transformer_block | encoder block: layer_norm, attention (matmul, softmax), gelu MLP |
 | activations       | sigmoid, tanh, hardswish, silu, leaky_relu, cat, split, pad, interpolate, mean |
 | conv_transpose    | ConvTranspose2d (IOHW weight: per-channel along axis 1) + ReLU  |
+| embedding         | Embedding (int64 index input, table range shared by the rows), mean, Linear |
 | qat_conv_bn       | Conv-BN-ReLU through prepare_qat_pt2e (fake-quant), then converted |
 """
 
@@ -173,11 +174,23 @@ class ConvTranspose(nn.Module):
         return F.relu(self.up(x))
 
 
+class EmbeddingMean(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(16, 8)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, idx):
+        return self.fc(self.emb(idx).mean(dim=1))
+
+
 @dataclass(frozen=True)
 class ZooModel:
     build: Callable[[], nn.Module]
     input_shapes: tuple[tuple[int, ...], ...]
     is_qat: bool = False
+    #: inputs are int64 indices in [0, index_range) instead of float32 samples
+    index_range: int | None = None
 
 
 MODELS: dict[str, ZooModel] = {
@@ -190,6 +203,7 @@ MODELS: dict[str, ZooModel] = {
     "transformer_block": ZooModel(TransformerBlock, ((1, 6, 16),)),
     "activations": ZooModel(Activations, ((1, 3, 4, 4),)),
     "conv_transpose": ZooModel(ConvTranspose, ((1, 4, 4, 4),)),
+    "embedding": ZooModel(EmbeddingMean, ((2, 5),), index_range=16),
     "qat_conv_bn": ZooModel(ConvBnRelu, ((2, 3, 8, 8),), is_qat=True),
 }
 
@@ -218,7 +232,10 @@ def float_model(name: str) -> nn.Module:
 
 def _inputs(name: str, seed: int) -> tuple[torch.Tensor, ...]:
     g = torch.Generator().manual_seed(seed)
-    return tuple(torch.randn(s, generator=g) for s in MODELS[name].input_shapes)
+    spec = MODELS[name]
+    if spec.index_range is not None:
+        return tuple(torch.randint(0, spec.index_range, s, generator=g) for s in spec.input_shapes)
+    return tuple(torch.randn(s, generator=g) for s in spec.input_shapes)
 
 
 def example_inputs(name: str) -> tuple[torch.Tensor, ...]:
