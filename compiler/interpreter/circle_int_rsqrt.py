@@ -57,7 +57,7 @@ def _inv_sqrt_multiplier(value: int) -> tuple[int, int]:
 def rsqrt(op: circle.RsqrtOp, x):
     qi = per_tensor(op, op.input, "the input")
     qo = per_tensor(op, op.output, "the output")
-    if qi.storage_spelling != "i8":
+    if qi.storage_spelling != "i8":  # uint8: no runtime has one; int16: LiteRT uses a table
         raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
                                   "bit-exact yet (only int8 is implemented)")
     d = x.astype(np.int64) - qi.zero_point.data
