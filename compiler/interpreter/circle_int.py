@@ -161,6 +161,21 @@ def fully_connected(op: circle.FullyConnectedOp, x, w, b):
     return (y.reshape(shape_of(op.output)),)
 
 
+def sum_(op: circle.SumOp, x, axis):
+    """SUM: `MBQM(sum(x) - zp_in * n, s_in / s_out) + zp_out`, TFLite's reference formula
+    (`QuantizedMeanOrSum` with compute_sum). LiteRT's BUILTIN_REF runs it bit-exactly for
+    uint8 and its optimized kernels for int16, but its reference int8 SUM reads the int8
+    bytes as uint8 (a LiteRT bug, pinned in test_interpreter_litert.py)."""
+    qi = per_tensor(op, op.input, "the input")
+    qo = per_tensor(op, op.output, "the output")
+    axes = tuple(sorted({int(a) % x.ndim for a in np.asarray(axis).reshape(-1)}))
+    n = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+    m, sh = quantize_multiplier(f32_scale(qi) / f32_scale(qo))
+    total = x.astype(np.int64).sum(axis=axes, keepdims=True) - qi.zero_point.data * n
+    y = multiply_by_quantized_multiplier(wrap_int32(total), m, sh) + qo.zero_point.data
+    return (saturate(y, qo.numpy_storage_dtype).reshape(shape_of(op.output)),)
+
+
 def transpose_conv(op: circle.TransposeConvOp, _output_shape, w, x, b):
     """`reference_integer_ops::TransposeConv`: scatter (x - zp_x) * (w - zp_w) into an
     int32 (int64 for 16x8) scratch, add the bias, rescale per output channel."""
@@ -287,4 +302,5 @@ KERNELS = {
     circle.MaxPool2DOp: max_pool_2d,
     circle.AveragePool2DOp: average_pool_2d,
     circle.MeanOp: mean,
+    circle.SumOp: sum_,
 }

@@ -566,3 +566,31 @@ def test_exp_int8_exhaustive():
     x = np.arange(-128, 128).astype(np.int8)
     ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
     np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+@pytest.mark.parametrize("scheme,resolver", [("uint8", "BUILTIN_REF"), ("int16", "BUILTIN"),
+                                             ("int16", "AUTO")])
+def test_sum(scheme, resolver):
+    rng = np.random.default_rng(23)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    if scheme != "int16":
+        to = act(scheme, to.scale.data * 8, to.zero_point.data)  # sums need the range
+    m = single_op_module(circle.SumOp, [Input(tensor([1, 5, 6, 3], ti)),
+                                        Const(np.array([1, 2], np.int32))],
+                         [tensor([1, 1, 1, 3], to)], keep_dims=True)
+    assert_bit_exact(m, rng, resolvers=(resolver,))
+
+
+def test_litert_reference_int8_sum_reads_int8_as_uint8():
+    """Evidence of a LiteRT bug: BUILTIN_REF's int8 SUM equals the interpreter's SUM run
+    on the same bytes reinterpreted as uint8 (with the int8 qparams' numbers)."""
+    ti, to = act("int8", 0.02, 5), act("int8", 0.2, -3)
+    m = single_op_module(circle.SumOp, [Input(tensor([1, 2, 2, 1], ti)),
+                                        Const(np.array([1, 2], np.int32))],
+                         [tensor([1, 1, 1, 1], to)], keep_dims=True)
+    x = np.array([-1, -2, 3, 4], np.int8).reshape(1, 2, 2, 1)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    # as uint8: 255 + 254 + 3 + 4 = 516; 516 - 4*5 = 496; * 0.1 = 49.6 -> 50; - 3 = 47
+    assert ref.item() == 47
+    # the right answer: (-1 - 2 + 3 + 4) - 4*5 = -16; * 0.1 = -1.6 -> -2; - 3 = -5
+    assert run(m, [x])[0].item() == -5
