@@ -310,6 +310,8 @@ class _Reader:
             raise CompileError(f"{where}: intermediate tensors are not supported")
         ins = [int(i) for i in _vector(operator.inputs)]
         outs = [int(i) for i in _vector(operator.outputs)]
+        if -1 in outs:
+            raise CompileError(f"{where}: absent (-1) operator outputs are not supported")
         defs = op_class.get_irdl_definition()
         variadic = any(isinstance(d, VarOperandDef) for _, d in defs.operands)
         if not variadic and len(ins) < len(defs.operands):

@@ -181,6 +181,8 @@ def test_third_party_tflite_model():
          "tensor 'conv/weights' needs 6 bytes of data, its buffer has 5"),
         (lambda p: p["operators"].append(_operator(1, [2, 3], [4])),
          "tensor 'Identity' is written twice"),
+        (lambda p: setattr(p["operators"][1], "outputs", [-1]),
+         "operator #1 (RESHAPE): absent (-1) operator outputs are not supported"),
     ],
 )
 def test_reader_refuses_what_it_cannot_represent(change, message):
@@ -284,3 +286,24 @@ def test_circle_only_builtins_are_named():
     parts["opcodes"][1] = _opcode(CircleOps.RMS_NORM)  # negative: both fields hold it
     with pytest.raises(CompileError, match="no op for BuiltinOperator RMS_NORM"):
         read_flatbuffer(_pack(**parts))
+
+
+def test_what_the_file_cannot_hold_comes_back_as_documented():
+    """docs/codegen.md: a one-scale per-axis type reads back per-tensor; a full-range
+    symmetric i8 constant without -128 reads back narrow-range; activations keep their
+    full range."""
+    from xdsl.parser import Parser
+
+    from compiler.ir.context import make_context
+
+    text = """
+    func.func @main(%x: tensor<1x2x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x!quant.uniform<i8:f32, 0.5>> {
+      %w = circle.const dense<[[3, -4]]> : tensor<1x2xi8> to tensor<1x2x!quant.uniform<i8:f32:0, {0.25}>>
+      %b = circle.const dense<[0]> : tensor<1xi32> to tensor<1x!quant.uniform<i32:f32, 0.125>>
+      %y = circle.fully_connected %x, %w, %b : (tensor<1x2x!quant.uniform<i8:f32, 0.5>>, tensor<1x2x!quant.uniform<i8:f32:0, {0.25}>>, tensor<1x!quant.uniform<i32:f32, 0.125>>) -> tensor<1x1x!quant.uniform<i8:f32, 0.5>>
+      func.return %y : tensor<1x1x!quant.uniform<i8:f32, 0.5>>
+    }"""
+    module = Parser(make_context(), text).parse_module()
+    back = str(read_flatbuffer(write_circle(module)))
+    assert "tensor<1x2x!quant.uniform<i8<-127:127>:f32, 0.25>>" in back  # per-tensor, narrow
+    assert "tensor<1x2x!quant.uniform<i8:f32, 0.5>>" in back  # the input keeps its range
