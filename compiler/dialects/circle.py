@@ -93,7 +93,9 @@ class Conv2DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(WeightOperand(1, 0), BiasOperand(2, 0, 1), HasFusedActivation())
+    traits = circle_traits(
+        WeightOperand(1, 0), BiasOperand(2, 0, 1, required=True), HasFusedActivation()
+    )
 
     def verify_circle(self) -> None:
         n, _, _, c = expect_rank(self, self.input, 4, "input")
@@ -129,7 +131,9 @@ class DepthwiseConv2DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(WeightOperand(1, 3), BiasOperand(2, 0, 1), HasFusedActivation())
+    traits = circle_traits(
+        WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation()
+    )
 
     def verify_circle(self) -> None:
         _, _, _, c = expect_rank(self, self.input, 4, "input")

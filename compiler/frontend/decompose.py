@@ -15,6 +15,10 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | rms_norm     | mul, mean, add eps, rsqrt, mul (, mul weight)                      |
 | group_norm   | reshape to groups, the layer-norm steps, reshape, per-channel affine |
 | hardsigmoid  | add 3, clamp 0..6 (relu6), mul 1/6                                 |
+
+With `scheme="uint8"` (ONE's scheme, run by onert), also:
+
+| hardswish    | x * relu6(x + 3) * 1/6 (onert has no HARD_SWISH kernel)            |
 """
 
 from __future__ import annotations
@@ -75,14 +79,30 @@ CIRCLE_DECOMPOSITIONS = {
 }
 
 
-def decompose_for_circle(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
-    """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched).
+def _hardswish(x):
+    return x * torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+#: decompositions for ONE's runtime (onert), which lacks these kernels
+ONERT_DECOMPOSITIONS = {
+    aten.hardswish.default: _hardswish,
+}
+
+
+def decompose_for_circle(
+    program: torch.export.ExportedProgram, scheme: str | None = None
+) -> torch.export.ExportedProgram:
+    """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched),
+    and those of `ONERT_DECOMPOSITIONS` too for the uint8 scheme.
 
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops comes back unchanged.
     """
     present = {n.target for n in program.graph.nodes if n.op == "call_function"}
-    table = {op: fn for op, fn in CIRCLE_DECOMPOSITIONS.items() if op in present}
+    candidates = dict(CIRCLE_DECOMPOSITIONS)
+    if scheme == "uint8":
+        candidates.update(ONERT_DECOMPOSITIONS)
+    table = {op: fn for op, fn in candidates.items() if op in present}
     if not table:
         return program
     return program.run_decompositions(table)

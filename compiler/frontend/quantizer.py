@@ -332,6 +332,11 @@ class CircleQuantizer(Quantizer):
             groups = node.args[gi] if gi is not None and len(node.args) > gi else 1
             # IOHW: axis 1 is the output channel only without groups (O/groups per group)
             axis, per_channel = (1, None) if groups == 1 else (0, False)
+        elif node.target is aten.linear.default and self.scheme == "uint8":
+            # onert, the runtime of the uint8 scheme, applies channel 0's weight scale
+            # to every output channel of a per-channel FULLY_CONNECTED (see
+            # docs/codegen.md): linear weights are per tensor in this scheme.
+            per_channel = False
         inputs: dict[Node, QuantizationSpecBase] = {
             x: self._input_spec(x),
             w: self.specs.weight_spec(axis, per_channel),

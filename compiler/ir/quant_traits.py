@@ -7,8 +7,9 @@ quantization passes by declaring these traits.
 
 - `WeightOperand(index, channel_axis)`: operand `index` is a weight, quantized per
   channel along `channel_axis` of that operand (in the op's own layout).
-- `BiasOperand(index, input_index, weight_index)`: operand `index` is a bias whose scale
-  is scale(input) * scale(weight), per channel when the weight is.
+- `BiasOperand(index, input_index, weight_index, required)`: operand `index` is a bias
+  whose scale is scale(input) * scale(weight), per channel when the weight is;
+  `required` when the runtimes refuse the op without one.
 - `SameScale(operands)`: results share the quantization parameters of the listed
   operands (reshape, transpose, pooling, concatenation, slicing...). Runtimes require it.
 - `FixedOutputRange`: results have a scale/zero point fixed by the storage type
@@ -39,6 +40,9 @@ class BiasOperand(OpTrait):
     index: int
     input_index: int = 0
     weight_index: int = 1
+    #: the runtimes refuse the op without a bias tensor (onert and LiteRT for
+    #: CONV_2D / DEPTHWISE_CONV_2D): an absent bias is materialized as zeros
+    required: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ For every op with a `BiasOperand` (conv, depthwise, fully-connected, transpose-c
 - a bias PT2E already quantized is checked against that rule; an i32 bias of a 16x8 op
   is widened to i64 (same scale, same integers); a bias with another scale is
   requantized from its real values and reported;
+- an absent bias of an op that requires one (`BiasOperand.required`: CONV_2D and
+  DEPTHWISE_CONV_2D, which onert and LiteRT refuse without) becomes zeros;
 - a bias too large for its storage at that scale is handled as ONE's quantizer does:
   the weight scale of the affected channels is raised until the bias fits, those weight
   channels are requantized, and the change is reported (a warning naming the op).
 
-Guarantees afterwards: each bias operand is `quant.dcast(quant.constant)` of the type
-the rule gives (or `circle.no_value`).
+Guarantees afterwards: each bias operand of a quantized op is
+`quant.dcast(quant.constant)` of the type the rule gives (or `circle.no_value` where
+the bias is optional); required biases exist, in float programs too.
 """
 
 from __future__ import annotations
@@ -65,6 +68,18 @@ def _same_bias_type(have: Attribute, want: Attribute) -> bool:
     )
 
 
+def _zero_bias(op: Operation, trait: BiasOperand) -> SSAValue:
+    """A float zero bias (one per output channel) for an op that must have one; it is
+    quantized below like any float bias."""
+    from compiler.transforms.utils import float_const
+
+    channels = op.results[0].type.get_shape()[-1]
+    c = float_const(np.zeros(channels, np.float32), op.location)
+    Rewriter.insert_op(c, InsertPoint.before(op))
+    op.operands[trait.index] = c.output
+    return c.output
+
+
 def _warn(op: Operation, message: str) -> None:
     where = op_location(op)
     warnings.warn(CompileWarning(f"{where}: {op.name}: {message}" if where else
@@ -82,7 +97,9 @@ class QuantizeBiasPass(ModulePass):
                 continue
             bias = o.operands[trait.index]
             if isinstance(bias.type, NoneType):
-                continue
+                if not trait.required:
+                    continue
+                bias = _zero_bias(o, trait)
             in_t = operand_qtype(o.operands[trait.input_index])
             w_t = operand_qtype(o.operands[trait.weight_index])
             if in_t is None or w_t is None:

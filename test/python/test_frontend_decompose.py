@@ -59,3 +59,15 @@ def test_quantize_observes_every_layer_norm_tensor(scheme):
     for op in ("mean.dim", "sub.Tensor", "rsqrt.default", "mul.Tensor", "add.Tensor"):
         overload = getattr(getattr(torch.ops.aten, op.split(".")[0]), op.split(".")[1])
         assert overload in quantized, f"{op} output is not quantized"
+
+
+def test_hardswish_is_decomposed_for_onert_only():
+    model = nn.Sequential(nn.Linear(4, 4), nn.Hardswish()).eval()
+    ep = torch.export.export(model, (torch.randn(2, 4),))
+    hardswish = torch.ops.aten.hardswish.default
+    assert hardswish in _targets(decompose_for_circle(ep, "int8"))  # a TFLite builtin
+    dec = decompose_for_circle(ep, "uint8")  # onert has no HARD_SWISH kernel
+    assert hardswish not in _targets(dec)
+    x = torch.randn(2, 4, generator=torch.Generator().manual_seed(3)) * 4
+    with torch.no_grad():
+        torch.testing.assert_close(dec.module()(x), model(x), rtol=1e-6, atol=1e-6)

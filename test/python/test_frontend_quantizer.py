@@ -53,20 +53,27 @@ def test_linear_specs(scheme):
             assert zp == 0  # symmetric activations
     linear = _nodes(ep, aten.linear.default)[0]
     wdq, bdq = linear.args[1], linear.args[2]
+    s_in = _producer_input_q(linear).args[1]
+    if scheme == "uint8":
+        # per-tensor u8 weights: onert's FULLY_CONNECTED ignores per-channel parameters
+        assert wdq.target == DQ and bdq.target == DQ
+        w, w_scale, w_zp, wmin, wmax, wdtype = wdq.args
+        assert (wmin, wmax, wdtype) == (0, 255, torch.uint8)
+        assert _tensor(ep, w).dtype == torch.uint8
+        b, b_scale, b_zp, bmin, bmax, bdtype = bdq.args
+        assert (b_zp, bmin, bmax, bdtype) == (0, -(2**31), 2**31 - 1, torch.int32)
+        assert np.float32(b_scale) == np.float32(s_in) * np.float32(w_scale)
+        return
     assert wdq.target == DQC and bdq.target == DQC
     w, w_scales, w_zps, axis, wmin, wmax, wdtype = wdq.args
     assert axis == 0 and _tensor(ep, w_scales).shape == (8,)
-    if scheme == "uint8":
-        assert (wmin, wmax, wdtype) == (0, 255, torch.uint8)
-        assert _tensor(ep, w).dtype == torch.uint8
-    else:  # symmetric narrow range
-        assert (wmin, wmax, wdtype) == (-127, 127, torch.int8)
-        assert not _tensor(ep, w_zps).any()
+    # symmetric narrow range
+    assert (wmin, wmax, wdtype) == (-127, 127, torch.int8)
+    assert not _tensor(ep, w_zps).any()
     # bias: i32, zero point 0, scale = float32(s_in * s_w) bit for bit
     b, b_scales, b_zps, baxis, bmin, bmax, bdtype = bdq.args
     assert (baxis, bmin, bmax, bdtype) == (0, -(2**31), 2**31 - 1, torch.int32)
     assert _tensor(ep, b).dtype == torch.int32 and not _tensor(ep, b_zps).any()
-    s_in = _producer_input_q(linear).args[1]
     expected = np.float32(s_in) * _tensor(ep, w_scales).numpy().astype(np.float32)
     assert np.array_equal(_tensor(ep, b_scales).numpy(), expected)
 

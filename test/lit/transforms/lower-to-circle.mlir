@@ -51,7 +51,8 @@ func.func @forward(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x2x2xf32> {
 // CHECK-NEXT:    %[[P:.*]] = circle.max_pool_2d %[[C1]] {filter_height = 2 : i32, filter_width = 2 : i32, stride_h = 2 : i32, stride_w = 2 : i32} : {{.*}} -> tensor<1x2x2x4x!quant.uniform<i8:f32, 0.04:-128>>
 // Depthwise weights 1HWC: the per-axis dimension moved from 0 to 3.
 // CHECK-NEXT:    %[[W2:.*]] = circle.const dense<2> : tensor<1x3x3x4xi8> to tensor<1x3x3x4x!quant.uniform<i8<-127:127>:f32:3, {0.01,0.01,0.02,0.02}>>
-// CHECK-NEXT:    %[[NB:.*]] = circle.no_value : none
+// A depthwise conv without bias gets a zero one (onert and LiteRT require it).
+// CHECK-NEXT:    %[[NB:.*]] = circle.const dense<0> : tensor<4xi32> to tensor<4x!quant.uniform<i32:f32:0, {0.00039999998989515007,0.00039999998989515007,0.0007999999797903001,0.0007999999797903001}>>
 // CHECK-NEXT:    %[[C2:.*]] = circle.depthwise_conv_2d %[[P]], %[[W2]], %[[NB]] {padding = "SAME"} : {{.*}} -> tensor<1x2x2x4x!quant.uniform<i8:f32, 0.06:-10>>
 // CHECK-NEXT:    %[[S:.*]] = circle.add %[[C2]], %[[P]] : {{.*}} -> tensor<1x2x2x4x!quant.uniform<i8:f32, 0.06:-10>>
 // CHECK-NEXT:    %{{.*}} = circle.const dense<[0, 3, 1, 2]> : tensor<4xi32>

@@ -86,3 +86,22 @@ func.func @unchanged(%x: tensor<1x4xf32>, %f: tensor<1x4xf32>) -> (tensor<1x2xf3
   %z = circle.fully_connected %f, %fw, %fb : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   func.return %yd, %z : tensor<1x2xf32>, tensor<1x2xf32>
 }
+
+// -----
+
+// A conv without bias gets zeros: onert and LiteRT refuse CONV_2D without one.
+// CHECK-LABEL: func.func @required_bias(
+// CHECK:         %[[B:.*]] = quant.constant dense<0> : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {0.125,0.0625}>>
+// CHECK-NEXT:    %[[BD:.*]] = quant.dcast %[[B]]
+// CHECK-NEXT:    circle.conv_2d %{{.*}}, %{{.*}}, %[[BD]]
+func.func @required_bias(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x2xf32> {
+  %q = quant.qcast %x : tensor<1x2x2x4xf32> to tensor<1x2x2x4x!quant.uniform<i8:f32, 0.5:3>>
+  %d = quant.dcast %q : tensor<1x2x2x4x!quant.uniform<i8:f32, 0.5:3>> to tensor<1x2x2x4xf32>
+  %w = quant.constant dense<1> : tensor<2x1x1x4xi8> to tensor<2x1x1x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>
+  %wd = quant.dcast %w : tensor<2x1x1x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>> to tensor<2x1x1x4xf32>
+  %n = circle.no_value : none
+  %y = circle.conv_2d %d, %wd, %n : (tensor<1x2x2x4xf32>, tensor<2x1x1x4xf32>, none) -> tensor<1x2x2x2xf32>
+  %yq = quant.qcast %y : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>>
+  %yd = quant.dcast %yq : tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>> to tensor<1x2x2x2xf32>
+  func.return %yd : tensor<1x2x2x2xf32>
+}
