@@ -2,6 +2,7 @@
 
     qrun MODEL.mlir|MODEL.circle|MODEL.tflite [--input X.npy ...] [--random SEED]
          [--output OUT.npz|OUT.npy] [--dequantize] [--full]
+         [--compare OTHER [--runtime interpreter|litert|onert]]
 
 Inputs come from `.npy` files, one per function argument in order, or are drawn at
 random (`--random SEED`: standard normal floats, uniform storage integers). A float
@@ -10,6 +11,10 @@ half to even, saturate, as `quant.qcast`). Outputs are printed as their IR type,
 shape, dtype, range and values (`--full` prints every element; `--dequantize` prints
 quantized outputs as real values), or saved with `--output` (`.npz` with keys
 `output_0`, `output_1`...; `.npy` for a single output), written atomically.
+`--compare OTHER` runs MODEL and OTHER on the same inputs and prints
+`compiler.verify.compare`'s report (per output and per named tensor: max |err|, max
+LSB, exact share, SQNR); with `--runtime litert|onert`, OTHER (a `.tflite` / `.circle`)
+runs in that runtime instead of the interpreter. Float inputs are quantized per model.
 Errors print `qrun: error: <location>: <message>` and exit with 1; an op without a
 kernel exits with 2 and names the op.
 """
@@ -103,6 +108,21 @@ def _save(path: str, outputs: list[np.ndarray]) -> None:
     write_atomically(path, buf.getvalue())
 
 
+def _compare(module, other_path: str, runtime: str, inputs: list[np.ndarray]) -> None:
+    from compiler.ir.diagnostics import CompileError
+    from compiler.verify import compare
+
+    if runtime == "interpreter":
+        other = _load_model(other_path)
+    else:
+        with open(other_path, "rb") as f:
+            data = f.read()
+        if data[4:8] not in (b"CIR0", b"TFL3"):
+            raise CompileError(f"--runtime {runtime} needs a .tflite or .circle file")
+        other = (runtime, data)
+    print(compare(module, other, inputs))
+
+
 def _main(argv: list[str] | None) -> None:
     parser = argparse.ArgumentParser(
         prog="qrun", description="run a model in the reference interpreter")
@@ -115,12 +135,19 @@ def _main(argv: list[str] | None) -> None:
     parser.add_argument("--dequantize", action="store_true",
                         help="print quantized outputs as real values")
     parser.add_argument("--full", action="store_true", help="print every element")
+    parser.add_argument("--compare", metavar="OTHER",
+                        help="compare MODEL with OTHER on the same inputs")
+    parser.add_argument("--runtime", choices=("interpreter", "litert", "onert"),
+                        default="interpreter", help="where OTHER runs (with --compare)")
     args = parser.parse_args(argv)
 
     from compiler.interpreter import entry_function, run
 
     module = _load_model(args.model)
     inputs = _inputs(module, args.input, args.random)
+    if args.compare:
+        _compare(module, args.compare, args.runtime, inputs)
+        return
     outputs = run(module, inputs)
     if args.output:
         _save(args.output, outputs)
