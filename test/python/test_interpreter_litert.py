@@ -594,3 +594,12 @@ def test_litert_reference_int8_sum_reads_int8_as_uint8():
     assert ref.item() == 47
     # the right answer: (-1 - 2 + 3 + 4) - 4*5 = -16; * 0.1 = -1.6 -> -2; - 3 = -5
     assert run(m, [x])[0].item() == -5
+
+
+@pytest.mark.parametrize("src,dst", [("int8", "int16"), ("int16", "int8"), ("uint8", "int8"),
+                                     ("int8", "uint8")])
+def test_requantize_between_storage_types(src, dst):
+    rng = np.random.default_rng(24)
+    ti, to = rand_act(src, rng), rand_act(dst, rng)
+    m = single_op_module(circle.QuantizeOp, [Input(tensor([64], ti))], [tensor([64], to)])
+    assert_bit_exact(m, rng)
