@@ -20,9 +20,12 @@ def quiet_torch_logs() -> None:
     """Silence import-time noise from torch/torchao (missing optional CUDA kernels,
     deprecation notices) that would bury the tool's own messages."""
     import logging
+    import warnings
 
     for name in ("torchao", "torch.utils._pytree", "torch._export", "torch.export"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
 def _codegen(name: str) -> Callable[[], Callable]:
