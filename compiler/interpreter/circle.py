@@ -1,9 +1,12 @@
 """`CircleFunctions`: the interpreter implementations of every `circle.*` op.
 
 Each op dispatches on its types: float tensors run the float kernel
-(`circle_float`), quantized tensors the TFLite-reference integer kernel
-(`circle_int`, `circle_int_eltwise`, `circle_int_lut`), and data movement one kernel
-for both (`circle_data`). An op without a kernel for its types raises a
+(`circle_float`); an op with a quantized operand or result runs the TFLite-reference
+integer kernel (`circle_int`: convolutions, fully connected, matmul, pooling, reductions;
+`circle_int_eltwise`: element-wise arithmetic, casts, ReLUs; `circle_int_lut`: table and
+fixed-point activations, softmax; `circle_int_hardswish`, `circle_int_resize`,
+`circle_int_rsqrt`, `circle_int16_softmax`); data movement has one kernel for both
+(`circle_data`). An op without a kernel for its types raises a
 `NotImplementedError` that names the op and its location: nothing falls back to an
 approximation.
 """

@@ -1,4 +1,5 @@
-"""Integer kernels of the circle dialect: convolutions, fully connected, pooling.
+"""Integer kernels of the circle dialect: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV,
+FULLY_CONNECTED, BATCH_MATMUL, MAX/AVERAGE_POOL_2D, MEAN and SUM.
 
 TFLite's reference integer arithmetic, bit for bit:
 
@@ -11,6 +12,7 @@ with one (M, shift) per output channel when the weights are per-channel
 (`reference_integer_ops::ConvPerChannel`, `DepthwiseConvPerChannel`,
 `FullyConnectedPerChannel`). Sums are computed exactly in int64; an int32 accumulator
 that would overflow is reported instead of wrapped (TFLite's behaviour is undefined).
+The 16x8 rescale of the int64 accumulator differs per op in LiteRT (see `_rescale`).
 """
 
 from __future__ import annotations
