@@ -399,11 +399,13 @@ def test_hard_swish_exhaustive(scheme, in_scale, out_scale):
     np.testing.assert_array_equal(run(m, [x])[0], ref)
 
 
-@pytest.mark.parametrize("scheme", ["int8"])  # LiteRT refuses uint8 BATCH_MATMUL
+@pytest.mark.parametrize("scheme", ["int8", "int16"])  # LiteRT refuses uint8 BATCH_MATMUL
 @pytest.mark.parametrize("adj", [(False, False), (False, True), (True, False)])
 def test_batch_matmul(scheme, adj):
     rng = np.random.default_rng(16)
     ta, tb, to = rand_act(scheme, rng), rand_act(scheme, rng), rand_act(scheme, rng)
+    if scheme == "int16":
+        to = act(scheme, to.scale.data * 30)  # products of two int16 need the range
     sa = [2, 5, 4] if adj[0] else [2, 4, 5]
     sb = [2, 3, 5] if adj[1] else [2, 5, 3]
     m = single_op_module(circle.BatchMatMulOp, [Input(tensor(sa, ta)), Input(tensor(sb, tb))],
