@@ -9,16 +9,17 @@ from frontend_lit import print_zoo, zoo  # noqa: E402
 for scheme in zoo.SCHEMES:
     print_zoo("linear", scheme)
 
-# Weights: per-channel along the output dimension (axis 0), u8 asymmetric (a zero point
-# per channel) for uint8, i8 narrow-range symmetric for int8 and int16; bias: i32 per
-# channel, zero point 0; activations per tensor (i16 symmetric: no zero point printed).
+# Weights: uint8: u8 asymmetric per tensor (onert, the uint8 runtime, applies channel 0's
+# scale to every channel of a per-channel FULLY_CONNECTED); int8 and int16: i8 narrow-range
+# symmetric per channel along the output dimension (axis 0). Bias: i32, zero point 0, per
+# channel when the weight is. Activations per tensor (i16 symmetric: no zero point printed).
 
 # CHECK-LABEL: // linear: uint8
 # CHECK-NEXT:  builtin.module {
 # CHECK-NEXT:    func.func @forward(%[[X:.*]]: tensor<4x16xf32>) -> tensor<4x8xf32> {
-# CHECK-NEXT:      %[[W:.*]] = quant.constant dense<"__elided__"> : tensor<8x16xui8> to tensor<8x16x!quant.uniform<u8:f32:0, {{[{]([0-9.e-]+:[0-9]+,){7}[0-9.e-]+:[0-9]+[}]}}>>
+# CHECK-NEXT:      %[[W:.*]] = quant.constant dense<"__elided__"> : tensor<8x16xui8> to tensor<8x16x!quant.uniform<u8:f32, {{[0-9.e-]+}}:{{[0-9]+}}>>
 # CHECK-NEXT:      %[[WF:.*]] = quant.dcast %[[W]] : {{.*}} to tensor<8x16xf32>
-# CHECK-NEXT:      %[[B:.*]] = quant.constant dense<"__elided__"> : tensor<8xi32> to tensor<8x!quant.uniform<i32:f32:0, {{[{]([0-9.e-]+,){7}[0-9.e-]+[}]}}>>
+# CHECK-NEXT:      %[[B:.*]] = quant.constant dense<"__elided__"> : tensor<8xi32> to tensor<8x!quant.uniform<i32:f32, {{[0-9.e-]+}}>>
 # CHECK-NEXT:      %[[BF:.*]] = quant.dcast %[[B]] : {{.*}} to tensor<8xf32>
 # CHECK-NEXT:      %[[XQ:.*]] = quant.qcast %[[X]] : tensor<4x16xf32> to tensor<4x16x!quant.uniform<u8:f32, [[S0:[0-9.e-]+]]:[[Z0:[0-9]+]]>>
 # CHECK-NEXT:      %[[XF:.*]] = quant.dcast %[[XQ]] : tensor<4x16x!quant.uniform<u8:f32, [[S0]]:[[Z0]]>> to tensor<4x16xf32>
