@@ -21,7 +21,8 @@ tensors by name (the op's `NameLoc`), wherever both sides recorded one.
 
 For each tensor pair the report gives, on dequantized (real) values:
 max |a - b|; the max difference in LSBs of the quantized side's step (storage
-integers compared directly when both sides share the qparams); the share of exactly
+integers compared directly when both sides share the qparams; for a float output that
+a DEQUANTIZE produces, the step of the value it dequantizes); the share of exactly
 equal elements; and the SQNR of b against a in dB (`inf` when equal).
 """
 
@@ -49,6 +50,7 @@ class Tensor:
     array: np.ndarray
     type: Attribute | None = None
     layout: str | None = None  # "NHWC" for rank-4 circle results, "NCHW" for torch/aten
+    step: float | None = None  # a float output's quantization step, when it is dequantized
 
     @property
     def quantized(self) -> UniformQuantizedType | None:
@@ -149,7 +151,8 @@ def measure(name: str, a: Tensor, b: Tensor) -> TensorReport:
         max_lsb: float | None = float(d.max()) if d.size else 0.0
         exact = float((d == 0).mean()) if d.size else 1.0
     else:
-        step = (qb or qa).scale.data if (qb or qa) is not None else None
+        q = qb or qa
+        step = q.scale.data if q is not None else (b.step or a.step)
         max_lsb = max_abs / step if step else None
         exact = float((err == 0).mean()) if err.size else 1.0
     noise = float(np.sum((ra - rb) ** 2))
@@ -188,12 +191,29 @@ def stage_inputs(module: ModuleOp, inputs: Sequence[np.ndarray]) -> list[np.ndar
     return out
 
 
+def _output_steps(module: ModuleOp) -> list[float | None]:
+    """The quantization step of each float output that a DEQUANTIZE / `quant.dcast` of a
+    per-tensor quantized value produces (so a report can count LSBs on float outputs)."""
+    from compiler.dialects.circle import DequantizeOp
+    from compiler.dialects.quant import DequantizeCastOp
+
+    ret = entry_function(module).body.blocks.first.last_op  # type: ignore[union-attr]
+    steps: list[float | None] = []
+    for v in ret.operands:
+        owner = v.owner
+        et = element_type(owner.input.type) if isinstance(
+            owner, DequantizeOp | DequantizeCastOp) else None
+        steps.append(et.scale.data if isinstance(et, UniformQuantizedType) else None)
+    return steps
+
+
 def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
     recorder = Recorder()
     results = run(module, stage_inputs(module, inputs), listeners=[recorder])
     func = entry_function(module)
     types = func.function_type.outputs.data
-    return StageResult([Tensor(r, t) for r, t in zip(results, types)], recorder.named)
+    outs = [Tensor(r, t, step=st) for r, t, st in zip(results, types, _output_steps(module))]
+    return StageResult(outs, recorder.named)
 
 
 def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str):

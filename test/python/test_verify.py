@@ -111,3 +111,13 @@ def test_compare_with_onert():
     xs = [rng.integers(0, 256, 16).astype(np.uint8) for _ in range(2)]
     r = compare(m, ("onert", write_circle(m)), xs).outputs[0]
     assert r.max_lsb == 0 and r.exact_share == 1.0
+
+
+def test_lsb_of_a_dequantized_float_output():
+    """A float output produced by DEQUANTIZE is counted in its quantized step."""
+    t = make_quantized_type("i8", 0.5, 0)
+    deq = single_op_module(circle.DequantizeOp, [Input(tensor([3], t))], [tensor([3], f32)])
+    relu = single_op_module(circle.ReluOp, [Input(tensor([3], f32))], [tensor([3], f32)])
+    x = np.array([-1.0, 0.5, 2.0], np.float32)  # quantized for `deq`: -2, 1, 4 (step 0.5)
+    r = compare(relu, deq, [x]).outputs[0]
+    assert r.max_abs_error == 1.0 and r.max_lsb == 2.0  # relu(-1) = 0 vs -1.0: 2 steps
