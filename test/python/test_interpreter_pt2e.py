@@ -97,11 +97,12 @@ def test_circle_stage_within_one_lsb_of_convert_pt2e(name, scheme):
 
 # Whole lowered models in the runtimes, on their integer I/O (`io_dtype="int"`):
 # LiteRT runs int8 and 16x8 (not uint8 with per-channel weights); onert runs uint8 models
-# (not those with a per-channel FULLY_CONNECTED, which it computes with channel 0's
-# qparams: see test_interpreter_onert.py).
+# (the uint8 scheme keeps FULLY_CONNECTED weights per tensor: onert computes a
+# per-channel one with channel 0's qparams, see test_interpreter_onert.py).
 LITERT_MODELS = ["linear", "conv_bn_relu", "depthwise", "residual_add", "pools",
-                 "mobilenet_block", "conv_transpose"]
-ONERT_MODELS = ["conv_bn_relu", "depthwise", "residual_add", "mobilenet_block"]
+                 "mobilenet_block", "conv_transpose", "embedding"]
+ONERT_MODELS = ["linear", "conv_bn_relu", "depthwise", "residual_add", "pools",
+                "mobilenet_block", "embedding"]
 
 
 def _lowered_with_inputs(name: str, scheme: str):
