@@ -11,7 +11,9 @@ with its own message, and checks that this module predicts exactly those refusal
 - int16 quantized tensors anywhere: "OperationValidator failed" at load (QUANTIZE,
   ADD, CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, SOFTMAX, LOGISTIC, symmetric or
   not); int16 model inputs: "Model has type that runtime API does not support";
-- the ops below on int8 (or any quantized) activations: "<Kernel>: unsupported data type";
+- the ops in `UNSUPPORTED_QUANTIZED` on those quantized inputs: "<Kernel>: unsupported
+  data type", "KernelGenerator: NYI for operation 'ResizeNearestNeighbor'", quantized
+  TRANSPOSE_CONV: "Invalid number of input tensors" with a bias, "NYI" without;
 - HARD_SWISH at all: "Unsupported operation: HARD_SWISH";
 - CONV_2D / DEPTHWISE_CONV_2D without a bias: "loader doesn't support optional input
   tensor yet" (FULLY_CONNECTED without bias runs).
@@ -33,6 +35,7 @@ from xdsl.ir import SSAValue
 from compiler.codegen.writer import model_function
 from compiler.dialects.circle_base import CircleOp, is_none
 from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.quant_traits import BiasOperand
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 
 #: BuiltinOperator -> quantized activation storages onert has no kernel for.
@@ -43,6 +46,16 @@ UNSUPPORTED_QUANTIZED: dict[str, frozenset[str]] = {
     "TRANSPOSE": frozenset({"i8"}),
     "LOGISTIC": frozenset({"i8"}),
     "TANH": frozenset({"i8"}),
+    "MAXIMUM": frozenset({"i8"}),
+    "SLICE": frozenset({"i8"}),
+    "GATHER": frozenset({"i8"}),
+    "STRIDED_SLICE": frozenset({"u8", "i8"}),
+    "RESIZE_NEAREST_NEIGHBOR": frozenset({"u8", "i8"}),
+    "BATCH_MATMUL": frozenset({"u8", "i8"}),
+    "REDUCE_MAX": frozenset({"u8", "i8"}),
+    "SUM": frozenset({"u8", "i8"}),
+    "TRANSPOSE_CONV": frozenset({"u8", "i8"}),
+    "LEAKY_RELU": frozenset({"u8", "i8"}),
     # standalone quantized activations: fuse them into the producer instead
     "RELU": frozenset({"u8", "i8"}),
     "RELU6": frozenset({"u8", "i8"}),
@@ -60,6 +73,13 @@ def _storage(v: SSAValue) -> str | None:
     ):
         return t.element_type.storage_spelling
     return None
+
+
+def _activation(op: CircleOp) -> SSAValue:
+    """The data input: the bias trait's input operand for weighted ops (TRANSPOSE_CONV's
+    is operand 2), else operand 0."""
+    bias = op.get_trait(BiasOperand)
+    return op.operands[bias.input_index] if bias is not None else op.operands[0]
 
 
 def _is_per_channel(v: SSAValue) -> bool:
@@ -99,7 +119,7 @@ def _op_problem(op: CircleOp) -> str | None:
         return "onert does not run int16 quantized tensors"
     if builtin in BIAS_REQUIRED and len(op.operands) > 2 and is_none(op.operands[2]):
         return f"onert's loader needs a bias for {builtin} (use a zero bias)"
-    act = _storage(op.operands[0]) if op.operands else None
+    act = _storage(_activation(op)) if op.operands else None
     if act in UNSUPPORTED_QUANTIZED.get(builtin, ()):
         hint = " (fuse it into the producer's fused_activation_function)" if builtin in (
             "RELU", "RELU6") else ""

@@ -6,7 +6,8 @@ their defaults so they are never serialized). What LiteRT's kernels run is narro
 what Circle can describe; these rules (measured with ai-edge-litert 2.3, see
 docs/codegen.md) refuse the rest before anything is written:
 
-- only builtins that exist in TFLite (code >= 0); CONV_2D and DEPTHWISE_CONV_2D with
+- only builtins that exist in TFLite (code >= 0), with a kernel for their input type
+  (not uint8 BATCH_MATMUL); CONV_2D and DEPTHWISE_CONV_2D with
   a bias (LiteRT: "Tensor at index 2 was optional but was expected");
 - quantized storage: i8, u8, i16, i32 (bias), i64 (16x8 bias);
 - per-channel quantization only on constants (weights and biases), with zero points 0,
@@ -33,6 +34,11 @@ from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantize
 _TFLITE_STORAGE = {"i8", "u8", "i16", "i32", "i64"}
 #: Builtins whose schema-optional bias LiteRT's kernels nevertheless require.
 _BIAS_REQUIRED = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D"})
+#: BuiltinOperator -> quantized input storages LiteRT has no kernel for (measured; the
+#: kernel's own check is quoted in the message).
+_NO_KERNEL = {
+    "BATCH_MATMUL": {"u8": "lhs_data->type == kTfLiteFloat32 || ... was not true"},
+}
 
 
 def _quantized(v: SSAValue) -> UniformQuantizedType | UniformQuantizedPerAxisType | None:
@@ -131,6 +137,14 @@ def check_tflite(module: ModuleOp) -> None:
                 raise error_at(
                     op, f"{op.BUILTIN} without a bias is refused by LiteRT (\"Tensor at index "
                     "2 was optional but was expected\"); use a zero bias"
+                )
+            act = _quantized(op.operands[0]) if op.operands else None
+            refused = _NO_KERNEL.get(op.BUILTIN, {})
+            if act is not None and act.storage_spelling in refused:
+                st = {"u8": "uint8", "i8": "int8", "i16": "int16"}[act.storage_spelling]
+                raise error_at(
+                    op, f"{st} {op.BUILTIN} is not supported by TFLite kernels "
+                    f"(LiteRT: {refused[act.storage_spelling]})"
                 )
             _check_weighted(op)
 

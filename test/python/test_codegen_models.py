@@ -126,6 +126,66 @@ class Graph:
         return self.const(data, qt, name)
 
 
+def single_op(storage: str, build) -> ModuleOp:
+    """float [1,4,4,4] -> QUANTIZE -> `build(graph, q, storage)` -> DEQUANTIZE -> float."""
+    g = Graph()
+    x = g.input([1, 4, 4, 4], f32, "x")
+    q = g.op(circle.QuantizeOp, [x], TensorType(_qt(storage), [1, 4, 4, 4]), "x_q")
+    y = build(g, q, storage)
+    return g.build([g.op(circle.DequantizeOp, [y], TensorType(f32, list(y.type.get_shape())), "y")])
+
+
+def _qt(storage: str, scale: float = 1 / 32):
+    return make_quantized_type(storage, f32v(scale), {"u8": 128, "i8": 0}[storage])
+
+
+def _with_consts(cls, shape, consts=(), **options):
+    """An op on q plus i32 constant operands, result [shape] with q's qparams."""
+    def build(g, q, st):
+        ops = [q] + [g.const(np.array(c, dtype=np.int32), None, f"c{i}") for i, c in enumerate(consts)]
+        return g.op(cls, ops, TensorType(_qt(st), shape), "op", **options)
+    return build
+
+
+def _binary(cls, scale=1 / 16):
+    return lambda g, q, st: g.op(cls, [q, q], TensorType(_qt(st, scale), [1, 4, 4, 4]), "op")
+
+
+def _gather(g, q, st):
+    idx = g.const(np.array([0, 2], np.int32), None, "idx")
+    return g.op(circle.GatherOp, [q, idx], TensorType(_qt(st), [1, 4, 4, 2]), "op", axis=3)
+
+
+def _transpose_conv(g, q, st):
+    shape = g.const(np.array([1, 8, 8, 2], np.int32), None, "out_shape")
+    w = g.weights([2, 3, 3, 4], st, None if st == "u8" else 0, "w")
+    b = g.bias(2, 1 / 32, w, "i32", "b")
+    return g.op(circle.TransposeConvOp, [shape, w, q, b], TensorType(_qt(st, 1 / 4), [1, 8, 8, 2]),
+                "op", padding="SAME", stride_w=2, stride_h=2)
+
+
+SINGLE_OPS = {
+    "mul": _binary(circle.MulOp),
+    "sub": _binary(circle.SubOp),
+    "maximum": _binary(circle.MaximumOp, 1 / 32),
+    "concatenation": lambda g, q, st: g.op(circle.ConcatenationOp, [[q, q]],
+                                           TensorType(_qt(st), [1, 4, 4, 8]), "op", axis=3),
+    "pad": _with_consts(circle.PadOp, [1, 6, 6, 4], ([[0, 0], [1, 1], [1, 1], [0, 0]],)),
+    "slice": _with_consts(circle.SliceOp, [1, 2, 2, 4], ([0, 1, 1, 0], [1, 2, 2, 4])),
+    "strided_slice": _with_consts(circle.StridedSliceOp, [1, 2, 2, 4],
+                                  ([0, 0, 0, 0], [1, 4, 4, 4], [1, 2, 2, 1])),
+    "resize_bilinear": _with_consts(circle.ResizeBilinearOp, [1, 8, 8, 4], ([8, 8],)),
+    "resize_nearest": _with_consts(circle.ResizeNearestNeighborOp, [1, 8, 8, 4], ([8, 8],)),
+    "gather": _gather,
+    "leaky_relu": lambda g, q, st: g.op(circle.LeakyReluOp, [q], TensorType(_qt(st), [1, 4, 4, 4]),
+                                        "op", alpha=0.125),
+    "batch_matmul": _binary(circle.BatchMatMulOp, 1 / 8),
+    "reduce_max": _with_consts(circle.ReduceMaxOp, [1, 1, 1, 4], ([1, 2],), keep_dims=True),
+    "sum": _with_consts(circle.SumOp, [1, 1, 1, 4], ([1, 2],), keep_dims=True),
+    "transpose_conv": _transpose_conv,
+}
+
+
 # Options in the op's definition order, which is the order the reader gives them back
 # (so that the printed round trip is identical, not just equivalent).
 POOL = dict(stride_w=2, stride_h=2, filter_width=2, filter_height=2)
@@ -333,6 +393,9 @@ PROBES = {
     "add_i8": lambda: quantize_dequantize("i8", 3),
     "add_i16": lambda: quantize_dequantize("i16", 0),
     "add_i16_asymmetric": lambda: quantize_dequantize("i16", 3),
+    **{f"{op}_u8": (lambda op=op: single_op("u8", SINGLE_OPS[op])) for op in SINGLE_OPS},
+    **{f"{op}_i8": (lambda op=op: single_op("i8", SINGLE_OPS[op])) for op in (
+        "maximum", "slice", "gather", "batch_matmul")},
     "conv_without_bias": conv_without_bias,
     "depthwise_without_bias": depthwise_without_bias,
     "fc_u8_without_bias": fc_u8_without_bias,
@@ -348,6 +411,7 @@ TFLITE_REFUSED = {
     "add_i16_asymmetric": "int16 quantization must be symmetric (zero point 0)",
     "conv_without_bias": "CONV_2D without a bias is refused by LiteRT",
     "depthwise_without_bias": "DEPTHWISE_CONV_2D without a bias is refused by LiteRT",
+    "batch_matmul_u8": "uint8 BATCH_MATMUL is not supported by TFLite kernels",
 }
 
 
