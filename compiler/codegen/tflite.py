@@ -7,16 +7,16 @@ what Circle can describe; these rules (measured with ai-edge-litert 2.3, see
 docs/codegen.md) refuse the rest before anything is written:
 
 - only builtins that exist in TFLite (code >= 0), with a kernel for their input type
-  (not uint8 BATCH_MATMUL); CONV_2D and DEPTHWISE_CONV_2D with
-  a bias (LiteRT: "Tensor at index 2 was optional but was expected");
+  (not uint8 BATCH_MATMUL); CONV_2D and DEPTHWISE_CONV_2D with a bias (LiteRT: "Tensor
+  at index 2 was optional but was expected");
 - quantized storage: i8, u8, i16, i32 (bias), i64 (16x8 bias);
 - per-channel quantization only on constants (weights and biases), with zero points 0,
   never on uint8 ("uint8 per-channel weights are not supported by TFLite kernels");
 - int16 tensors symmetric (zero point 0): the 16x8 kernels assume it;
 - a weighted op's weights/activation pairing must be one TFLite has kernels for:
   u8 x u8 (per-tensor), i8 x i8, i16 x i8; with an i32 bias for 8-bit and i64 for 16x8
-  (an i32 bias on 16x8 gives wrong results in LiteRT's reference kernels); a per-tensor
-  bias with per-tensor weights (XNNPACK refuses "failed to delegate CONV_2D node").
+  (an i32 bias on 16x8 gives wrong results in LiteRT's reference kernels), per-tensor
+  when the weights are (XNNPACK refuses a per-channel one: "failed to delegate CONV_2D").
 """
 
 from __future__ import annotations
@@ -120,6 +120,29 @@ def _check_weighted(op: CircleOp) -> None:
             )
 
 
+def _check_op(op: CircleOp) -> None:
+    if BUILTIN_CODES.get(op.BUILTIN, -1) < 0:
+        raise error_at(op, f"{op.BUILTIN} is a Circle-only operator; TFLite has no such builtin")
+    for i, v in enumerate(op.operands):
+        _check_value(v, f"operand #{i}", op)
+    for i, r in enumerate(op.results):
+        _check_value(r, f"result #{i}", op)
+    if op.BUILTIN in _BIAS_REQUIRED and is_none(op.operands[2]):
+        raise error_at(
+            op, f"{op.BUILTIN} without a bias is refused by LiteRT (\"Tensor at index 2 was "
+            "optional but was expected\"); use a zero bias"
+        )
+    act = _quantized(op.operands[0]) if op.operands else None
+    refused = _NO_KERNEL.get(op.BUILTIN, {})
+    if act is not None and act.storage_spelling in refused:
+        st = {"u8": "uint8", "i8": "int8", "i16": "int16"}[act.storage_spelling]
+        raise error_at(
+            op, f"{st} {op.BUILTIN} is not supported by TFLite kernels "
+            f"(LiteRT: {refused[act.storage_spelling]})"
+        )
+    _check_weighted(op)
+
+
 def check_tflite(module: ModuleOp) -> None:
     """Raise a located `CompileError` for the first thing LiteRT cannot run."""
     func = model_function(module)
@@ -127,26 +150,7 @@ def check_tflite(module: ModuleOp) -> None:
         _check_value(arg, f"input #{i}", func)
     for op in func.body.block.ops:
         if isinstance(op, CircleOp) and op.BUILTIN is not None:
-            if BUILTIN_CODES.get(op.BUILTIN, -1) < 0:
-                raise error_at(op, f"{op.BUILTIN} is a Circle-only operator; TFLite has no such builtin")
-            for i, v in enumerate(op.operands):
-                _check_value(v, f"operand #{i}", op)
-            for i, r in enumerate(op.results):
-                _check_value(r, f"result #{i}", op)
-            if op.BUILTIN in _BIAS_REQUIRED and is_none(op.operands[2]):
-                raise error_at(
-                    op, f"{op.BUILTIN} without a bias is refused by LiteRT (\"Tensor at index "
-                    "2 was optional but was expected\"); use a zero bias"
-                )
-            act = _quantized(op.operands[0]) if op.operands else None
-            refused = _NO_KERNEL.get(op.BUILTIN, {})
-            if act is not None and act.storage_spelling in refused:
-                st = {"u8": "uint8", "i8": "int8", "i16": "int16"}[act.storage_spelling]
-                raise error_at(
-                    op, f"{st} {op.BUILTIN} is not supported by TFLite kernels "
-                    f"(LiteRT: {refused[act.storage_spelling]})"
-                )
-            _check_weighted(op)
+            _check_op(op)
 
 
 def write_tflite(module: ModuleOp) -> bytes:
