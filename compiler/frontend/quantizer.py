@@ -180,6 +180,8 @@ def _is_fusable_activation(node: Node) -> bool:
 
 
 def _add_zero_biases_before_batch_norm(model: GraphModule) -> None:
+    """Give each bias-less conv whose only user is a batch_norm a frozen zero bias
+    (see `CircleQuantizer.transform_for_annotation`). Values are unchanged."""
     graph = model.graph
     for node in list(graph.nodes):
         if node.op != "call_function" or node.target not in _WEIGHTED:
