@@ -30,6 +30,8 @@ from compiler.interpreter.fixedpoint import (
     quantize_multiplier,
     round_half_away,
     saturate,
+    srdhm,
+    wrap_int32,
 )
 from compiler.interpreter.requant import fused_range, ratio_multiplier
 from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
@@ -103,6 +105,50 @@ def squared_difference(op: circle.SquaredDifferenceOp, a, b):
                                           m2, sh2)
     raw = multiply_by_quantized_multiplier((y1 - y2) ** 2, mo, sho) + qo.zero_point.data
     return _finish(op, raw)
+
+
+def _count_leading_sign_bits(x: np.ndarray) -> np.ndarray:
+    from compiler.interpreter.gemmlowp import count_leading_zeros_u32
+
+    x = np.asarray(x, dtype=np.int64)
+    return np.where(x >= 0, count_leading_zeros_u32(x), count_leading_zeros_u32(~x)) - 1
+
+
+def division_total_shift(op: circle.DivOp, a, b) -> tuple[np.ndarray, ...]:
+    """The pieces of TFLite's `DivElementwise`: (numerator, 1/denominator as a Q0.31
+    multiplier, the total shift, output multiplier). Exposed for tests: LiteRT's result
+    is undefined where the total right shift exceeds 31 bits."""
+    from compiler.interpreter.gemmlowp import get_reciprocal
+
+    q1, q2, qo = _io(op)
+    f32 = np.float32
+    real = float(f32(f32_scale(q1)) / (f32(f32_scale(q2)) * f32(f32_scale(qo))))
+    m, sh = quantize_multiplier(real)
+    x1 = a.astype(np.int64) - q1.zero_point.data
+    x2 = b.astype(np.int64) - q2.zero_point.data
+    if x2.size and (x2 == 0).any():
+        raise error_at(op, "division by zero (a divisor equals its zero point)")
+    x1, x2 = np.broadcast_arrays(np.where(x2 < 0, -x1, x1), np.abs(x2))
+    inverse, recip_shift = get_reciprocal(x2, 31)
+    headroom = _count_leading_sign_bits(x1)
+    return x1, inverse, headroom, sh - recip_shift - headroom, m
+
+
+def div(op: circle.DivOp, a, b):
+    """DIV (uint8): TFLite's `DivElementwise`: the denominator's reciprocal as a fixed-point
+    multiplier (`GetReciprocal`), the numerator shifted left by its headroom, both
+    rescaled by `s1 / (s2 * s_out)` (float32). Where the total right shift exceeds 31 bits
+    (small numerator, large denominator) TFLite's C++ is undefined and LiteRT returns
+    garbage; this kernel shifts exactly."""
+    q1 = per_tensor(op, op.lhs, "the lhs")
+    if q1.storage_spelling != "u8":
+        raise NotImplementedError(f"{op.name}: the {q1.storage_spelling} kernel is not "
+                                  "bit-exact yet (only uint8 is implemented)")
+    qo = per_tensor(op, op.output, "the output")
+    x1, inverse, headroom, total_shift, m = division_total_shift(op, a, b)
+    quotient = srdhm(wrap_int32(x1 << headroom), inverse)
+    return _finish(op, multiply_by_quantized_multiplier(quotient, m, total_shift)
+                   + qo.zero_point.data)
 
 
 def mul(op: circle.MulOp, a, b):
@@ -239,6 +285,7 @@ KERNELS = {
     circle.AddOp: add,
     circle.SubOp: sub,
     circle.MulOp: mul,
+    circle.DivOp: div,
     circle.SquaredDifferenceOp: squared_difference,
     circle.QuantizeOp: quantize,
     circle.DequantizeOp: dequantize,

@@ -605,3 +605,31 @@ def test_requantize_between_storage_types(src, dst):
     ti, to = rand_act(src, rng), rand_act(dst, rng)
     m = single_op_module(circle.QuantizeOp, [Input(tensor([64], ti))], [tensor([64], to)])
     assert_bit_exact(m, rng)
+
+
+def test_div_uint8_where_litert_is_defined():
+    """Equal to LiteRT wherever TFLite's total right shift is at most 31 bits; beyond, the
+    C++ shifts by 32+ bits (undefined) and LiteRT saturates: x1 = 1 over x2 = 199 gives
+    255 there, the interpreter the true quotient."""
+    from compiler.interpreter.circle_int_eltwise import division_total_shift
+
+    rng = np.random.default_rng(25)
+    for _ in range(4):
+        q1, q2, qo = rand_act("uint8", rng), rand_act("uint8", rng), rand_act("uint8", rng)
+        m = single_op_module(circle.DivOp, [Input(tensor([256], q1)), Input(tensor([256], q2))],
+                             [tensor([256], qo)])
+        a = rng.integers(0, 256, 256).astype(np.uint8)
+        b = rng.integers(0, 256, 256).astype(np.uint8)
+        b[b == q2.zero_point.data] = q2.zero_point.data + 1
+        ref = runtimes.run_litert(write_tflite(m), [a, b], resolver="BUILTIN_REF")[0]
+        ours = run(m, [a, b])[0]
+        op = next(o for o in m.walk() if isinstance(o, circle.DivOp))
+        defined = division_total_shift(op, a, b)[3] >= -31
+        np.testing.assert_array_equal(ours[defined], ref[defined])
+    q1, q2, qo = act("uint8", 0.018432101, 107), act("uint8", 0.041640159, 33), act(
+        "uint8", 0.032004524, 57)
+    m = single_op_module(circle.DivOp, [Input(tensor([1], q1)), Input(tensor([1], q2))],
+                         [tensor([1], qo)])
+    a, b = np.array([108], np.uint8), np.array([232], np.uint8)  # 1 / 199 in real terms
+    assert runtimes.run_litert(write_tflite(m), [a, b])[0].item() == 255
+    assert run(m, [a, b])[0].item() == 57  # 0.0184 / (199 * 0.0416) / 0.032 = 0.07 -> 57
