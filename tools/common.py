@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute
-from xdsl.printer import Printer
+from compiler.ir.printing import Printer
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
 from compiler.ir.diagnostics import CompileError
@@ -80,7 +80,7 @@ class ElidingPrinter(Printer):
 
     def __init__(self, *args, elide_larger_than: int = 16, **kwargs):
         super().__init__(*args, **kwargs)
-        self._elide = elide_larger_than
+        self._elide = elide_larger_than  # (set after the dataclass __init__)
 
     def print_attribute(self, attribute: Attribute) -> None:
         if isinstance(attribute, DenseIntOrFPElementsAttr) and len(attribute) > self._elide:

@@ -216,7 +216,7 @@ def compile_model(args: argparse.Namespace) -> dict:
 def _dump(directory: Path, index: int, name: str, module) -> None:
     import io
 
-    from xdsl.printer import Printer
+    from compiler.ir.printing import Printer
 
     text = io.StringIO()
     Printer(stream=text, print_debuginfo=True).print_op(module)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation
+from xdsl.ir import Operation, OpResult
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
@@ -41,8 +41,16 @@ class LegalizeAtenOp(RewritePattern):
         for old, new in zip(op.results, results, strict=True):
             if new is None:
                 assert not old.uses, f"{op.name}: result #{old.index} is used but has no lowering"
-            else:
-                rewriter.replace_all_uses_with(old, new)
+                continue
+            if isinstance(new, OpResult) and new.op.location != op.location and (
+                new.op.parent is op.parent
+            ):
+                # The op computing the ATen op's value carries its name (and a
+                # multi-result ATen op's extra results keep theirs through the index).
+                new.op.location = op.location
+            if not new.name_hint:
+                new.name_hint = old.name_hint
+            rewriter.replace_all_uses_with(old, new)
         rewriter.erase(op)
 
 

@@ -82,6 +82,7 @@ def _quantize_op(op: CircleOp) -> bool:
     new.location = op.location
     Rewriter.insert_op(new, InsertPoint.before(op))
     for old, res in zip(op.results, new.results):
+        res.name_hint = old.name_hint  # keep the op's own name, not its qcast's
         if not is_float_tensor(old):
             old.replace_all_uses_with(res)
             continue

@@ -17,7 +17,7 @@ import pytest
 import torch
 from xdsl.dialects import func
 from xdsl.parser import Parser
-from xdsl.printer import Printer
+from compiler.ir.printing import Printer
 
 from compiler import lower
 from compiler.dialects import circle

@@ -62,7 +62,9 @@ class Emitter:
         self.anchor = anchor
 
     def emit(self, op: Operation) -> Operation:
-        op.location = self.anchor.location
+        """Insert `op`; it is located at the ATen op, named `<node>/<op kind>` (the op
+        that produces the ATen op's result is renamed `<node>` by the pass)."""
+        op.location = helper_location(self.anchor.location, op.name.split(".", 1)[-1])
         self.rewriter.insert(op, InsertPoint.before(self.anchor))
         return op
 
@@ -154,6 +156,17 @@ class Emitter:
             new.location = owner.location
             return new.results[0]
         return self.reshape(v, new_shape)
+
+
+def helper_location(location: Attribute, kind: str) -> Attribute:
+    """`loc("conv2d"(...))` -> `loc("conv2d/transpose"(...))` for the ops a legalization
+    adds around the one that computes the ATen op's value, so tensor names stay unique
+    and say where they come from."""
+    from xdsl.dialects.builtin import NameLoc, StringAttr
+
+    if isinstance(location, NameLoc):
+        return NameLoc(StringAttr(f"{location.desc.data}/{kind}"), location.location)
+    return location
 
 
 def _is_quantized_const(op: circle.ConstOp) -> bool:
