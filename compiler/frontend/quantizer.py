@@ -15,10 +15,11 @@ What it annotates (see `get_supported_operators()` for the exact ATen targets):
   1 for conv_transpose2d's IOHW weight when groups == 1; per-tensor for a grouped
   transposed conv, whose axis 1 does not index output channels) and bias (derived:
   `s_in * s_w`). A following batch_norm (QAT; PTQ folds it before annotating) and a
-  following relu/relu6/hardtanh(0, 6)/hardtanh(-1, 1) are fused: no q/dq between them,
+  following relu/relu6/hardtanh(0, 6)/hardtanh(-1, 1) (or clamp with those bounds) are fused: no q/dq between them,
   the output spec sits on the last node of the chain. add/sub/mul + relu fuse likewise.
-- ops with their own output range (matmul/bmm/mm, add/sub/mul/div, activations,
-  adaptive pooling, mean/sum, layer_norm, batch_norm): inputs and output;
+- ops with their own output range (matmul/bmm/mm, add/sub/mul/div, maximum/minimum,
+  activations, clamp, neg/abs/log/exp/sqrt/rsqrt, adaptive pooling, mean/sum,
+  layer_norm, batch_norm): inputs and output;
 - ops whose output must keep the input's (scale, zero point) because the runtimes'
   kernels do not rescale (pooling, reshape/view/flatten, permute/transpose, squeeze/
   unsqueeze, slice/select, split/chunk/unbind, expand, pad, interpolate, dropout, embedding):
@@ -72,7 +73,7 @@ _BATCH_NORM = {aten.batch_norm.default, aten._native_batch_norm_legit_no_trainin
 
 #: activations that fold into a producer's fused_activation_function
 _FUSABLE_ACTIVATIONS = {aten.relu.default, aten.relu_.default, aten.relu6.default,
-                        aten.hardtanh.default, aten.hardtanh_.default}
+                        aten.hardtanh.default, aten.hardtanh_.default, aten.clamp.default}
 
 _BINARY = {aten.add.Tensor, aten.add_.Tensor, aten.sub.Tensor, aten.sub_.Tensor,
            aten.mul.Tensor, aten.mul_.Tensor, aten.div.Tensor, aten.div_.Tensor}
@@ -100,7 +101,15 @@ _OWN_RANGE: dict[object, tuple[int, ...]] = {
     aten.hardswish_.default: (),
     aten.adaptive_avg_pool2d.default: (),
     aten.mean.dim: (),
+    aten.mean.default: (),
     aten.sum.dim_IntList: (),
+    aten.sum.default: (),
+    aten.clamp.default: (),
+    aten.neg.default: (),
+    aten.abs.default: (),
+    aten.log.default: (),
+    aten.maximum.default: (1,),
+    aten.minimum.default: (1,),
     aten.layer_norm.default: (2, 3),
     aten.rsqrt.default: (),
     aten.sqrt.default: (),
@@ -169,13 +178,18 @@ def _single_user(node: Node) -> Node | None:
 
 
 def _is_fusable_activation(node: Node) -> bool:
-    """relu, relu6, and hardtanh with the bounds of RELU6 or RELU_N1_TO_1."""
+    """relu, relu6, and hardtanh/clamp with the bounds of RELU, RELU6 or RELU_N1_TO_1."""
     if node.target not in _FUSABLE_ACTIVATIONS:
         return False
     if node.target in (aten.hardtanh.default, aten.hardtanh_.default):
         lo = node.args[1] if len(node.args) > 1 else node.kwargs.get("min_val", -1.0)
         hi = node.args[2] if len(node.args) > 2 else node.kwargs.get("max_val", 1.0)
         return (float(lo), float(hi)) in ((0.0, 6.0), (-1.0, 1.0))
+    if node.target is aten.clamp.default:
+        lo = node.args[1] if len(node.args) > 1 else node.kwargs.get("min")
+        hi = node.args[2] if len(node.args) > 2 else node.kwargs.get("max")
+        bounds = (None if lo is None else float(lo), None if hi is None else float(hi))
+        return bounds in ((0.0, None), (0.0, 6.0), (-1.0, 1.0))
     return True
 
 

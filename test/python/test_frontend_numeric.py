@@ -75,10 +75,11 @@ def _eval_op(op: Operation, env: dict) -> list:
         return [torch.from_numpy(np.array(dense_as_numpy(op.value)))]
     if isinstance(op, quant.QuantizeCastOp):
         qtype = op.output.type.element_type
-        return [torch.from_numpy(qtype.quantize(env[op.input].numpy()))]
+        # (np.asarray: for a rank-0 input `quantize` returns a numpy scalar)
+        return [torch.from_numpy(np.asarray(qtype.quantize(env[op.input].numpy())))]
     if isinstance(op, quant.DequantizeCastOp):
         qtype = op.input.type.element_type
-        return [torch.from_numpy(qtype.dequantize(env[op.input].numpy()))]
+        return [torch.from_numpy(np.asarray(qtype.dequantize(env[op.input].numpy())))]
     if isinstance(op, quant.StorageCastOp):
         return [env[op.input]]
     if isinstance(op, aten.NoneOp):
@@ -238,3 +239,17 @@ def test_core_aten_program_imports_bit_exactly(name):
     assert "aten.conv2d.default" not in targets and "aten.linear.default" not in targets
     counts = _check(ep, zoo.example_inputs(name))
     assert counts["aten"] > 0
+
+
+
+@pytest.mark.parametrize("scheme", zoo.SCHEMES)
+def test_elementwise_ops_and_rank0_results(scheme):
+    """clamp (fused and not), neg/abs/maximum/minimum/log, full reductions to rank 0."""
+    from test_frontend_quantizer import _Elementwise
+
+    from compiler.frontend import quantize
+
+    torch.manual_seed(0)
+    x = torch.randn(1, 3, 4, 4)
+    ep = quantize(_Elementwise().eval(), x, [x, x * 2], scheme=scheme, progress=False)
+    assert _check(ep, (x,))["qcast"] > 8

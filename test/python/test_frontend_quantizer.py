@@ -300,3 +300,30 @@ def test_embedding_rows_keep_the_table_qparams(scheme):
     assert table_dq.target == DQ and indices.op == "placeholder"  # indices stay int64
     (q_out,) = emb.users
     assert q_out.args[1:] == table_dq.args[1:]
+
+
+class _Elementwise(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 1)
+
+    def forward(self, x):
+        y = torch.clamp(self.conv(x), 0.0, 6.0)          # fused into the conv
+        z = torch.clamp(x, -0.5, 0.5)                    # a clamp of its own
+        m = torch.maximum(torch.neg(z), torch.abs(z))
+        return y.mean() + torch.minimum(m, z).sum() + torch.log(y + 1.0).mean()
+
+
+def test_more_elementwise_ops_are_quantized():
+    model = _Elementwise().eval()
+    x = torch.randn(1, 3, 4, 4)
+    ep = quantize(model, x, [x, x * 2], scheme="int8", progress=False)
+    clamps = _nodes(ep, aten.clamp.default)
+    fused = [c for c in clamps if c.args[0].target == aten.conv2d.default]
+    assert len(fused) == 1 and len(clamps) == 2
+    for target in (aten.clamp.default, aten.neg.default, aten.abs.default, aten.maximum.default,
+                   aten.minimum.default, aten.log.default, aten.mean.default, aten.sum.default):
+        for node in _nodes(ep, target):
+            assert [u.target for u in node.users] == [Q], node.name
+            if node not in fused:
+                assert all(a.target == DQ for a in node.args if isinstance(a, torch.fx.Node))
