@@ -361,3 +361,26 @@ def test_writer_verifies_its_input():
     conv.properties["padding"] = StringAttr("DIAGONAL")
     with pytest.raises(CompileError, match="padding must be one of SAME, VALID; got 'DIAGONAL'"):
         write_circle(module)
+
+
+# ---- the dialect contract the generic mapping relies on ------------------------------------
+
+from compiler.dialects.circle import CIRCLE_OPS  # noqa: E402
+
+
+@pytest.mark.parametrize("op_class", [op for op in CIRCLE_OPS if getattr(op, "BUILTIN", None)],
+                         ids=lambda op: op.name)
+def test_every_circle_op_maps_onto_the_schema(op_class):
+    """BUILTIN names a BuiltinOperator, OPTIONS an options table, and every property is a
+    field of that table (snake_case of the object API's camelCase), so the generic writer
+    and reader need no per-op code. A new circle op that breaks this fails here."""
+    from compiler.codegen.schema import BUILTIN_CODES, OPTIONS_TAGS, options_class, snake_to_camel
+
+    assert op_class.BUILTIN in BUILTIN_CODES
+    props = list(op_class.get_irdl_definition().properties)
+    if op_class.OPTIONS is None:
+        assert props == []
+        return
+    assert op_class.OPTIONS in OPTIONS_TAGS
+    fields = vars(options_class(op_class.OPTIONS)())
+    assert [p for p in props if snake_to_camel(p) not in fields] == []
