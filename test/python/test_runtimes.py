@@ -186,3 +186,16 @@ def test_litert_refuses_the_circle_identifier():
         run_litert(write_circle(module), example_inputs(module))
 
 
+
+
+@pytest.mark.skipif(not litert_available(), reason="ai-edge-litert is not installed")
+def test_litert_needs_schema_version_3():
+    """Why `Model.version` is 3 (onert accepts any)."""
+    from compiler.codegen.schema import TFLITE_IDENTIFIER
+    from compiler.codegen.writer import build_model, pack_model
+
+    module = MODELS["conv_u8pt"]()
+    model = build_model(module)
+    model.version = 2
+    with pytest.raises(RuntimeRefused, match="schema version 2 not equal to supported version 3"):
+        run_litert(pack_model(model, TFLITE_IDENTIFIER), example_inputs(module))
