@@ -160,9 +160,10 @@ class QOptMain(xDSLOptMain):
                 else:
                     texts.append(self._print(module))
             except ParseError as e:
+                shifted = _shift_parse_error(e, offset)  # line numbers of the whole file
                 if not self.args.parsing_diagnostics:
                     raise
-                texts.append(_shift_parse_error(e, offset) + "\n")
+                texts.append(shifted + "\n")
             except (CompileError, DiagnosticException) as e:
                 if not self.args.verify_diagnostics:
                     raise

@@ -45,6 +45,7 @@ from compiler.dialects.circle_base import (
     shape_of,
 )
 from compiler.ir.layout_traits import Elementwise
+from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
     LOGISTIC_RANGE,
     SOFTMAX_RANGE,
@@ -274,13 +275,33 @@ class AveragePool2DOp(_Pool2DOp):
 # ---- element-wise ------------------------------------------------------------------------
 
 
+def _dynamic(shape: tuple[int, ...]) -> bool:
+    return any(d < 0 for d in shape)
+
+
 def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """NumPy broadcasting of two shapes; -1 for a dimension that is dynamic on either
+    side; None when they do not broadcast."""
+    rank = max(len(a), len(b))
+    a = (1,) * (rank - len(a)) + a
+    b = (1,) * (rank - len(b)) + b
     out = []
-    for x, y in zip(reversed((1,) * (len(b) - len(a)) + a), reversed((1,) * (len(a) - len(b)) + b)):
-        if x != y and 1 not in (x, y):
+    for x, y in zip(a, b):
+        if x < 0 or y < 0:
+            out.append(-1)
+        elif x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        else:
             return None
-        out.append(max(x, y) if 1 in (x, y) else x)
-    return tuple(reversed(out))
+    return tuple(out)
+
+
+def _matches(expected: tuple[int, ...], actual: tuple[int, ...]) -> bool:
+    """Shapes equal, a dynamic dimension (-1 or `?`) matching anything."""
+    return len(expected) == len(actual) and all(
+        e == a or e < 0 or a < 0 for e, a in zip(expected, actual))
 
 
 class _BinaryOp(CircleOp):
@@ -291,7 +312,7 @@ class _BinaryOp(CircleOp):
     def verify_circle(self) -> None:
         a, b = shape_of(self.lhs), shape_of(self.rhs)
         out = _broadcast(a, b)
-        if out is None or out != shape_of(self.output):
+        if out is None or not _matches(out, shape_of(self.output)):
             raise VerifyException(
                 f"{self.name}: shapes {list(a)} and {list(b)} do not broadcast to "
                 f"{list(shape_of(self.output))}"
@@ -458,7 +479,8 @@ class PReluOp(CircleOp):
     traits = elementwise_traits()
 
     def verify_circle(self) -> None:
-        if _broadcast(shape_of(self.input), shape_of(self.alpha)) != shape_of(self.input):
+        out = _broadcast(shape_of(self.input), shape_of(self.alpha))
+        if out is None or not _matches(out, shape_of(self.input)):
             raise VerifyException(f"{self.name}: alpha does not broadcast to the input")
 
 
@@ -561,6 +583,11 @@ class QuantizeOp(_UnaryOp):
     name = "circle.quantize"
     BUILTIN: ClassVar[str] = "QUANTIZE"
 
+    def verify_circle(self) -> None:
+        super().verify_circle()
+        if not is_quantized(self.output.type):
+            raise VerifyException(f"{self.name}: the result must be quantized")
+
 
 @irdl_op_definition
 class DequantizeOp(_UnaryOp):
@@ -568,6 +595,12 @@ class DequantizeOp(_UnaryOp):
 
     name = "circle.dequantize"
     BUILTIN: ClassVar[str] = "DEQUANTIZE"
+
+    def verify_circle(self) -> None:
+        super().verify_circle()
+        if not is_quantized(self.input.type) or is_quantized(self.output.type):
+            raise VerifyException(
+                f"{self.name}: expected a quantized input and a float result")
 
 
 # ---- shape and data movement -------------------------------------------------------------
@@ -594,7 +627,7 @@ class ReshapeOp(CircleOp):
 
     def verify_circle(self) -> None:
         a, b = shape_of(self.input), shape_of(self.output)
-        if _numel(a) != _numel(b):
+        if not _dynamic(a) and not _dynamic(b) and _numel(a) != _numel(b):
             raise VerifyException(
                 f"{self.name}: cannot reshape {list(a)} ({_numel(a)} elements) to {list(b)}"
             )
@@ -643,14 +676,16 @@ class ConcatenationOp(CircleOp):
         for v in self.values:
             s = shape_of(v)
             if len(s) != len(out) or any(
-                d != e for k, (d, e) in enumerate(zip(s, out)) if k != axis
+                d != e and d >= 0 and e >= 0 for k, (d, e) in enumerate(zip(s, out)) if k != axis
             ):
                 raise VerifyException(
                     f"{self.name}: input {list(s)} does not match output {list(out)} "
                     f"outside axis {axis}"
                 )
             total += s[axis]
-        if total != out[axis]:
+        if not _dynamic(tuple(shape_of(v)[axis] for v in self.values) + (out[axis],)) and (
+            total != out[axis]
+        ):
             raise VerifyException(f"{self.name}: inputs sum to {total} along axis {axis}")
 
 

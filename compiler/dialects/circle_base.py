@@ -55,6 +55,13 @@ ENUM_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: integer options that are sizes, strides or counts
+POSITIVE_OPTIONS = frozenset({
+    "stride_w", "stride_h", "dilation_w_factor", "dilation_h_factor", "filter_width",
+    "filter_height", "depth_multiplier", "num_splits",
+})
+
+
 def act_prop():
     """`fused_activation_function`, default "NONE"."""
     return prop_def(StringAttr, default_value=StringAttr("NONE"))
@@ -103,6 +110,16 @@ class CircleOp(IRDLOperation):
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"
 
     def verify_(self) -> None:
+        for name, value in self.properties.items():
+            # Circle's integer options are int32; sizes and strides are positive
+            if isinstance(value, IntegerAttr) and (
+                isinstance(value.type, IntegerType) and value.type.width.data != 1  # not bool
+            ):
+                if value.type != i32:
+                    raise VerifyException(f"{self.name}: option {name} must be an i32")
+                if name in POSITIVE_OPTIONS and value.value.data < 1:
+                    raise VerifyException(
+                        f"{self.name}: option {name} must be at least 1, got {value.value.data}")
         for name, allowed in ENUM_OPTIONS.items():
             value = self.properties.get(name)
             if isinstance(value, StringAttr) and value.data not in allowed:

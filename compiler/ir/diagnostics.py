@@ -105,8 +105,14 @@ class LocatingParser(Parser):
         return self._line, pos - start + 1
 
     def parse_operation(self) -> Operation:
-        line, col = self._line_col(self.pos)
-        op = super().parse_operation()
+        start = self.pos
+        line, col = self._line_col(start)
+        try:
+            op = super().parse_operation()
+        except VerifyException as e:
+            # The declarative syntax checks constraints while parsing and raises a
+            # VerifyException without a location: report it at the op, as a parse error.
+            self.raise_error(str(e), start)
         if isinstance(op.location, UnknownLoc) and not isinstance(op, ModuleOp):
             op.location = FileLineColLoc(StringAttr(self._filename), IntAttr(line), IntAttr(col))
         return op

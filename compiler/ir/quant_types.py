@@ -240,7 +240,8 @@ class UniformQuantizedType(_QuantizedTypeBase, ParametrizedAttribute, TypeAttrib
         inv_scale = np.float32(1.0 / self.scale.data)
         x = np.asarray(real, dtype=np.float32) * inv_scale
         q = np.rint(x).astype(np.float64) + self.zero_point.data
-        return np.clip(q, self.qmin, self.qmax).astype(self.numpy_storage_dtype)
+        # (np.asarray: a 0-d input stays a 0-d array, not a numpy scalar)
+        return np.asarray(np.clip(q, self.qmin, self.qmax).astype(self.numpy_storage_dtype))
 
     def dequantize(self, stored: np.ndarray) -> np.ndarray:
         """stored integers -> float32: `(stored - zp) * scale` in float32."""

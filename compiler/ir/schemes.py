@@ -44,7 +44,9 @@ def scheme_named(name: str) -> Scheme:
     try:
         return SCHEMES[name]
     except KeyError:
-        raise ValueError(
+        from compiler.ir.diagnostics import CompileError
+
+        raise CompileError(
             f"unknown scheme '{name}' (expected one of {', '.join(SCHEMES)}, or auto)"
         ) from None
 

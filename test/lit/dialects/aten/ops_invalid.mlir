@@ -54,17 +54,6 @@ func.func @f(%x: tensor<2x4xf32>) {
 
 // -----
 
-// FIXME: in the custom form the operand constraint is checked while parsing
-// (xDSL's declarative format), as a VerifyException without location or op name.
-func.func @f(%x: tensor<1x3x8x8xf32>) {
-  %none = aten.none : none
-  %y = aten.conv2d %x, %none, %none {stride = array<i64: 1, 1>, padding = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, none, none) -> tensor<1x4x8x8xf32>
-  func.return
-}
-// CHECK: {{^}}none should be of base attribute tensor
-
-// -----
-
 // A property of the wrong type: Scalar is an integer or a float, not a string...
 func.func @f(%x: tensor<2x4xf32>) {
   %y = "aten.add.Tensor"(%x, %x) <{alpha = "two"}> : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
@@ -101,23 +90,6 @@ func.func @f(%x: tensor<2x4xf32>) {
 
 // -----
 
-// FIXME: the custom form reports a wrong property type without location or op name.
-func.func @f(%x: tensor<2x4xf32>) {
-  %y = aten.add.Tensor %x, %x {alpha = "two"} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
-  func.return
-}
-// CHECK: {{^}}Unexpected attribute "two"
-
-// -----
-
-func.func @f(%x: tensor<2x4xf32>) {
-  %y = aten.gelu %x {approximate = 1 : i64} : (tensor<2x4xf32>) -> tensor<2x4xf32>
-  func.return
-}
-// CHECK: {{^}}1 : i64 should be of base attribute string
-
-// -----
-
 // Results are tensors.
 func.func @f(%x: tensor<2x8xf32>) {
   %s:2 = "aten.split.Tensor"(%x) <{split_size = 4 : i64, dim = 1 : i64}> : (tensor<2x8xf32>) -> (tensor<2x4xf32>, none)
@@ -142,23 +114,3 @@ func.func @f(%x: tensor<2x8xf32>) {
   func.return
 }
 // CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: aten.relu: Expected 1 operand, but got 2
-
-// -----
-
-// FIXME: a result count that does not match, spelled without parentheses, is caught while
-// parsing as a VerifyException: no location (with parentheses it is a located parse error).
-func.func @f(%x: tensor<2x8xf32>) {
-  %m:2 = aten.max.dim %x {dim = 1 : i64, keepdim = true} : (tensor<2x8xf32>) -> tensor<2x1xf32>
-  func.return
-}
-// CHECK: {{^}}Expected 2 result types, but got 1
-
-// -----
-
-// FIXME: a functional type on an op without operands (its format is `attr-dict : type`)
-// is rejected while parsing without location.
-func.func @f() {
-  %r = aten.arange {end = 8 : i64} : () -> tensor<8xi64>
-  func.return
-}
-// CHECK: {{^}}() -> tensor<8xi64> should be of base attribute tensor

@@ -750,23 +750,3 @@ func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>
   func.return
 }
 // CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: circle.conv_2d: 2.000000e+00 : f32 should be of base attribute integer
-
-// -----
-
-// FIXME: the same error in the custom form is raised while parsing (xDSL's declarative
-// format checks property constraints in the parser) as a VerifyException, not a
-// ParseError, so it has no file:line:col and no op name. Pinned as it is now.
-func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>) {
-  %c = circle.conv_2d %x, %w, %b {stride_w = 2.0 : f32} : (tensor<1x8x8x4xf32>, tensor<6x3x3x4xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
-  func.return
-}
-// CHECK: {{^}}2.000000e+00 : f32 should be of base attribute integer
-
-// -----
-
-// FIXME: same for an enumerated option spelled as an integer.
-func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>) {
-  %c = circle.conv_2d %x, %w, %b {padding = 1 : i32} : (tensor<1x8x8x4xf32>, tensor<6x3x3x4xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
-  func.return
-}
-// CHECK: {{^}}1 : i32 should be of base attribute string

@@ -81,3 +81,23 @@ func.func @f(%a: tensor<2xf32>) {
 }
 // CHECK: ops_parse_invalid.mlir:[[# @LINE - 3]]:27{{$}}
 // CHECK: {{^ *}}Operation circle.nonexistent is not registered{{$}}
+
+// -----
+
+// Constraint errors of the custom syntax are located parse errors too.
+func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>) {
+  %c = circle.conv_2d %x, %w, %b {stride_w = 2.0 : f32} : (tensor<1x8x8x4xf32>, tensor<6x3x3x4xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
+  func.return
+}
+// CHECK: [[# @LINE - 3]]:3
+// CHECK: 2.000000e+00 : f32 should be of base attribute integer
+
+// -----
+
+// Constraint errors of the custom syntax are located parse errors too.
+func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>) {
+  %c = circle.conv_2d %x, %w, %b {padding = 1 : i32} : (tensor<1x8x8x4xf32>, tensor<6x3x3x4xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
+  func.return
+}
+// CHECK: [[# @LINE - 3]]:3
+// CHECK: 1 : i32 should be of base attribute string
