@@ -658,3 +658,19 @@ func.func @dynamic(%x: tensor<?x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %v: tensor<
   func.return
 // CHECK-NEXT: }
 }
+
+// -----
+
+// Dynamic dimensions match anything in the shape checks (broadcast, concat, reshape);
+// a size-0 dimension broadcasts against 1.
+// CHECK-LABEL: func.func @dynamic(
+func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<3xf32>, %z: tensor<0x3xf32>, %o: tensor<1x3xf32>) -> (tensor<?x3xf32>, tensor<?x3xf32>, tensor<2x?xf32>, tensor<0x3xf32>) {
+  // CHECK: circle.add %{{.*}}, %{{.*}} : (tensor<?x3xf32>, tensor<3xf32>) -> tensor<?x3xf32>
+  %s = circle.add %a, %b : (tensor<?x3xf32>, tensor<3xf32>) -> tensor<?x3xf32>
+  %c = circle.concatenation %a, %a {axis = 0 : i32} : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  %sh = circle.const dense<[2, -1]> : tensor<2xi32>
+  %r = circle.reshape %a, %sh : (tensor<?x3xf32>, tensor<2xi32>) -> tensor<2x?xf32>
+  // CHECK: circle.mul %{{.*}}, %{{.*}} : (tensor<0x3xf32>, tensor<1x3xf32>) -> tensor<0x3xf32>
+  %m = circle.mul %z, %o : (tensor<0x3xf32>, tensor<1x3xf32>) -> tensor<0x3xf32>
+  func.return %s, %c, %r, %m : tensor<?x3xf32>, tensor<?x3xf32>, tensor<2x?xf32>, tensor<0x3xf32>
+}

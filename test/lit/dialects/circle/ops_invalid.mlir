@@ -750,3 +750,36 @@ func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>
   func.return
 }
 // CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: circle.conv_2d: 2.000000e+00 : f32 should be of base attribute integer
+
+// -----
+
+// Circle's integer options are i32, and sizes and strides are positive.
+func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>) {
+  %c = circle.conv_2d %x, %w, %b {stride_w = 0 : i32} : (tensor<1x8x8x4xf32>, tensor<6x3x3x4xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
+  func.return
+}
+// CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: circle.conv_2d: option stride_w must be at least 1, got 0
+
+// -----
+
+func.func @f(%x: tensor<1x8x8x4xf32>, %w: tensor<6x3x3x4xf32>, %b: tensor<6xf32>) {
+  %c = circle.conv_2d %x, %w, %b {stride_w = 1 : i64} : (tensor<1x8x8x4xf32>, tensor<6x3x3x4xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
+  func.return
+}
+// CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: circle.conv_2d: option stride_w must be an i32
+
+// -----
+
+func.func @f(%x: tensor<4xf32>) {
+  %d = circle.dequantize %x : (tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+// CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: circle.dequantize: expected a quantized input and a float result
+
+// -----
+
+func.func @f(%x: tensor<4xf32>) {
+  %q = circle.quantize %x : (tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+// CHECK: ops_invalid.mlir:[[# @LINE - 3]]:3: circle.quantize: the result must be quantized
