@@ -2,7 +2,7 @@
 
 What LiteRT's BUILTIN_REF kernels compute, bit for bit:
 
-- LOGISTIC / TANH / GELU on int8 / uint8 (EXP on int8): a 256-entry lookup table filled in float32
+- LOGISTIC / TANH / GELU on int8 / uint8 (EXP, LOG on int8): a 256-entry lookup table filled in float32
   (`LUTPopulate`: dequantize, `1 / (1 + exp(-x))` or `tanh(x)`, multiply by
   `1 / s_out`, round half away from zero, add zp, clamp). The float32 exp/tanh is
   evaluated in double and rounded to float32 (the correctly rounded value, which
@@ -57,9 +57,11 @@ def _lut(op: Operation, x: np.ndarray, fn) -> tuple[np.ndarray]:
     inverse_scale = np.float32(1) / np.float32(f32_scale(qo))
     prod = transformed * inverse_scale
     rounded = np.sign(prod) * np.floor(np.abs(prod) + np.float32(0.5))
-    quantized = rounded.astype(np.int64) + qo.zero_point.data
     out_info = np.iinfo(qo.numpy_storage_dtype)
-    table = np.clip(quantized, out_info.min, out_info.max).astype(qo.numpy_storage_dtype)
+    # clamp in float: an infinite value (log of 0) saturates instead of overflowing
+    quantized = np.clip(rounded.astype(np.float64) + qo.zero_point.data, out_info.min,
+                        out_info.max)
+    table = quantized.astype(qo.numpy_storage_dtype)
     return (table[x.astype(np.int64) - int(info.min)],)
 
 
@@ -81,6 +83,23 @@ def exp(op: circle.ExpOp, x):
     if per_tensor(op, op.input, "the input").storage_spelling != "i8":
         raise NotImplementedError(f"{op.name}: only the int8 kernel is implemented")
     return _lut(op, x, lambda v: np.exp(v.astype(np.float32)).astype(np.float64))
+
+
+def log(op: circle.LogOp, x):
+    """LOG (int8): the table of float32 `log`; inputs whose real value is <= 0 map to the
+    storage minimum (log -> -inf), as LiteRT gives."""
+    if per_tensor(op, op.input, "the input").storage_spelling != "i8":
+        raise NotImplementedError(f"{op.name}: only the int8 kernel is implemented")
+
+    def transform(v: np.ndarray) -> np.ndarray:
+        vf = v.astype(np.float32)
+        out = np.full(vf.shape, -np.inf)
+        positive = vf > 0
+        out[positive] = np.log(vf[positive]).astype(np.float64)
+        return out
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _lut(op, x, transform)
 
 
 _erfc = np.vectorize(math.erfc, otypes=[np.float64])
@@ -150,4 +169,5 @@ KERNELS = {
     circle.SoftmaxOp: softmax,
     circle.GeluOp: gelu,
     circle.ExpOp: exp,
+    circle.LogOp: log,
 }

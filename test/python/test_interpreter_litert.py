@@ -633,3 +633,15 @@ def test_div_uint8_where_litert_is_defined():
     a, b = np.array([108], np.uint8), np.array([232], np.uint8)  # 1 / 199 in real terms
     assert runtimes.run_litert(write_tflite(m), [a, b])[0].item() == 255
     assert run(m, [a, b])[0].item() == 57  # 0.0184 / (199 * 0.0416) / 0.032 = 0.07 -> 57
+
+
+@pytest.mark.parametrize("s_in,zp_in,s_out,zp_out", [(0.05, -10, 0.1, -100),
+                                                     (0.02, -128, 0.05, 0)])
+def test_log_int8_exhaustive(s_in, zp_in, s_out, zp_out):
+    """All 256 inputs; those at or below the zero point (log of a real <= 0) saturate to
+    the storage minimum, as in LiteRT."""
+    m = single_op_module(circle.LogOp, [Input(tensor([256], act("int8", s_in, zp_in)))],
+                         [tensor([256], act("int8", s_out, zp_out))])
+    x = np.arange(-128, 128).astype(np.int8)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
