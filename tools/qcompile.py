@@ -200,6 +200,13 @@ def compile_model(args: argparse.Namespace) -> dict:
     lower(module, scheme=args.scheme, io_dtype=args.io_dtype, allow_float=args.allow_float,
           callback=after_pass)
 
+    if args.output.endswith(".circle"):
+        from compiler.codegen.onert import onert_problems
+
+        # onert is the runtime of .circle files: say what it will refuse or miscompute.
+        for problem in onert_problems(module):
+            print(f"qcompile: warning: onert: {problem}", file=sys.stderr)
+
     start = time.perf_counter()
     writer = write_tflite if args.output.endswith(".tflite") else write_circle
     data = writer(module)

@@ -238,7 +238,8 @@ class UniformQuantizedType(_QuantizedTypeBase, ParametrizedAttribute, TypeAttrib
     def quantize(self, real: np.ndarray) -> np.ndarray:
         """float -> stored integers: round half to even, saturate (torch's arithmetic)."""
         inv_scale = np.float32(1.0 / self.scale.data)
-        x = np.asarray(real, dtype=np.float32) * inv_scale
+        with np.errstate(over="ignore"):  # an overflow to +-inf saturates below, by design
+            x = np.asarray(real, dtype=np.float32) * inv_scale
         q = np.rint(x).astype(np.float64) + self.zero_point.data
         # (np.asarray: a 0-d input stays a 0-d array, not a numpy scalar)
         return np.asarray(np.clip(q, self.qmin, self.qmax).astype(self.numpy_storage_dtype))
@@ -345,7 +346,8 @@ class UniformQuantizedPerAxisType(_QuantizedTypeBase, ParametrizedAttribute, Typ
         """float -> stored integers per slice (torch's quantize_per_channel arithmetic)."""
         x = np.asarray(real, dtype=np.float32)
         inv = self._broadcast(np.float32(1.0) / self.scales.astype(np.float32), x.ndim)
-        q = np.rint(x * inv).astype(np.float64) + self._broadcast(self.zero_points, x.ndim)
+        with np.errstate(over="ignore"):  # saturates below, by design
+            q = np.rint(x * inv).astype(np.float64) + self._broadcast(self.zero_points, x.ndim)
         return np.clip(q, self.qmin, self.qmax).astype(self.numpy_storage_dtype)
 
     def dequantize(self, stored: np.ndarray) -> np.ndarray:

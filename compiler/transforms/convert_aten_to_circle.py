@@ -42,16 +42,38 @@ class LegalizeAtenOp(RewritePattern):
             if new is None:
                 assert not old.uses, f"{op.name}: result #{old.index} is used but has no lowering"
                 continue
-            if isinstance(new, OpResult) and new.op.location != op.location and (
-                new.op.parent is op.parent
-            ):
-                # The op computing the ATen op's value carries its name (and a
-                # multi-result ATen op's extra results keep theirs through the index).
-                new.op.location = op.location
+            primary = _computing_op(new, op)
+            if primary is not None:
+                # The op computing the ATen op's value carries its name (looking
+                # through the layout transposes/reshapes wrapped around it).
+                primary.location = op.location
             if not new.name_hint:
                 new.name_hint = old.name_hint
             rewriter.replace_all_uses_with(old, new)
         rewriter.erase(op)
+
+
+def _computing_op(value, anchor: Operation) -> Operation | None:
+    """The op a legalization emitted that computes `value`, behind layout ops."""
+    from compiler.dialects import circle
+
+    owner = value.owner if isinstance(value, OpResult) else None
+    while isinstance(owner, circle.TransposeOp | circle.ReshapeOp) and isinstance(
+        owner.input, OpResult
+    ) and owner.input.op.location != anchor.location and _emitted_for(owner.input.op, anchor):
+        owner = owner.input.op
+    if owner is None or owner.parent is not anchor.parent or not _emitted_for(owner, anchor):
+        return None
+    return owner
+
+
+def _emitted_for(op: Operation, anchor: Operation) -> bool:
+    """Whether `op` was emitted while legalizing `anchor` (its name is `<node>/...`)."""
+    from xdsl.dialects.builtin import NameLoc
+
+    loc, mine = op.location, anchor.location
+    return (isinstance(loc, NameLoc) and isinstance(mine, NameLoc)
+            and loc.desc.data.startswith(mine.desc.data + "/"))
 
 
 def _unsupported(module: ModuleOp, legalizations) -> list[tuple[str | None, str]]:

@@ -45,9 +45,12 @@ def inverse(perm: Sequence[int]) -> list[int]:
 def _transpose_after(rewriter: PatternRewriter, anchor: Operation, v: SSAValue,
                      perm: Sequence[int], result_type) -> SSAValue:
     """Insert `transpose(v, perm)` after `anchor`."""
+    from compiler.transforms.legalize import helper_location
+
     c = i32_const(list(perm))
     t = circle.TransposeOp(operands=[v, c.results[0]], result_types=[result_type])
-    c.location = t.location = anchor.location
+    t.location = helper_location(anchor.location, "transpose")
+    c.location = helper_location(anchor.location, "perm")
     rewriter.insert([c, t], InsertPoint.after(anchor))
     return t.results[0]
 
