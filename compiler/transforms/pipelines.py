@@ -4,26 +4,30 @@
 quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circle steps
 (seeds/004) and the TFLite MLIR converter (prepare-quantize → quantize → post-quantize):
 
-1. `fold-qdq`               normalize PT2E's q/dq pairs: drop identity qcast(dcast),
+0. (before PT2E, in the frontend) `decompose_for_circle`: ops Circle lacks are
+   decomposed so that calibration observes every intermediate tensor;
+1. `fold-batch-norm`        float-side fusion: batch norm into the preceding conv (PT2E
+                            already did it in quantized programs; float programs need it);
+2. `fold-qdq`               normalize PT2E's q/dq pairs: drop identity qcast(dcast),
                             merge duplicated dequantizes, keep genuine requantizes;
-2. `convert-aten-to-circle` legalize to float circle ops in NHWC; weights relaid out and
+3. `convert-aten-to-circle` legalize to float circle ops in NHWC; weights relaid out and
                             their per-axis dims remapped at compile time;
-3. `circle-sink-transposes` move the layout transposes until they cancel, so the next
+4. `circle-sink-transposes` move the layout transposes until they cancel, so the next
                             passes see producer/activation and q/dq chains adjacent;
-4. `circle-fuse-activation` fold RELU/RELU6 into producers *before* quantization is
+5. `circle-fuse-activation` fold RELU/RELU6 into producers *before* quantization is
                             made explicit, while both still share one qcast;
-5. `quant-propagate`        complete the qparams of every tensor legalization created
+6. `quant-propagate`        complete the qparams of every tensor legalization created
                             (same-scale, fixed ranges, constants, requantizes);
-6. `quantize-bias`          biases to i32/i64 with scale s_in*s_w (needs 5's input and
-                            weight types);
-7. `fuse-qdq`               float ops between dcast/qcast become quantized ops; I/O
+7. `quantize-bias`          biases to i32/i64 with scale s_in*s_w (needs 6's input and
+                            weight types); zero biases where the runtimes require one;
+8. `fuse-qdq`               float ops between dcast/qcast become quantized ops; I/O
                             boundaries become QUANTIZE/DEQUANTIZE (or integer I/O);
-8. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
+9. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
                             drop dead ops on the quantized graph;
-9. `verify-quantized`       the scheme's contract, before anything is emitted.
+10. `verify-quantized`      the scheme's contract, before anything is emitted.
 
-Batch norm needs no step of its own: PT2E folds it into the convolution, and a
-standalone one is legalized as a per-channel affine map.
+A standalone batch norm (not after a constant conv) is legalized as a per-channel
+multiply-add.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
     from compiler.transforms.circle_fuse_activation import CircleFuseActivationPass
     from compiler.transforms.circle_sink_transposes import CircleSinkTransposesPass
     from compiler.transforms.convert_aten_to_circle import ConvertAtenToCirclePass
+    from compiler.transforms.fold_batch_norm import FoldBatchNormPass
     from compiler.transforms.fold_qdq import FoldQdqPass
     from compiler.transforms.fuse_qdq import FuseQdqPass
     from compiler.transforms.quant_propagate import QuantPropagatePass
@@ -51,6 +56,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
     from compiler.transforms.verify_quantized import VerifyQuantizedPass
 
     return [
+        FoldBatchNormPass(),
         FoldQdqPass(),
         ConvertAtenToCirclePass(),
         CircleSinkTransposesPass(),

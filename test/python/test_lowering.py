@@ -64,7 +64,7 @@ def test_zoo_lowers_to_circle_only(name, scheme):
             lower(module)
         pytest.xfail(gap)
     lower(module, callback=lambda p, m: (stages.append(p.name), reparse(m)))
-    assert stages[-1] == "verify-quantized" and len(stages) == 9
+    assert stages[-1] == "verify-quantized" and len(stages) == 10
 
     for op in module.walk():
         assert not op.name.startswith(("aten.", "quant.")), op.name

@@ -6,7 +6,7 @@
 // RUN: qopt %s -p 'lower-to-circle{scheme=int8}' | not grep -E '= (quant|aten)[.]'
 // RUN: qopt %s -p 'lower-to-circle{scheme=int8 io-dtype=int}' | filecheck %s --check-prefix=INT
 // Every stage re-parses and verifies (textual round trip between all passes):
-// RUN: qopt %s -p fold-qdq | qopt -p convert-aten-to-circle | qopt -p circle-sink-transposes | qopt -p circle-fuse-activation | qopt -p quant-propagate | qopt -p quantize-bias | qopt -p fuse-qdq | qopt -p circle-cleanup | qopt -p 'verify-quantized{scheme=int8}' | filecheck %s
+// RUN: qopt %s -p fold-batch-norm | qopt -p fold-qdq | qopt -p convert-aten-to-circle | qopt -p circle-sink-transposes | qopt -p circle-fuse-activation | qopt -p quant-propagate | qopt -p quantize-bias | qopt -p fuse-qdq | qopt -p circle-cleanup | qopt -p 'verify-quantized{scheme=int8}' | filecheck %s
 // The scheme is checked: these are int8 tensors.
 // RUN: not qopt %s -p 'lower-to-circle{scheme=uint8}' 2>&1 | filecheck %s --check-prefix=WRONG
 
