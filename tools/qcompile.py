@@ -146,7 +146,8 @@ def quantized_program(args, progress: Progress):
     timings: dict[str, float] = {}
     try:
         program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
-                           per_channel=not args.per_tensor, progress=not args.quiet,
+                           per_channel=not args.per_tensor,
+                           progress=not args.quiet and sys.stderr.isatty(),
                            timings=timings)
     except CompileError:
         raise
