@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from io import BytesIO, StringIO
 from typing import IO
 

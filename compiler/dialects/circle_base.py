@@ -15,7 +15,6 @@ from typing import ClassVar
 from xdsl.dialects.builtin import (
     BoolAttr,
     DenseIntOrFPElementsAttr,
-    Float32Type,
     FloatAttr,
     IntegerAttr,
     IntegerType,
@@ -269,5 +268,4 @@ __all__ = [
     "option_attribute",
     "padding_prop",
     "shape_of",
-    "Float32Type",
 ]

@@ -38,10 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 from xdsl.dialects.builtin import (
-    AnyFloat,
     DenseIntOrFPElementsAttr,
     IntegerType,
-    Signedness,
     TensorType,
 )
 from xdsl.ir import Attribute, Dialect, SSAValue
@@ -65,9 +63,6 @@ from compiler.ir.quant_types import (
     is_quantized,
 )
 from compiler.ir.verify_tensors import VerifyQuantizedTensors, dense_as_numpy
-
-_FLOATS = AnyFloat.__args__ if hasattr(AnyFloat, "__args__") else ()
-
 
 def _same_shape(a: TensorType, b: TensorType, op: str) -> None:
     if a.get_shape() != b.get_shape():

@@ -99,22 +99,6 @@ class FusableActivation(OpTrait):
     function: str = "RELU"
 
 
-def weight_operand(op: Operation) -> WeightOperand | None:
-    return op.get_trait(WeightOperand)
-
-
-def bias_operand(op: Operation) -> BiasOperand | None:
-    return op.get_trait(BiasOperand)
-
-
-def same_scale(op: Operation) -> SameScale | None:
-    return op.get_trait(SameScale)
-
-
-def fixed_output_range(op: Operation) -> FixedOutputRange | None:
-    return op.get_trait(FixedOutputRange)
-
-
 def non_quantized_operands(op: Operation) -> tuple[int, ...]:
     t = op.get_trait(NonQuantizedOperands)
     return t.indices if t is not None else ()

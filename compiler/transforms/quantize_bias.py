@@ -120,8 +120,8 @@ class QuantizeBiasPass(ModulePass):
         if real is None:
             raise error_at(op, "the bias is not a constant; Circle kernels need a constant bias")
         if have is not None and have.storage_spelling == want.storage_spelling:
-            _warn(op, f"bias scale differs from scale(input) * scale(weight); requantized "
-                      f"from its real values")
+            _warn(op, "bias scale differs from scale(input) * scale(weight); requantized "
+                      "from its real values")
         scales = np.broadcast_to(_scales(want), (channels,)).astype(np.float64)
         lo, hi = storage_range(want.width, True)
         stored = np.rint(real.astype(np.float64) / scales)

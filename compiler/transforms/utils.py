@@ -6,17 +6,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import (
-    DenseIntOrFPElementsAttr,
     IntegerType,
     ModuleOp,
     TensorType,
-    UnknownLoc,
     i32,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, SSAValue
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
-    PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
 )
@@ -25,7 +22,6 @@ from compiler.dialects import quant
 from compiler.dialects.circle_base import ConstOp
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
-    UniformQuantizedType,
     is_quantized,
 )
 from compiler.ir.verify_tensors import dense_as_numpy
@@ -147,37 +143,3 @@ def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) 
             return et.with_axis(i)
         acc *= d
     return None
-
-
-# ---- locations ---------------------------------------------------------------------------
-
-
-def located(op: Operation, like: Operation) -> Operation:
-    """Give `op` the location of `like` (new ops keep pointing at the user's source)."""
-    op.location = like.location
-    return op
-
-
-def replace_with(rewriter: PatternRewriter, op: Operation, new_ops: Sequence[Operation],
-                 new_results: Sequence[SSAValue] | None = None) -> None:
-    """`rewriter.replace` that carries the replaced op's location to the new ops."""
-    for n in new_ops:
-        if isinstance(n.location, UnknownLoc):
-            n.location = op.location
-    rewriter.replace(op, list(new_ops), new_results)
-
-
-def quantized_type_of(v: SSAValue) -> Attribute | None:
-    """The quantized element type carried by a float value: its `quant.dcast` producer's
-    input type, or the type of a `quant.qcast` consuming it."""
-    owner = v.owner
-    if isinstance(owner, quant.DequantizeCastOp):
-        return element_type(owner.input)
-    for use in v.uses:
-        if isinstance(use.operation, quant.QuantizeCastOp):
-            return element_type(use.operation.output)
-    return None
-
-
-def per_tensor(et: Attribute) -> bool:
-    return isinstance(et, UniformQuantizedType)
