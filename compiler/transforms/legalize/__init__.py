@@ -26,6 +26,7 @@ from xdsl.rewriter import InsertPoint
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
+from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
 from compiler.transforms.utils import (
     constant_of,
     element_type,
@@ -102,60 +103,17 @@ class Emitter:
         return self.transpose(v, NHWC_TO_NCHW)
 
     def relayout(self, v: SSAValue, perm: Sequence[int]) -> SSAValue:
-        """`v` transposed by `perm`: at compile time for constants (and for
-        `quant.dcast(quant.constant)`, whose per-axis dimension follows), else a
-        `circle.transpose`."""
+        """`v` transposed by `perm`: at compile time for constants (their per-axis
+        dimension follows), else a `circle.transpose`."""
         if list(perm) == list(range(len(perm))):
             return v
-        owner = v.owner
-        if isinstance(owner, quant.DequantizeCastOp) and isinstance(
-            owner.input.owner, quant.ConstantOp
-        ):
-            stored = constant_of(owner.input)
-            qt = permute_type(owner.input.type, perm)
-            c = self.emit(quantized_const(np.transpose(stored, perm), qt.element_type))
-            c.location = owner.input.owner.location
-            return self.emit(
-                quant.DequantizeCastOp(c.results[0], permute_type(v.type, perm))
-            ).results[0]
-        if isinstance(owner, circle.ConstOp) and not _is_quantized_const(owner):
-            arr = constant_of(v)
-            from compiler.dialects.quant import dense_from_numpy
-
-            new = self.emit(
-                circle.ConstOp(dense_from_numpy(np.transpose(arr, perm), element_type(v)))
-            )
-            new.location = owner.location
-            return new.results[0]
-        return self.transpose(v, perm)
+        folded = transposed_constant(self.rewriter, v, perm, self.anchor)
+        return folded if folded is not None else self.transpose(v, perm)
 
     def reshape_const_or_value(self, v: SSAValue, new_shape: Sequence[int]) -> SSAValue:
         """Reshape a constant at compile time (keeping its quantization), else emit one."""
-        owner = v.owner
-        if isinstance(owner, quant.DequantizeCastOp) and isinstance(
-            owner.input.owner, quant.ConstantOp
-        ):
-            from compiler.transforms.utils import reshape_element_type
-
-            et = reshape_element_type(element_type(owner.input), shape(v), new_shape)
-            if et is not None:
-                stored = constant_of(owner.input).reshape(new_shape)
-                c = self.emit(quantized_const(stored, et))
-                c.location = owner.input.owner.location
-                return self.emit(
-                    quant.DequantizeCastOp(c.results[0], with_shape(v.type, new_shape))
-                ).results[0]
-        if isinstance(owner, circle.ConstOp) and not _is_quantized_const(owner):
-            from compiler.dialects.quant import dense_from_numpy
-
-            new = self.emit(
-                circle.ConstOp(
-                    dense_from_numpy(constant_of(v).reshape(new_shape), element_type(v))
-                )
-            )
-            new.location = owner.location
-            return new.results[0]
-        return self.reshape(v, new_shape)
+        folded = reshaped_constant(self.rewriter, v, new_shape, self.anchor)
+        return folded if folded is not None else self.reshape(v, new_shape)
 
 
 def helper_location(location: Attribute, kind: str) -> Attribute:

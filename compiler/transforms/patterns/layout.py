@@ -13,21 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
 from compiler.dialects import circle, quant
-from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.layout_traits import Elementwise
+from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
 from compiler.transforms.utils import (
     constant_of,
-    element_type,
     i32_const,
     permute_type,
-    quantized_const,
     shape,
     with_shape,
 )
@@ -53,34 +50,6 @@ def _transpose_after(rewriter: PatternRewriter, anchor: Operation, v: SSAValue,
     c.location = helper_location(anchor.location, "perm")
     rewriter.insert([c, t], InsertPoint.after(anchor))
     return t.results[0]
-
-
-def permuted_constant(rewriter: PatternRewriter, v: SSAValue, perm: Sequence[int],
-                      anchor: Operation) -> SSAValue | None:
-    """`v` transposed at compile time if it is a constant (also through quant.dcast)."""
-    owner = v.owner
-    if isinstance(owner, quant.DequantizeCastOp) and isinstance(owner.input.owner, quant.ConstantOp):
-        stored = constant_of(owner.input)
-        c = quantized_const(np.transpose(stored, perm), permute_type(owner.input.type, perm).element_type)
-        d = quant.DequantizeCastOp(c.results[0], permute_type(v.type, perm))
-        c.location = owner.input.owner.location
-        d.location = owner.location
-        rewriter.insert([c, d], InsertPoint.before(anchor))
-        return d.results[0]
-    if isinstance(owner, circle.ConstOp):
-        arr = np.transpose(constant_of(v), perm)
-        t = permute_type(v.type, perm)
-        new = circle.ConstOp(dense_from_numpy(arr, _payload_type(v)), t)
-        new.location = owner.location
-        rewriter.insert(new, InsertPoint.before(anchor))
-        return new.results[0]
-    return None
-
-
-def _payload_type(v: SSAValue):
-    owner = v.owner
-    assert isinstance(owner, circle.ConstOp)
-    return owner.value.type.element_type
 
 
 class ComposeTransposes(RewritePattern):
@@ -121,7 +90,7 @@ class FoldConstantTranspose(RewritePattern):
         p = perm_of(op)
         if p is None:
             return
-        folded = permuted_constant(rewriter, op.input, p, op)
+        folded = transposed_constant(rewriter, op.input, p, op)
         if folded is not None:
             rewriter.replace(op, [], [folded])
 
@@ -142,33 +111,7 @@ def _broadcast_to_rank(rewriter, v: SSAValue, rank: int, anchor) -> SSAValue | N
     r = len(shape(v))
     if r == rank:
         return v
-    new_shape = [1] * (rank - r) + list(shape(v))
-    owner = v.owner
-    if isinstance(owner, circle.ConstOp):
-        from compiler.ir.quant_types import UniformQuantizedPerAxisType
-
-        et = element_type(v)
-        if isinstance(et, UniformQuantizedPerAxisType):
-            et = et.with_axis(et.axis.data + rank - r)
-        new = circle.ConstOp(
-            dense_from_numpy(constant_of(v).reshape(new_shape), _payload_type(v)),
-            TensorType(et, new_shape),
-        )
-    elif isinstance(owner, quant.DequantizeCastOp) and isinstance(owner.input.owner, quant.ConstantOp):
-        from compiler.transforms.utils import reshape_element_type
-
-        et = reshape_element_type(element_type(owner.input), shape(v), new_shape)
-        if et is None:
-            return None
-        c = quantized_const(constant_of(owner.input).reshape(new_shape), et)
-        new = quant.DequantizeCastOp(c.results[0], with_shape(v.type, new_shape))
-        c.location = owner.input.owner.location
-        rewriter.insert(c, InsertPoint.before(anchor))
-    else:
-        return None
-    new.location = owner.location
-    rewriter.insert(new, InsertPoint.before(anchor))
-    return new.results[0]
+    return reshaped_constant(rewriter, v, [1] * (rank - r) + list(shape(v)), anchor)
 
 
 class SinkTransposeThroughElementwise(RewritePattern):
@@ -200,10 +143,10 @@ class SinkTransposeThroughElementwise(RewritePattern):
             resolved = []
             for kind, value in operands:
                 if kind == "permute":
-                    value = permuted_constant(rewriter, value, inv, user)
+                    value = transposed_constant(rewriter, value, inv, user)
                 elif kind == "broadcast_permute":
                     value = _broadcast_to_rank(rewriter, value, len(p), user)
-                    value = permuted_constant(rewriter, value, inv, user)
+                    value = transposed_constant(rewriter, value, inv, user)
                 resolved.append(value)
             new = _rebuild(user, resolved, [permute_type(user.results[0].type, inv)])
             rewriter.insert(new, InsertPoint.before(user))
