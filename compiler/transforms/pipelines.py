@@ -101,12 +101,23 @@ def lower(
 
     `callback(pass, module)` runs after each pass (e.g. to dump the IR of every stage).
     """
+    import gc
+
     from compiler.ir.context import make_context
 
     ctx = make_context()
-    for p in lowering_passes(scheme, io_dtype, allow_float):
-        p.apply(ctx, module)
-        verify_module(module)
-        if callback is not None:
-            callback(p, module)
+    # The IR is a large graph of small objects: CPython's cyclic GC runs repeatedly
+    # over it and makes big graphs superlinear (bench/compile_time.py: 11.0 s -> 9.5 s
+    # for 10k ops). Nothing here creates garbage cycles worth collecting mid-pipeline.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for p in lowering_passes(scheme, io_dtype, allow_float):
+            p.apply(ctx, module)
+            verify_module(module)
+            if callback is not None:
+                callback(p, module)
+    finally:
+        if collecting:
+            gc.enable()
     return module
