@@ -19,7 +19,7 @@ config.test_exec_root = os.path.join(
 # finds qopt and filecheck without activating the environment.
 bin_dir = os.path.dirname(sys.executable)
 config.environment["PATH"] = os.pathsep.join([bin_dir, config.environment.get("PATH", "")])
-for var in ("HOME", "TMPDIR", "PYTHONHASHSEED"):
+for var in ("HOME", "TMPDIR", "PYTHONHASHSEED", "PYTHONPATH"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 # torch on 2 cores: one thread is faster and steadier for small models.
