@@ -4,10 +4,12 @@
     .venv/bin/python bench/compile_time.py --quick    # smaller sweep, fewer repeats
     .venv/bin/python bench/compile_time.py --profile  # + cProfile (and pyinstrument) of
                                                       #   the largest graph's compile
+    .venv/bin/python bench/compile_time.py --verify-each  # verify the IR after every pass
 
 For each model, torch.export + PT2E calibration/conversion run once (their time is
 reported but is not compile time); then the compiler proper (`import_program`, the
-nine passes of `lower`, `write_circle`) runs `--repeats` times. "cold" is the first
+passes of `lower`, `write_circle`) runs `--repeats` times, verifying the IR once after
+the last pass as `qcompile` does (`--verify-each`: after every pass). "cold" is the first
 run in the process, "warm" the fastest of the others; the phase breakdown is the warm
 run's. Peak memory is traced in a separate run (`tracemalloc`: Python allocations of
 the compile only; ru_maxrss: the whole process, torch included).
@@ -108,6 +110,9 @@ def compile_once(program, scheme: str) -> tuple[dict[str, float], int, int, int]
 
 
 GC_OFF = False
+#: lower(verify_each=...): qcompile's default is False (verify once, after the last pass)
+VERIFY_EACH = False
+VERIFY_MODE = "once, after the last pass"
 
 
 def _compile(program, scheme, times):
@@ -126,8 +131,9 @@ def _compile(program, scheme, times):
         times[p.name] = now - clock[0]
         clock[0] = now
 
-    # Time the IR verification `lower` runs after every pass (it is inside each pass's
-    # figure above; reported separately as "verify_module").
+    # Time the IR verification `lower` runs (after the last pass, or after every pass
+    # with --verify-each; it is inside the pass figures above, reported separately as
+    # "verify_module").
     import compiler.transforms.pipelines as pipelines
 
     original = getattr(pipelines, "verify_module", None)
@@ -143,7 +149,7 @@ def _compile(program, scheme, times):
         pipelines.verify_module = timed_verify
     clock[0] = time.perf_counter()
     try:
-        lower(module, scheme=scheme, callback=after)
+        lower(module, scheme=scheme, callback=after, verify_each=VERIFY_EACH)
     finally:
         if original is not None:
             pipelines.verify_module = original
@@ -250,9 +256,13 @@ def main() -> None:
     ap.add_argument("--scheme", default="uint8", choices=("uint8", "int8", "int16"))
     ap.add_argument("--gc-off", action="store_true",
                     help="disable Python's cyclic GC during each compile (measures its share)")
+    ap.add_argument("--verify-each", action="store_true",
+                    help="verify the IR after every pass (default: once at the end, as qcompile)")
     args = ap.parse_args()
-    global GC_OFF
+    global GC_OFF, VERIFY_EACH, VERIFY_MODE
     GC_OFF = args.gc_off
+    VERIFY_EACH = args.verify_each
+    VERIFY_MODE = "after each pass" if VERIFY_EACH else "once, after the last pass"
     quiet()
     repeats = args.repeats or (2 if args.quick else 3)
     conv_sizes = [10, 25, 50, 100] if args.quick else [25, 50, 100, 200, 400, 840]
@@ -288,7 +298,7 @@ def main() -> None:
              f"{r['mem']:.1f}", f"{r['rss']:.0f}"] for r in all_rows]
     t1, m1 = table(head, rows)
     phases = [p for p in phases if not p.startswith("(")]
-    head2 = ["model"] + [SHORT.get(p, p) for p in phases] + ["total", "verify_module in passes"]
+    head2 = ["model"] + [SHORT.get(p, p) for p in phases] + ["total", "verify_module"]
     rows2 = [[r["name"]] + [f"{r['phases'].get(p, 0.0):.3f}" for p in phases] + [fmt_s(r["warm"])]
              + [f"{r['phases'].get('(verify_module)', 0.0):.3f} "
                 f"({100 * r['phases'].get('(verify_module)', 0.0) / r['warm']:.0f}%)"]
@@ -331,26 +341,28 @@ def main() -> None:
     print(t2)
     print(f"\nlargest graph ({big['name']}): " + ", ".join(f"{p} {100 * s:.0f}%"
                                                            for s, p in share[:5])
-          + f"; verify_module after each pass {100 * verify_share:.0f}% of the total")
+          + f"; verify_module ({VERIFY_MODE}) {100 * verify_share:.0f}% of the total")
     print("\n== scaling ==")
     print(t3)
     print("\n== targets ==")
     print(t4)
 
-    tag = ("_quick" if args.quick else "") + ("_gc_off" if args.gc_off else "")
+    tag = (("_quick" if args.quick else "") + ("_gc_off" if args.gc_off else "")
+           + ("_verify_each" if args.verify_each else ""))
     png = RESULTS / f"compile_time{tag}.png"
     has_plot = plot(syn, png)
     md = RESULTS / f"compile_time{tag}.md"
     md.write_text(
         f"# Compile time ({'quick' if args.quick else 'full'} run"
-        f"{', cyclic GC off during compiles' if args.gc_off else ''})\n\n"
+        f"{', cyclic GC off during compiles' if args.gc_off else ''}"
+        f"{', IR verified after every pass' if args.verify_each else ''})\n\n"
         f"Machine: {machine()}. Scheme {args.scheme}; {repeats} compiles per model, "
         "warm = fastest after the first.\n\n"
         "## End to end (import → .circle)\n\n" + m1 + "\n\n"
         "## Warm phase breakdown (seconds)\n\n" + m2 + "\n\n"
         f"Largest graph ({big['name']}): " + ", ".join(f"{p} {100 * s:.0f}%"
                                                        for s, p in share[:5])
-        + f"; verify_module after each pass: {100 * verify_share:.0f}% of the total.\n\n"
+        + f"; verify_module ({VERIFY_MODE}): {100 * verify_share:.0f}% of the total.\n\n"
         "## Scaling\n\n" + m3 + "\n\n## Targets\n\n" + m4 + "\n\n"
         + (f"![compile time]({png.name})\n" if has_plot else "(no plot: matplotlib missing)\n"))
     print(f"\nwrote {md.relative_to(ROOT)}" + (f" and {png.relative_to(ROOT)}" if has_plot else ""))

@@ -59,6 +59,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--allow-float", action="store_true",
                    help="keep ops that cannot be quantized in float instead of failing")
     p.add_argument("--dump-dir", metavar="DIR", help="write the IR of every stage to DIR")
+    p.add_argument("--verify-each", action="store_true",
+                   help="verify the IR after every pass (default: once, after the last pass)")
     p.add_argument("--verify", action="store_true",
                    help="compare the float, quant and circle stages and the runtime")
     p.add_argument("--report", action="store_true",
@@ -199,7 +201,7 @@ def compile_model(args: argparse.Namespace) -> dict:
         clock["t"] = time.perf_counter()
 
     lower(module, scheme=args.scheme, io_dtype=args.io_dtype, allow_float=args.allow_float,
-          callback=after_pass)
+          callback=after_pass, verify_each=args.verify_each or dump is not None)
 
     if args.output.endswith(".circle"):
         from compiler.codegen.onert import onert_problems

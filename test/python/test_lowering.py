@@ -98,3 +98,40 @@ def test_no_transpose_inside_nhwc_chains(name, scheme):
     transposes = [o for o in module.walk() if isinstance(o, circle.TransposeOp)]
     # One at the NCHW input and one at the NCHW output at most (pools' output is 2-D).
     assert len(transposes) <= 2, [str(t) for t in transposes]
+
+
+def test_verify_once_gives_the_same_module():
+    """`verify_each=False` (qcompile's default) changes when the IR is verified, not
+    what the passes produce."""
+    each = lower(import_program(program("mobilenet_block", "int8")), scheme="int8")
+    once = lower(import_program(program("mobilenet_block", "int8")), scheme="int8",
+                 verify_each=False)
+    assert once.is_structurally_equivalent(each)
+
+
+@pytest.mark.parametrize("verify_each", [True, False])
+def test_invalid_ir_is_reported_with_or_without_verify_each(verify_each, monkeypatch):
+    """A pass that breaks an op's invariant is caught: after that pass with
+    `verify_each`, after the last pass without."""
+    from compiler.transforms import pipelines
+
+    passes = pipelines.lowering_passes
+
+    class Breaker:
+        name = "break-a-conv"
+
+        def apply(self, ctx, module):
+            conv = next(o for o in module.walk() if isinstance(o, circle.Conv2DOp))
+            conv.properties["stride_w"] = conv.properties["stride_h"].__class__(0, 32)
+
+    def with_breaker(*args, **kwargs):
+        ps = passes(*args, **kwargs)
+        return [*ps[:-1], Breaker(), ps[-1]] if verify_each else [*ps, Breaker()]
+
+    monkeypatch.setattr(pipelines, "lowering_passes", with_breaker)
+    seen = []
+    with pytest.raises(CompileError, match="stride"):
+        lower(import_program(program("conv_bn_relu", "int8")), scheme="int8",
+              verify_each=verify_each, callback=lambda p, m: seen.append(p.name))
+    # with verify_each the error stops the pipeline right after the breaking pass
+    assert ("break-a-conv" not in seen) if verify_each else seen[-1] == "verify-quantized"

@@ -95,7 +95,8 @@ def test_circle_runs_in_onert(model_file, tmp_path, capsys):
 
 def test_tflite_runs_in_litert_and_name_selects_the_model(model_file, tmp_path, capsys):
     out = tmp_path / "other.tflite"
-    result = compile_model(parse_args([f"{model_file}:other", "-o", str(out), "-q"]))
+    result = compile_model(parse_args([f"{model_file}:other", "-o", str(out), "-q",
+                                       "--verify-each"]))
     assert capsys.readouterr().err == ""  # -q: no progress lines
     y = run_litert(out.read_bytes(), _inputs())[0]
     assert np.abs(y - _pt2e_output(result)).max() <= 1.0001 * _output_step(result)
