@@ -12,9 +12,8 @@ What LiteRT's BUILTIN_REF kernels compute, bit for bit:
   the output qparams: the output type must be the fixed range (scale 1/256, zp at the
   storage minimum), checked here.
 
-int16 SOFTMAX is `circle_int16_softmax`. int16 LOGISTIC / TANH read TFLite's constant
-`sigmoid_table_uint16`, which no closed formula reproduces (round(65536 sigmoid(i/24))
-differs in 35 of its first 81 entries): they raise `NotImplementedError`.
+int16 SOFTMAX is `circle_int16_softmax`; int16 LOGISTIC / TANH are `circle_int16_lut`
+(TFLite's interpolated `sigmoid_table_uint16`).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from compiler.interpreter.fixedpoint import (
     srdhm,
     wrap_int32,
 )
+from compiler.interpreter.circle_int16_lut import logistic16, tanh16
 from compiler.interpreter.circle_int16_softmax import softmax16
 from compiler.interpreter.gemmlowp import exp_on_negative_values, get_reciprocal, rescale
 from compiler.interpreter.values import f32_scale, per_tensor
@@ -66,6 +66,8 @@ def _lut(op: Operation, x: np.ndarray, fn) -> tuple[np.ndarray]:
 
 
 def logistic(op: circle.LogisticOp, x):
+    if per_tensor(op, op.operands[0], "the input").width == 16:
+        return logistic16(op, x)
     # float32 arithmetic as in TFLite: 1.0f / (1.0f + expf(-v))
     def sigmoid(v: np.ndarray) -> np.ndarray:
         e = np.exp(-v).astype(np.float32)
@@ -75,6 +77,8 @@ def logistic(op: circle.LogisticOp, x):
 
 
 def tanh(op: circle.TanhOp, x):
+    if per_tensor(op, op.operands[0], "the input").width == 16:
+        return tanh16(op, x)
     return _lut(op, x, np.tanh)
 
 

@@ -645,3 +645,57 @@ def test_log_int8_exhaustive(s_in, zp_in, s_out, zp_out):
     x = np.arange(-128, 128).astype(np.int8)
     ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
     np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+# ---- int16 LOGISTIC / TANH (interpolated sigmoid table) -------------------------------
+
+
+def _int16_unary(op, in_scale: float):
+    ti = make_quantized_type("i16", f32v(in_scale), 0)
+    to = make_quantized_type("i16", 1 / 32768, 0)
+    return single_op_module(op, [Input(tensor([65536], ti))], [tensor([65536], to)])
+
+
+_ALL_INT16 = np.arange(-32768, 32768).astype(np.int16)
+
+
+@pytest.mark.parametrize("op", [circle.LogisticOp, circle.TanhOp])
+@pytest.mark.parametrize("in_scale", [2**-12, 2**-11, 2**-10, 1e-4, 3.05e-5, 2.7e-4, 1e-3])
+def test_int16_logistic_tanh_exhaustive(op, in_scale):
+    """All 65536 inputs; power-of-two scales (shift path: 2^-12 for both, 2^-11 for TANH)
+    and general scales (the multiplier path), small to saturating."""
+    m = _int16_unary(op, in_scale)
+    ref = runtimes.run_litert(write_tflite(m), [_ALL_INT16], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [_ALL_INT16])[0], ref)
+
+
+def test_int16_sigmoid_table_recovered_from_litert():
+    """Recover TFLite's `sigmoid_table_uint16` from LiteRT's int16 TANH and compare it with
+    the interpreter's copy: where the rescaled input v is a multiple of 256, TANH returns
+    table[v >> 8] - 32768 exactly. Input scales m / 2^k (exact in float32, and
+    scale * 3 * 4096 * 2^shift an exact integer multiplier) are added until every entry
+    0..254 has been seen; entry 255 (an interpolation end point only) is covered by the
+    exhaustive tests above."""
+    from compiler.interpreter.circle_int16_lut import (
+        SIGMOID_TABLE_UINT16,
+        _input_rescale,
+        _rescaled,
+    )
+
+    seen: dict[int, int] = {}
+    x = _ALL_INT16.astype(np.int64)
+    for m3 in range(5462, 10922, 7):
+        for k in (24, 25, 26):
+            module = _int16_unary(circle.TanhOp, m3 / 2**k)
+            tanh = next(o for o in module.walk() if isinstance(o, circle.TanhOp))
+            v = _rescaled(x, *_input_rescale(tanh, (0, 1)))
+            exact = (v >= 0) & (v % 256 == 0) & ((v >> 8) < 255)
+            if set((v[exact] >> 8).tolist()) <= seen.keys():
+                continue
+            y = runtimes.run_litert(write_tflite(module), [_ALL_INT16], resolver="BUILTIN_REF")[0]
+            for index, out in zip((v[exact] >> 8).tolist(), y[exact].tolist()):
+                assert seen.setdefault(index, out + 32768) == out + 32768
+        if len(seen) == 255:
+            break
+    assert sorted(seen) == list(range(255))
+    np.testing.assert_array_equal(SIGMOID_TABLE_UINT16[:255], [seen[i] for i in range(255)])

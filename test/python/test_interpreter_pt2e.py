@@ -36,7 +36,7 @@ EXCEPTIONS = {
         NotImplementedError, "uint8 RSQRT (layer_norm): neither LiteRT nor onert has one"),
     ("transformer_block", "int16"): (
         NotImplementedError, "int16 RSQRT: LiteRT uses a table-based kernel not reproduced"),
-    ("activations", "int16"): (NotImplementedError, "int16 LOGISTIC is not bit-exact yet"),
+    ("activations", "int16"): (NotImplementedError, "int16 HARD_SWISH is not bit-exact yet"),
 }
 
 
