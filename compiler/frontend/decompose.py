@@ -16,9 +16,9 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | group_norm   | reshape to groups, the layer-norm steps, reshape, per-channel affine |
 | hardsigmoid  | add 3, clamp 0..6 (relu6), mul 1/6                                 |
 
-With `scheme="uint8"` (ONE's scheme, run by onert), also:
+With `scheme="uint8"` (ONE's scheme, run by onert) and `scheme="int16"`, also:
 
-| hardswish    | x * relu6(x + 3) * 1/6 (onert has no HARD_SWISH kernel)            |
+| hardswish    | x * relu6(x + 3) * 1/6 (onert has no HARD_SWISH kernel, LiteRT no int16 one) |
 """
 
 from __future__ import annotations
@@ -83,9 +83,12 @@ def _hardswish(x):
     return x * torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
 
 
-#: decompositions for ONE's runtime (onert), which lacks these kernels
-ONERT_DECOMPOSITIONS = {
-    aten.hardswish.default: _hardswish,
+#: decompositions for schemes whose runtime lacks these kernels: onert (uint8) has no
+#: HARD_SWISH at all, LiteRT no int16 HARD_SWISH ("Only float32, uint8 and int8 are
+#: supported currently, got INT16")
+SCHEME_DECOMPOSITIONS = {
+    "uint8": {aten.hardswish.default: _hardswish},
+    "int16": {aten.hardswish.default: _hardswish},
 }
 
 
@@ -93,15 +96,14 @@ def decompose_for_circle(
     program: torch.export.ExportedProgram, scheme: str | None = None
 ) -> torch.export.ExportedProgram:
     """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched),
-    and those of `ONERT_DECOMPOSITIONS` too for the uint8 scheme.
+    and those of `SCHEME_DECOMPOSITIONS[scheme]` too.
 
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops comes back unchanged.
     """
     present = {n.target for n in program.graph.nodes if n.op == "call_function"}
     candidates = dict(CIRCLE_DECOMPOSITIONS)
-    if scheme == "uint8":
-        candidates.update(ONERT_DECOMPOSITIONS)
+    candidates.update(SCHEME_DECOMPOSITIONS.get(scheme or "", {}))
     table = {op: fn for op, fn in candidates.items() if op in present}
     if not table:
         return program

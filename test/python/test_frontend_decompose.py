@@ -61,12 +61,14 @@ def test_quantize_observes_every_layer_norm_tensor(scheme):
         assert overload in quantized, f"{op} output is not quantized"
 
 
-def test_hardswish_is_decomposed_for_onert_only():
+@pytest.mark.parametrize("scheme", ["uint8", "int16"])
+def test_hardswish_is_decomposed_where_the_runtime_lacks_it(scheme):
     model = nn.Sequential(nn.Linear(4, 4), nn.Hardswish()).eval()
     ep = torch.export.export(model, (torch.randn(2, 4),))
     hardswish = torch.ops.aten.hardswish.default
-    assert hardswish in _targets(decompose_for_circle(ep, "int8"))  # a TFLite builtin
-    dec = decompose_for_circle(ep, "uint8")  # onert has no HARD_SWISH kernel
+    assert hardswish in _targets(decompose_for_circle(ep, "int8"))  # LiteRT's int8 kernel
+    # onert has no HARD_SWISH kernel; LiteRT none for int16
+    dec = decompose_for_circle(ep, scheme)
     assert hardswish not in _targets(dec)
     x = torch.randn(2, 4, generator=torch.Generator().manual_seed(3)) * 4
     with torch.no_grad():

@@ -36,7 +36,6 @@ EXCEPTIONS = {
         NotImplementedError, "uint8 RSQRT (layer_norm): neither LiteRT nor onert has one"),
     ("transformer_block", "int16"): (
         NotImplementedError, "int16 RSQRT: LiteRT uses a table-based kernel not reproduced"),
-    ("activations", "int16"): (NotImplementedError, "int16 HARD_SWISH is not bit-exact yet"),
 }
 
 
@@ -114,7 +113,8 @@ def _lowered_with_inputs(name: str, scheme: str):
 
 
 @pytest.mark.parametrize("scheme,name", [(s, n) for s in ("int8", "int16") for n in LITERT_MODELS]
-                         + [("int8", "transformer_block")])
+                         + [("int8", "transformer_block"), ("int8", "activations"),
+                            ("int16", "activations")])
 def test_circle_stage_bit_exact_with_litert(name, scheme):
     from compiler.codegen import write_tflite
     from compiler.interpreter import run
