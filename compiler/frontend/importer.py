@@ -14,6 +14,9 @@ The result holds one `func.func @forward`:
   `quant.constant` holding the stored integers + `quant.dcast`; `quantize_*(float
   constant)` (fold_quantize=False) is quantized here, with the type's `quantize` (torch's
   arithmetic), into the same `quant.constant` form;
+- data-independent tensors (arange/full/ones/zeros(_like) and ops computed only from
+  them) are evaluated here and are constants like the others
+  (`compiler.frontend.fold_factories`);
 - other constants become `circle.const` (float or integer payload); a Python scalar
   where ATen expects a tensor becomes a rank-0 `circle.const`;
 - every other ATen node becomes its `aten.*` op (`compiler.dialects.aten.BY_TARGET`), or
