@@ -59,9 +59,17 @@ UNSUPPORTED_QUANTIZED: dict[str, frozenset[str]] = {
     # standalone quantized activations: fuse them into the producer instead
     "RELU": frozenset({"u8", "i8"}),
     "RELU6": frozenset({"u8", "i8"}),
+    # indexing family (measured, onert 0.1.0): int8 ARG_MAX/ARG_MIN run but return wrong
+    # indices; quantized TILE fails at run time ("NYI" for uint8)
+    "ARG_MAX": frozenset({"i8"}),
+    "ARG_MIN": frozenset({"i8"}),
+    "TILE": frozenset({"u8", "i8"}),
 }
 #: Builtins onert does not load at all.
-UNSUPPORTED_BUILTINS = frozenset({"HARD_SWISH"})
+UNSUPPORTED_BUILTINS = frozenset({"HARD_SWISH"}) | frozenset({
+    # indexing family: "Unsupported operation: GATHER_ND"
+    "GATHER_ND",
+})
 #: Builtins whose optional bias onert's loader cannot leave out.
 BIAS_REQUIRED = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D"})
 

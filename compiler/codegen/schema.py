@@ -59,6 +59,8 @@ ENUM_FIELDS: dict[str, dict[str, int]] = {
     "fused_activation_function": _enum(ActivationFunctionType.ActivationFunctionType),
     "padding": _enum(Padding.Padding),
     "weights_format": _enum(FullyConnectedOptionsWeightsFormat.FullyConnectedOptionsWeightsFormat),
+    # indexing family: ArgMax/ArgMinOptions.output_type, a TensorType (INT32 or INT64)
+    "output_type": {k: v for k, v in _enum(TensorType.TensorType).items() if k in ("INT32", "INT64")},
 }
 
 #: Storage numpy dtype of each Circle tensor type this compiler reads and writes.

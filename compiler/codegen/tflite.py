@@ -38,6 +38,9 @@ _BIAS_REQUIRED = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D"})
 #: kernel's own check is quoted in the message).
 _NO_KERNEL = {
     "BATCH_MATMUL": {"u8": "lhs_data->type == kTfLiteFloat32 || ... was not true"},
+    # indexing family
+    "ARG_MAX": {"i16": "Unknown input type: 7, only float32, int types and bool are supported"},
+    "ARG_MIN": {"i16": "Unknown input type: 7, only float32, int types and bool are supported"},
 }
 
 

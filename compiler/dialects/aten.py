@@ -228,6 +228,8 @@ SCHEMAS: list[tuple[str, str]] = [
     ("zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", "Zeros."),
     ("ones_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", "Ones like self."),
     ("zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", "Zeros like self."),
+    # -- indexing family
+    ("argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", "Index of the minimum."),
 ]
 
 #: Argument types that carry no semantics here (placement and memory layout).

@@ -44,6 +44,13 @@ from compiler.dialects.circle_base import (
     padding_prop,
     shape_of,
 )
+from compiler.dialects.circle_index import (  # noqa: F401  (re-exported as circle.*)
+    INDEX_OPS,
+    ArgMaxOp,
+    ArgMinOp,
+    GatherNdOp,
+    TileOp,
+)
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -885,6 +892,8 @@ CIRCLE_OPS = [
     QuantizeOp, DequantizeOp,
     ReshapeOp, TransposeOp, ConcatenationOp, SplitOp, SplitVOp, SliceOp, StridedSliceOp,
     PadOp, PadV2Op, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
+    # indexing family (compiler/dialects/circle_index.py)
+    *INDEX_OPS,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

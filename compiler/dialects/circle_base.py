@@ -51,6 +51,8 @@ ENUM_OPTIONS: dict[str, tuple[str, ...]] = {
     "fused_activation_function": ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"),
     "padding": ("SAME", "VALID"),
     "weights_format": ("DEFAULT", "SHUFFLED4x16INT8"),
+    # indexing family: ArgMax/ArgMinOptions.output_type (the index result's type)
+    "output_type": ("INT32", "INT64"),
 }
 
 

@@ -15,6 +15,8 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | rms_norm     | mul, mean, add eps, rsqrt, mul (, mul weight)                      |
 | group_norm   | reshape to groups, the layer-norm steps, reshape, per-channel affine |
 | hardsigmoid  | add 3, clamp 0..6 (relu6), mul 1/6                                 |
+| cumsum       | 2-D linear with a constant lower-triangular ones weight along dim  |
+|              | (permute/reshape around it); float inputs only                     |
 
 With `scheme="uint8"` (ONE's scheme, run by onert) and `scheme="int16"`, also:
 
@@ -70,12 +72,35 @@ def _hardsigmoid(x):
     return torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
 
 
+def _cumsum(x, dim, dtype=None):
+    """cumsum(x, dim) = linear(x moved to dim -1, W) with W[j, i] = 1 for i <= j.
+
+    TFLite's CUMSUM has no int8/int16 kernel; as a linear it is quantized like any
+    linear: W (zeros and ones) is a weight, exactly representable in every scheme
+    (per-channel int8: scale 1/127, 1 -> 127; per-tensor uint8: [0, 1] -> 0..255). In
+    float the result is the cumulative sum up to float32 summation order; quantized,
+    it is one FULLY_CONNECTED requantization (<= 1 output step). W is built from
+    `ones().tril()`, which the importer folds into a constant
+    (`compiler.frontend.fold_factories`)."""
+    if dtype is not None and dtype != x.dtype:
+        x = x.to(dtype)
+    n = x.shape[dim]
+    w = torch.ones(n, n, dtype=x.dtype, device=x.device).tril()
+    moved = x.movedim(dim, -1)
+    # a 2-D linear: onert refuses a rank-3 FULLY_CONNECTED (keep_num_dims) at prepare
+    # ("StaticShapeInferer failed, bad rank size: 3")
+    y = torch.nn.functional.linear(moved.reshape(-1, n), w).reshape(moved.shape)
+    return y.movedim(-1, dim)
+
+
 #: ATen op -> its decomposition into ops that Circle (and the quantizer) support
 CIRCLE_DECOMPOSITIONS = {
     aten.layer_norm.default: _layer_norm,
     aten.rms_norm.default: _rms_norm,
     aten.group_norm.default: _group_norm,
     aten.hardsigmoid.default: _hardsigmoid,
+    # indexing family
+    aten.cumsum.default: _cumsum,
 }
 
 
@@ -92,6 +117,17 @@ SCHEME_DECOMPOSITIONS = {
 }
 
 
+#: ops decomposed only when they compute on floating-point tensors (an integer cumsum
+#: cannot become a quantized linear)
+_FLOAT_ONLY = {aten.cumsum.default}
+
+
+def _integer_only(node) -> bool:
+    val = node.meta.get("val")
+    return node.target in _FLOAT_ONLY and isinstance(val, torch.Tensor) and (
+        not val.is_floating_point())
+
+
 def decompose_for_circle(
     program: torch.export.ExportedProgram, scheme: str | None = None
 ) -> torch.export.ExportedProgram:
@@ -101,7 +137,8 @@ def decompose_for_circle(
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops comes back unchanged.
     """
-    present = {n.target for n in program.graph.nodes if n.op == "call_function"}
+    present = {n.target for n in program.graph.nodes if n.op == "call_function"
+               and not _integer_only(n)}
     candidates = dict(CIRCLE_DECOMPOSITIONS)
     candidates.update(SCHEME_DECOMPOSITIONS.get(scheme or "", {}))
     table = {op: fn for op, fn in candidates.items() if op in present}

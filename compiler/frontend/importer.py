@@ -14,6 +14,9 @@ The result holds one `func.func @forward`:
   `quant.constant` holding the stored integers + `quant.dcast`; `quantize_*(float
   constant)` (fold_quantize=False) is quantized here, with the type's `quantize` (torch's
   arithmetic), into the same `quant.constant` form;
+- data-independent tensors (arange/full/ones/zeros(_like) and ops computed only from
+  them) are evaluated here and are constants like the others
+  (`compiler.frontend.fold_factories`);
 - other constants become `circle.const` (float or integer payload); a Python scalar
   where ATen expects a tensor becomes a rank-0 `circle.const`;
 - every other ATen node becomes its `aten.*` op (`compiler.dialects.aten.BY_TARGET`), or
@@ -61,6 +64,7 @@ from xdsl.utils.exceptions import VerifyException
 from compiler.dialects import aten
 from compiler.dialects.circle_base import ConstOp
 from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCastOp
+from compiler.frontend import fold_factories
 from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
 from compiler.frontend.locations import node_location
 from compiler.frontend.tensor_types import (
@@ -146,6 +150,8 @@ class _Importer:
         #: by several ops has one dequantize per use, but one payload)
         self.quant_constants: dict[tuple[torch.fx.Node, Attribute], SSAValue] = {}
         self.none_value: SSAValue | None = None
+        #: data-independent nodes evaluated at import time -> their values
+        self.folded: dict[torch.fx.Node, torch.Tensor] = {}
 
     # -- driver ---------------------------------------------------------------------------
     def run(self) -> ModuleOp:
@@ -313,6 +319,8 @@ class _Importer:
             self.values[node] = values[index]
             return
         self._refuse_placeholder_mutation(node)
+        if self._fold_data_independent(node):
+            return
         if target is _ASSERT_TENSOR_METADATA:
             self._discharge_tensor_metadata(node)
         elif target in _QUANTIZE:
@@ -325,6 +333,17 @@ class _Importer:
             self._aten(node, aten.BY_TARGET[_functional_target(target)])
         else:
             self._generic(node)
+
+    def _fold_data_independent(self, node: torch.fx.Node) -> bool:
+        """arange/full/ones/zeros(_like) and ops on them only: a constant (see
+        `compiler.frontend.fold_factories`)."""
+        value = fold_factories.fold(node, self.folded)
+        if value is None:
+            return False
+        refuse_quantized_dtype(value.dtype, f"'{node.name}'")
+        self.folded[node] = value
+        self.constants[node] = (node.name, value)
+        return True
 
     def _discharge_tensor_metadata(self, node: torch.fx.Node) -> None:
         """Prove `_assert_tensor_metadata(a, size, stride, dtype)` from `a`'s static type."""

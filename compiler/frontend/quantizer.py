@@ -151,6 +151,17 @@ _SPLITS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default,
 _CAT = {aten.cat.default}
 _EMBEDDING = {aten.embedding.default}
 
+# -- indexing family: data movement (the result's elements are input 0's, so it shares
+# input 0's spec: GATHER, GATHER_ND and TILE copy integers without rescaling)
+_INDEX_SHARED = {aten.index_select.default, aten.gather.default, aten.index.Tensor,
+                 aten.repeat.default}
+#: max.dim: the values (getitem 0) share the input's spec; the indices are integers
+_INDEX_VALUES_AND_INDICES = {aten.max.dim}
+#: integer results: only the input is quantized (ARG_MAX compares stored integers)
+_ARG_REDUCTIONS = {aten.argmax.default, aten.argmin.default}
+#: slice_scatter: self, src and the result share one spec (a CONCATENATION of them)
+_SCATTER = {aten.slice_scatter.default}
+
 
 def _is_float(node: object) -> bool:
     """A node whose value is a floating-point tensor (per its FakeTensor metadata)."""
@@ -251,7 +262,9 @@ class CircleQuantizer(Quantizer):
     def get_supported_operators() -> list[str]:
         """The qualified ATen targets this quantizer annotates (`aten.conv2d.default`...)."""
         targets = [*_WEIGHTED, *_BATCH_NORM, *_BINARY, *_OWN_RANGE, *_FIXED_RANGE,
-                   *_SHARED_RANGE, *_SPLITS, *_CAT, *_EMBEDDING]
+                   *_SHARED_RANGE, *_SPLITS, *_CAT, *_EMBEDDING,
+                   # indexing family
+                   *_INDEX_SHARED, *_INDEX_VALUES_AND_INDICES, *_ARG_REDUCTIONS, *_SCATTER]
         return sorted({str(t) for t in targets})
 
     def validate(self, model: GraphModule) -> None:
@@ -280,6 +293,11 @@ class CircleQuantizer(Quantizer):
             (lambda n: n.target in _CAT, self._annotate_cat),
             (lambda n: n.target in _EMBEDDING, self._annotate_embedding),
             (lambda n: n.target in _OWN_RANGE, self._annotate_own_range),
+            # indexing family
+            (lambda n: n.target in _INDEX_SHARED, self._annotate_shared),
+            (lambda n: n.target in _INDEX_VALUES_AND_INDICES, self._annotate_split),
+            (lambda n: n.target in _ARG_REDUCTIONS, self._annotate_arg_reduction),
+            (lambda n: n.target in _SCATTER, self._annotate_scatter),
         ]
         for node in model.graph.nodes:
             if node.op != "call_function" or _annotated(node):
@@ -421,3 +439,21 @@ class CircleQuantizer(Quantizer):
             return
         # GATHER keeps the table's qparams: the rows are the table's stored integers.
         _annotate(node, {table: self._input_spec(table)}, SharedQuantizationSpec((table, node)))
+
+    # -- indexing family ----------------------------------------------------------------
+    def _annotate_arg_reduction(self, node: Node) -> None:
+        x = node.args[0]
+        if not _is_float(x):
+            return
+        # the result is an integer index: no output spec (nothing to observe)
+        _annotate(node, {x: self._input_spec(x)}, None)
+
+    def _annotate_scatter(self, node: Node) -> None:
+        base, src = node.args[0], node.args[1]
+        if not (_is_float(node) and _is_float(base) and _is_float(src)):
+            return
+        # like cat: a fresh observer on the base edge is the root of the group, src and
+        # the result share it (CONCATENATION does not rescale)
+        inputs: dict[Node, QuantizationSpecBase] = {base: self.specs.activation_spec()}
+        inputs.setdefault(src, SharedQuantizationSpec((base, node)))
+        _annotate(node, inputs, SharedQuantizationSpec((base, node)))

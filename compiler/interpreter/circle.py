@@ -22,6 +22,7 @@ from compiler.dialects import circle
 from compiler.interpreter import (
     circle_data,
     circle_float,
+    circle_index,
     circle_int,
     circle_int_eltwise,
     circle_int_hardswish,
@@ -45,6 +46,14 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
 }
 
 
+#: data-movement kernels: one kernel for float and quantized tensors
+DATA_KERNELS: dict[type[Operation], Kernel] = {
+    **circle_data.KERNELS,
+    # indexing family
+    **circle_index.KERNELS,
+}
+
+
 def _is_integer_op(op: Operation) -> bool:
     """True when any operand or result is quantized (the integer kernel applies)."""
     return any(quantized(v) is not None for v in (*op.operands, *op.results))
@@ -53,7 +62,7 @@ def _is_integer_op(op: Operation) -> bool:
 def run_circle_op(op: Operation, args: tuple) -> tuple:
     """Run one circle op on numpy arrays (the dispatch `CircleFunctions` uses)."""
     kind = type(op)
-    kernel = circle_data.KERNELS.get(kind)
+    kernel = DATA_KERNELS.get(kind)
     if kernel is None:
         if _is_integer_op(op):
             kernel = INT_KERNELS.get(kind)

@@ -83,4 +83,79 @@ CASES: list[OpCase] = [
            aten=("add.Tensor", "mul.Tensor"), circle=("circle.add", "circle.mul")),
 ]
 
+# -- indexing family: indexing, gathering, arg-reductions, tensor creation ----------------
+# Runtime support (measured: LiteRT 2.3.0 BUILTIN_REF, onert 0.1.0) decides the tuples:
+# LiteRT has no int16 ARG_MAX/ARG_MIN ("Unknown input type: 7"); onert has no GATHER_ND
+# at all, no quantized TILE, and no uint8 REDUCE_MAX.
+_IDX = torch.tensor([4, 0, 2])
+_ROWS = torch.tensor([[0, 2, 1], [3, 3, 0]])
+_TABLE = randn(6, 8, seed=7)
+_NO_ARG_MAX_I16 = ("int8",)  # LiteRT: no int16 ARG_MAX/ARG_MIN kernel
+
+CASES += [
+    OpCase("select", lambda: Fn(lambda m, x: x.select(1, -2) * 2),
+           lambda: (randn(2, 5, 3),), aten=("select.int",), circle=("circle.slice",)),
+    OpCase("index_select", lambda: Fn(lambda m, x, i: torch.index_select(x, 1, i)),
+           lambda: (randn(2, 5, 3), _IDX), aten=("index_select",), circle=("circle.gather",)),
+    # constant index: folded into flat positions of the input (GATHER runs everywhere)
+    OpCase("gather_const", lambda: Fn(lambda m, x: torch.gather(x, 1, m.i), i=_ROWS),
+           lambda: (randn(2, 4),), aten=("gather",), circle=("circle.gather",)),
+    # run-time index: GATHER_ND coordinates; onert has no GATHER_ND
+    OpCase("gather_runtime", lambda: Fn(lambda m, x, i: torch.gather(x, 1, i)),
+           lambda: (randn(2, 4), _ROWS), aten=("gather",), circle=("circle.gather_nd",),
+           onert=()),
+    OpCase("index_rows", lambda: Fn(lambda m, x, i: x[i]),
+           lambda: (randn(5, 3), _IDX), aten=("index.Tensor",), circle=("circle.gather",)),
+    # constant index with a negative entry (wrapped at compile time), inner dimension
+    OpCase("index_cols_const", lambda: Fn(lambda m, x: x[:, m.i], i=torch.tensor([-1, 0, 2])),
+           lambda: (randn(2, 5, 3),), aten=("index.Tensor",), circle=("circle.gather",)),
+    OpCase("index_two_const", lambda: Fn(lambda m, x: x[m.i, m.j], i=_IDX, j=torch.tensor([1, -1, 0])),
+           lambda: (randn(5, 3, 2),), aten=("index.Tensor",), circle=("circle.gather",)),
+    # two run-time index tensors: GATHER_ND (onert has none)
+    OpCase("index_two_runtime", lambda: Fn(lambda m, x, i, j: x[i, j]),
+           lambda: (randn(5, 3), _IDX, torch.tensor([1, 2, 0])), aten=("index.Tensor",),
+           circle=("circle.gather_nd",), onert=()),
+    OpCase("argmax", lambda: Fn(lambda m, x: torch.argmax(x, dim=1)),
+           lambda: (randn(2, 5, 3),), aten=("argmax",), circle=("circle.arg_max",),
+           litert=_NO_ARG_MAX_I16),
+    OpCase("argmax_keepdim", lambda: Fn(lambda m, x: torch.argmax(x * 2, dim=-1, keepdim=True)),
+           lambda: (randn(2, 5, 3),), aten=("argmax",), circle=("circle.arg_max",),
+           litert=_NO_ARG_MAX_I16),
+    OpCase("argmin_flat", lambda: Fn(lambda m, x: torch.argmin(x)),
+           lambda: (randn(2, 5, 3),), aten=("argmin",), circle=("circle.arg_min",),
+           litert=_NO_ARG_MAX_I16),
+    # values (REDUCE_MAX, input's qparams) and indices (ARG_MAX); onert has no uint8
+    # REDUCE_MAX, LiteRT no int16 ARG_MAX
+    OpCase("max_dim", lambda: Fn(lambda m, x: torch.max(x, dim=1)),
+           lambda: (randn(2, 5, 3),), aten=("max.dim",),
+           circle=("circle.reduce_max", "circle.arg_max"), litert=_NO_ARG_MAX_I16, onert=()),
+    # TILE; onert has no quantized TILE
+    OpCase("repeat", lambda: Fn(lambda m, x: x.repeat(2, 1, 2, 3)),
+           lambda: (randn(2, 3, 2),), aten=("repeat",), circle=("circle.tile",), onert=()),
+    OpCase("slice_scatter", lambda: Fn(lambda m, x, y: torch.slice_scatter(x, y, 1, 1, 3)),
+           lambda: (randn(2, 5), randn(2, 2, seed=3)), aten=("slice_scatter",),
+           circle=("circle.concatenation", "circle.slice")),
+    # decomposed before quantization into a linear with a lower-triangular ones weight
+    OpCase("cumsum", lambda: Fn(lambda m, x: torch.cumsum(x, 1)),
+           lambda: (randn(2, 5, 3),), aten=("cumsum",), circle=("circle.fully_connected",)),
+    # tensor creation: folded at import into (quantized) constants
+    OpCase("ones_like", lambda: Fn(lambda m, x: x + torch.ones_like(x)),
+           lambda: (randn(2, 5),), aten=("ones_like",), circle=("circle.add",)),
+    OpCase("full_like", lambda: Fn(lambda m, x: x * torch.full_like(x, -0.5)),
+           lambda: (randn(2, 5),), aten=("full_like",), circle=("circle.mul",)),
+    OpCase("arange_add", lambda: Fn(lambda m, x: x + torch.arange(5, dtype=torch.float32)),
+           lambda: (randn(2, 5),), aten=("arange",), circle=("circle.add",)),
+    # position ids: an int64 arange indexing an embedding table (a constant GATHER index)
+    OpCase("arange_positions",
+           lambda: Fn(lambda m, x: x + F.embedding(torch.arange(1, 5), m.table), table=_TABLE),
+           lambda: (randn(4, 8),), aten=("arange.start", "embedding"),
+           circle=("circle.gather", "circle.add")),
+    OpCase("zeros_ones_full",
+           lambda: Fn(lambda m, x: torch.cat(
+               [x + torch.zeros_like(x), torch.zeros(2, 3), torch.ones(2, 2),
+                torch.full((2, 1), 0.75)], 1)),
+           lambda: (randn(2, 4),), aten=("zeros", "ones", "full", "zeros_like"),
+           circle=("circle.concatenation",)),
+]
+
 BY_NAME = {c.name: c for c in CASES}

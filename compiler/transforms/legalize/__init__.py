@@ -156,5 +156,6 @@ def load_all() -> dict[str, Legalization]:
         pool,
         shape_ops,
     )
+    from compiler.transforms.legalize import index  # noqa: F401  (indexing family)
 
     return LEGALIZATIONS
