@@ -44,6 +44,7 @@ from compiler.dialects.circle_base import (
     padding_prop,
     shape_of,
 )
+from compiler.dialects.circle_float_ops import FLOAT_ONLY_OPS, Conv3DOp, CosOp, RoundOp, SinOp  # noqa: F401
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -885,6 +886,8 @@ CIRCLE_OPS = [
     QuantizeOp, DequantizeOp,
     ReshapeOp, TransposeOp, ConcatenationOp, SplitOp, SplitVOp, SliceOp, StridedSliceOp,
     PadOp, PadV2Op, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
+    # float-only family (SIN, COS, ROUND, CONV_3D): compiler/dialects/circle_float_ops.py
+    *FLOAT_ONLY_OPS,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

@@ -52,6 +52,12 @@ from torchao.quantization.pt2e.quantizer import (
     SharedQuantizationSpec,
 )
 
+from compiler.frontend.float_ops import (
+    FloatOp,
+    float_only_reason,
+    float_op,
+    no_integer_kernel_error,
+)
 from compiler.frontend.schemes import SchemeSpecs
 
 _ANNOTATION = "quantization_annotation"
@@ -237,11 +243,18 @@ class CircleQuantizer(Quantizer):
         per_channel: quantize conv/linear weights per output channel (default) or
             per tensor.
         is_qat: use fake-quantize modules (for `prepare_qat_pt2e`) instead of observers.
+        allow_float: leave ops that no runtime runs as integers in this scheme
+            (`compiler.frontend.float_ops.FLOAT_ONLY`) float, recording them in
+            `float_ops`; without it, `annotate` raises a located `CompileError` for them.
     """
 
-    def __init__(self, scheme: str = "uint8", per_channel: bool = True, is_qat: bool = False):
+    def __init__(self, scheme: str = "uint8", per_channel: bool = True, is_qat: bool = False,
+                 allow_float: bool = False):
         super().__init__()
         self.specs = SchemeSpecs(scheme, per_channel, is_qat)
+        self.allow_float = allow_float
+        #: the ops `annotate` left float (allow_float), in graph order
+        self.float_ops: list[FloatOp] = []
 
     @property
     def scheme(self) -> str:
@@ -281,9 +294,16 @@ class CircleQuantizer(Quantizer):
             (lambda n: n.target in _EMBEDDING, self._annotate_embedding),
             (lambda n: n.target in _OWN_RANGE, self._annotate_own_range),
         ]
+        self.float_ops = []
         for node in model.graph.nodes:
             if node.op != "call_function" or _annotated(node):
                 continue
+            reason = float_only_reason(node, self.scheme)
+            if reason is not None and _is_float(node):
+                if not self.allow_float:
+                    raise no_integer_kernel_error(node, self.scheme, reason)
+                self.float_ops.append(float_op(node, reason))
+                continue  # unannotated: float between its producers' dq and consumers' q
             for matches, handler in handlers:
                 if matches(node):
                     handler(node)

@@ -22,6 +22,7 @@ from compiler.dialects import circle
 from compiler.interpreter import (
     circle_data,
     circle_float,
+    circle_float_ops,
     circle_int,
     circle_int_eltwise,
     circle_int_hardswish,
@@ -44,6 +45,11 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_rsqrt.KERNELS,
 }
 
+FLOAT_KERNELS: dict[type[Operation], Kernel] = {
+    **circle_float.KERNELS,
+    **circle_float_ops.KERNELS,  # float-only family: SIN, COS, ROUND, CONV_3D
+}
+
 
 def _is_integer_op(op: Operation) -> bool:
     """True when any operand or result is quantized (the integer kernel applies)."""
@@ -59,7 +65,7 @@ def run_circle_op(op: Operation, args: tuple) -> tuple:
             kernel = INT_KERNELS.get(kind)
             what = "integer"
         else:
-            kernel = circle_float.KERNELS.get(kind)
+            kernel = FLOAT_KERNELS.get(kind)
             what = "float"
         if kernel is None:
             where = op_location(op)

@@ -55,6 +55,8 @@ def _quantized_source(v: SSAValue) -> SSAValue | None:
 
 
 def _quantize_op(op: CircleOp) -> bool:
+    if getattr(op, "FLOAT_ONLY", False):  # no integer kernel (circle_float_ops): stays float
+        return False
     float_operands = [i for i, v in enumerate(op.operands) if is_float_tensor(v)]
     for i in float_operands:
         if not isinstance(op.operands[i].owner, quant.DequantizeCastOp):

@@ -274,6 +274,8 @@ class QuantPropagatePass(ModulePass):
 
     # -- 3. constants ----------------------------------------------------------------------
     def _constants(self, op: Operation, scheme: Scheme) -> None:
+        if getattr(op, "FLOAT_ONLY", False):
+            return  # no integer kernel (circle_float_ops): its constants stay float
         weight = op.get_trait(WeightOperand)
         same = op.get_trait(SameScale)
         for i in _quantized_operand_indices(op):

@@ -156,5 +156,6 @@ def load_all() -> dict[str, Legalization]:
         pool,
         shape_ops,
     )
+    from compiler.transforms.legalize import float_ops  # noqa: F401  (float-only family)
 
     return LEGALIZATIONS
