@@ -83,6 +83,8 @@ def _load_decomposed_ops() -> None:
 _load_decomposed_ops()
 _qd = torch.ops.quantized_decomposed
 
+from compiler.frontend.dynamic import import_dynamic_node, mark_dynamic_consumer  # noqa: E402
+
 _QUANTIZE = {
     _qd.quantize_per_tensor.default: False,
     _qd.quantize_per_tensor.tensor: False,
@@ -313,6 +315,8 @@ class _Importer:
             self.values[node] = values[index]
             return
         self._refuse_placeholder_mutation(node)
+        if import_dynamic_node(self, node):  # dynamic quantization (compiler.frontend.dynamic)
+            return
         if target is _ASSERT_TENSOR_METADATA:
             self._discharge_tensor_metadata(node)
         elif target in _QUANTIZE:
@@ -325,6 +329,7 @@ class _Importer:
             self._aten(node, aten.BY_TARGET[_functional_target(target)])
         else:
             self._generic(node)
+        mark_dynamic_consumer(self, node)
 
     def _discharge_tensor_metadata(self, node: torch.fx.Node) -> None:
         """Prove `_assert_tensor_metadata(a, size, stride, dtype)` from `a`'s static type."""

@@ -30,6 +30,7 @@ def quantize(
     timings: dict[str, float] | None = None,
     allow_float: bool = False,
     float_ops: list | None = None,
+    is_dynamic: bool = False,
 ) -> torch.export.ExportedProgram:
     """Quantize `model` with `CircleQuantizer(scheme)` and return the converted program.
 
@@ -51,6 +52,10 @@ def quantize(
     `allow_float`: ops no runtime runs as integers in `scheme`
     (`compiler.frontend.float_ops`) stay float instead of raising a `CompileError`;
     `float_ops`, when given, receives them (`FloatOp`: node, target, location, reason).
+
+    `is_dynamic=True` (scheme "int8" only): dynamic quantization of linear layers (int8
+    weights, inputs quantized at run time), lowered to hybrid FULLY_CONNECTED; the
+    calibration batches only run the model (nothing is observed but the weights).
 
     `timings`, when given, receives the seconds spent in "export", "calibrate" and
     "convert" (re-export included).
@@ -75,7 +80,7 @@ def quantize(
 
     example_inputs = _as_tuple(example_inputs)
     quantizer = CircleQuantizer(scheme, per_channel=per_channel, is_qat=is_qat,
-                                allow_float=allow_float)
+                                allow_float=allow_float, is_dynamic=is_dynamic)
     model = copy.deepcopy(model).train() if is_qat else model.eval()
     # Ops Circle lacks are decomposed first, so that calibration observes every
     # intermediate tensor (see compiler.frontend.decompose).

@@ -23,6 +23,7 @@ from compiler.interpreter import (
     circle_data,
     circle_float,
     circle_float_ops,
+    circle_hybrid,
     circle_int,
     circle_int_eltwise,
     circle_int_hardswish,
@@ -31,6 +32,7 @@ from compiler.interpreter import (
     circle_int_rsqrt,
 )
 from compiler.interpreter.values import quantized
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.diagnostics import op_location
 from compiler.ir.verify_tensors import dense_as_numpy
 
@@ -61,7 +63,9 @@ def run_circle_op(op: Operation, args: tuple) -> tuple:
     kind = type(op)
     kernel = circle_data.KERNELS.get(kind)
     if kernel is None:
-        if _is_integer_op(op):
+        if is_hybrid(op):  # float input, int8 weights (dynamic quantization)
+            kernel, what = circle_hybrid.hybrid_fully_connected, "hybrid"
+        elif _is_integer_op(op):
             kernel = INT_KERNELS.get(kind)
             what = "integer"
         else:

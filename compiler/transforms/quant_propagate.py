@@ -38,6 +38,7 @@ from xdsl.transforms.dead_code_elimination import region_dce
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import error_at
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
@@ -245,6 +246,8 @@ class QuantPropagatePass(ModulePass):
                     attach(v, t)
 
     def _forward(self, op: Operation, scheme: Scheme) -> None:
+        if is_hybrid(op):
+            return  # float in and out by design (compiler.ir.hybrid)
         for r in op.results:
             if not is_float_tensor(r) or result_qtype(r) is not None:
                 continue
