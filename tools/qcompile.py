@@ -57,7 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--io-dtype", choices=("float", "int"), default="float",
                    help="model inputs/outputs float with QUANTIZE/DEQUANTIZE (default), or integer")
     p.add_argument("--allow-float", action="store_true",
-                   help="keep ops that cannot be quantized in float instead of failing")
+                   help="keep ops that cannot be quantized (no integer kernel in the scheme, "
+                        "or no quantization parameters) in float between DEQUANTIZE and "
+                        "QUANTIZE instead of failing; the ops are listed with their reason")
     p.add_argument("--dump-dir", metavar="DIR", help="write the IR of every stage to DIR")
     p.add_argument("--verify-each", action="store_true",
                    help="verify the IR after every pass (default: once, after the last pass)")
@@ -150,7 +152,8 @@ def quantized_program(args, progress: Progress):
         program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
                            per_channel=not args.per_tensor,
                            progress=not args.quiet and sys.stderr.isatty(),
-                           timings=timings)
+                           timings=timings, allow_float=args.allow_float,
+                           float_ops=args.float_ops)
     except CompileError:
         raise
     except Exception as e:  # torch.export / PT2E errors name the user's code in their text
@@ -173,6 +176,7 @@ def compile_model(args: argparse.Namespace) -> dict:
 
     progress = Progress(args.quiet)
     _check_target(args)
+    args.float_ops = []  # what the quantizer left float (--allow-float)
     if not args.quiet:
         print(f"qcompile: {args.model} -> {args.output} (scheme {args.scheme})", file=sys.stderr)
     program, float_model, held = quantized_program(args, progress)
@@ -202,6 +206,15 @@ def compile_model(args: argparse.Namespace) -> dict:
 
     lower(module, scheme=args.scheme, io_dtype=args.io_dtype, allow_float=args.allow_float,
           callback=after_pass, verify_each=args.verify_each or dump is not None)
+
+    from compiler.tools.qcompile_report import float_op_rows
+
+    floats = float_op_rows(module, args.float_ops)
+    if floats and not args.quiet:
+        # --allow-float kept these float: say which and why (also in --report)
+        print(f"qcompile: note: {len(floats)} op(s) left float (--allow-float):", file=sys.stderr)
+        for op, where, reason in floats:
+            print(f"  {op:<20} {where}: {reason}", file=sys.stderr)
 
     if args.output.endswith(".circle"):
         from compiler.codegen.onert import onert_problems

@@ -123,6 +123,41 @@ def print_verify(args, result) -> None:
     print(_table(header, rows))
 
 
+def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:
+    """[op, where, reason] for every circle op left float in a quantized `module`
+    (`--allow-float`): the reason the quantizer recorded for its FX node
+    (`compiler.frontend.float_ops.FloatOp`), or for an op the legalizer added around such
+    a node (`conv3d/transpose`) that node's, else "no quantization parameters"."""
+    from compiler.dialects import circle
+    from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
+    from compiler.ir.diagnostics import op_location
+    from compiler.ir.quant_types import is_quantized
+    from compiler.transforms.utils import is_float_tensor
+
+    values = [v for o in module.walk() for v in (*o.operands, *o.results)]
+    if not any(is_quantized(getattr(v, "type", None)) for v in values):
+        return []  # a float model: nothing was "left" float
+    by_node = {f.node: f for f in quantizer_float_ops}
+    rows = []
+    for op in module.walk():
+        if not isinstance(op, CircleOp) or isinstance(
+            op, ConstOp | NoValueOp | circle.QuantizeOp | circle.DequantizeOp
+        ):
+            continue
+        if not any(is_float_tensor(v) for v in (*op.operands, *op.results)):
+            continue
+        name = getattr(getattr(op.location, "desc", None), "data", "")
+        node = by_node.get(name.split("/", 1)[0])
+        if node is not None:
+            reason = f"{node.target}: {node.reason}"
+            if "/" in name:
+                reason = f"part of {reason}"
+        else:
+            reason = "no quantization parameters (PT2E did not observe its tensors)"
+        rows.append([op.name.removeprefix("circle."), op_location(op) or "<unknown>", reason])
+    return rows
+
+
 def report_sections(args, result) -> list[tuple[str, list[str], list[list[str]]]]:
     from compiler.dialects.circle_base import ConstOp, NoValueOp
     from compiler.verify import compare
@@ -131,6 +166,9 @@ def report_sections(args, result) -> list[tuple[str, list[str], list[list[str]]]
                      if op.name.startswith("circle.") and not isinstance(op, ConstOp | NoValueOp))
     ops = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     sections = [("operators", ["op", "count"], [[k, str(v)] for k, v in ops])]
+    floats = float_op_rows(result["circle"], getattr(args, "float_ops", []))
+    if floats:
+        sections.append(("ops left float (--allow-float)", ["op", "location", "reason"], floats))
 
     float_bytes = 0
     if result["float_model"] is not None:

@@ -51,6 +51,13 @@ from compiler.dialects.circle_index import (  # noqa: F401  (re-exported as circ
     GatherNdOp,
     TileOp,
 )
+from compiler.dialects.circle_float_ops import (  # noqa: F401  (re-exported as circle.*)
+    FLOAT_ONLY_OPS,
+    Conv3DOp,
+    CosOp,
+    RoundOp,
+    SinOp,
+)
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -894,6 +901,8 @@ CIRCLE_OPS = [
     PadOp, PadV2Op, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
     # indexing family (compiler/dialects/circle_index.py)
     *INDEX_OPS,
+    # float-only family (SIN, COS, ROUND, CONV_3D): compiler/dialects/circle_float_ops.py
+    *FLOAT_ONLY_OPS,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

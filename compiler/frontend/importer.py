@@ -87,6 +87,8 @@ def _load_decomposed_ops() -> None:
 _load_decomposed_ops()
 _qd = torch.ops.quantized_decomposed
 
+from compiler.frontend.dynamic import import_dynamic_node, mark_dynamic_consumer  # noqa: E402
+
 _QUANTIZE = {
     _qd.quantize_per_tensor.default: False,
     _qd.quantize_per_tensor.tensor: False,
@@ -321,6 +323,8 @@ class _Importer:
         self._refuse_placeholder_mutation(node)
         if self._fold_data_independent(node):
             return
+        if import_dynamic_node(self, node):  # dynamic quantization (compiler.frontend.dynamic)
+            return
         if target is _ASSERT_TENSOR_METADATA:
             self._discharge_tensor_metadata(node)
         elif target in _QUANTIZE:
@@ -333,6 +337,7 @@ class _Importer:
             self._aten(node, aten.BY_TARGET[_functional_target(target)])
         else:
             self._generic(node)
+        mark_dynamic_consumer(self, node)
 
     def _fold_data_independent(self, node: torch.fx.Node) -> bool:
         """arange/full/ones/zeros(_like) and ops on them only: a constant (see

@@ -52,6 +52,12 @@ from torchao.quantization.pt2e.quantizer import (
     SharedQuantizationSpec,
 )
 
+from compiler.frontend.float_ops import (
+    FloatOp,
+    float_only_reason,
+    float_op,
+    no_integer_kernel_error,
+)
 from compiler.frontend.schemes import SchemeSpecs
 
 _ANNOTATION = "quantization_annotation"
@@ -248,11 +254,28 @@ class CircleQuantizer(Quantizer):
         per_channel: quantize conv/linear weights per output channel (default) or
             per tensor.
         is_qat: use fake-quantize modules (for `prepare_qat_pt2e`) instead of observers.
+        is_dynamic: dynamic quantization (int8 only): only linear is annotated, its input
+            with a dynamic spec (`choose_qparams` at run time in the converted graph), its
+            weight int8 symmetric (per channel or per tensor), its bias left float; the
+            compiler lowers it to TFLite's hybrid FULLY_CONNECTED
+            (`compiler.frontend.dynamic`).
+        allow_float: leave ops that no runtime runs as integers in this scheme
+            (`compiler.frontend.float_ops.FLOAT_ONLY`) float, recording them in
+            `float_ops`; without it, `annotate` raises a located `CompileError` for them.
     """
 
-    def __init__(self, scheme: str = "uint8", per_channel: bool = True, is_qat: bool = False):
+    def __init__(self, scheme: str = "uint8", per_channel: bool = True, is_qat: bool = False,
+                 allow_float: bool = False, is_dynamic: bool = False):
         super().__init__()
         self.specs = SchemeSpecs(scheme, per_channel, is_qat)
+        self.allow_float = allow_float
+        self.is_dynamic = is_dynamic
+        if is_dynamic:
+            from compiler.frontend.dynamic import check_dynamic_scheme
+
+            check_dynamic_scheme(scheme, is_qat)
+        #: the ops `annotate` left float (allow_float), in graph order
+        self.float_ops: list[FloatOp] = []
 
     @property
     def scheme(self) -> str:
@@ -284,6 +307,10 @@ class CircleQuantizer(Quantizer):
         return model
 
     def annotate(self, model: GraphModule) -> GraphModule:
+        if self.is_dynamic:
+            from compiler.frontend.dynamic import annotate_dynamic
+
+            return annotate_dynamic(model, self.specs)
         handlers: list[tuple[Callable[[Node], bool], Callable[[Node], None]]] = [
             (lambda n: n.target in _WEIGHTED, self._annotate_weighted),
             (lambda n: n.target in _BINARY, self._annotate_binary),
@@ -299,9 +326,16 @@ class CircleQuantizer(Quantizer):
             (lambda n: n.target in _ARG_REDUCTIONS, self._annotate_arg_reduction),
             (lambda n: n.target in _SCATTER, self._annotate_scatter),
         ]
+        self.float_ops = []
         for node in model.graph.nodes:
             if node.op != "call_function" or _annotated(node):
                 continue
+            reason = float_only_reason(node, self.scheme)
+            if reason is not None and _is_float(node):
+                if not self.allow_float:
+                    raise no_integer_kernel_error(node, self.scheme, reason)
+                self.float_ops.append(float_op(node, reason))
+                continue  # unannotated: float between its producers' dq and consumers' q
             for matches, handler in handlers:
                 if matches(node):
                     handler(node)

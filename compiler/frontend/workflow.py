@@ -28,6 +28,9 @@ def quantize(
     per_channel: bool = True,
     progress: bool = True,
     timings: dict[str, float] | None = None,
+    allow_float: bool = False,
+    float_ops: list | None = None,
+    is_dynamic: bool = False,
 ) -> torch.export.ExportedProgram:
     """Quantize `model` with `CircleQuantizer(scheme)` and return the converted program.
 
@@ -45,6 +48,14 @@ def quantize(
 
     The converted GraphModule is re-exported (`convert_pt2e` does not return an
     ExportedProgram) with `example_inputs`, so shapes stay static.
+
+    `allow_float`: ops no runtime runs as integers in `scheme`
+    (`compiler.frontend.float_ops`) stay float instead of raising a `CompileError`;
+    `float_ops`, when given, receives them (`FloatOp`: node, target, location, reason).
+
+    `is_dynamic=True` (scheme "int8" only): dynamic quantization of linear layers (int8
+    weights, inputs quantized at run time), lowered to hybrid FULLY_CONNECTED; the
+    calibration batches only run the model (nothing is observed but the weights).
 
     `timings`, when given, receives the seconds spent in "export", "calibrate" and
     "convert" (re-export included).
@@ -68,7 +79,8 @@ def quantize(
     from tqdm import tqdm
 
     example_inputs = _as_tuple(example_inputs)
-    quantizer = CircleQuantizer(scheme, per_channel=per_channel, is_qat=is_qat)
+    quantizer = CircleQuantizer(scheme, per_channel=per_channel, is_qat=is_qat,
+                                allow_float=allow_float, is_dynamic=is_dynamic)
     model = copy.deepcopy(model).train() if is_qat else model.eval()
     # Ops Circle lacks are decomposed first, so that calibration observes every
     # intermediate tensor (see compiler.frontend.decompose).
@@ -76,6 +88,8 @@ def quantize(
     lap("export")
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
     prepared = prepare(exported.module(), quantizer)
+    if float_ops is not None:
+        float_ops.extend(quantizer.float_ops)
     with torch.no_grad():
         for batch in tqdm(calibration_data, desc=f"calibrating ({scheme})", disable=not progress,
                           leave=False):

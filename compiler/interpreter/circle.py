@@ -23,6 +23,8 @@ from compiler.interpreter import (
     circle_data,
     circle_float,
     circle_index,
+    circle_float_ops,
+    circle_hybrid,
     circle_int,
     circle_int_eltwise,
     circle_int_hardswish,
@@ -31,6 +33,7 @@ from compiler.interpreter import (
     circle_int_rsqrt,
 )
 from compiler.interpreter.values import quantized
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.diagnostics import op_location
 from compiler.ir.verify_tensors import dense_as_numpy
 
@@ -43,6 +46,11 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_hardswish.KERNELS,
     **circle_int_resize.KERNELS,
     **circle_int_rsqrt.KERNELS,
+}
+
+FLOAT_KERNELS: dict[type[Operation], Kernel] = {
+    **circle_float.KERNELS,
+    **circle_float_ops.KERNELS,  # float-only family: SIN, COS, ROUND, CONV_3D
 }
 
 
@@ -64,11 +72,13 @@ def run_circle_op(op: Operation, args: tuple) -> tuple:
     kind = type(op)
     kernel = DATA_KERNELS.get(kind)
     if kernel is None:
-        if _is_integer_op(op):
+        if is_hybrid(op):  # float input, int8 weights (dynamic quantization)
+            kernel, what = circle_hybrid.hybrid_fully_connected, "hybrid"
+        elif _is_integer_op(op):
             kernel = INT_KERNELS.get(kind)
             what = "integer"
         else:
-            kernel = circle_float.KERNELS.get(kind)
+            kernel = FLOAT_KERNELS.get(kind)
             what = "float"
         if kernel is None:
             where = op_location(op)

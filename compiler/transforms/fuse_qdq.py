@@ -32,6 +32,7 @@ from xdsl.transforms.dead_code_elimination import region_dce
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_types import is_quantized
 from compiler.transforms.utils import is_float_tensor
 
@@ -55,6 +56,8 @@ def _quantized_source(v: SSAValue) -> SSAValue | None:
 
 
 def _quantize_op(op: CircleOp) -> bool:
+    if getattr(op, "FLOAT_ONLY", False):  # no integer kernel (circle_float_ops): stays float
+        return False
     float_operands = [i for i, v in enumerate(op.operands) if is_float_tensor(v)]
     for i in float_operands:
         if not isinstance(op.operands[i].owner, quant.DequantizeCastOp):
@@ -123,7 +126,8 @@ class FuseQdqPass(ModulePass):
             self._boundaries(f)
         self._remaining_casts(op)
         region_dce(op.body)
-        left_float = [o for o in left_float if o.parent is not None and _is_float_op(o)]
+        left_float = [o for o in left_float if o.parent is not None and _is_float_op(o)
+                      and not is_hybrid(o)]  # hybrid: float activations by design
         if left_float and not self.allow_float and _has_quantized(op):
             first = left_float[0]
             raise error_at(

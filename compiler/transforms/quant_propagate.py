@@ -38,6 +38,7 @@ from xdsl.transforms.dead_code_elimination import region_dce
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import error_at
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
@@ -245,6 +246,8 @@ class QuantPropagatePass(ModulePass):
                     attach(v, t)
 
     def _forward(self, op: Operation, scheme: Scheme) -> None:
+        if is_hybrid(op):
+            return  # float in and out by design (compiler.ir.hybrid)
         for r in op.results:
             if not is_float_tensor(r) or result_qtype(r) is not None:
                 continue
@@ -274,6 +277,8 @@ class QuantPropagatePass(ModulePass):
 
     # -- 3. constants ----------------------------------------------------------------------
     def _constants(self, op: Operation, scheme: Scheme) -> None:
+        if getattr(op, "FLOAT_ONLY", False):
+            return  # no integer kernel (circle_float_ops): its constants stay float
         weight = op.get_trait(WeightOperand)
         same = op.get_trait(SameScale)
         for i in _quantized_operand_indices(op):

@@ -32,6 +32,7 @@ from xdsl.passes import ModulePass
 from compiler.dialects import circle
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, op_location
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_traits import BiasOperand, FixedOutputRange, SameScale, WeightOperand, non_quantized_operands
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType, is_quantized
 from compiler.ir.schemes import Scheme, resolve_scheme, scheme_named
@@ -88,7 +89,7 @@ class VerifyQuantizedPass(ModulePass):
 
     def _check(self, op: Operation, scheme: Scheme) -> list[str]:
         out: list[str] = []
-        if _is_boundary(op):
+        if _is_boundary(op) or is_hybrid(op):  # hybrid: float activations by design
             return out
         skip = set(non_quantized_operands(op))
         weight = op.get_trait(WeightOperand)

@@ -28,7 +28,9 @@ class OpCase:
     must appear in every scheme's lowered module; `lsb`: how many output steps the
     interpreter may differ from torch's converted program (1: the rounding of one
     requantization); `litert`/`onert`: the schemes each runtime must run bit-exactly
-    like the interpreter; `skip`: scheme -> why the case is not compiled in it."""
+    like the interpreter; `skip`: scheme -> why the case is not compiled in it;
+    `allow_float`: quantize and lower with allow-float (ops without integer kernels stay
+    float between DEQUANTIZE and QUANTIZE; every other op must still be quantized)."""
 
     name: str
     model: Callable[[], nn.Module]
@@ -39,6 +41,7 @@ class OpCase:
     litert: tuple[str, ...] = ("int8", "int16")
     onert: tuple[str, ...] = ("uint8",)
     skip: dict[str, str] = field(default_factory=dict)
+    allow_float: bool = False
 
 
 class Fn(nn.Module):
@@ -156,6 +159,44 @@ CASES += [
                 torch.full((2, 1), 0.75)], 1)),
            lambda: (randn(2, 4),), aten=("zeros", "ones", "full", "zeros_like"),
            circle=("circle.concatenation",)),
+]
+
+# -- float-only family: ops with float kernels only, compiled with allow-float --------------
+# LiteRT runs SIN/COS/ROUND/CONV_3D in float (the quantized neighbours bit-exactly);
+# onert runs float SIN/COS/ROUND but refuses CONV_3D ("Unsupported operation: CONV_3D").
+
+
+class _Conv3dAdd(nn.Module):
+    """conv3d (float) feeding a quantized add, so the output is quantized."""
+
+    def __init__(self, **kw):
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv = nn.Conv3d(2, 3, 3, **kw)
+
+    def forward(self, x):
+        return self.conv(x) + x.mean()
+
+
+CASES += [
+    OpCase("sin", lambda: Fn(lambda m, x: torch.sin(x * 3) + x), lambda: (randn(1, 16, seed=3),),
+           aten=("sin",), circle=("circle.sin", "circle.dequantize", "circle.quantize"),
+           allow_float=True),
+    OpCase("cos", lambda: Fn(lambda m, x: torch.cos(x * 3) + x), lambda: (randn(1, 16, seed=4),),
+           aten=("cos",), circle=("circle.cos",), allow_float=True),
+    OpCase("round", lambda: Fn(lambda m, x: torch.round(x * 4) + x),
+           lambda: (randn(2, 8, seed=5),), aten=("round",), circle=("circle.round",),
+           allow_float=True,
+           # LiteRT's BUILTIN_REF resolver has no ROUND ("Didn't find op for builtin
+           # opcode 'ROUND'"): test_float_ops.py runs it with the BUILTIN kernels instead
+           litert=()),
+    OpCase("conv3d_same", lambda: _Conv3dAdd(padding=1), lambda: (randn(1, 2, 4, 5, 5, seed=6),),
+           aten=("conv3d",), circle=("circle.conv_3d",), allow_float=True,
+           onert=()),  # onert: "Unsupported operation: CONV_3D"
+    OpCase("conv3d_strided_pad", lambda: _Conv3dAdd(stride=(1, 2, 2), padding=(0, 2, 1)),
+           lambda: (randn(1, 2, 4, 6, 5, seed=7),), aten=("conv3d",),
+           circle=("circle.conv_3d", "circle.pad"), allow_float=True,
+           onert=()),  # onert: "Unsupported operation: CONV_3D"
 ]
 
 BY_NAME = {c.name: c for c in CASES}

@@ -1,8 +1,8 @@
 """Every op of `op_cases.CASES`, per scheme, from a float nn.Module to the runtimes.
 
 1. quantized with PT2E (`compiler.quantize`), imported and lowered: every op in the
-   lowered module is quantized (`verify-quantized` would refuse otherwise) and the
-   case's circle ops are present;
+   lowered module is quantized (`verify-quantized` would refuse otherwise; a case with
+   `allow_float` keeps its float-only ops float) and the case's circle ops are present;
 2. the interpreter on the lowered module vs torch on the converted program: within the
    case's `lsb` output quantization steps on every element (integer and boolean outputs:
    equal);
@@ -33,7 +33,8 @@ PARAMS = [pytest.param(c.name, s, id=f"{c.name}-{s}")
 def converted(name: str, scheme: str) -> torch.export.ExportedProgram:
     case = op_cases.BY_NAME[name]
     model, xs = case.model(), case.inputs()
-    return compiler.quantize(model, xs, op_cases.calibration(xs), scheme=scheme, progress=False)
+    return compiler.quantize(model, xs, op_cases.calibration(xs), scheme=scheme, progress=False,
+                             allow_float=case.allow_float)
 
 
 def numpy_inputs(name: str) -> list[np.ndarray]:
@@ -45,7 +46,7 @@ def lowered(name: str, scheme: str, io_dtype: str = "float"):
     if scheme in case.skip:
         pytest.skip(case.skip[scheme])
     return compiler.lower(compiler.import_program(converted(name, scheme)), scheme=scheme,
-                          io_dtype=io_dtype)
+                          io_dtype=io_dtype, allow_float=case.allow_float)
 
 
 def _output_steps(module) -> list[float | None]:

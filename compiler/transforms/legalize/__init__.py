@@ -157,5 +157,6 @@ def load_all() -> dict[str, Legalization]:
         shape_ops,
     )
     from compiler.transforms.legalize import index  # noqa: F401  (indexing family)
+    from compiler.transforms.legalize import float_ops  # noqa: F401  (float-only family)
 
     return LEGALIZATIONS

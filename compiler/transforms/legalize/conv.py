@@ -9,12 +9,14 @@ from xdsl.dialects.builtin import NoneType
 from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle
+from compiler.ir.hybrid import DYNAMIC_ATTR
 from compiler.transforms.legalize import (
     Emitter,
     legalizes,
     nhwc_type,
     result_type,
 )
+from compiler.transforms.legalize.dynamic import hybrid_linear
 from compiler.transforms.utils import constant_of, dequantized_constant_of, shape, with_shape
 
 
@@ -188,6 +190,8 @@ def _transpose_conv(op, em: Emitter, x, w, b, stride, padding, output_padding, g
 
 @legalizes("aten.linear")
 def linear(op: Operation, em: Emitter):
+    if DYNAMIC_ATTR in op.attributes:  # dynamic quantization: hybrid FULLY_CONNECTED
+        return hybrid_linear(op, em)
     x, w, b = op.operands
     return [_fully_connected(em, x, w, _bias(em, b), result_type(op))]
 

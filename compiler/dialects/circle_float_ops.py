@@ -1,0 +1,135 @@
+"""Circle builtins that the runtimes only run in float: SIN, COS, ROUND, CONV_3D.
+
+LiteRT's kernels for these accept float32 only (elementwise.cc: Sin/Cos; round.cc;
+conv3d.cc), and onert has no quantized kernel for them either. A quantized model keeps
+them float between DEQUANTIZE and QUANTIZE when compiled with `allow-float` (see
+`compiler.frontend.float_ops`); the verifiers below therefore refuse quantized tensors,
+so that no pass can produce a model no runtime runs.
+
+Layouts are TFLite's: CONV_3D takes an NDHWC input and a DHWIO filter
+([depth, height, width, in channels, out channels], unlike CONV_2D's OHWI), an optional
+bias [O] and no groups.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from xdsl.dialects.builtin import NoneType, TensorType
+from xdsl.irdl import irdl_op_definition, operand_def, result_def
+from xdsl.utils.exceptions import VerifyException
+
+from compiler.dialects.circle_base import (
+    CircleOp,
+    act_prop,
+    circle_traits,
+    expect_rank,
+    i32_prop,
+    is_none,
+    padding_prop,
+    shape_of,
+)
+from compiler.ir.layout_traits import Elementwise
+from compiler.ir.quant_types import is_quantized
+
+
+def _refuse_quantized(op: CircleOp) -> None:
+    for what, v in [*(("operand", o) for o in op.operands), *(("result", r) for r in op.results)]:
+        if isinstance(v.type, TensorType) and is_quantized(v.type):
+            raise VerifyException(
+                f"{op.name}: {what} is quantized ({v.type}), but {op.BUILTIN} has float "
+                "kernels only (keep it float with allow-float)"
+            )
+
+
+class _FloatUnaryOp(CircleOp):
+    """An element-wise unary op with float kernels only."""
+
+    #: fuse-qdq leaves ops without integer kernels float (and their casts as QUANTIZE /
+    #: DEQUANTIZE) even when they sit between dequantize and quantize casts
+    FLOAT_ONLY: ClassVar[bool] = True
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = circle_traits(Elementwise())
+
+    def verify_circle(self) -> None:
+        if shape_of(self.input) != shape_of(self.output):
+            raise VerifyException(
+                f"{self.name}: result shape {list(shape_of(self.output))} differs from "
+                f"input shape {list(shape_of(self.input))}"
+            )
+        _refuse_quantized(self)
+
+
+@irdl_op_definition
+class SinOp(_FloatUnaryOp):
+    """SIN: element-wise sine (float32 only)."""
+
+    name = "circle.sin"
+    BUILTIN: ClassVar[str] = "SIN"
+
+
+@irdl_op_definition
+class CosOp(_FloatUnaryOp):
+    """COS: element-wise cosine (float32 only)."""
+
+    name = "circle.cos"
+    BUILTIN: ClassVar[str] = "COS"
+
+
+@irdl_op_definition
+class RoundOp(_FloatUnaryOp):
+    """ROUND: element-wise round half to even, like torch.round (float32 only)."""
+
+    name = "circle.round"
+    BUILTIN: ClassVar[str] = "ROUND"
+
+
+@irdl_op_definition
+class Conv3DOp(CircleOp):
+    """CONV_3D: NDHWC input, DHWIO filter, optional bias [O]; no groups (float only)."""
+
+    name = "circle.conv_3d"
+    BUILTIN: ClassVar[str] = "CONV_3D"
+    OPTIONS: ClassVar[str] = "Conv3DOptions"
+    FLOAT_ONLY: ClassVar[bool] = True
+    input = operand_def(TensorType)
+    filter = operand_def(TensorType)
+    bias = operand_def(TensorType | NoneType)
+    output = result_def(TensorType)
+    padding = padding_prop()
+    stride_d = i32_prop(1)
+    stride_w = i32_prop(1)
+    stride_h = i32_prop(1)
+    fused_activation_function = act_prop()
+    dilation_d_factor = i32_prop(1)
+    dilation_w_factor = i32_prop(1)
+    dilation_h_factor = i32_prop(1)
+    traits = circle_traits()
+
+    def verify_circle(self) -> None:
+        for name in ("stride_d", "dilation_d_factor"):  # not in POSITIVE_OPTIONS
+            if self.option(name) < 1:
+                raise VerifyException(f"{self.name}: option {name} must be at least 1")
+        n, _, _, _, c = expect_rank(self, self.input, 5, "input")
+        _, _, _, i, o = expect_rank(self, self.filter, 5, "filter")
+        if c != i:
+            raise VerifyException(
+                f"{self.name}: input channels {c} differ from the filter's {i} "
+                "(CONV_3D has no groups)"
+            )
+        out = expect_rank(self, self.output, 5, "output")
+        if out[0] != n or out[4] != o:
+            raise VerifyException(
+                f"{self.name}: output shape {list(out)} does not match batch {n} and "
+                f"{o} filters"
+            )
+        if not is_none(self.bias) and shape_of(self.bias) != (o,):
+            raise VerifyException(
+                f"{self.name}: bias must have shape [{o}], got {list(shape_of(self.bias))}"
+            )
+        _refuse_quantized(self)
+
+
+FLOAT_ONLY_OPS = [SinOp, CosOp, RoundOp, Conv3DOp]
