@@ -200,3 +200,27 @@ CASES += [
 ]
 
 BY_NAME = {c.name: c for c in CASES}
+
+
+# ---- the README's per-op table --------------------------------------------------------
+
+TABLE_HEADER = ("| ATen op(s) | case | quantized in | LiteRT bit-exact | onert bit-exact |\n"
+                "| --- | --- | --- | --- | --- |")
+
+
+def markdown_table() -> str:
+    """The README's op table, one row per case (`python test/python/op_cases.py`)."""
+    rows = [TABLE_HEADER]
+    for c in CASES:
+        schemes = [s for s in SCHEMES if s not in c.skip]
+        quantized = ", ".join(schemes) if schemes else "-"
+        if getattr(c, "allow_float", False):
+            quantized += " (float kept: allow-float)"
+        rows.append(f"| {', '.join(f'`{a}`' for a in c.aten)} | `{c.name}` | {quantized} | "
+                    f"{', '.join(s for s in c.litert if s in schemes) or '-'} | "
+                    f"{', '.join(s for s in c.onert if s in schemes) or '-'} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
