@@ -59,7 +59,11 @@ UNSUPPORTED_QUANTIZED: dict[str, frozenset[str]] = {
     # standalone quantized activations: fuse them into the producer instead
     "RELU": frozenset({"u8", "i8"}),
     "RELU6": frozenset({"u8", "i8"}),
+    # -- comparisons, logic, select: "Select: unsupported data type" (onert 0.1.0)
+    "SELECT_V2": frozenset({"u8", "i8"}),
 }
+#: Builtins whose data input is not operand 0 (SELECT_V2's operand 0 is the condition).
+DATA_OPERAND: dict[str, int] = {"SELECT_V2": 1}
 #: Builtins onert does not load at all.
 UNSUPPORTED_BUILTINS = frozenset({"HARD_SWISH"})
 #: Builtins whose optional bias onert's loader cannot leave out.
@@ -79,7 +83,9 @@ def _activation(op: CircleOp) -> SSAValue:
     """The data input: the bias trait's input operand for weighted ops (TRANSPOSE_CONV's
     is operand 2), else operand 0."""
     bias = op.get_trait(BiasOperand)
-    return op.operands[bias.input_index] if bias is not None else op.operands[0]
+    if bias is not None:
+        return op.operands[bias.input_index]
+    return op.operands[DATA_OPERAND.get(op.BUILTIN, 0)]
 
 
 def _is_per_channel(v: SSAValue) -> bool:

@@ -83,4 +83,55 @@ CASES: list[OpCase] = [
            aten=("add.Tensor", "mul.Tensor"), circle=("circle.add", "circle.mul")),
 ]
 
+# -- comparisons, logic, select (family: comparisons) ----------------------------------------
+# Boolean outputs must equal torch's exactly. int16: TFLite has no int16 GREATER,
+# LESS_EQUAL or NOT_EQUAL, so the legalizer swaps operands (b < a, b >= a) and uses
+# LOGICAL_NOT(EQUAL): the circle ops listed are the ones every scheme has.
+_MASK = randn(2, 3, 4, seed=7) > 0.3
+CASES += [
+    OpCase("compare_tensor",
+           lambda: Fn(lambda m, x, y: (x > y, x >= y, x < y, x <= y, x == y, x != y)),
+           lambda: (randn(2, 3, 4, seed=3), randn(1, 3, 1, seed=4)),
+           aten=("gt.Tensor", "ge.Tensor", "lt.Tensor", "le.Tensor", "eq.Tensor", "ne.Tensor"),
+           circle=("circle.greater_equal", "circle.less", "circle.equal")),
+    OpCase("compare_scalar",
+           lambda: Fn(lambda m, x: (x > 0.5, x >= -0.3, x < 0.25, x <= 0.1, x == 0.0,
+                                    x != 0.0)),
+           lambda: (randn(2, 3, 4, seed=5),),
+           aten=("gt.Scalar", "ge.Scalar", "lt.Scalar", "le.Scalar", "eq.Scalar", "ne.Scalar")),
+    OpCase("logical",
+           lambda: Fn(lambda m, x, mask: (torch.logical_and(x > 0, mask), (x < 0) | mask,
+                                          ~mask, torch.logical_not(x > 0.2),
+                                          torch.logical_or(x > 1, mask) & mask)),
+           lambda: (randn(2, 3, 4, seed=6), _MASK),
+           aten=("logical_and", "__or__.Tensor", "bitwise_not", "logical_not",
+                 "logical_or", "__and__.Tensor"),
+           circle=("circle.logical_and", "circle.logical_or", "circle.logical_not")),
+    OpCase("where_tensor", lambda: Fn(lambda m, x, y: torch.where(x > y, x * 2, y)),
+           lambda: (randn(2, 3, 4, seed=8), randn(2, 1, 4, seed=9)),
+           aten=("where.self", "gt.Tensor"), circle=("circle.select_v2",),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    OpCase("where_scalar",
+           lambda: Fn(lambda m, x, mask: (torch.where(x > 0.5, x, 0.0),
+                                          torch.where(mask, -1.0, x + 1),
+                                          torch.where(x < 0, 1.0, -1.0))),
+           lambda: (randn(2, 3, 4, seed=10), _MASK),
+           aten=("where.ScalarOther", "where.ScalarSelf", "where.Scalar"),
+           circle=("circle.select_v2",),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    OpCase("masked_fill_softmax",
+           lambda: Fn(lambda m, x, mask: (x.masked_fill(mask, float("-inf")).softmax(-1),
+                                          x.masked_fill(~mask, -4.0))),
+           lambda: (randn(2, 3, 4, seed=11), _MASK),
+           aten=("masked_fill.Scalar",), circle=("circle.select_v2",),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    OpCase("any", lambda: Fn(lambda m, x: (torch.any(x > 0.5), torch.any(x > 1.0, dim=1),
+                                           torch.any(x < -1.0, dim=(0, 2), keepdim=True))),
+           lambda: (randn(2, 3, 4, seed=12),),
+           aten=("any", "any.dim", "any.dims"), circle=("circle.reduce_any",)),
+]
+
 BY_NAME = {c.name: c for c in CASES}

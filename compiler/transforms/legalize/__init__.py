@@ -156,5 +156,6 @@ def load_all() -> dict[str, Legalization]:
         pool,
         shape_ops,
     )
+    from compiler.transforms.legalize import compare  # noqa: F401  (comparisons, logic, select)
 
     return LEGALIZATIONS
