@@ -895,9 +895,8 @@ class _ComparisonOp(_BinaryOp):
 
     Quantized operands are compared as the real values they stand for: TFLite's uint8/
     int8 kernels rescale both operands (input offsets, a left shift of 8, one multiplier
-    per operand), so their parameters may differ; its int16 kernels (EQUAL,
-    GREATER_EQUAL, LESS only) compare the raw integers, so int16 operands must share
-    their scale and zero point.
+    per operand), so their parameters may differ; its int16 kernels compare the raw
+    integers, so int16 operands must share their scale and zero point.
     """
 
     traits = circle_traits()
@@ -929,7 +928,7 @@ class EqualOp(_ComparisonOp):
 
 @irdl_op_definition
 class NotEqualOp(_ComparisonOp):
-    """NOT_EQUAL: lhs != rhs, broadcasting, boolean result (TFLite: no int16 kernel)."""
+    """NOT_EQUAL: lhs != rhs, broadcasting, boolean result."""
 
     name = "circle.not_equal"
     BUILTIN: ClassVar[str] = "NOT_EQUAL"
@@ -938,7 +937,7 @@ class NotEqualOp(_ComparisonOp):
 
 @irdl_op_definition
 class GreaterOp(_ComparisonOp):
-    """GREATER: lhs > rhs, broadcasting, boolean result (TFLite: no int16 kernel)."""
+    """GREATER: lhs > rhs, broadcasting, boolean result."""
 
     name = "circle.greater"
     BUILTIN: ClassVar[str] = "GREATER"
@@ -965,7 +964,7 @@ class LessOp(_ComparisonOp):
 
 @irdl_op_definition
 class LessEqualOp(_ComparisonOp):
-    """LESS_EQUAL: lhs <= rhs, broadcasting, boolean result (TFLite: no int16 kernel)."""
+    """LESS_EQUAL: lhs <= rhs, broadcasting, boolean result."""
 
     name = "circle.less_equal"
     BUILTIN: ClassVar[str] = "LESS_EQUAL"

@@ -9,9 +9,9 @@ Quantized comparisons follow TFLite's reference kernels (`comparisons.cc`,
   `(M, shift) = QuantizeMultiplier(float32 scale)`, and the two int32 values are
   compared. That is the real-valued comparison at a resolution of about 1/256: two
   operands closer than that may compare equal even where their real values differ.
-- int16: the raw integers are compared (the kernel ignores scale and zero point), which
-  is right only for operands sharing their parameters; the dialect's verifier and this
-  kernel insist on it.
+- int16: the raw integers are compared (the kernel ignores scale and zero point; all six
+  comparisons in LiteRT 2.3), which is right only for operands sharing their
+  parameters; the dialect's verifier and this kernel insist on it.
 
 Broadcasting is numpy's (TFLite's `BroadcastComparison4DSlow` is the same for the ranks
 it accepts). Logical ops and REDUCE_ANY work on booleans; SELECT_V2 copies elements (its

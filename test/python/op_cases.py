@@ -84,20 +84,24 @@ CASES: list[OpCase] = [
 ]
 
 # -- comparisons, logic, select (family: comparisons) ----------------------------------------
-# Boolean outputs must equal torch's exactly. int16: TFLite has no int16 GREATER,
-# LESS_EQUAL or NOT_EQUAL, so the legalizer swaps operands (b < a, b >= a) and uses
-# LOGICAL_NOT(EQUAL): the circle ops listed are the ones every scheme has.
+# Boolean outputs must equal torch's exactly (lsb does not apply to them).
 _MASK = randn(2, 3, 4, seed=7) > 0.3
 CASES += [
     OpCase("compare_tensor",
            lambda: Fn(lambda m, x, y: (x > y, x >= y, x < y, x <= y, x == y, x != y)),
            lambda: (randn(2, 3, 4, seed=3), randn(1, 3, 1, seed=4)),
            aten=("gt.Tensor", "ge.Tensor", "lt.Tensor", "le.Tensor", "eq.Tensor", "ne.Tensor"),
-           circle=("circle.greater_equal", "circle.less", "circle.equal")),
+           circle=("circle.greater", "circle.greater_equal", "circle.less",
+                   "circle.less_equal", "circle.equal", "circle.not_equal")),
     OpCase("compare_scalar",
-           lambda: Fn(lambda m, x: (x > 0.5, x >= -0.3, x < 0.25, x <= 0.1, x == 0.0,
-                                    x != 0.0)),
-           lambda: (randn(2, 3, 4, seed=5),),
+           lambda: Fn(lambda m, x: tuple(op(x, c) for op in (torch.gt, torch.ge, torch.lt,
+                                                              torch.le)
+                                         for c in (0.5, -0.3, 0.27, 0.11))
+                      + (x == 0.0, x != 0.0)),
+           # dense around the scalars, so the grid points between a scalar and its
+           # nearest quantization step are hit (torch: dequantize(q) > 0.5 exactly;
+           # rounding the scalar to the nearest step fails here for uint8 and int8)
+           lambda: (torch.linspace(-1, 1, 240).reshape(2, 3, 40),),
            aten=("gt.Scalar", "ge.Scalar", "lt.Scalar", "le.Scalar", "eq.Scalar", "ne.Scalar")),
     OpCase("logical",
            lambda: Fn(lambda m, x, mask: (torch.logical_and(x > 0, mask), (x < 0) | mask,

@@ -9,8 +9,8 @@ Quantization (see `CircleQuantizer._annotate_comparison` / `_annotate_select`):
   result is exactly torch's `dequantize(q) > float32(0.5)` for every integer `q` of the
   type (rounding the scalar to the nearest step would flip the elements between the
   scalar and that step);
-- int16: TFLite has no int16 GREATER, LESS_EQUAL or NOT_EQUAL kernel; `a > b` becomes
-  `b < a`, `a <= b` becomes `b >= a`, `a != b` becomes `not (a == b)`;
+- int16: LiteRT compares the raw integers (all six comparisons, LiteRT 2.3), which the
+  shared parameters make exact;
 - where/masked_fill: SELECT_V2, its scalar operands float constants that
   `quant-propagate` quantizes with the result's parameters (saturating: -inf becomes the
   lowest integer, as `quantize_per_tensor` makes it in torch).
@@ -64,16 +64,6 @@ def _constant(em: Emitter, value, et: Attribute) -> SSAValue:
 
 
 def _emit_compare(em: Emitter, cls, a: SSAValue, b: SSAValue, out: Attribute) -> SSAValue:
-    qa = _qtype(a)
-    if qa is not None and qa.storage_spelling == "i16":
-        # TFLite's int16 comparisons: EQUAL, GREATER_EQUAL and LESS only.
-        if cls is circle.GreaterOp:
-            cls, a, b = circle.LessOp, b, a
-        elif cls is circle.LessEqualOp:
-            cls, a, b = circle.GreaterEqualOp, b, a
-        elif cls is circle.NotEqualOp:
-            equal = em.op(circle.EqualOp, [a, b], out)
-            return em.op(circle.LogicalNotOp, [equal], out)
     return em.op(cls, [a, b], out)
 
 
