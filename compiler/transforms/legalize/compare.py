@@ -121,7 +121,7 @@ def compare_scalar(op: Operation, em: Emitter):
         return [_emit_compare(em, _COMPARE[kind], a, _constant(em, value, element_type(a)),
                               result_type(op))]
     if not isinstance(et, UniformQuantizedType):
-        raise em.error(f"{op.name}: a per-axis quantized operand cannot be compared")
+        raise em.error("a per-axis quantized operand cannot be compared")
     cls, stored = integer_threshold(kind, float(value), et)
     c = em.emit(quantized_const(np.asarray(stored, dtype=et.numpy_storage_dtype), et))
     d = em.emit(quant.DequantizeCastOp(c.results[0], TensorType(element_type(a), [])))
@@ -135,8 +135,8 @@ def _bools(op: Operation, em: Emitter) -> None:
     for v in op.operands:
         if not _is_bool(v):
             raise em.error(
-                f"{op.name} of a {v.type} tensor has no Circle lowering (Circle's logical "
-                "ops take booleans: compare with 0 first)")
+                f"a {v.type} operand has no Circle lowering (Circle's logical ops and "
+                "REDUCE_ANY take booleans: compare with 0 first)")
 
 
 @legalizes("aten.logical_and", "aten.bitwise_and.Tensor", "aten.__and__.Tensor")
@@ -183,7 +183,7 @@ def _select(op: Operation, em: Emitter, cond: SSAValue, x, y):
     x = x if isinstance(x, SSAValue) else _constant(em, x, et)
     y = y if isinstance(y, SSAValue) else _constant(em, y, et)
     if not _is_bool(cond):
-        raise em.error(f"{op.name}: the condition must be boolean, got {cond.type}")
+        raise em.error(f"the condition must be boolean, got {cond.type}")
     return [em.op(circle.SelectV2Op, [cond, x, y], out)]
 
 
