@@ -897,6 +897,9 @@ class _ComparisonOp(_BinaryOp):
     int8 kernels rescale both operands (input offsets, a left shift of 8, one multiplier
     per operand), so their parameters may differ; its int16 kernels compare the raw
     integers, so int16 operands must share their scale and zero point.
+
+    Not `Elementwise` (nor the logical ops): a layout transpose sunk through a
+    comparison would end up on its boolean result, and onert has no boolean TRANSPOSE.
     """
 
     traits = circle_traits()
@@ -972,7 +975,7 @@ class LessEqualOp(_ComparisonOp):
 
 
 class _LogicalBinaryOp(_BinaryOp):
-    traits = circle_traits()
+    traits = circle_traits()  # not Elementwise: see _ComparisonOp
 
     def verify_circle(self) -> None:
         super().verify_circle()
@@ -1005,7 +1008,7 @@ class LogicalNotOp(_SameShapeOp):
     name = "circle.logical_not"
     BUILTIN: ClassVar[str] = "LOGICAL_NOT"
     OPTIONS: ClassVar[str] = "LogicalNotOptions"
-    traits = circle_traits()
+    traits = circle_traits()  # not Elementwise: see _ComparisonOp
 
     def verify_circle(self) -> None:
         super().verify_circle()
@@ -1027,7 +1030,7 @@ class SelectV2Op(CircleOp):
     x = operand_def(TensorType)
     y = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale((1, 2)), NonQuantizedOperands((0,)))
+    traits = elementwise_traits(SameScale((1, 2)), NonQuantizedOperands((0,)))
 
     def verify_circle(self) -> None:
         _expect_bool(self, self.condition, "the condition")

@@ -86,6 +86,12 @@ CASES: list[OpCase] = [
 # -- comparisons, logic, select (family: comparisons) ----------------------------------------
 # Boolean outputs must equal torch's exactly (lsb does not apply to them).
 _MASK = randn(2, 3, 4, seed=7) > 0.3
+
+
+def _conv_mask_where(m, x):
+    y = F.conv2d(x, m.w, padding=1)
+    return torch.where(y > 0.1, y, 0.0)
+
 CASES += [
     OpCase("compare_tensor",
            lambda: Fn(lambda m, x, y: (x > y, x >= y, x < y, x <= y, x == y, x != y)),
@@ -132,6 +138,20 @@ CASES += [
            aten=("masked_fill.Scalar",), circle=("circle.select_v2",),
            # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
            onert=()),
+    # a mask computed from a conv's (NHWC) output: the layout transposes sink through the
+    # comparison and SELECT_V2 (element-wise) and cancel
+    OpCase("conv_mask_where", lambda: Fn(_conv_mask_where, w=randn(4, 3, 3, 3, seed=13) / 4),
+           lambda: (randn(1, 3, 6, 6, seed=14),),
+           aten=("conv2d", "gt.Scalar", "where.ScalarOther"),
+           circle=("circle.conv_2d", "circle.greater", "circle.select_v2"),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    # a boolean model output computed from a conv's output: the NHWC->NCHW transpose
+    # sinks through the comparison and runs on the boolean tensor
+    OpCase("conv_mask", lambda: Fn(lambda m, x: F.conv2d(x, m.w, padding=1) > 0.1,
+                                   w=randn(4, 3, 3, 3, seed=13) / 4),
+           lambda: (randn(1, 3, 6, 6, seed=14),),
+           aten=("conv2d", "gt.Scalar"), circle=("circle.conv_2d", "circle.greater")),
     OpCase("any", lambda: Fn(lambda m, x: (torch.any(x > 0.5), torch.any(x > 1.0, dim=1),
                                            torch.any(x < -1.0, dim=(0, 2), keepdim=True))),
            lambda: (randn(2, 3, 4, seed=12),),

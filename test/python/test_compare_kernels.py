@@ -208,3 +208,20 @@ func.func @main(%a: tensor<2x3x!quant.uniform<i8:f32, 0.1:3>>, %b: tensor<3x!qua
     for xs in _inputs(module, rng):
         for ours, theirs in zip(run(module, xs), run(back, xs), strict=True):
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_onert_refuses_boolean_transpose():
+    """Why comparisons are not `Elementwise` (no transpose is sunk onto a boolean)."""
+    from compiler.codegen import write_circle
+    from compiler.codegen.onert import onert_problems
+
+    m = single_op_module(
+        circle.TransposeOp,
+        [Input(tensor([2, 3], i1)), Const(np.array([1, 0], np.int32), tensor([2], i32))],
+        [tensor([3, 2], i1)])
+    problems = [str(p) for p in onert_problems(m)]
+    assert problems and "no boolean kernel for TRANSPOSE" in problems[0]
+    if not runtimes.onert_available():
+        pytest.skip("onert is not installed")
+    with pytest.raises(runtimes.RuntimeRefused, match="Transpose: unsupported data type"):
+        runtimes.run_onert(write_circle(m), [np.array([[1, 0, 1], [0, 0, 1]], bool)])

@@ -63,10 +63,6 @@ def _constant(em: Emitter, value, et: Attribute) -> SSAValue:
     return em.emit(circle.ConstOp(dense_from_numpy(arr, et))).results[0]
 
 
-def _emit_compare(em: Emitter, cls, a: SSAValue, b: SSAValue, out: Attribute) -> SSAValue:
-    return em.op(cls, [a, b], out)
-
-
 def integer_threshold(kind: str, value: float, et: UniformQuantizedType) -> tuple[type, int]:
     """(comparison, stored integer t) such that `cmp(q, t)` equals torch's
     `kind(dequantize(q), float32(value))` for every integer q of `et`.
@@ -108,7 +104,7 @@ def integer_threshold(kind: str, value: float, et: UniformQuantizedType) -> tupl
 def compare_tensor(op: Operation, em: Emitter):
     a, b = op.operands
     kind = op.name.split(".")[1]
-    return [_emit_compare(em, _COMPARE[kind], a, b, result_type(op))]
+    return [em.op(_COMPARE[kind], [a, b], result_type(op))]
 
 
 @legalizes(*(f"aten.{k}.Scalar" for k in _COMPARE))
@@ -118,14 +114,14 @@ def compare_scalar(op: Operation, em: Emitter):
     value = op.arg("other")
     et = _qtype(a)
     if et is None:  # a float or integer program: the scalar in the operand's type
-        return [_emit_compare(em, _COMPARE[kind], a, _constant(em, value, element_type(a)),
-                              result_type(op))]
+        c = _constant(em, value, element_type(a))
+        return [em.op(_COMPARE[kind], [a, c], result_type(op))]
     if not isinstance(et, UniformQuantizedType):
         raise em.error("a per-axis quantized operand cannot be compared")
     cls, stored = integer_threshold(kind, float(value), et)
     c = em.emit(quantized_const(np.asarray(stored, dtype=et.numpy_storage_dtype), et))
     d = em.emit(quant.DequantizeCastOp(c.results[0], TensorType(element_type(a), [])))
-    return [_emit_compare(em, cls, a, d.results[0], result_type(op))]
+    return [em.op(cls, [a, d.results[0]], result_type(op))]
 
 
 # ---- logic --------------------------------------------------------------------------------
