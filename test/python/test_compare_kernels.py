@@ -225,3 +225,46 @@ def test_onert_refuses_boolean_transpose():
         pytest.skip("onert is not installed")
     with pytest.raises(runtimes.RuntimeRefused, match="Transpose: unsupported data type"):
         runtimes.run_onert(write_circle(m), [np.array([[1, 0, 1], [0, 0, 1]], bool)])
+
+
+def _dequant_params(program, target) -> list[tuple]:
+    """(scale, zero point) of each dequantize feeding the `target` nodes' inputs."""
+    params = []
+    for n in program.graph.nodes:
+        if n.op == "call_function" and n.target == target:
+            for a in n.args:
+                if hasattr(a, "target") and "dequantize" in str(a.target):
+                    params.append(tuple(a.args[1:3]))
+    return params
+
+
+@pytest.mark.parametrize("scheme", ["uint8", "int8", "int16"])
+def test_quantizer_shares_comparison_operand_spec(scheme):
+    """x > y with very different ranges: both operands reach the comparison with one
+    (scale, zero point); the bool result is not quantized."""
+    import compiler
+
+    class M(torch.nn.Module):
+        def forward(self, x, y):
+            return x > y * 10
+
+    xs = (torch.linspace(-1, 1, 12).reshape(3, 4), torch.linspace(-2, 2, 12).reshape(3, 4))
+    prog = compiler.quantize(M(), xs, [xs], scheme=scheme, progress=False)
+    params = _dequant_params(prog, torch.ops.aten.gt.Tensor)
+    assert len(params) == 2 and params[0] == params[1]
+
+
+@pytest.mark.parametrize("scheme", ["uint8", "int8", "int16"])
+def test_quantizer_masked_fill_minus_inf_keeps_a_finite_scale(scheme):
+    """The -inf fill is not observed: the group's range is the tensor's own."""
+    import compiler
+
+    class M(torch.nn.Module):
+        def forward(self, x, mask):
+            return x.masked_fill(mask, float("-inf"))
+
+    x = torch.linspace(-1, 1, 12).reshape(3, 4)
+    xs = (x, x > 0.5)
+    prog = compiler.quantize(M(), xs, [xs], scheme=scheme, progress=False)
+    (scale, zp), = _dequant_params(prog, torch.ops.aten.masked_fill.Scalar)
+    assert np.isfinite(scale) and scale < 2.0 / 255 * 1.01
