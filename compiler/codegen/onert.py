@@ -15,6 +15,8 @@ with its own message, and checks that this module predicts exactly those refusal
   data type", "KernelGenerator: NYI for operation 'ResizeNearestNeighbor'", quantized
   TRANSPOSE_CONV: "Invalid number of input tensors" with a bias, "NYI" without;
 - HARD_SWISH at all: "Unsupported operation: HARD_SWISH";
+- quantized SELECT_V2 ("Select: unsupported data type") and boolean TRANSPOSE
+  ("Transpose: unsupported data type");
 - CONV_2D / DEPTHWISE_CONV_2D without a bias: "loader doesn't support optional input
   tensor yet" (FULLY_CONNECTED without bias runs).
 
@@ -29,7 +31,7 @@ is bit-exact with LiteRT and torch):
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.dialects.builtin import IntegerType, ModuleOp, TensorType
 from xdsl.ir import SSAValue
 
 from compiler.codegen.writer import model_function
@@ -64,7 +66,13 @@ UNSUPPORTED_QUANTIZED: dict[str, frozenset[str]] = {
     "ARG_MAX": frozenset({"i8"}),
     "ARG_MIN": frozenset({"i8"}),
     "TILE": frozenset({"u8", "i8"}),
+    # -- comparisons, logic, select: "Select: unsupported data type" (onert 0.1.0)
+    "SELECT_V2": frozenset({"u8", "i8"}),
 }
+#: Builtins whose data input is not operand 0 (SELECT_V2's operand 0 is the condition).
+DATA_OPERAND: dict[str, int] = {"SELECT_V2": 1}
+#: Builtins onert has no boolean kernel for: "Transpose: unsupported data type".
+UNSUPPORTED_BOOL = frozenset({"TRANSPOSE"})
 #: Builtins onert does not load at all.
 UNSUPPORTED_BUILTINS = frozenset({"HARD_SWISH"}) | frozenset({
     # indexing family: "Unsupported operation: GATHER_ND"
@@ -87,7 +95,15 @@ def _activation(op: CircleOp) -> SSAValue:
     """The data input: the bias trait's input operand for weighted ops (TRANSPOSE_CONV's
     is operand 2), else operand 0."""
     bias = op.get_trait(BiasOperand)
-    return op.operands[bias.input_index] if bias is not None else op.operands[0]
+    if bias is not None:
+        return op.operands[bias.input_index]
+    return op.operands[DATA_OPERAND.get(op.BUILTIN, 0)]
+
+
+def _is_bool(v: SSAValue) -> bool:
+    t = v.type
+    return (isinstance(t, TensorType) and isinstance(t.element_type, IntegerType)
+            and t.element_type.width.data == 1)
 
 
 def _is_per_channel(v: SSAValue) -> bool:
@@ -127,6 +143,8 @@ def _op_problem(op: CircleOp) -> str | None:
         return "onert does not run int16 quantized tensors"
     if builtin in BIAS_REQUIRED and len(op.operands) > 2 and is_none(op.operands[2]):
         return f"onert's loader needs a bias for {builtin} (use a zero bias)"
+    if builtin in UNSUPPORTED_BOOL and op.operands and _is_bool(op.operands[0]):
+        return f"onert has no boolean kernel for {builtin}"
     act = _storage(_activation(op)) if op.operands else None
     if act in UNSUPPORTED_QUANTIZED.get(builtin, ()):
         hint = " (fuse it into the producer's fused_activation_function)" if builtin in (

@@ -230,6 +230,17 @@ SCHEMAS: list[tuple[str, str]] = [
     ("zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", "Zeros like self."),
     # -- indexing family
     ("argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", "Index of the minimum."),
+    # -- comparisons, logic, select (family: comparisons)
+    ("any.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor", "Any over dims (all when dim is None)."),
+    ("where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor", "condition ? self : other (a scalar)."),
+    ("where.ScalarSelf(Tensor condition, Scalar self, Tensor other) -> Tensor", "condition ? self (a scalar) : other."),
+    ("where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor", "condition ? self : other, both scalars."),
+    ("masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor", "value where mask, else self."),
+    ("bitwise_not(Tensor self) -> Tensor", "~self (logical not on bool)."),
+    ("bitwise_and.Tensor(Tensor self, Tensor other) -> Tensor", "self & other (logical and on bool)."),
+    ("bitwise_or.Tensor(Tensor self, Tensor other) -> Tensor", "self | other (logical or on bool)."),
+    ("__and__.Tensor(Tensor self, Tensor other) -> Tensor", "self & other (logical and on bool)."),
+    ("__or__.Tensor(Tensor self, Tensor other) -> Tensor", "self | other (logical or on bool)."),
 ]
 
 #: Argument types that carry no semantics here (placement and memory layout).

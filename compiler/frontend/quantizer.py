@@ -167,6 +167,22 @@ _INDEX_VALUES_AND_INDICES = {aten.max.dim}
 _ARG_REDUCTIONS = {aten.argmax.default, aten.argmin.default}
 #: slice_scatter: self, src and the result share one spec (a CONCATENATION of them)
 _SCATTER = {aten.slice_scatter.default}
+# -- comparisons, logic, select (family: comparisons)
+#: comparisons: float operands share one spec, the bool result is not quantized
+_COMPARISONS = {
+    aten.eq.Tensor, aten.ne.Tensor, aten.gt.Tensor, aten.ge.Tensor, aten.lt.Tensor,
+    aten.le.Tensor, aten.eq.Scalar, aten.ne.Scalar, aten.gt.Scalar, aten.ge.Scalar,
+    aten.lt.Scalar, aten.le.Scalar,
+}
+#: select ops: target -> indices of the tensor value arguments (the others are the
+#: bool condition/mask and Python scalars); values and output share one spec
+_SELECTS = {
+    aten.where.self: (1, 2),
+    aten.where.ScalarOther: (1,),
+    aten.where.ScalarSelf: (2,),
+    aten.where.Scalar: (),
+    aten.masked_fill.Scalar: (0,),
+}
 
 
 def _is_float(node: object) -> bool:
@@ -287,7 +303,9 @@ class CircleQuantizer(Quantizer):
         targets = [*_WEIGHTED, *_BATCH_NORM, *_BINARY, *_OWN_RANGE, *_FIXED_RANGE,
                    *_SHARED_RANGE, *_SPLITS, *_CAT, *_EMBEDDING,
                    # indexing family
-                   *_INDEX_SHARED, *_INDEX_VALUES_AND_INDICES, *_ARG_REDUCTIONS, *_SCATTER]
+                   *_INDEX_SHARED, *_INDEX_VALUES_AND_INDICES, *_ARG_REDUCTIONS, *_SCATTER,
+                   # comparisons, logic, select
+                   *_COMPARISONS, *_SELECTS]
         return sorted({str(t) for t in targets})
 
     def validate(self, model: GraphModule) -> None:
@@ -325,6 +343,9 @@ class CircleQuantizer(Quantizer):
             (lambda n: n.target in _INDEX_VALUES_AND_INDICES, self._annotate_split),
             (lambda n: n.target in _ARG_REDUCTIONS, self._annotate_arg_reduction),
             (lambda n: n.target in _SCATTER, self._annotate_scatter),
+            # comparisons, logic, select
+            (lambda n: n.target in _COMPARISONS, self._annotate_comparison),
+            (lambda n: n.target in _SELECTS, self._annotate_select),
         ]
         self.float_ops = []
         for node in model.graph.nodes:
@@ -491,3 +512,59 @@ class CircleQuantizer(Quantizer):
         inputs: dict[Node, QuantizationSpecBase] = {base: self.specs.activation_spec()}
         inputs.setdefault(src, SharedQuantizationSpec((base, node)))
         _annotate(node, inputs, SharedQuantizationSpec((base, node)))
+    # -- comparisons, logic, select (family: comparisons) ----------------------------
+    def _annotate_comparison(self, node: Node) -> None:
+        """Both float operands share one spec (the first operand's); the result is bool.
+
+        One spec rather than two: TFLite's int16 comparison kernels compare the raw
+        integers (they are only right for equal parameters), and its uint8/int8 kernels
+        rescale both operands to a resolution of about 1/256 of a real unit, which
+        can call two different values equal; with one (scale, zero point) the integer
+        comparison is the real one exactly (for scales >= 1/256). A scalar operand
+        (`x > 0.5`) is no node: the legalizer turns it into a constant of this type.
+        """
+        floats = self._float_inputs(node, (0, 1))
+        if not floats:
+            return
+        first = floats[0]
+        inputs: dict[Node, QuantizationSpecBase] = {first: self._input_spec(first)}
+        for other in floats[1:]:
+            inputs[other] = SharedQuantizationSpec((first, node))
+        _annotate(node, inputs, None)
+
+    def _annotate_select(self, node: Node) -> None:
+        """where/masked_fill: the tensor values and the output share one spec.
+
+        SELECT_V2 copies elements without rescaling, so its value operands and result
+        must have one (scale, zero point). The group's observer ignores non-finite
+        values (`FiniteMinMaxObserver`): a -inf fill saturates to the lowest integer
+        instead of making the scale infinite. A scalar fill value is quantized with
+        the group's parameters by the compiler (and by `quantize_per_tensor` in torch).
+        `where.Scalar` (two scalars) has its own output range.
+        """
+        if not _is_float(node):
+            return
+        values = self._float_inputs(node, _SELECTS[node.target])
+        if not values:
+            _annotate(node, {}, self.specs.activation_spec())
+            return
+        first = values[0]
+        inputs: dict[Node, QuantizationSpecBase] = {first: self._finite_spec()}
+        for other in values[1:]:
+            inputs[other] = SharedQuantizationSpec((first, node))
+        _annotate(node, inputs, SharedQuantizationSpec((first, node)))
+
+    def _finite_spec(self) -> QuantizationSpecBase:
+        """The activation spec, observed by `FiniteMinMaxObserver` (PTQ; QAT keeps its
+        fake-quantize observer)."""
+        import dataclasses
+
+        from compiler.frontend.observers import FiniteMinMaxObserver
+        from compiler.frontend.schemes import EPS, EPS_INT16
+
+        spec = self.specs.activation_spec()
+        if self.specs.is_qat:
+            return spec
+        eps = EPS_INT16 if self.scheme == "int16" else EPS
+        return dataclasses.replace(
+            spec, observer_or_fake_quant_ctr=FiniteMinMaxObserver.with_args(eps=eps))

@@ -20,11 +20,12 @@ from xdsl.ir import Operation
 
 from compiler.dialects import circle
 from compiler.interpreter import (
+    circle_compare,
     circle_data,
     circle_float,
-    circle_index,
     circle_float_ops,
     circle_hybrid,
+    circle_index,
     circle_int,
     circle_int_eltwise,
     circle_int_hardswish,
@@ -33,8 +34,8 @@ from compiler.interpreter import (
     circle_int_rsqrt,
 )
 from compiler.interpreter.values import quantized
-from compiler.ir.hybrid import is_hybrid
 from compiler.ir.diagnostics import op_location
+from compiler.ir.hybrid import is_hybrid
 from compiler.ir.verify_tensors import dense_as_numpy
 
 Kernel = Callable[..., tuple]
@@ -46,10 +47,12 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_hardswish.KERNELS,
     **circle_int_resize.KERNELS,
     **circle_int_rsqrt.KERNELS,
+    **circle_compare.INT_KERNELS,
 }
 
 FLOAT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_float.KERNELS,
+    **circle_compare.FLOAT_KERNELS,  # comparisons, logic, select
     **circle_float_ops.KERNELS,  # float-only family: SIN, COS, ROUND, CONV_3D
 }
 

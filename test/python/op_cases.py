@@ -199,6 +199,81 @@ CASES += [
            onert=()),  # onert: "Unsupported operation: CONV_3D"
 ]
 
+# -- comparisons, logic, select (family: comparisons) ----------------------------------------
+# Boolean outputs must equal torch's exactly (lsb does not apply to them).
+_MASK = randn(2, 3, 4, seed=7) > 0.3
+
+
+def _conv_mask_where(m, x):
+    y = F.conv2d(x, m.w, padding=1)
+    return torch.where(y > 0.1, y, 0.0)
+
+CASES += [
+    OpCase("compare_tensor",
+           lambda: Fn(lambda m, x, y: (x > y, x >= y, x < y, x <= y, x == y, x != y)),
+           lambda: (randn(2, 3, 4, seed=3), randn(1, 3, 1, seed=4)),
+           aten=("gt.Tensor", "ge.Tensor", "lt.Tensor", "le.Tensor", "eq.Tensor", "ne.Tensor"),
+           circle=("circle.greater", "circle.greater_equal", "circle.less",
+                   "circle.less_equal", "circle.equal", "circle.not_equal")),
+    OpCase("compare_scalar",
+           lambda: Fn(lambda m, x: tuple(op(x, c) for op in (torch.gt, torch.ge, torch.lt,
+                                                              torch.le)
+                                         for c in (0.5, -0.3, 0.27, 0.11))
+                      + (x == 0.0, x != 0.0)),
+           # dense around the scalars, so the grid points between a scalar and its
+           # nearest quantization step are hit (torch: dequantize(q) > 0.5 exactly;
+           # rounding the scalar to the nearest step fails here for uint8 and int8)
+           lambda: (torch.linspace(-1, 1, 240).reshape(2, 3, 40),),
+           aten=("gt.Scalar", "ge.Scalar", "lt.Scalar", "le.Scalar", "eq.Scalar", "ne.Scalar")),
+    OpCase("logical",
+           lambda: Fn(lambda m, x, mask: (torch.logical_and(x > 0, mask), (x < 0) | mask,
+                                          ~mask, torch.logical_not(x > 0.2),
+                                          torch.logical_or(x > 1, mask) & mask)),
+           lambda: (randn(2, 3, 4, seed=6), _MASK),
+           aten=("logical_and", "__or__.Tensor", "bitwise_not", "logical_not",
+                 "logical_or", "__and__.Tensor"),
+           circle=("circle.logical_and", "circle.logical_or", "circle.logical_not")),
+    OpCase("where_tensor", lambda: Fn(lambda m, x, y: torch.where(x > y, x * 2, y)),
+           lambda: (randn(2, 3, 4, seed=8), randn(2, 1, 4, seed=9)),
+           aten=("where.self", "gt.Tensor"), circle=("circle.select_v2",),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    OpCase("where_scalar",
+           lambda: Fn(lambda m, x, mask: (torch.where(x > 0.5, x, 0.0),
+                                          torch.where(mask, -1.0, x + 1),
+                                          torch.where(x < 0, 1.0, -1.0))),
+           lambda: (randn(2, 3, 4, seed=10), _MASK),
+           aten=("where.ScalarOther", "where.ScalarSelf", "where.Scalar"),
+           circle=("circle.select_v2",),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    OpCase("masked_fill_softmax",
+           lambda: Fn(lambda m, x, mask: (x.masked_fill(mask, float("-inf")).softmax(-1),
+                                          x.masked_fill(~mask, -4.0))),
+           lambda: (randn(2, 3, 4, seed=11), _MASK),
+           aten=("masked_fill.Scalar",), circle=("circle.select_v2",),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    # a mask computed from a conv's (NHWC) output: the layout transposes sink through the
+    # comparison and SELECT_V2 (element-wise) and cancel
+    OpCase("conv_mask_where", lambda: Fn(_conv_mask_where, w=randn(4, 3, 3, 3, seed=13) / 4),
+           lambda: (randn(1, 3, 6, 6, seed=14),),
+           aten=("conv2d", "gt.Scalar", "where.ScalarOther"),
+           circle=("circle.conv_2d", "circle.greater", "circle.select_v2"),
+           # onert 0.1.0 refuses quantized SELECT_V2: "Select: unsupported data type"
+           onert=()),
+    # a boolean model output computed from a conv's output: the NHWC->NCHW transpose
+    # sinks through the comparison and runs on the boolean tensor
+    OpCase("conv_mask", lambda: Fn(lambda m, x: F.conv2d(x, m.w, padding=1) > 0.1,
+                                   w=randn(4, 3, 3, 3, seed=13) / 4),
+           lambda: (randn(1, 3, 6, 6, seed=14),),
+           aten=("conv2d", "gt.Scalar"), circle=("circle.conv_2d", "circle.greater")),
+    OpCase("any", lambda: Fn(lambda m, x: (torch.any(x > 0.5), torch.any(x > 1.0, dim=1),
+                                           torch.any(x < -1.0, dim=(0, 2), keepdim=True))),
+           lambda: (randn(2, 3, 4, seed=12),),
+           aten=("any", "any.dim", "any.dims"), circle=("circle.reduce_any",)),
+]
+
 BY_NAME = {c.name: c for c in CASES}
 
 

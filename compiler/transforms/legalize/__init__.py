@@ -158,5 +158,6 @@ def load_all() -> dict[str, Legalization]:
     )
     from compiler.transforms.legalize import index  # noqa: F401  (indexing family)
     from compiler.transforms.legalize import float_ops  # noqa: F401  (float-only family)
+    from compiler.transforms.legalize import compare  # noqa: F401  (comparisons, logic, select)
 
     return LEGALIZATIONS

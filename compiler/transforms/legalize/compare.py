@@ -1,0 +1,213 @@
+"""Comparisons, logic, select and any: ATen -> EQUAL ... LESS_EQUAL, LOGICAL_AND/OR/NOT,
+SELECT_V2, REDUCE_ANY (layout-agnostic: no transposes).
+
+Quantization (see `CircleQuantizer._annotate_comparison` / `_annotate_select`):
+
+- a comparison's float operands share one (scale, zero point), so the integer comparison
+  is the real one. A scalar operand (`x > 0.5`) becomes a constant of the other
+  operand's quantized type whose integer is chosen, with the comparison, so that the
+  result is exactly torch's `dequantize(q) > float32(0.5)` for every integer `q` of the
+  type (rounding the scalar to the nearest step would flip the elements between the
+  scalar and that step);
+- int16: LiteRT compares the raw integers (all six comparisons, LiteRT 2.3), which the
+  shared parameters make exact;
+- where/masked_fill: SELECT_V2, its scalar operands float constants that
+  `quant-propagate` quantizes with the result's parameters (saturating: -inf becomes the
+  lowest integer, as `quantize_per_tensor` makes it in torch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects.builtin import IntegerType, TensorType
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from compiler.dialects import circle, quant
+from compiler.dialects.quant import dense_from_numpy
+from compiler.ir.quant_types import UniformQuantizedType
+from compiler.ir.verify_tensors import numpy_dtype
+from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.utils import element_type, quantized_const, shape
+
+_COMPARE: dict[str, type[circle.CircleOp]] = {
+    "eq": circle.EqualOp,
+    "ne": circle.NotEqualOp,
+    "gt": circle.GreaterOp,
+    "ge": circle.GreaterEqualOp,
+    "lt": circle.LessOp,
+    "le": circle.LessEqualOp,
+}
+
+_NUMPY_COMPARE = {
+    "eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal,
+    "lt": np.less, "le": np.less_equal,
+}
+
+
+def _qtype(v: SSAValue) -> Attribute | None:
+    """The quantized type of a float operand that is a `quant.dcast`, else None."""
+    owner = v.owner
+    if isinstance(owner, quant.DequantizeCastOp):
+        return element_type(owner.input)
+    return None
+
+
+def _is_bool(v: SSAValue) -> bool:
+    et = element_type(v)
+    return isinstance(et, IntegerType) and et.width.data == 1
+
+
+def _constant(em: Emitter, value, et: Attribute) -> SSAValue:
+    """A rank-0 constant of element type `et` (float or integer)."""
+    arr = np.asarray(value).astype(numpy_dtype(et))
+    return em.emit(circle.ConstOp(dense_from_numpy(arr, et))).results[0]
+
+
+def integer_threshold(kind: str, value: float, et: UniformQuantizedType) -> tuple[type, int]:
+    """(comparison, stored integer t) such that `cmp(q, t)` equals torch's
+    `kind(dequantize(q), float32(value))` for every integer q of `et`.
+
+    The dequantized grid is increasing in q, so the set where the float comparison holds
+    is empty, everything, a suffix, a prefix, one integer (==) or all but one (!=).
+    """
+    lo, hi = et.qmin, et.qmax
+    grid = et.dequantize(np.arange(lo, hi + 1))
+    truth = _NUMPY_COMPARE[kind](grid, np.float32(value))
+    idx = np.flatnonzero(truth)
+    n = truth.size
+    if idx.size == n:
+        return circle.GreaterEqualOp, lo  # always true
+    if idx.size == 0:
+        return circle.LessOp, lo  # always false
+    first, last = int(idx[0]), int(idx[-1])
+    contiguous = last - first + 1 == idx.size
+    if idx.size == 1 and kind == "eq":
+        return circle.EqualOp, lo + first
+    if idx.size == n - 1 and kind == "ne":
+        return circle.NotEqualOp, lo + int(np.flatnonzero(~truth)[0])
+    if contiguous and last == n - 1:  # a suffix: q > t or q >= t
+        if kind == "ge":
+            return circle.GreaterEqualOp, lo + first
+        return circle.GreaterOp, lo + first - 1
+    if contiguous and first == 0:  # a prefix: q < t or q <= t
+        if kind == "le":
+            return circle.LessEqualOp, lo + last
+        return circle.LessOp, lo + last + 1
+    if idx.size == 1:
+        return circle.EqualOp, lo + first
+    if idx.size == n - 1:
+        return circle.NotEqualOp, lo + int(np.flatnonzero(~truth)[0])
+    raise AssertionError(f"{kind} {value} on {et}: not a threshold set")  # grid not monotone
+
+
+@legalizes(*(f"aten.{k}.Tensor" for k in _COMPARE))
+def compare_tensor(op: Operation, em: Emitter):
+    a, b = op.operands
+    kind = op.name.split(".")[1]
+    return [em.op(_COMPARE[kind], [a, b], result_type(op))]
+
+
+@legalizes(*(f"aten.{k}.Scalar" for k in _COMPARE))
+def compare_scalar(op: Operation, em: Emitter):
+    (a,) = op.operands
+    kind = op.name.split(".")[1]
+    value = op.arg("other")
+    et = _qtype(a)
+    if et is None:  # a float or integer program: the scalar in the operand's type
+        c = _constant(em, value, element_type(a))
+        return [em.op(_COMPARE[kind], [a, c], result_type(op))]
+    if not isinstance(et, UniformQuantizedType):
+        raise em.error("a per-axis quantized operand cannot be compared")
+    cls, stored = integer_threshold(kind, float(value), et)
+    c = em.emit(quantized_const(np.asarray(stored, dtype=et.numpy_storage_dtype), et))
+    d = em.emit(quant.DequantizeCastOp(c.results[0], TensorType(element_type(a), [])))
+    return [em.op(cls, [a, d.results[0]], result_type(op))]
+
+
+# ---- logic --------------------------------------------------------------------------------
+
+
+def _bools(op: Operation, em: Emitter) -> None:
+    for v in op.operands:
+        if not _is_bool(v):
+            raise em.error(
+                f"a {v.type} operand has no Circle lowering (Circle's logical ops and "
+                "REDUCE_ANY take booleans: compare with 0 first)")
+
+
+@legalizes("aten.logical_and", "aten.bitwise_and.Tensor", "aten.__and__.Tensor")
+def logical_and(op: Operation, em: Emitter):
+    _bools(op, em)
+    return [em.op(circle.LogicalAndOp, list(op.operands), result_type(op))]
+
+
+@legalizes("aten.logical_or", "aten.bitwise_or.Tensor", "aten.__or__.Tensor")
+def logical_or(op: Operation, em: Emitter):
+    _bools(op, em)
+    return [em.op(circle.LogicalOrOp, list(op.operands), result_type(op))]
+
+
+@legalizes("aten.logical_not", "aten.bitwise_not")
+def logical_not(op: Operation, em: Emitter):
+    _bools(op, em)
+    return [em.op(circle.LogicalNotOp, list(op.operands), result_type(op))]
+
+
+@legalizes("aten.any", "aten.any.dim", "aten.any.dims")
+def any_(op: Operation, em: Emitter):
+    (x,) = op.operands
+    _bools(op, em)
+    rank = len(shape(x))
+    dim = op.arg("dim")
+    if dim is None or dim == []:
+        axes = list(range(rank))  # any.default; any.dims with dim=None or []
+    else:
+        dims = dim if isinstance(dim, list) else [dim]
+        axes = sorted({normalize_dim(int(d), rank) for d in dims})
+    keep = bool(op.arg("keepdim")) if op.arg("keepdim") is not None else False
+    return [em.op(circle.ReduceAnyOp, [x, em.i32(axes)], result_type(op), keep_dims=keep)]
+
+
+# ---- select -------------------------------------------------------------------------------
+
+
+def _select(op: Operation, em: Emitter, cond: SSAValue, x, y):
+    """SELECT_V2(cond, x, y); a Python scalar among x, y becomes a rank-0 constant of
+    the result's element type."""
+    out = result_type(op)
+    et = out.element_type
+    x = x if isinstance(x, SSAValue) else _constant(em, x, et)
+    y = y if isinstance(y, SSAValue) else _constant(em, y, et)
+    if not _is_bool(cond):
+        raise em.error(f"the condition must be boolean, got {cond.type}")
+    return [em.op(circle.SelectV2Op, [cond, x, y], out)]
+
+
+@legalizes("aten.where.self")
+def where(op: Operation, em: Emitter):
+    cond, x, y = op.operands
+    return _select(op, em, cond, x, y)
+
+
+@legalizes("aten.where.ScalarOther")
+def where_scalar_other(op: Operation, em: Emitter):
+    cond, x = op.operands
+    return _select(op, em, cond, x, op.arg("other"))
+
+
+@legalizes("aten.where.ScalarSelf")
+def where_scalar_self(op: Operation, em: Emitter):
+    cond, y = op.operands
+    return _select(op, em, cond, op.arg("self"), y)
+
+
+@legalizes("aten.where.Scalar")
+def where_scalar(op: Operation, em: Emitter):
+    (cond,) = op.operands
+    return _select(op, em, cond, op.arg("self"), op.arg("other"))
+
+
+@legalizes("aten.masked_fill.Scalar")
+def masked_fill(op: Operation, em: Emitter):
+    x, mask = op.operands
+    return _select(op, em, mask, op.arg("value"), x)
