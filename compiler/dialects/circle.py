@@ -875,6 +875,18 @@ class ReduceMaxOp(_ReduceOp):
     traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
 
 
+# -- element-wise math (ops-math) ---------------------------------------------------------
+
+
+@irdl_op_definition
+class EluOp(_UnaryOp):
+    """ELU: x if x > 0 else exp(x) - 1 (alpha 1). Quantized, LiteRT runs int8 only (a
+    256-entry table); the output has its own range."""
+
+    name = "circle.elu"
+    BUILTIN: ClassVar[str] = "ELU"
+
+
 CIRCLE_OPS = [
     ConstOp, NoValueOp,
     Conv2DOp, DepthwiseConv2DOp, TransposeConvOp, FullyConnectedOp, BatchMatMulOp,
@@ -885,6 +897,8 @@ CIRCLE_OPS = [
     QuantizeOp, DequantizeOp,
     ReshapeOp, TransposeOp, ConcatenationOp, SplitOp, SplitVOp, SliceOp, StridedSliceOp,
     PadOp, PadV2Op, GatherOp, ResizeBilinearOp, ResizeNearestNeighborOp, MeanOp, SumOp, ReduceMaxOp,
+    # element-wise math (ops-math)
+    EluOp,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

@@ -28,6 +28,7 @@ from compiler.interpreter import (
     circle_int_lut,
     circle_int_resize,
     circle_int_rsqrt,
+    circle_math,
 )
 from compiler.interpreter.values import quantized
 from compiler.ir.diagnostics import op_location
@@ -42,6 +43,12 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_hardswish.KERNELS,
     **circle_int_resize.KERNELS,
     **circle_int_rsqrt.KERNELS,
+    **circle_math.INT_KERNELS,
+}
+
+FLOAT_KERNELS: dict[type[Operation], Kernel] = {
+    **circle_float.KERNELS,
+    **circle_math.FLOAT_KERNELS,
 }
 
 
@@ -59,7 +66,7 @@ def run_circle_op(op: Operation, args: tuple) -> tuple:
             kernel = INT_KERNELS.get(kind)
             what = "integer"
         else:
-            kernel = circle_float.KERNELS.get(kind)
+            kernel = FLOAT_KERNELS.get(kind)
             what = "float"
         if kernel is None:
             where = op_location(op)
