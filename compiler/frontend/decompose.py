@@ -198,6 +198,50 @@ def _unsupported(node: torch.fx.Node) -> str | None:
     return None
 
 
+#: ops that build constants inside decompositions (the causal mask); `fold_constants`
+#: evaluates them at compile time
+_CONSTANT_BUILDERS = {aten.ones.default, aten.tril.default}
+
+
+def fold_constants(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
+    """Replace each chain of `_CONSTANT_BUILDERS` ops that depends on no input by one
+    lifted constant (a CONSTANT_TENSOR placeholder), so that neither the quantizer nor the
+    importer sees the factory ops. The program is changed in place and returned."""
+    from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
+
+    graph = program.graph
+    values: dict[torch.fx.Node, torch.Tensor] = {}
+    for node in graph.nodes:
+        if node.op != "call_function" or node.target not in _CONSTANT_BUILDERS:
+            continue
+        args = node.args
+        if any(isinstance(a, torch.fx.Node) and a not in values for a in args):
+            continue
+        real = [values[a] if isinstance(a, torch.fx.Node) else a for a in args]
+        kwargs = {k: v for k, v in node.kwargs.items() if k not in ("device", "pin_memory")}
+        values[node] = node.target(*real, **kwargs)
+    roots = [n for n in values if any(u not in values for u in n.users)]
+    if not roots:
+        return program
+    first = next(n for n in graph.nodes if n.op == "placeholder")
+    for i, node in enumerate(roots):
+        name = f"_circle_constant_{i}"
+        with graph.inserting_before(first):
+            ph = graph.placeholder(name)
+        ph.meta.update(node.meta)
+        node.replace_all_uses_with(ph, delete_user_cb=lambda u: u not in values)
+        program.graph_signature.input_specs.insert(
+            i, InputSpec(kind=InputKind.CONSTANT_TENSOR, arg=TensorArgument(name=ph.name),
+                         target=name))
+        program.constants[name] = values[node].contiguous()
+    for node in reversed(list(values)):
+        if not node.users:
+            graph.erase_node(node)
+    graph.lint()
+    program.graph_module.recompile()
+    return program
+
+
 def _check_decomposable(program: torch.export.ExportedProgram) -> None:
     from compiler.frontend.locations import node_location
     from compiler.ir.diagnostics import CompileError, location_str
@@ -239,4 +283,4 @@ def decompose_for_circle(
     table = {op: fn for op, fn in candidates.items() if op in present}
     if not table:
         return program
-    return program.run_decompositions(table)
+    return fold_constants(program.run_decompositions(table))
