@@ -92,6 +92,21 @@ def _seeded(make):
     return make()
 
 
+class _BatchNorms(nn.Module):
+    """A standalone BatchNorm2d on a 4-D input and a BatchNorm1d on a 2-D one."""
+
+    def __init__(self):
+        super().__init__()
+        self.bn2, self.bn1 = _with_init(nn.BatchNorm2d(4)), _with_init(nn.BatchNorm1d(3))
+
+    def forward(self, x, y):
+        return self.bn2(x), self.bn1(y)
+
+
+def _batch_norms():
+    return _BatchNorms().eval()
+
+
 def _with_init(module: nn.Module) -> nn.Module:
     """`module` with every parameter and float buffer redrawn (seeded): norms and PReLU
     start at ones/zeros, which would not exercise their affine parts."""
@@ -242,12 +257,10 @@ CASES: list[OpCase] = [
            lambda: (randn(2, 8, seed=31),), aten=("rms_norm",),
            circle=("circle.rsqrt", "circle.mean"), lsb=_NORM_LSB, litert=("int8",),
            onert=(), skip={"uint8": _NO_RSQRT, "int16": _NO_RSQRT}),
-    OpCase("batch_norm", lambda: _seeded(lambda: _with_init(nn.BatchNorm2d(4)).eval()),
-           lambda: (randn(1, 4, 3, 3, seed=32),), aten=("batch_norm",),
-           circle=("circle.mul", "circle.add"), litert=(), onert=(),
-           skip={s: "a standalone batch_norm lowers to MUL + ADD whose intermediate PT2E "
-                    "never observed (no quantization parameters): not supported yet"
-                 for s in SCHEMES}),
+    # standalone (not after a conv): one 1x1 DEPTHWISE_CONV_2D per batch norm
+    OpCase("batch_norm", _batch_norms,
+           lambda: (randn(1, 4, 3, 3, seed=32), randn(5, 3, seed=60)), aten=("batch_norm",),
+           circle=("circle.depthwise_conv_2d",)),
     OpCase("interpolate",
            lambda: Fn(lambda m, x: (F.interpolate(x, scale_factor=2, mode="nearest"),
                                     F.interpolate(x, size=(5, 7), mode="bilinear",
