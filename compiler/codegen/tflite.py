@@ -53,6 +53,15 @@ def _quantized(v: SSAValue) -> UniformQuantizedType | UniformQuantizedPerAxisTyp
     return None
 
 
+def _runtime_weight(v: SSAValue) -> bool:
+    """A non-constant tensor used only as weights (a model input relaid out at most):
+    LiteRT's CONV_2D / FULLY_CONNECTED read per-channel parameters from any filter tensor
+    (measured bit-exact with the interpreter, test_ops_end_to_end's runtime_weights)."""
+    from compiler.transforms.verify_quantized import feeds_only_weights
+
+    return feeds_only_weights(v)
+
+
 def _check_value(v: SSAValue, what: str, where: Operation) -> None:
     q = _quantized(v)
     if q is None:
@@ -61,11 +70,11 @@ def _check_value(v: SSAValue, what: str, where: Operation) -> None:
     if st not in _TFLITE_STORAGE:
         raise error_at(where, f"{what}: {st} quantization is not a TFLite quantized type")
     if isinstance(q, UniformQuantizedPerAxisType) and len(q.scales) > 1:
-        if not isinstance(v.owner, ConstOp):
+        if not isinstance(v.owner, ConstOp) and not _runtime_weight(v):
             raise error_at(
                 where,
                 f"{what}: per-channel quantization of a non-constant tensor is not "
-                "supported by TFLite kernels",
+                "supported by TFLite kernels (except as weights)",
             )
         if st == "u8":
             raise error_at(

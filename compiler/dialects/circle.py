@@ -1075,6 +1075,16 @@ class ReduceAnyOp(_ReduceOp):
         _expect_bool(self, self.input, "the input")
         _expect_bool(self, self.output, "the result")
 
+# -- element-wise math (ops-math) ---------------------------------------------------------
+
+
+@irdl_op_definition
+class EluOp(_UnaryOp):
+    """ELU: x if x > 0 else exp(x) - 1 (alpha 1). Quantized, LiteRT runs int8 only (a
+    256-entry table); the output has its own range."""
+
+    name = "circle.elu"
+    BUILTIN: ClassVar[str] = "ELU"
 
 
 CIRCLE_OPS = [
@@ -1094,6 +1104,8 @@ CIRCLE_OPS = [
     # comparisons, logic, select
     EqualOp, NotEqualOp, GreaterOp, GreaterEqualOp, LessOp, LessEqualOp,
     LogicalAndOp, LogicalOrOp, LogicalNotOp, SelectV2Op, ReduceAnyOp,
+    # element-wise math (ops-math)
+    EluOp,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

@@ -17,10 +17,22 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | hardsigmoid  | add 3, clamp 0..6 (relu6), mul 1/6                                 |
 | cumsum       | 2-D linear with a constant lower-triangular ones weight along dim  |
 |              | (permute/reshape around it); float inputs only                     |
+| log1p        | add 1, log                                                         |
+| instance_norm | the layer-norm steps over H, W per (N, C), per-channel affine     |
+| scaled_dot_product_attention | matmul, mul scale, add mask, softmax, matmul; causal: softmax, mul by the 0/1 mask, divide by the kept sum (exact) |
+| pow.Tensor_Scalar | 2, 3: muls; 0.5: sqrt; -0.5: rsqrt; -1: reciprocal; 1: identity |
+| clamp.Tensor | maximum, minimum                                                   |
 
 With `scheme="uint8"` (ONE's scheme, run by onert) and `scheme="int16"`, also:
 
 | hardswish    | x * relu6(x + 3) * 1/6 (onert has no HARD_SWISH kernel, LiteRT no int16 one) |
+
+With the 8-bit schemes (`uint8`, `int8`; also when no scheme is given), also:
+
+| neg          | mul -1 (TFLite's NEG negates the stored integers: it needs zero point 0, which only the symmetric int16 activations have) |
+
+Arguments a decomposition cannot express exactly (dropout or grouped-query attention, a
+boolean attention mask, other pow exponents) raise a `CompileError` located at the node.
 """
 
 from __future__ import annotations
@@ -104,6 +116,169 @@ CIRCLE_DECOMPOSITIONS = {
 }
 
 
+# -- element-wise math, norms, attention (ops-math) --------------------------------------
+
+
+def _log1p(x):
+    return torch.log(x + 1.0)
+
+
+def _instance_norm(x, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                   eps, cudnn_enabled):
+    c = x.shape[1]
+    shape = [1, c] + [1] * (x.dim() - 2)
+    if use_input_stats:
+        y = _normalize(x, list(range(2, x.dim())), eps)
+    else:  # eval with tracked statistics: a per-channel affine of constants
+        y = (x - running_mean.reshape(shape)) * torch.rsqrt(running_var.reshape(shape) + eps)
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+          enable_gqa=False):
+    """softmax(q k^T * scale + mask) v; a float mask is added to the scores. A causal
+    mask is applied exactly as softmax(s) * keep / sum(softmax(s) * keep), so that no
+    tensor holds the -inf (or huge negative) values a masked fill needs, which
+    calibration cannot quantize; `keep` (0/1, lower triangular) is built by ops that
+    `fold_constant_subgraphs` turns into one constant."""
+    if scale is None:
+        scale = 1.0 / float(q.shape[-1]) ** 0.5
+    scores = torch.matmul(q, k.transpose(-2, -1)) * scale
+    if attn_mask is not None:  # float (`_unsupported` refused boolean masks)
+        scores = scores + attn_mask
+    p = torch.softmax(scores, -1)
+    if is_causal:
+        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=p.dtype).tril()
+        p = p * keep
+        p = p / p.sum(-1, keepdim=True)
+    return torch.matmul(p, v)
+
+
+def _pow_scalar(x, exponent):
+    if exponent == 2:
+        return x * x
+    if exponent == 3:
+        return x * x * x
+    if exponent == 0.5:
+        return torch.sqrt(x)
+    if exponent == -0.5:
+        return torch.rsqrt(x)
+    if exponent == -1:
+        return torch.reciprocal(x)
+    assert exponent == 1, exponent  # `_unsupported` refused every other exponent
+    return x.clone()
+
+
+def _clamp_tensor(x, min=None, max=None):
+    y = x
+    if min is not None:
+        y = torch.maximum(y, min)
+    if max is not None:
+        y = torch.minimum(y, max)
+    return y
+
+
+#: exponents `_pow_scalar` decomposes exactly
+POW_EXPONENTS = (1, 2, 3, 0.5, -0.5, -1)
+
+CIRCLE_DECOMPOSITIONS.update({
+    aten.log1p.default: _log1p,
+    aten.instance_norm.default: _instance_norm,
+    aten.scaled_dot_product_attention.default: _sdpa,
+    aten.pow.Tensor_Scalar: _pow_scalar,
+    aten.clamp.Tensor: _clamp_tensor,
+})
+
+
+def _neg(x):
+    return x * -1.0
+
+
+#: decompositions for the schemes with asymmetric (8-bit) activations
+EIGHT_BIT_DECOMPOSITIONS = {
+    aten.neg.default: _neg,
+}
+
+
+def _unsupported(node: torch.fx.Node) -> str | None:
+    """Why `node`'s decomposition cannot express it exactly, or None."""
+    args = list(node.args)
+    if node.target is aten.scaled_dot_product_attention.default:
+        dropout = args[4] if len(args) > 4 else node.kwargs.get("dropout_p", 0.0)
+        if dropout:
+            return f"scaled_dot_product_attention with dropout_p={dropout} (train mode)"
+        if node.kwargs.get("enable_gqa", False):
+            return "scaled_dot_product_attention with enable_gqa=True"
+        mask = args[3] if len(args) > 3 else node.kwargs.get("attn_mask")
+        if isinstance(mask, torch.fx.Node) and mask.meta["val"].dtype == torch.bool:
+            return ("scaled_dot_product_attention with a boolean attn_mask (a runtime 0/1 "
+                    "tensor; pass an additive float mask, or is_causal=True)")
+    if node.target is aten.pow.Tensor_Scalar and args[1] not in POW_EXPONENTS:
+        return (f"pow with exponent {args[1]} (exponents {', '.join(map(str, POW_EXPONENTS))} "
+                "are lowered)")
+    return None
+
+
+#: ops that build constants inside decompositions (the causal mask); `fold_constants`
+#: evaluates them at compile time
+_CONSTANT_BUILDERS = {aten.ones.default, aten.tril.default}
+
+
+def fold_constants(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
+    """Replace each chain of `_CONSTANT_BUILDERS` ops that depends on no input by one
+    lifted constant (a CONSTANT_TENSOR placeholder), so that neither the quantizer nor the
+    importer sees the factory ops. The program is changed in place and returned."""
+    from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
+
+    graph = program.graph
+    values: dict[torch.fx.Node, torch.Tensor] = {}
+    for node in graph.nodes:
+        if node.op != "call_function" or node.target not in _CONSTANT_BUILDERS:
+            continue
+        args = node.args
+        if any(isinstance(a, torch.fx.Node) and a not in values for a in args):
+            continue
+        real = [values[a] if isinstance(a, torch.fx.Node) else a for a in args]
+        kwargs = {k: v for k, v in node.kwargs.items() if k not in ("device", "pin_memory")}
+        values[node] = node.target(*real, **kwargs)
+    roots = [n for n in values if any(u not in values for u in n.users)]
+    if not roots:
+        return program
+    first = next(n for n in graph.nodes if n.op == "placeholder")
+    for i, node in enumerate(roots):
+        name = f"_circle_constant_{i}"
+        with graph.inserting_before(first):
+            ph = graph.placeholder(name)
+        ph.meta.update(node.meta)
+        node.replace_all_uses_with(ph, delete_user_cb=lambda u: u not in values)
+        program.graph_signature.input_specs.insert(
+            i, InputSpec(kind=InputKind.CONSTANT_TENSOR, arg=TensorArgument(name=ph.name),
+                         target=name))
+        program.constants[name] = values[node].contiguous()
+    for node in reversed(list(values)):
+        if not node.users:
+            graph.erase_node(node)
+    graph.lint()
+    program.graph_module.recompile()
+    return program
+
+
+def _check_decomposable(program: torch.export.ExportedProgram) -> None:
+    from compiler.frontend.locations import node_location
+    from compiler.ir.diagnostics import CompileError, location_str
+
+    for node in program.graph.nodes:
+        if node.op == "call_function" and node.target in CIRCLE_DECOMPOSITIONS:
+            why = _unsupported(node)
+            if why is not None:
+                loc = node_location(node.name, node.meta.get("stack_trace"))
+                raise CompileError(f"{why} has no Circle lowering", location_str(loc))
+
+
 def _hardswish(x):
     return x * torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
 
@@ -132,16 +307,20 @@ def decompose_for_circle(
     program: torch.export.ExportedProgram, scheme: str | None = None
 ) -> torch.export.ExportedProgram:
     """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched),
-    and those of `SCHEME_DECOMPOSITIONS[scheme]` too.
+    and those of `SCHEME_DECOMPOSITIONS[scheme]` and, for the 8-bit schemes,
+    `EIGHT_BIT_DECOMPOSITIONS` too.
 
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops comes back unchanged.
     """
+    _check_decomposable(program)
     present = {n.target for n in program.graph.nodes if n.op == "call_function"
                and not _integer_only(n)}
     candidates = dict(CIRCLE_DECOMPOSITIONS)
     candidates.update(SCHEME_DECOMPOSITIONS.get(scheme or "", {}))
+    if scheme != "int16":
+        candidates.update(EIGHT_BIT_DECOMPOSITIONS)
     table = {op: fn for op, fn in candidates.items() if op in present}
     if not table:
         return program
-    return program.run_decompositions(table)
+    return fold_constants(program.run_decompositions(table))

@@ -123,6 +123,10 @@ _OWN_RANGE: dict[object, tuple[int, ...]] = {
     # standalone batch_norm (not after a conv): its statistics stay float constants,
     # folded into a multiply-add by the legalizer
     aten.batch_norm.default: (),
+    # element-wise math (ops-math)
+    aten.elu.default: (),
+    aten.elu_.default: (),
+    aten.reciprocal.default: (),
 }
 
 _FIXED_RANGE = {
@@ -191,6 +195,16 @@ def _is_float(node: object) -> bool:
         return False
     val = node.meta.get("val")
     return isinstance(val, torch.Tensor) and val.is_floating_point()
+
+
+def _is_matmul_by_constant(node: Node) -> bool:
+    """mm/matmul of an activation by a constant 2-D matrix (a get_attr: a parameter or
+    buffer), which the legalizer turns into FULLY_CONNECTED with that matrix as weights."""
+    if node.target not in (aten.mm.default, aten.matmul.default) or len(node.args) < 2:
+        return False
+    w = node.args[1]
+    return (isinstance(w, Node) and w.op == "get_attr" and _is_float(w)
+            and w.meta["val"].dim() == 2)
 
 
 def _annotated(node: Node) -> bool:
@@ -337,6 +351,8 @@ class CircleQuantizer(Quantizer):
             (lambda n: n.target in _SPLITS, self._annotate_split),
             (lambda n: n.target in _CAT, self._annotate_cat),
             (lambda n: n.target in _EMBEDDING, self._annotate_embedding),
+            # ops-math: a matmul by a constant matrix is a FULLY_CONNECTED (weights)
+            (_is_matmul_by_constant, self._annotate_matmul_by_constant),
             (lambda n: n.target in _OWN_RANGE, self._annotate_own_range),
             # indexing family
             (lambda n: n.target in _INDEX_SHARED, self._annotate_shared),
@@ -346,6 +362,8 @@ class CircleQuantizer(Quantizer):
             # comparisons, logic, select
             (lambda n: n.target in _COMPARISONS, self._annotate_comparison),
             (lambda n: n.target in _SELECTS, self._annotate_select),
+            # ops-math
+            (lambda n: n.target is aten.addmm.default, self._annotate_addmm),
         ]
         self.float_ops = []
         for node in model.graph.nodes:
@@ -568,3 +586,32 @@ class CircleQuantizer(Quantizer):
         eps = EPS_INT16 if self.scheme == "int16" else EPS
         return dataclasses.replace(
             spec, observer_or_fake_quant_ctr=FiniteMinMaxObserver.with_args(eps=eps))
+
+    # -- ops-math ---------------------------------------------------------------------
+    def _matrix_weight_spec(self):
+        """The spec of a constant [in, out] matrix that becomes FULLY_CONNECTED weights:
+        per channel along axis 1 (the output features), per tensor in the uint8 scheme
+        like linear's (onert's per-channel FULLY_CONNECTED is wrong)."""
+        per_channel = False if self.scheme == "uint8" else None
+        return self.specs.weight_spec(1, per_channel), per_channel
+
+    def _annotate_matmul_by_constant(self, node: Node) -> None:
+        x, w = node.args[0], node.args[1]
+        if not (_is_float(node) and _is_float(x)):
+            return
+        spec, _ = self._matrix_weight_spec()
+        _annotate(node, {x: self._input_spec(x), w: spec}, self.specs.activation_spec())
+
+    def _annotate_addmm(self, node: Node) -> None:
+        """addmm(bias, x, w) = x @ w + bias, lowered to FULLY_CONNECTED: annotated like
+        linear (weights per `_matrix_weight_spec`, the bias derived from them)."""
+        b, x, w = node.args[0], node.args[1], node.args[2]
+        if not all(_is_float(a) for a in (node, b, x, w)):
+            return
+        spec, per_channel = self._matrix_weight_spec()
+        inputs: dict[Node, QuantizationSpecBase] = {
+            x: self._input_spec(x),
+            w: spec,
+            b: self.specs.bias_spec((x, node), (w, node), per_channel),
+        }
+        self._annotate_chain(node, inputs, self._fusion_tail(node, allow_batch_norm=False))

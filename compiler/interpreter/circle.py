@@ -32,6 +32,7 @@ from compiler.interpreter import (
     circle_int_lut,
     circle_int_resize,
     circle_int_rsqrt,
+    circle_math,
 )
 from compiler.interpreter.values import quantized
 from compiler.ir.diagnostics import op_location
@@ -48,12 +49,14 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int_resize.KERNELS,
     **circle_int_rsqrt.KERNELS,
     **circle_compare.INT_KERNELS,
+    **circle_math.INT_KERNELS,
 }
 
 FLOAT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_float.KERNELS,
     **circle_compare.FLOAT_KERNELS,  # comparisons, logic, select
     **circle_float_ops.KERNELS,  # float-only family: SIN, COS, ROUND, CONV_3D
+    **circle_math.FLOAT_KERNELS,  # element-wise math (ELU)
 }
 
 

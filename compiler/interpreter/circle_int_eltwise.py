@@ -36,6 +36,7 @@ from compiler.interpreter.fixedpoint import (
 from compiler.interpreter.requant import fused_range, ratio_multiplier
 from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
 from compiler.ir.diagnostics import error_at
+from compiler.ir.quant_types import UniformQuantizedPerAxisType
 
 
 def _io(op: Operation):
@@ -135,20 +136,31 @@ def division_total_shift(op: circle.DivOp, a, b) -> tuple[np.ndarray, ...]:
 
 
 def div(op: circle.DivOp, a, b):
-    """DIV (uint8): TFLite's `DivElementwise`: the denominator's reciprocal as a fixed-point
-    multiplier (`GetReciprocal`), the numerator shifted left by its headroom, both
-    rescaled by `s1 / (s2 * s_out)` (float32). Where the total right shift exceeds 31 bits
-    (small numerator, large denominator) TFLite's C++ is undefined and LiteRT returns
-    garbage; this kernel shifts exactly."""
-    q1 = per_tensor(op, op.lhs, "the lhs")
-    if q1.storage_spelling != "u8":
-        raise NotImplementedError(f"{op.name}: the {q1.storage_spelling} kernel is not "
-                                  "bit-exact yet (only uint8 is implemented)")
+    """DIV (uint8, int8, int16): TFLite's `DivElementwise`: the denominator's reciprocal as
+    a fixed-point multiplier (`GetReciprocal`), the numerator shifted left by its headroom,
+    both rescaled by `s1 / (s2 * s_out)` (float32). Where the total right shift exceeds 31
+    bits (small numerator, large denominator) TFLite's C++ is undefined and LiteRT returns
+    garbage; this kernel shifts exactly. int8 and int16 run the same arithmetic in LiteRT
+    (measured bit-exact, test_ops_end_to_end's div cases)."""
+    per_tensor(op, op.lhs, "the lhs")
     qo = per_tensor(op, op.output, "the output")
     x1, inverse, headroom, total_shift, m = division_total_shift(op, a, b)
     quotient = srdhm(wrap_int32(x1 << headroom), inverse)
     return _finish(op, multiply_by_quantized_multiplier(quotient, m, total_shift)
                    + qo.zero_point.data)
+
+
+def _quantize_per_axis(qo: UniformQuantizedPerAxisType, x) -> np.ndarray:
+    """float -> per-channel (a runtime weight that is a model input): TFLite's
+    `PerChannelQuantize`, each channel's `TfLiteRound(x / scale) + zp` in float32."""
+    shape = [1] * x.ndim
+    shape[qo.quantized_dimension] = -1
+    scales = qo.scales.astype(np.float32).reshape(shape)
+    zps = np.asarray(qo.zero_points, np.float64).reshape(shape)
+    r = x.astype(np.float32) / scales
+    q = np.sign(r) * np.floor(np.abs(r) + np.float32(0.5))
+    info = np.iinfo(qo.numpy_storage_dtype)
+    return np.clip(q.astype(np.float64) + zps, info.min, info.max).astype(qo.numpy_storage_dtype)
 
 
 def mul(op: circle.MulOp, a, b):
@@ -159,8 +171,11 @@ def mul(op: circle.MulOp, a, b):
 
 
 def quantize(op: circle.QuantizeOp, x):
-    qo = per_tensor(op, op.output, "the output")
     qi = quantized(op.input)
+    qo_any = quantized(op.output)
+    if qi is None and isinstance(qo_any, UniformQuantizedPerAxisType):
+        return (_quantize_per_axis(qo_any, x),)
+    qo = per_tensor(op, op.output, "the output")
     if qi is None:  # float -> int: AffineQuantize
         scale = np.float32(f32_scale(qo))
         r = x.astype(np.float32) / scale

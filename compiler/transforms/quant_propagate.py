@@ -66,6 +66,9 @@ from compiler.transforms.utils import (
 
 #: the smallest scale given to a constant (PT2E's observers use the same eps)
 EPS = 2.0**-12
+#: the same for 16-bit constants, like the int16 observers (with 2^-12, a scalar such as
+#: hardsigmoid's 1/6 would be stored as 683 * 2^-12, 5e-4 off: 16 int16 output steps)
+EPS_16 = 2.0**-20
 
 
 def operand_qtype(v: SSAValue) -> Attribute | None:
@@ -179,12 +182,13 @@ def constant_qtype(values: np.ndarray, storage: str, symmetric: bool, narrow: bo
         moved = np.moveaxis(values, axis, 0).reshape(values.shape[axis], -1)
         mins, maxs = moved.min(axis=1, initial=0.0), moved.max(axis=1, initial=0.0)
     mins, maxs = np.minimum(mins, 0.0), np.maximum(maxs, 0.0)
+    eps = EPS_16 if st.width.data == 16 else EPS
     if symmetric:
-        scales = np.maximum(np.maximum(-mins, maxs) / ((hi - lo) / 2), EPS)
+        scales = np.maximum(np.maximum(-mins, maxs) / ((hi - lo) / 2), eps)
         zps = np.zeros_like(scales, dtype=np.int64) if lo < 0 else np.full(
             scales.shape, (lo + hi + 1) // 2, dtype=np.int64)
     else:
-        scales = np.maximum((maxs - mins) / (hi - lo), EPS)
+        scales = np.maximum((maxs - mins) / (hi - lo), eps)
         zps = np.clip(lo - np.round(mins / scales), lo, hi).astype(np.int64)
     scales = scales.astype(np.float32).astype(np.float64)
     if axis is None:

@@ -6,7 +6,9 @@ kernel constraints, using the ops' quantization traits:
 - activations use the scheme's storage (u8 / i8 / i16); int16 activations are symmetric
   (zero point 0: LiteRT's and onert's 16-bit kernels require it);
 - weights (`WeightOperand`) use the scheme's weight storage; int8/int16 weights are
-  symmetric narrow-range and per-channel;
+  symmetric narrow-range and per-channel; a data-movement (`SameScale`) op whose result
+  only feeds weights (a runtime weight relaid out, e.g. a conv filter that is a model
+  input) is checked by the weight rules;
 - biases (`BiasOperand`) are i32 (i64 for int16), zero point 0, scale
   float32(s_in * s_w);
 - `SameScale` ops keep their operands' parameters; `FixedOutputRange` ops have the
@@ -94,6 +96,11 @@ class VerifyQuantizedPass(ModulePass):
         skip = set(non_quantized_operands(op))
         weight = op.get_trait(WeightOperand)
         bias = op.get_trait(BiasOperand)
+        if _relays_out_weights(op):
+            return [m for what, v in [*((f"operand #{i}", v) for i, v in enumerate(op.operands)
+                                        if i not in skip),
+                                      *((f"result #{r.index}", r) for r in op.results)]
+                    if (et := _et(v)) is not None for m in self._weight(et, scheme, what)]
         values = [(f"operand #{i}", i, v) for i, v in enumerate(op.operands) if i not in skip]
         values += [(f"result #{r.index}", None, r) for r in op.results]
         for what, index, v in values:
@@ -187,6 +194,28 @@ class VerifyQuantizedPass(ModulePass):
                 out.append(f"operand #{i} and the result must share quantization parameters "
                            f"(the runtimes' kernels assume it): {et} vs {res}")
         return out
+
+
+def feeds_only_weights(v: SSAValue) -> bool:
+    """`v` is used, and only as a weight operand, directly or through data-movement
+    (`SameScale`) ops: a runtime weight (e.g. a conv filter that is a model input)."""
+    if not v.uses:
+        return False
+    for use in v.uses:
+        user = use.operation
+        w = user.get_trait(WeightOperand)
+        if w is not None and use.index == w.index:
+            continue
+        if not _relays_out_weights(user):
+            return False
+    return True
+
+
+def _relays_out_weights(op: Operation) -> bool:
+    """A data-movement op whose results only feed weights."""
+    if op.get_trait(SameScale) is None or not op.results:
+        return False
+    return all(feeds_only_weights(r) for r in op.results)
 
 
 def _scheme_from_types(module: ModuleOp) -> Scheme | None:

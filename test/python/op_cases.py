@@ -28,9 +28,10 @@ class OpCase:
     must appear in every scheme's lowered module; `lsb`: how many output steps the
     interpreter may differ from torch's converted program (1: the rounding of one
     requantization); `litert`/`onert`: the schemes each runtime must run bit-exactly
-    like the interpreter; `skip`: scheme -> why the case is not compiled in it;
-    `allow_float`: quantize and lower with allow-float (ops without integer kernels stay
-    float between DEQUANTIZE and QUANTIZE; every other op must still be quantized)."""
+    like the interpreter; `skip`: scheme -> why the case is not compiled in it (or why
+    the interpreter cannot run it bit-exactly); `allow_float`: quantize and lower with
+    allow-float (ops without integer kernels stay float between DEQUANTIZE and QUANTIZE;
+    every other op must still be quantized)."""
 
     name: str
     model: Callable[[], nn.Module]
@@ -42,6 +43,10 @@ class OpCase:
     onert: tuple[str, ...] = ("uint8",)
     skip: dict[str, str] = field(default_factory=dict)
     allow_float: bool = False
+    #: LiteRT's op resolver for the `litert` schemes: the reference kernels, or
+    #: "BUILTIN_WITHOUT_DEFAULT_DELEGATES" for a builtin BUILTIN_REF does not register
+    #: (ELU), whose builtin kernel is then the oracle
+    litert_resolver: str = "BUILTIN_REF"
 
 
 class Fn(nn.Module):
@@ -63,19 +68,71 @@ def randn(*shape, seed=0):
 
 def calibration(inputs: tuple, n: int = 4) -> list[tuple]:
     """The example inputs and `n - 1` batches like them: float tensors redrawn from a
-    normal distribution (seeded), other tensors (indices, masks) reused."""
+    normal distribution (seeded), other tensors (indices, masks) reused. A positive
+    input (the argument of log, sqrt, rsqrt) stays positive: its redrawn values are
+    folded into (min, inf)."""
     batches = [inputs]
     for i in range(1, n):
-        batches.append(tuple(
-            randn(*x.shape, seed=100 + i) * x.abs().max().clamp(min=1) / 2
-            if isinstance(x, torch.Tensor) and x.is_floating_point() else x
-            for x in inputs))
+        batches.append(tuple(_redrawn(x, 100 + i) for x in inputs))
     return batches
+
+
+def _redrawn(x, seed: int):
+    if not (isinstance(x, torch.Tensor) and x.is_floating_point()):
+        return x
+    r = randn(*x.shape, seed=seed) * x.abs().max().clamp(min=1) / 2
+    return r.abs() + x.min() if bool((x > 0).all()) else r
 
 
 def _conv_relu():
     torch.manual_seed(0)
     return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU())
+
+
+def _seeded(make):
+    """`make()` with torch's global seed fixed, so its parameters are deterministic."""
+    torch.manual_seed(0)
+    return make()
+
+
+class _BatchNorms(nn.Module):
+    """A standalone BatchNorm2d on a 4-D input and a BatchNorm1d on a 2-D one."""
+
+    def __init__(self):
+        super().__init__()
+        self.bn2, self.bn1 = _with_init(nn.BatchNorm2d(4)), _with_init(nn.BatchNorm1d(3))
+
+    def forward(self, x, y):
+        return self.bn2(x), self.bn1(y)
+
+
+def _batch_norms():
+    return _BatchNorms().eval()
+
+
+def _with_init(module: nn.Module) -> nn.Module:
+    """`module` with every parameter and float buffer redrawn (seeded): norms and PReLU
+    start at ones/zeros, which would not exercise their affine parts."""
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for t in [*module.parameters(), *module.buffers()]:
+            if t.is_floating_point():
+                t.copy_(torch.rand(t.shape, generator=g) + 0.5)
+    return module
+
+
+_NO_U8_ABS = "no uint8 ABS kernel in the interpreter (LiteRT, its oracle, has int8/int16 only)"
+_NO_U8_BMM = "no uint8 BATCH_MATMUL kernel in the interpreter (LiteRT has int8/int16, onert none)"
+_ONLY_I8_LUT = "the interpreter's table kernel is int8 only (LiteRT has no other to check)"
+_NO_RSQRT = "the interpreter's uint8/int16 RSQRT is not bit-exact with LiteRT yet"
+_NO_I16_GELU = "the interpreter's int16 GELU (a gen_lut table) is not bit-exact yet"
+#: norms: the rsqrt of the variance goes through a fixed-point RSQRT whose result can
+#: differ from torch's float rsqrt by one step, which the following muls amplify
+_NORM_LSB = 2
+#: attention: TFLite's int16 SOFTMAX works from 513-entry exp and reciprocal tables with
+#: linear interpolation, a step or two from torch's float softmax, which the product with
+#: V sums over the keys (measured: 7 int16 steps; int8: within 1)
+_ATTENTION_LSB = 8
 
 
 CASES: list[OpCase] = [
@@ -84,6 +141,240 @@ CASES: list[OpCase] = [
     OpCase("add_mul", lambda: Fn(lambda m, x, y: (x + y) * y),
            lambda: (randn(1, 8, seed=1), randn(1, 8, seed=2)),
            aten=("add.Tensor", "mul.Tensor"), circle=("circle.add", "circle.mul")),
+
+    # -- element-wise math, norms, attention, dtype conversions; cases for existing ops --
+    # (ops-math). Why a scheme or runtime is left out is said next to it; "no integer
+    # kernel" means the interpreter refuses rather than approximates (docs/interpreter.md).
+    OpCase("abs_neg", lambda: Fn(lambda m, x: torch.neg(torch.abs(x))),
+           lambda: (randn(1, 8, seed=3),), aten=("abs", "neg"), circle=("circle.abs",),
+           onert=(), skip={"uint8": _NO_U8_ABS}),
+    OpCase("scalar_add_mul", lambda: Fn(lambda m, x: (x + 1) * 0.5 - 2),
+           lambda: (randn(2, 8, seed=4),), aten=("add.Scalar", "mul.Scalar", "sub.Tensor"),
+           circle=("circle.add", "circle.mul")),
+    OpCase("sub", lambda: Fn(lambda m, x, y: x - y),
+           lambda: (randn(2, 8, seed=5), randn(2, 8, seed=6)), aten=("sub.Tensor",),
+           circle=("circle.sub",)),
+    OpCase("div", lambda: Fn(lambda m, x, y: x / y / 4),
+           lambda: (randn(2, 8, seed=5), randn(2, 8, seed=6).abs() + 0.5),
+           aten=("div.Tensor", "div.Scalar"), circle=("circle.div",),
+           onert=()),  # onert: no quantized DIV ("does not support non-float data types")
+    OpCase("bmm_matmul", lambda: Fn(lambda m, x, y: (torch.bmm(x, y), x @ y)),
+           lambda: (randn(2, 4, 6, seed=9), randn(2, 6, 3, seed=10)),
+           aten=("bmm", "matmul"), circle=("circle.batch_matmul",),
+           onert=(), skip={"uint8": _NO_U8_BMM}),
+    # by a constant matrix: FULLY_CONNECTED with it as (per-channel) weights
+    OpCase("mm_addmm",
+           lambda: Fn(lambda m, x: (torch.mm(x, m.w), torch.addmm(m.b, x, m.w)),
+                      w=randn(6, 5, seed=7), b=randn(5, seed=8)),
+           lambda: (randn(4, 6, seed=9),), aten=("mm", "addmm"),
+           circle=("circle.fully_connected",)),
+    OpCase("clamp", lambda: Fn(lambda m, x: torch.clamp(x, -0.5, 0.8)),
+           lambda: (randn(1, 8, seed=11),), aten=("clamp",),
+           circle=("circle.maximum", "circle.minimum"),
+           onert=()),  # onert refuses the uint8->uint8 QUANTIZE that rescales MAXIMUM's input
+    OpCase("conv1d", lambda: _seeded(lambda: nn.Conv1d(3, 4, 3, padding=1)),
+           lambda: (randn(1, 3, 8, seed=12),), aten=("conv1d",),
+           circle=("circle.conv_2d",)),
+    OpCase("conv2d_valid_depthwise",
+           lambda: _seeded(lambda: nn.Conv2d(4, 8, 3, padding="valid", groups=4)),
+           lambda: (randn(1, 4, 6, 6, seed=13),), aten=("conv2d.padding",),
+           circle=("circle.depthwise_conv_2d",)),
+    OpCase("conv2d_same_grouped",
+           lambda: _seeded(lambda: nn.Conv2d(4, 4, 3, padding="same", groups=2)),
+           lambda: (randn(1, 4, 6, 6, seed=13),), aten=("conv2d.padding",),
+           circle=("circle.conv_2d",),
+           onert=()),  # onert computes a grouped CONV_2D wrongly (99 % of outputs differ)
+    OpCase("exp", lambda: Fn(lambda m, x: torch.exp(x)),
+           lambda: (randn(1, 8, seed=14),), aten=("exp",), circle=("circle.exp",),
+           onert=(), skip={"uint8": _ONLY_I8_LUT, "int16": _ONLY_I8_LUT}),
+    OpCase("log", lambda: Fn(lambda m, x: torch.log(x)),
+           lambda: (randn(1, 8, seed=15).abs() + 0.2,), aten=("log",), circle=("circle.log",),
+           onert=(), skip={"uint8": _ONLY_I8_LUT, "int16": _ONLY_I8_LUT}),
+    OpCase("sqrt", lambda: Fn(lambda m, x: torch.sqrt(x)),
+           lambda: (randn(1, 8, seed=15).abs() + 0.2,), aten=("sqrt",),
+           circle=("circle.sqrt",), onert=(),
+           skip={"uint8": "LiteRT and onert refuse uint8 SQRT (no kernel to check)"}),
+    OpCase("rsqrt", lambda: Fn(lambda m, x: torch.rsqrt(x)),
+           lambda: (randn(1, 8, seed=16).abs() + 0.2,), aten=("rsqrt",),
+           circle=("circle.rsqrt",), litert=("int8",), onert=(),
+           skip={"uint8": _NO_RSQRT, "int16": _NO_RSQRT}),
+    OpCase("reciprocal", lambda: Fn(lambda m, x: torch.reciprocal(x)),
+           lambda: (randn(1, 8, seed=17).abs() + 0.5,), aten=("reciprocal",),
+           circle=("circle.div",), onert=()),  # onert: no quantized DIV
+    OpCase("maximum_minimum",
+           lambda: Fn(lambda m, x, y: (torch.maximum(x, y), torch.minimum(x, y))),
+           lambda: (randn(1, 8, seed=18), randn(1, 8, seed=19)),
+           aten=("maximum", "minimum"), circle=("circle.maximum", "circle.minimum"),
+           onert=()),  # onert refuses the uint8->uint8 QUANTIZE that rescales the inputs
+    OpCase("leaky_relu", lambda: Fn(lambda m, x: F.leaky_relu(x, 0.2)),
+           lambda: (randn(1, 8, seed=20),), aten=("leaky_relu",),
+           circle=("circle.leaky_relu",), onert=()),  # onert: no quantized LEAKY_RELU
+    OpCase("prelu", lambda: _seeded(lambda: _with_init(nn.PReLU(4))),
+           lambda: (randn(1, 4, 3, 3, seed=21),), aten=("prelu",),
+           circle=("circle.prelu",), litert=("int8",),
+           onert=(),  # onert: "KernelGenerator: NYI for operation 'PReLU'"
+           skip={"int16": "no int16 PRELU kernel in the interpreter yet"}),
+    OpCase("relu6_hardtanh",
+           lambda: Fn(lambda m, x: (F.relu6(x * 4), F.hardtanh(x, -0.5, 0.5))),
+           lambda: (randn(1, 8, seed=22),), aten=("relu6", "hardtanh"),
+           circle=("circle.mul",),
+           onert=()),  # onert refuses the uint8->uint8 QUANTIZE of hardtanh's MAXIMUM
+    OpCase("sigmoid_tanh", lambda: Fn(lambda m, x: (torch.sigmoid(x), torch.tanh(x))),
+           lambda: (randn(1, 8, seed=23),), aten=("sigmoid", "tanh"),
+           circle=("circle.logistic", "circle.tanh"),
+           # int16: TFLite interpolates a 256-entry sigmoid table; measured 2 steps (of
+           # 2^-15) from torch's exact sigmoid/tanh at most (LiteRT agrees bit for bit)
+           lsb=2),
+    OpCase("silu", lambda: Fn(lambda m, x: F.silu(x)),
+           lambda: (randn(1, 8, seed=24),), aten=("silu",),
+           circle=("circle.logistic", "circle.mul")),
+    OpCase("gelu", lambda: Fn(lambda m, x: (F.gelu(x), F.gelu(x, approximate="tanh"))),
+           lambda: (randn(1, 8, seed=25),), aten=("gelu",), circle=("circle.gelu",),
+           litert=("int8",), onert=(),  # onert: no quantized GELU ("OperationValidator")
+           skip={"int16": _NO_I16_GELU}),
+    OpCase("softmax", lambda: Fn(lambda m, x: (F.softmax(x, -1), F.softmax(x, 1))),
+           lambda: (randn(1, 3, 5, seed=26),), aten=("softmax.int",),
+           circle=("circle.softmax",)),
+    OpCase("log_softmax", lambda: Fn(lambda m, x: F.log_softmax(x, -1)),
+           lambda: (randn(2, 6, seed=27),), aten=("log_softmax.int",),
+           circle=("circle.log_softmax",), litert=(), onert=(),
+           skip={s: "no integer LOG_SOFTMAX kernel in the interpreter yet" for s in SCHEMES}),
+    OpCase("mean_dim", lambda: Fn(lambda m, x: x.mean((2, 3), keepdim=True)),
+           lambda: (randn(1, 3, 4, 4, seed=28),), aten=("mean.dim",),
+           circle=("circle.mean",), onert=()),  # onert's uint8 MEAN rounds once: 1 LSB off
+    # LiteRT's reference SUM is wrong in int8 (it reads the int8 bytes as uint8, see
+    # circle_int.sum_) and in int16 (measured: every output differs): its builtin
+    # kernels are the oracle. onert: no uint8 SUM.
+    OpCase("sum_dim", lambda: Fn(lambda m, x: (x.sum(1), x.sum(-1, keepdim=True))),
+           lambda: (randn(1, 3, 4, 4, seed=28),), aten=("sum.dim_IntList",),
+           circle=("circle.sum",), onert=(),
+           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+    OpCase("layer_norm", lambda: _seeded(lambda: _with_init(nn.LayerNorm(8))),
+           lambda: (randn(2, 3, 8, seed=29),), aten=("layer_norm",),
+           circle=("circle.rsqrt", "circle.mean"), lsb=_NORM_LSB, litert=("int8",),
+           onert=(), skip={"uint8": _NO_RSQRT, "int16": _NO_RSQRT}),
+    OpCase("group_norm", lambda: _seeded(lambda: _with_init(nn.GroupNorm(2, 4))),
+           lambda: (randn(1, 4, 3, 3, seed=30),), aten=("group_norm",),
+           circle=("circle.rsqrt", "circle.mean"), lsb=_NORM_LSB, litert=("int8",),
+           onert=(), skip={"uint8": _NO_RSQRT, "int16": _NO_RSQRT}),
+    OpCase("rms_norm", lambda: _seeded(lambda: _with_init(nn.RMSNorm(8, eps=1e-5))),
+           lambda: (randn(2, 8, seed=31),), aten=("rms_norm",),
+           circle=("circle.rsqrt", "circle.mean"), lsb=_NORM_LSB, litert=("int8",),
+           onert=(), skip={"uint8": _NO_RSQRT, "int16": _NO_RSQRT}),
+    # standalone (not after a conv): one 1x1 DEPTHWISE_CONV_2D per batch norm
+    OpCase("batch_norm", _batch_norms,
+           lambda: (randn(1, 4, 3, 3, seed=32), randn(5, 3, seed=60)), aten=("batch_norm",),
+           circle=("circle.depthwise_conv_2d",)),
+    OpCase("interpolate",
+           lambda: Fn(lambda m, x: (F.interpolate(x, scale_factor=2, mode="nearest"),
+                                    F.interpolate(x, size=(5, 7), mode="bilinear",
+                                                  align_corners=True))),
+           lambda: (randn(1, 2, 3, 4, seed=33),),
+           aten=("upsample_nearest2d.vec", "upsample_bilinear2d.vec"),
+           circle=("circle.resize_nearest_neighbor", "circle.resize_bilinear"),
+           onert=()),  # onert: "NYI for operation 'ResizeNearestNeighbor'"
+    # half-pixel bilinear: in int16 LiteRT's kernel (which the interpreter reproduces bit
+    # for bit) is up to 59 output steps (~0.006) from torch's dequantize-resize-quantize
+    OpCase("interpolate_bilinear_half_pixel",
+           lambda: Fn(lambda m, x: F.interpolate(x, size=(5, 7), mode="bilinear",
+                                                 align_corners=False)),
+           lambda: (randn(1, 2, 3, 4, seed=33),), aten=("upsample_bilinear2d.vec",),
+           circle=("circle.resize_bilinear",), lsb=64,
+           onert=()),  # onert's uint8 half-pixel RESIZE_BILINEAR: 43 % of outputs differ
+    OpCase("shape_ops",
+           lambda: Fn(lambda m, x: (x.permute(0, 2, 3, 1).transpose(1, 2).reshape(1, 12, 2)
+                                    .view(1, 24).unflatten(1, (4, 6)).unsqueeze(0)
+                                    .squeeze(0).flatten() * 2)),
+           lambda: (randn(1, 2, 3, 4, seed=34),),
+           aten=("permute", "transpose.int", "reshape", "view", "flatten.using_ints",
+                 "unflatten.int", "squeeze", "unsqueeze"),
+           circle=("circle.transpose", "circle.reshape")),
+    OpCase("slice_cat", lambda: Fn(lambda m, x: torch.cat([x[:, 1:3], x[:, :1]], 1)),
+           lambda: (randn(1, 4, 3, seed=35),), aten=("slice.Tensor", "cat"),
+           circle=("circle.concatenation",)),
+    OpCase("split_chunk",
+           lambda: Fn(lambda m, x: torch.cat(
+               [*torch.split(x, 2, 1), *torch.split(x, [1, 3], 1), *torch.chunk(x, 2, 1)], 1)),
+           lambda: (randn(1, 4, 3, seed=35),),
+           aten=("split.Tensor", "split_with_sizes", "chunk"),
+           circle=("circle.concatenation",),
+           onert=()),  # onert's uint8 SPLIT/SPLIT_V outputs come out as zeros here
+    OpCase("constant_pad_nd", lambda: Fn(lambda m, x: F.pad(x, (1, 1, 2, 0))),
+           lambda: (randn(1, 2, 3, 3, seed=37),), aten=("constant_pad_nd",),
+           circle=("circle.pad",)),
+    OpCase("embedding", lambda: _seeded(lambda: nn.Embedding(10, 4)),
+           lambda: (torch.tensor([[1, 3, 9, 0]]),), aten=("embedding",),
+           circle=("circle.gather",)),
+    OpCase("pools", lambda: Fn(lambda m, x: (F.avg_pool2d(x, 2), F.max_pool2d(x, 3, 2, 1))),
+           lambda: (randn(1, 3, 6, 6, seed=38),), aten=("avg_pool2d", "max_pool2d"),
+           circle=("circle.average_pool_2d", "circle.max_pool_2d")),
+    OpCase("adaptive_avg_pool2d", lambda: Fn(lambda m, x: F.adaptive_avg_pool2d(x, 1)),
+           lambda: (randn(1, 3, 6, 6, seed=38),), aten=("adaptive_avg_pool2d",),
+           circle=("circle.mean",), onert=()),  # onert's uint8 MEAN: 1 LSB off
+    OpCase("conv_transpose2d",
+           lambda: _seeded(lambda: nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1,
+                                                      output_padding=1)),
+           lambda: (randn(1, 4, 3, 3, seed=39),), aten=("conv_transpose2d.input",),
+           circle=("circle.transpose_conv",),
+           onert=()),  # onert: no quantized TRANSPOSE_CONV
+    # LiteRT's BUILTIN_REF resolver does not register ELU; its builtin int8 ELU is the
+    # same lookup table. uint8: no runtime has the kernel (onert refuses the model).
+    OpCase("elu", lambda: Fn(lambda m, x: F.elu(x)),
+           lambda: (randn(1, 16, seed=40) * 2,), aten=("elu",), circle=("circle.elu",),
+           litert=("int8",), onert=(), litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES",
+           skip={"int16": "LiteRT has no int16 ELU (nor the interpreter)"}),
+    # decomposed before quantization (compiler/frontend/decompose.py)
+    OpCase("log1p", lambda: Fn(lambda m, x: torch.log1p(x)),
+           lambda: (randn(1, 8, seed=41).abs(),), aten=("log1p",),
+           circle=("circle.add", "circle.log"), onert=(),
+           skip={"uint8": _ONLY_I8_LUT, "int16": _ONLY_I8_LUT}),
+    OpCase("instance_norm", lambda: _seeded(lambda: _with_init(nn.InstanceNorm2d(3, affine=True))),
+           lambda: (randn(2, 3, 4, 4, seed=42),), aten=("instance_norm",),
+           circle=("circle.rsqrt", "circle.mean"), lsb=_NORM_LSB, litert=("int8",),
+           onert=(), skip={"uint8": _NO_RSQRT, "int16": _NO_RSQRT}),
+    OpCase("sdpa", lambda: Fn(lambda m, q, k, v, mask: (
+               F.scaled_dot_product_attention(q, k, v),
+               F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=0.5))),
+           lambda: (randn(1, 2, 4, 8, seed=43), randn(1, 2, 5, 8, seed=44),
+                    randn(1, 2, 5, 8, seed=45), randn(4, 5, seed=46)),
+           aten=("scaled_dot_product_attention",),
+           circle=("circle.batch_matmul", "circle.softmax"), lsb=_ATTENTION_LSB,
+           onert=(), skip={"uint8": _NO_U8_BMM}),
+    # causal: the masked softmax is renormalized by its SUM with a DIV (exact; see
+    # decompose._sdpa); LiteRT's reference SUM is wrong in int8/int16 (see sum_dim)
+    OpCase("sdpa_causal", lambda: Fn(lambda m, q, k, v: F.scaled_dot_product_attention(
+               q, k, v, is_causal=True)),
+           lambda: (randn(1, 2, 4, 8, seed=47), randn(1, 2, 4, 8, seed=48),
+                    randn(1, 2, 4, 8, seed=49)),
+           aten=("scaled_dot_product_attention",),
+           circle=("circle.batch_matmul", "circle.softmax", "circle.div"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
+           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+    # SQRT truncates (LiteRT) where torch rounds: with the ADD before it, up to 2 steps
+    OpCase("pow", lambda: Fn(lambda m, x: (x ** 2, x ** 3, torch.pow(x.abs() + 0.5, 0.5))),
+           lambda: (randn(1, 8, seed=50),), aten=("pow.Tensor_Scalar",),
+           circle=("circle.mul", "circle.sqrt"), lsb=2,
+           onert=(),  # onert: no uint8 SQRT (and the interpreter no uint8 ABS)
+           skip={"uint8": _NO_U8_ABS}),
+    OpCase("pow_reciprocal", lambda: Fn(lambda m, x: x ** -1),
+           lambda: (randn(1, 8, seed=51).abs() + 0.5,), aten=("pow.Tensor_Scalar",),
+           circle=("circle.div",), onert=()),  # onert: no quantized DIV
+    OpCase("clamp_tensor", lambda: Fn(lambda m, x, lo, hi: torch.clamp(x, lo, hi)),
+           lambda: (randn(2, 8, seed=52), randn(1, 8, seed=53) - 1, randn(1, 8, seed=54) + 1),
+           aten=("clamp.Tensor",), circle=("circle.maximum", "circle.minimum"),
+           onert=()),  # onert refuses the uint8->uint8 QUANTIZE that rescales MAXIMUM's input
+    OpCase("hardsigmoid", lambda: Fn(lambda m, x: F.hardsigmoid(x)),
+           lambda: (randn(1, 8, seed=55) * 3,), aten=("hardsigmoid",),
+           circle=("circle.add", "circle.mul")),
+    OpCase("to_float", lambda: Fn(lambda m, x: x.to(torch.float32) * 2),
+           lambda: (randn(1, 8, seed=56),), aten=("to.dtype",), circle=("circle.mul",)),
+    # runtime weights: a weight that is a model input, quantized per channel (per tensor
+    # for linear in the uint8 scheme)
+    OpCase("runtime_weights",
+           lambda: Fn(lambda m, x, w, cw: (F.linear(x, w), F.conv2d(x.reshape(1, 2, 2, 2), cw))),
+           lambda: (randn(1, 8, seed=57), randn(4, 8, seed=58), randn(3, 2, 1, 1, seed=59)),
+           aten=("linear", "conv2d"), circle=("circle.fully_connected", "circle.conv_2d"),
+           onert=()),  # onert crashes (segmentation fault) on weights that are model inputs
 ]
 
 # -- indexing family: indexing, gathering, arg-reductions, tensor creation ----------------

@@ -245,8 +245,8 @@ def test_pool_with_differing_qparams_is_refused():
 
 def test_missing_integer_kernel_is_not_approximated():
     t = make_quantized_type("i8", 0.1, 0)
-    m = single_op_module(circle.SqrtOp, [Input(tensor([2], t))], [tensor([2], t)])
-    with pytest.raises(NotImplementedError, match="circle.sqrt: no integer kernel"):
+    m = single_op_module(circle.LogSoftmaxOp, [Input(tensor([2], t))], [tensor([2], t)])
+    with pytest.raises(NotImplementedError, match="circle.log_softmax: no integer kernel"):
         run(m, [np.zeros(2, np.int8)])
 
 

@@ -92,9 +92,11 @@ def test_litert_bit_exact_with_interpreter(name, scheme):
     runtimes = pytest.importorskip("runtimes")
     from compiler.codegen import write_tflite
 
+    case = op_cases.BY_NAME[name]
     module = lowered(name, scheme, io_dtype="int")
     xs = stage_inputs(module, numpy_inputs(name))
-    for ours, theirs in zip(run(module, xs), runtimes.run_litert(write_tflite(module), xs),
+    for ours, theirs in zip(run(module, xs), runtimes.run_litert(write_tflite(module), xs,
+                                                              resolver=case.litert_resolver),
                             strict=True):
         np.testing.assert_array_equal(ours, theirs)
 

@@ -189,3 +189,13 @@ def softmax(op: Operation, em: Emitter):
 @legalizes("aten.log_softmax.int", "aten._log_softmax")
 def log_softmax(op: Operation, em: Emitter):
     return _softmax(op, em, circle.LogSoftmaxOp)
+
+
+# -- element-wise math (ops-math) ------------------------------------------------------
+
+
+@legalizes("aten.elu")
+def elu(op: Operation, em: Emitter):
+    if (op.arg("alpha"), op.arg("scale"), op.arg("input_scale")) != (1, 1, 1):
+        raise em.error("elu with alpha/scale other than 1 has no Circle lowering")
+    return [em.op(circle.EluOp, [op.operands[0]], result_type(op))]

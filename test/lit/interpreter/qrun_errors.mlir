@@ -4,10 +4,10 @@
 // RUN: not qrun %s --input %t.missing.npy 2>&1 | filecheck %s --check-prefix=MISSING
 
 func.func @main(%x: tensor<2x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x!quant.uniform<i8:f32, 0.1>> {
-  %y = circle.sqrt %x : (tensor<2x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x!quant.uniform<i8:f32, 0.1>>
+  %y = circle.log_softmax %x : (tensor<2x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x!quant.uniform<i8:f32, 0.1>>
   func.return %y : tensor<2x!quant.uniform<i8:f32, 0.1>>
 }
 
 // COUNT: qrun: error: the model takes 1 inputs, 0 --input given
-// KERNEL: qrun: error: {{.*}}qrun_errors.mlir:7:3: circle.sqrt: no integer kernel in the reference interpreter
+// KERNEL: qrun: error: {{.*}}qrun_errors.mlir:7:3: circle.log_softmax: no integer kernel in the reference interpreter
 // MISSING: qrun: error: cannot access '{{.*}}.missing.npy': No such file or directory
