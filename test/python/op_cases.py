@@ -565,6 +565,14 @@ CASES += [
            aten=("any", "any.dim", "any.dims"), circle=("circle.reduce_any",)),
 ]
 
+# -- broadcast: expand is a TILE of the reshaped input (shares its qparams)
+CASES += [
+    OpCase("expand", lambda: Fn(lambda m, x, y: (x.expand(2, 3, 4), y.expand(2, 5, 3) + 1)),
+           lambda: (randn(1, 3, 1, seed=40), randn(5, 1, seed=41)), aten=("expand",),
+           circle=("circle.tile",),
+           onert=()),  # onert 0.1.0: quantized TILE fails at run time ("NYI" for uint8)
+]
+
 BY_NAME = {c.name: c for c in CASES}
 
 

@@ -39,10 +39,18 @@ def reshape(op: Operation, em: Emitter):
 
 @legalizes("aten.expand")
 def expand(op: Operation, em: Emitter):
+    """A broadcast: size-1 dimensions (and new leading ones) repeated with TILE, which
+    copies the integers (the result shares the input's qparams, like torch's view)."""
     (x,) = op.operands
-    if shape(x) == result_type(op).get_shape():
+    out = result_type(op).get_shape()
+    if shape(x) == out:
         return [x]
-    raise em.error("expand (broadcast) has no Circle lowering yet")
+    padded = [1] * (len(out) - len(shape(x))) + list(shape(x))
+    if any(d != o and d != 1 for d, o in zip(padded, out)):
+        raise em.error(f"expand of shape {list(shape(x))} to {list(out)}")
+    x = em.reshape(x, padded)
+    return [em.op(circle.TileOp, [x, em.i32([o // d for d, o in zip(padded, out)])],
+                  result_type(op))]
 
 
 @legalizes("aten.permute")
