@@ -565,8 +565,12 @@ CASES += [
            aten=("any", "any.dim", "any.dims"), circle=("circle.reduce_any",)),
 ]
 
-# -- broadcast: expand is a TILE of the reshaped input (shares its qparams)
+# -- broadcast: expand is a TILE of the reshaped input (shares its qparams); a non-zero
+# pad value is PADV2 with the value quantized with the input's qparams
 CASES += [
+    OpCase("pad_value", lambda: Fn(lambda m, x: F.pad(x, (1, 2, 0, 1), value=0.5)),
+           lambda: (randn(1, 2, 3, 4, seed=42),), aten=("constant_pad_nd",),
+           circle=("circle.padv2",)),
     OpCase("expand", lambda: Fn(lambda m, x, y: (x.expand(2, 3, 4), y.expand(2, 5, 3) + 1)),
            lambda: (randn(1, 3, 1, seed=40), randn(5, 1, seed=41)), aten=("expand",),
            circle=("circle.tile",),

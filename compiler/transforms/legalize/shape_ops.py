@@ -158,12 +158,13 @@ def unbind(op: Operation, em: Emitter):
 
 @legalizes("aten.constant_pad_nd", "aten.pad")
 def pad(op: Operation, em: Emitter):
+    """PAD (zeros), or PADV2 with the value as a scalar constant that quant-propagate
+    quantizes with the input's parameters (PADV2 shares them): a value outside the
+    calibrated range saturates, as torch's dequantize-pad-quantize does."""
     (x,) = op.operands
     if op.name == "aten.pad" and op.arg("mode") != "constant":
         raise em.error(f"'{op.arg('mode')}' padding has no Circle lowering yet")
     value = op.arg("value") or 0
-    if value != 0:
-        raise em.error(f"padding with {value} (not 0) has no Circle lowering yet")
     rank = len(shape(x))
     flat = op.arg("pad")
     paddings = [[0, 0] for _ in range(rank)]
@@ -171,6 +172,11 @@ def pad(op: Operation, em: Emitter):
         paddings[rank - 1 - i] = [flat[2 * i], flat[2 * i + 1]]
     if any(p < 0 for pair in paddings for p in pair):
         raise em.error("negative padding (cropping) has no Circle lowering yet")
+    if value != 0:
+        from compiler.transforms.legalize.elementwise import scalar
+
+        return [em.op(circle.PadV2Op, [x, em.i32(paddings), scalar(em, float(value), x)],
+                      result_type(op))]
     return [em.op(circle.PadOp, [x, em.i32(paddings)], result_type(op))]
 
 

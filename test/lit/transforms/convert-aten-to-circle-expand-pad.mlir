@@ -21,3 +21,17 @@ func.func @expand_same(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %r = aten.expand %x {size = array<i64: 2, 3>, implicit = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   func.return %r : tensor<2x3xf32>
 }
+
+// -----
+
+// A non-zero pad value: PADV2 with the value as a rank-0 constant (quantized later with
+// the input's parameters, which PADV2 shares).
+// CHECK-LABEL: func.func @pad_value(
+// CHECK-NEXT:    %[[P:.*]] = circle.const dense<{{\[\[}}0, 0], [1, 2]]> : tensor<2x2xi32>
+// CHECK-NEXT:    %[[V:.*]] = circle.const dense<5.000000e-01> : tensor<f32>
+// CHECK-NEXT:    %[[R:.*]] = circle.padv2 %{{.*}}, %[[P]], %[[V]] : (tensor<2x3xf32>, tensor<2x2xi32>, tensor<f32>) -> tensor<2x6xf32>
+// CHECK-NEXT:    func.return %[[R]]
+func.func @pad_value(%x: tensor<2x3xf32>) -> tensor<2x6xf32> {
+  %r = aten.constant_pad_nd %x {pad = array<i64: 1, 2>, value = 5.000000e-01 : f64} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  func.return %r : tensor<2x6xf32>
+}
