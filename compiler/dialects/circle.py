@@ -1087,6 +1087,28 @@ class EluOp(_UnaryOp):
     BUILTIN: ClassVar[str] = "ELU"
 
 
+# -- conversions ---------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class CastOp(_SameShapeOp):
+    """CAST: each element converted to the result's element type (bool <-> integers,
+    integers of any width; true is 1). Quantized tensors are not cast: a CAST copies
+    values, it does not apply scales or zero points, so quantized operands and results
+    are refused (the legalizer expresses a bool -> quantized float conversion as a
+    SELECT_V2 between the quantized 1 and 0 instead)."""
+
+    name = "circle.cast"
+    BUILTIN: ClassVar[str] = "CAST"
+    traits = circle_traits()
+
+    def verify_circle(self) -> None:
+        super().verify_circle()
+        for v, what in ((self.input, "input"), (self.output, "result")):
+            if is_quantized(v.type):
+                raise VerifyException(f"{self.name}: the {what} must not be quantized")
+
+
 CIRCLE_OPS = [
     ConstOp, NoValueOp,
     Conv2DOp, DepthwiseConv2DOp, TransposeConvOp, FullyConnectedOp, BatchMatMulOp,
@@ -1106,6 +1128,8 @@ CIRCLE_OPS = [
     LogicalAndOp, LogicalOrOp, LogicalNotOp, SelectV2Op, ReduceAnyOp,
     # element-wise math (ops-math)
     EluOp,
+    # conversions
+    CastOp,
 ]
 
 #: BuiltinOperator name -> op class (for the flatbuffer reader).

@@ -197,6 +197,14 @@ def elementwise_select(op: circle.MaximumOp | circle.MinimumOp, a, b):
 
 
 #: op class -> kernel, for float and quantized tensors alike.
+def cast(op: circle.CastOp, x):
+    """CAST between integer and boolean types (true -> 1, non-zero -> true)."""
+    from compiler.interpreter.values import runtime_dtype
+
+    dtype = runtime_dtype(op.output)
+    return (x != 0,) if dtype == np.bool_ else (x.astype(dtype),)
+
+
 KERNELS = {
     circle.ReshapeOp: reshape,
     circle.TransposeOp: transpose,
@@ -212,4 +220,5 @@ KERNELS = {
     circle.ReduceMaxOp: max_reduce,
     circle.MaximumOp: elementwise_select,
     circle.MinimumOp: elementwise_select,
+    circle.CastOp: cast,
 }

@@ -577,6 +577,22 @@ CASES += [
            onert=()),  # onert 0.1.0: quantized TILE fails at run time ("NYI" for uint8)
 ]
 
+# -- conversions: integer/bool CAST; bool -> float as SELECT_V2 of quantized 1 and 0
+
+
+def _conversions(m, x, idx):
+    return ((x > 0).to(torch.float32) * x + x,            # a mask used in arithmetic
+            idx.to(torch.int32), (idx > 2).to(torch.int64),
+            F.embedding(idx.to(torch.int32), m.table))
+
+
+CASES += [
+    OpCase("to_dtype", lambda: Fn(_conversions, table=randn(8, 3, seed=44)),
+           lambda: (randn(2, 4, seed=43), torch.tensor([[1, 5, 2, 7]])),
+           aten=("_to_copy",), circle=("circle.cast", "circle.select_v2"),
+           onert=()),  # onert 0.1.0 refuses quantized SELECT_V2 ("unsupported data type")
+]
+
 BY_NAME = {c.name: c for c in CASES}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import TensorType
+from xdsl.dialects.builtin import Float32Type, IntegerType, TensorType
 from xdsl.ir import Operation
 
 from compiler.dialects import circle
@@ -19,13 +19,24 @@ def identity(op: Operation, em: Emitter):
 
 @legalizes("aten.to.dtype", "aten._to_copy")
 def to_dtype(op: Operation, em: Emitter):
+    """Same type: nothing. Between integer/boolean types: CAST. Boolean to float (a mask
+    used in arithmetic, `mask.float()`): SELECT_V2 between the constants 1 and 0, which
+    quant-propagate quantizes with the result's parameters (a CAST would copy 1 and 0
+    as stored integers, ignoring scale and zero point). Float to integer or boolean has
+    no exact integer lowering: an error."""
     (x,) = op.operands
-    if element_type(x) != element_type(op.results[0]):
-        raise em.error(
-            f"conversion from {element_type(x)} to {element_type(op.results[0])} has no "
-            "Circle lowering yet"
-        )
-    return [x]
+    src, dst = element_type(x), element_type(op.results[0])
+    if src == dst:
+        return [x]
+    out = result_type(op)
+    if isinstance(src, IntegerType) and isinstance(dst, IntegerType):
+        return [em.op(circle.CastOp, [x], out)]
+    if isinstance(src, IntegerType) and src.width.data == 1 and isinstance(dst, Float32Type):
+        from compiler.transforms.legalize.elementwise import scalar
+
+        one, zero = scalar(em, 1.0, op.results[0]), scalar(em, 0.0, op.results[0])
+        return [em.op(circle.SelectV2Op, [x, one, zero], out)]
+    raise em.error(f"conversion from {src} to {dst} has no Circle lowering")
 
 
 @legalizes(
