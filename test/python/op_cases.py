@@ -211,9 +211,8 @@ CASES: list[OpCase] = [
            circle=("circle.leaky_relu",), onert=()),  # onert: no quantized LEAKY_RELU
     OpCase("prelu", lambda: _seeded(lambda: _with_init(nn.PReLU(4))),
            lambda: (randn(1, 4, 3, 3, seed=21),), aten=("prelu",),
-           circle=("circle.prelu",), litert=("int8",),
-           onert=(),  # onert: "KernelGenerator: NYI for operation 'PReLU'"
-           skip={"int16": "no int16 PRELU kernel in the interpreter yet"}),
+           circle=("circle.prelu",),  # int16: 16x8, the slope is int8
+           onert=()),  # onert: "KernelGenerator: NYI for operation 'PReLU'"
     OpCase("relu6_hardtanh",
            lambda: Fn(lambda m, x: (F.relu6(x * 4), F.hardtanh(x, -0.5, 0.5))),
            lambda: (randn(1, 8, seed=22),), aten=("relu6", "hardtanh"),
