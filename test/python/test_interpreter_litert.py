@@ -427,6 +427,23 @@ def test_gelu_exhaustive(scheme, approximate, in_scale, out_scale):
     np.testing.assert_array_equal(run(m, [x])[0], ref)
 
 
+@pytest.mark.parametrize("approximate", [False, True])
+@pytest.mark.parametrize("in_scale,out_scale", [
+    (1e-4, 1e-4), (3e-4, 2e-4), (2e-3, 1e-3),
+    # a pair where correctly rounded erfc/tanh give one table entry off from LiteRT's
+    # (glibc's erfcf/tanhf, which LiteRT calls): the test fails without them
+    (1.0510781976336148e-05, 1.8531689420342445e-05),
+])
+def test_gelu_int16_exhaustive(approximate, in_scale, out_scale):
+    """int16 GELU (TFLite's interpolated 513-entry table) on all 65536 inputs."""
+    ti, to = act("int16", in_scale), act("int16", out_scale)
+    m = single_op_module(circle.GeluOp, [Input(tensor([65536], ti))], [tensor([65536], to)],
+                         approximate=approximate)
+    x = np.arange(-32768, 32768).astype(np.int16)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("align,half", [(False, False), (False, True), (True, False)])
 def test_resize_bilinear(scheme, align, half):
