@@ -467,7 +467,12 @@ class CircleQuantizer(Quantizer):
         x = node.args[0]
         inputs: dict[Node, QuantizationSpecBase] = {x: self._input_spec(x)}
         for extra in self._float_inputs(node, _OWN_RANGE[node.target]):
-            inputs.setdefault(extra, self._input_spec(extra))
+            if node.target is aten.prelu.default and self.scheme == "int16":
+                # TFLite's int16 PRELU is 16x8: it reads the slope as int8 (an int16
+                # slope's bytes would be misread), so the slope is an int8 tensor
+                inputs.setdefault(extra, self.specs.weight_spec(per_channel=False))
+            else:
+                inputs.setdefault(extra, self._input_spec(extra))
         _annotate(node, inputs, self.specs.activation_spec())
 
     def _annotate_fixed(self, node: Node) -> None:

@@ -14,7 +14,7 @@ Transcriptions of TFLite's reference kernels:
   (a float32 division) and clamp to the activation's bounds;
 - LEAKY_RELU: one multiplier for x >= 0 (`s_in / s_out`), one for x < 0
   (`s_in * alpha / s_out`), both computed in float32; PRELU likewise with a quantized
-  alpha tensor (8-bit only).
+  alpha tensor (the alpha of an int16 PRELU is int8).
 
 All results are clamped to the activation range and saturated to the storage dtype.
 """
@@ -245,14 +245,22 @@ def leaky_relu(op: circle.LeakyReluOp, x):
 
 
 def prelu(op: circle.PReluOp, x, alpha):
-    """PRELU (8-bit): x >= 0 rescaled by `s_in / s_out`, else `(x - zp)(a - zp_a)` by
-    `s_in * s_a / s_out` (float32 products, as TFLite's Prepare)."""
+    """PRELU (uint8, int8, int16): x >= 0 rescaled by `s_in / s_out`, else
+    `(x - zp)(a - zp_a)` by `s_in * s_a / s_out` (float32 products, as TFLite's Prepare).
+
+    TFLite reads alpha with the input's storage type for uint8/int8, and as int8 for an
+    int16 input (the 16x8 kernel `BroadcastPrelu4DSlow<int16_t, int8_t>`; an int16 alpha
+    would be read byte by byte): any other alpha storage is refused."""
     qi = per_tensor(op, op.input, "the input")
     qa = per_tensor(op, op.alpha, "alpha")
     qo = per_tensor(op, op.output, "the output")
-    if qi.width != 8:
+    alpha_storage = {"u8": "u8", "i8": "i8", "i16": "i8"}.get(qi.storage_spelling)
+    if alpha_storage is None:
         raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
-                                  "bit-exact yet (only int8/uint8 are implemented)")
+                                  "bit-exact yet (only uint8/int8/int16 are implemented)")
+    if qa.storage_spelling != alpha_storage:
+        raise error_at(op, f"a {qi.storage_spelling} PRELU needs a {alpha_storage} alpha "
+                           f"(TFLite reads alpha as {alpha_storage}), got {qa}")
     s_in, s_a, s_out = (np.float32(f32_scale(q)) for q in (qi, qa, qo))
     m1, sh1 = quantize_multiplier(float(s_in / s_out))
     m2, sh2 = quantize_multiplier(float(s_in * s_a / s_out))

@@ -13,7 +13,7 @@ What LiteRT's BUILTIN_REF kernels compute, bit for bit:
   storage minimum), checked here.
 
 int16 SOFTMAX is `circle_int16_softmax`; int16 LOGISTIC / TANH are `circle_int16_lut`
-(TFLite's interpolated `sigmoid_table_uint16`).
+(TFLite's interpolated `sigmoid_table_uint16`); int16 GELU is `circle_int16_gelu`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from compiler.interpreter.fixedpoint import (
     srdhm,
     wrap_int32,
 )
+from compiler.interpreter.circle_int16_gelu import gelu16
 from compiler.interpreter.circle_int16_lut import logistic16, tanh16
 from compiler.interpreter.circle_int16_softmax import softmax16
 from compiler.interpreter.gemmlowp import exp_on_negative_values, get_reciprocal, rescale
@@ -110,7 +111,10 @@ _erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 def gelu(op: circle.GeluOp, x):
-    """GELU's table, with TFLite's float32 formulas (`GeluTransform[Approximate]`)."""
+    """GELU's table, with TFLite's float32 formulas (`GeluTransform[Approximate]`);
+    int16: `circle_int16_gelu` (an interpolated 513-entry table)."""
+    if per_tensor(op, op.operands[0], "the input").width == 16:
+        return gelu16(op, x)
     f32 = np.float32
 
     def exact(v: np.ndarray) -> np.ndarray:  # 0.5f * x * erfcf(x * -sqrt(1/2))

@@ -9,6 +9,7 @@ kernel constraints, using the ops' quantization traits:
   symmetric narrow-range and per-channel; a data-movement (`SameScale`) op whose result
   only feeds weights (a runtime weight relaid out, e.g. a conv filter that is a model
   input) is checked by the weight rules;
+- the alpha of an int16 PRELU is i8 per tensor (TFLite's 16x8 kernel reads it as int8);
 - biases (`BiasOperand`) are i32 (i64 for int16), zero point 0, scale
   float32(s_in * s_w);
 - `SameScale` ops keep their operands' parameters; `FixedOutputRange` ops have the
@@ -116,6 +117,8 @@ class VerifyQuantizedPass(ModulePass):
                 continue  # integer data (indices, shapes)
             if weight is not None and index == weight.index:
                 out += self._weight(et, scheme, what)
+            elif isinstance(op, circle.PReluOp) and index == 1 and scheme.activation == "i16":
+                out += self._prelu_alpha_16x8(et, what)
             elif bias is not None and index == bias.index:
                 out += self._bias(op, et, bias, scheme, what)
             else:
@@ -144,6 +147,17 @@ class VerifyQuantizedPass(ModulePass):
         elif scheme.activation_symmetric and et.zero_point.data != 0:
             out.append(f"{what}: {scheme.name} activations are symmetric (zero point 0), "
                        f"got {et.zero_point.data}")
+        return out
+
+    @staticmethod
+    def _prelu_alpha_16x8(et, what: str) -> list[str]:
+        """TFLite's int16 PRELU reads its alpha as int8 (16x8), one scale for all."""
+        out = []
+        if et.storage_spelling != "i8":
+            out.append(f"{what} (alpha of an int16 PRELU) is {et.storage_spelling}; TFLite "
+                       "reads it as i8")
+        if isinstance(et, UniformQuantizedPerAxisType):
+            out.append(f"{what} (alpha of an int16 PRELU) must be quantized per tensor")
         return out
 
     @staticmethod

@@ -125,7 +125,6 @@ _NO_U8_ABS = "no uint8 ABS kernel in the interpreter (LiteRT, its oracle, has in
 _NO_U8_BMM = "no uint8 BATCH_MATMUL kernel in the interpreter (LiteRT has int8/int16, onert none)"
 _ONLY_I8_LUT = "the interpreter's table kernel is int8 only (LiteRT has no other to check)"
 _NO_RSQRT = "the interpreter's uint8/int16 RSQRT is not bit-exact with LiteRT yet"
-_NO_I16_GELU = "the interpreter's int16 GELU (a gen_lut table) is not bit-exact yet"
 #: norms: the rsqrt of the variance goes through a fixed-point RSQRT whose result can
 #: differ from torch's float rsqrt by one step, which the following muls amplify
 _NORM_LSB = 2
@@ -211,9 +210,8 @@ CASES: list[OpCase] = [
            circle=("circle.leaky_relu",), onert=()),  # onert: no quantized LEAKY_RELU
     OpCase("prelu", lambda: _seeded(lambda: _with_init(nn.PReLU(4))),
            lambda: (randn(1, 4, 3, 3, seed=21),), aten=("prelu",),
-           circle=("circle.prelu",), litert=("int8",),
-           onert=(),  # onert: "KernelGenerator: NYI for operation 'PReLU'"
-           skip={"int16": "no int16 PRELU kernel in the interpreter yet"}),
+           circle=("circle.prelu",),  # int16: 16x8, the slope is int8
+           onert=()),  # onert: "KernelGenerator: NYI for operation 'PReLU'"
     OpCase("relu6_hardtanh",
            lambda: Fn(lambda m, x: (F.relu6(x * 4), F.hardtanh(x, -0.5, 0.5))),
            lambda: (randn(1, 8, seed=22),), aten=("relu6", "hardtanh"),
@@ -230,8 +228,7 @@ CASES: list[OpCase] = [
            circle=("circle.logistic", "circle.mul")),
     OpCase("gelu", lambda: Fn(lambda m, x: (F.gelu(x), F.gelu(x, approximate="tanh"))),
            lambda: (randn(1, 8, seed=25),), aten=("gelu",), circle=("circle.gelu",),
-           litert=("int8",), onert=(),  # onert: no quantized GELU ("OperationValidator")
-           skip={"int16": _NO_I16_GELU}),
+           onert=()),  # onert: no quantized GELU ("OperationValidator")
     OpCase("softmax", lambda: Fn(lambda m, x: (F.softmax(x, -1), F.softmax(x, 1))),
            lambda: (randn(1, 3, 5, seed=26),), aten=("softmax.int",),
            circle=("circle.softmax",)),

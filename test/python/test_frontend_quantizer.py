@@ -327,3 +327,20 @@ def test_more_elementwise_ops_are_quantized():
             assert [u.target for u in node.users] == [Q], node.name
             if node not in fused:
                 assert all(a.target == DQ for a in node.args if isinstance(a, torch.fx.Node))
+
+
+@pytest.mark.parametrize("scheme", ["uint8", "int8", "int16"])
+def test_prelu_slope_dtype(scheme):
+    """The PReLU slope is quantized like an activation in the 8-bit schemes, and as an
+    int8 per-tensor tensor in int16 (TFLite's int16 PRELU reads its alpha as int8)."""
+    model = torch.nn.PReLU(3).eval()
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([0.1, -0.3, 0.25]))
+    x = torch.randn(1, 3, 4, 4)
+    ep = quantize(model, x, [x, x * 2], scheme=scheme, progress=False)
+    (prelu,) = _nodes(ep, aten.prelu.default)
+    x_dq, w_dq = prelu.args
+    assert x_dq.target == DQ and w_dq.target == DQ
+    assert x_dq.args[5] == ACT[scheme][0]
+    want = (torch.int8, -127, 127) if scheme == "int16" else ACT[scheme]
+    assert (w_dq.args[5], w_dq.args[3], w_dq.args[4]) == want

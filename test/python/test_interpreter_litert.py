@@ -427,6 +427,23 @@ def test_gelu_exhaustive(scheme, approximate, in_scale, out_scale):
     np.testing.assert_array_equal(run(m, [x])[0], ref)
 
 
+@pytest.mark.parametrize("approximate", [False, True])
+@pytest.mark.parametrize("in_scale,out_scale", [
+    (1e-4, 1e-4), (3e-4, 2e-4), (2e-3, 1e-3),
+    # a pair where correctly rounded erfc/tanh give one table entry off from LiteRT's
+    # (glibc's erfcf/tanhf, which LiteRT calls): the test fails without them
+    (1.0510781976336148e-05, 1.8531689420342445e-05),
+])
+def test_gelu_int16_exhaustive(approximate, in_scale, out_scale):
+    """int16 GELU (TFLite's interpolated 513-entry table) on all 65536 inputs."""
+    ti, to = act("int16", in_scale), act("int16", out_scale)
+    m = single_op_module(circle.GeluOp, [Input(tensor([65536], ti))], [tensor([65536], to)],
+                         approximate=approximate)
+    x = np.arange(-32768, 32768).astype(np.int16)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("align,half", [(False, False), (False, True), (True, False)])
 def test_resize_bilinear(scheme, align, half):
@@ -449,6 +466,65 @@ def test_prelu(scheme):
                                           Const(alpha, tensor([3], ta))],
                          [tensor([1, 4, 4, 3], to)])
     assert_bit_exact(m, rng)
+
+def _alpha_i8(rng, shape, zp: int):
+    """int8 alphas with the storage bounds and the zero point among random values."""
+    a = rng.integers(-128, 128, shape).ravel()
+    a[:3] = [-128, 127, zp][: a.size]
+    return a.reshape(shape)
+
+
+@pytest.mark.parametrize("alpha_shape", [(3,), (1, 1, 3), (4, 1, 1), (1, 4, 4, 3)],
+                         ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("in_scale,alpha_scale,out_scale,alpha_zp", [
+    (1e-4, 0.01, 1e-4, 0),       # identity rescale, symmetric alpha
+    (3e-5, 0.004, 2e-4, -7),     # shrinking output, asymmetric alpha
+    (2e-4, 0.02, 3e-5, 100),     # growing output: saturates at the storage bounds
+    (1e-3, 1.5e-4, 1e-3, -128),  # alpha zero point at the storage minimum
+])
+def test_prelu_int16(alpha_shape, in_scale, alpha_scale, out_scale, alpha_zp):
+    """16x8 PRELU: int16 input/output, int8 alpha (broadcast or same shape: TFLite's
+    `BroadcastPrelu4DSlow` and `Prelu` paths)."""
+    rng = np.random.default_rng(40)
+    ti, to = act("int16", in_scale), act("int16", out_scale)
+    ta = make_quantized_type("i8", f32v(alpha_scale), alpha_zp)
+    m = single_op_module(circle.PReluOp, [Input(tensor([1, 4, 4, 3], ti)),
+                                          Const(_alpha_i8(rng, alpha_shape, alpha_zp),
+                                                tensor(list(alpha_shape), ta))],
+                         [tensor([1, 4, 4, 3], to)])
+    assert_bit_exact(m, rng, count=4)
+
+
+def test_prelu_int16_all_inputs():
+    """Every int16 input, each against several int8 alpha values (the 256 alphas run
+    along the last axis; the inputs are rotated between runs)."""
+    ti, to = act("int16", 7e-5), act("int16", 1.1e-4)
+    ta = make_quantized_type("i8", f32v(0.009), 5)
+    m = single_op_module(circle.PReluOp, [Input(tensor([256, 256], ti)),
+                                          Const(np.arange(-128, 128), tensor([256], ta))],
+                         [tensor([256, 256], to)])
+    buf = write_tflite(m)
+    for shift in (0, 1, 77):
+        x = np.roll(np.arange(-32768, 32768), shift).astype(np.int16).reshape(256, 256)
+        ref = runtimes.run_litert(buf, [x], resolver="BUILTIN_REF")[0]
+        np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
+def test_prelu_int16_refuses_int16_alpha():
+    """LiteRT reads an int16 PRELU's alpha as int8 whatever its type (an int16 alpha's
+    bytes become two int8 slopes): the interpreter refuses the module instead."""
+    ti = act("int16", 1e-4)
+    ta = make_quantized_type("i16", 0.01, 0)
+    m = single_op_module(circle.PReluOp, [Input(tensor([1, 2, 2, 3], ti)),
+                                          Const(np.array([5, -20, 30]), tensor([3], ta))],
+                         [tensor([1, 2, 2, 3], ti)])
+    x = np.full((1, 2, 2, 3), -1000, np.int16)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    # the slopes LiteRT applied are the int8 bytes of [5, -20, 30]: 5, 0 and -20
+    assert ref[0, 0, 0].tolist() == [-50, 0, 200]
+    with pytest.raises(CompileError, match="needs a i8 alpha"):
+        run(m, [x])
+
 
 
 @pytest.mark.parametrize("in_scale,beta", [(1e-4, 1.0), (3e-4, 1.0), (1e-3, 0.5), (5e-5, 1.0)])

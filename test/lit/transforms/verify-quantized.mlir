@@ -57,3 +57,25 @@ func.func @int16(%x: tensor<4xf32>) -> tensor<4xf32> {
   %f = circle.dequantize %r : (tensor<4x!quant.uniform<i16:f32, 0.5:7>>) -> tensor<4xf32>
   func.return %f : tensor<4xf32>
 }
+
+// -----
+
+// The alpha of an int16 PRELU is i8 per tensor, any zero point (TFLite's 16x8 kernel
+// reads it as int8): 'ok' passes, an i16 or per-channel alpha does not.
+// CHECK:      violations of the int8 scheme:
+// I16:        2 violations of the int16 scheme:
+// I16-NEXT:     model.py:3: 'i16_alpha': circle.prelu: operand #1 (alpha of an int16 PRELU) is i16; TFLite reads it as i8
+// I16-NEXT:     model.py:4: 'per_channel': circle.prelu: operand #1 (alpha of an int16 PRELU) must be quantized per tensor
+func.func @prelu16(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>) {
+  %q = circle.quantize %x : (tensor<1x2xf32>) -> tensor<1x2x!quant.uniform<i16:f32, 0.5>>
+  %a8 = circle.const dense<[3, -4]> : tensor<2xi8> to tensor<2x!quant.uniform<i8:f32, 0.25:5>>
+  %ok = circle.prelu %q, %a8 : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>, tensor<2x!quant.uniform<i8:f32, 0.25:5>>) -> tensor<1x2x!quant.uniform<i16:f32, 0.5>> loc("ok"("model.py":2:0))
+  %a16 = circle.const dense<[3, -4]> : tensor<2xi16> to tensor<2x!quant.uniform<i16:f32, 0.25>>
+  %bad = circle.prelu %q, %a16 : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>, tensor<2x!quant.uniform<i16:f32, 0.25>>) -> tensor<1x2x!quant.uniform<i16:f32, 0.5>> loc("i16_alpha"("model.py":3:0))
+  %ac = circle.const dense<[3, -4]> : tensor<2xi8> to tensor<2x!quant.uniform<i8:f32:0, {0.25,0.5}>>
+  %pc = circle.prelu %q, %ac : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>, tensor<2x!quant.uniform<i8:f32:0, {0.25,0.5}>>) -> tensor<1x2x!quant.uniform<i16:f32, 0.5>> loc("per_channel"("model.py":4:0))
+  %f1 = circle.dequantize %ok : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>) -> tensor<1x2xf32>
+  %f2 = circle.dequantize %bad : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>) -> tensor<1x2xf32>
+  %f3 = circle.dequantize %pc : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>) -> tensor<1x2xf32>
+  func.return %f1, %f2, %f3 : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>
+}
