@@ -5,8 +5,8 @@ Each op dispatches on its types: float tensors run the float kernel
 integer kernel (`circle_int`: convolutions, fully connected, matmul, pooling, reductions;
 `circle_int_eltwise`: element-wise arithmetic, casts, ReLUs; `circle_int_lut`: table and
 fixed-point activations, softmax; `circle_int_hardswish`, `circle_int_resize`,
-`circle_int_rsqrt`, `circle_int16_softmax`); data movement has one kernel for both
-(`circle_data`). An op without a kernel for its types raises a
+`circle_int_rsqrt`, `circle_int16_softmax`, `circle_int_log_softmax`); data movement has
+one kernel for both (`circle_data`). An op without a kernel for its types raises a
 `NotImplementedError` that names the op and its location: nothing falls back to an
 approximation.
 """
@@ -29,6 +29,7 @@ from compiler.interpreter import (
     circle_int,
     circle_int_eltwise,
     circle_int_hardswish,
+    circle_int_log_softmax,
     circle_int_lut,
     circle_int_resize,
     circle_int_rsqrt,
@@ -45,6 +46,7 @@ INT_KERNELS: dict[type[Operation], Kernel] = {
     **circle_int.KERNELS,
     **circle_int_eltwise.KERNELS,
     **circle_int_lut.KERNELS,
+    **circle_int_log_softmax.KERNELS,
     **circle_int_hardswish.KERNELS,
     **circle_int_resize.KERNELS,
     **circle_int_rsqrt.KERNELS,

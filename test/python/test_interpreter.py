@@ -243,11 +243,23 @@ def test_pool_with_differing_qparams_is_refused():
         run(m, [np.zeros((1, 2, 2, 1), np.int8)])
 
 
-def test_missing_integer_kernel_is_not_approximated():
+def test_missing_integer_kernel_is_not_approximated(monkeypatch):
+    # every quantized op that verifies has a kernel now: take one away to reach the dispatch
+    from compiler.interpreter.circle import INT_KERNELS
+
+    monkeypatch.delitem(INT_KERNELS, circle.LogSoftmaxOp)
     t = make_quantized_type("i8", 0.1, 0)
     m = single_op_module(circle.LogSoftmaxOp, [Input(tensor([2], t))], [tensor([2], t)])
     with pytest.raises(NotImplementedError, match="circle.log_softmax: no integer kernel"):
         run(m, [np.zeros(2, np.int8)])
+
+
+def test_int16_log_softmax_is_refused():
+    """LiteRT has no int16 LOG_SOFTMAX: nothing to be exact with, so no kernel."""
+    t = make_quantized_type("i16", 1e-3, 0)
+    m = single_op_module(circle.LogSoftmaxOp, [Input(tensor([2], t))], [tensor([2], t)])
+    with pytest.raises(NotImplementedError, match="no i16 LOG_SOFTMAX kernel"):
+        run(m, [np.zeros(2, np.int16)])
 
 
 def test_int16_hard_swish_is_not_bit_exact_yet():

@@ -353,6 +353,52 @@ def test_softmax(scheme, in_scale, beta):
     assert_bit_exact(m, rng, count=5, resolvers=BOTH)
 
 
+def _log_softmax_rows(dt, depth: int, rng) -> np.ndarray:
+    """Random rows and the edge rows: all equal, the storage min/max, one max among
+    minima, a narrow spread just under the maximum (differences near the thresholds)."""
+    info = np.iinfo(dt)
+    lo, hi = int(info.min), int(info.max)
+    rows = [rng.integers(lo, hi + 1, depth) for _ in range(4)]
+    rows += [np.full(depth, 7), np.full(depth, lo), np.full(depth, hi)]
+    rows += [np.where(np.arange(depth) % 2 == 0, lo, hi), np.r_[hi, np.full(depth - 1, lo)]]
+    rows += [hi - rng.integers(0, 48, depth) for _ in range(3)]
+    return np.array(rows).astype(dt)
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+@pytest.mark.parametrize("in_scale", [0.003, 0.02, 0.0625, 0.1, 0.5, 2.0])
+@pytest.mark.parametrize("depth", [1, 10, 300])
+def test_log_softmax(scheme, in_scale, depth):
+    """TFLite's fixed-point LOG_SOFTMAX (uint8 and int8 kernels): every element equal."""
+    rng = np.random.default_rng(15)
+    ti = act(scheme, in_scale, 3 if scheme == "int8" else 120)
+    to = act(scheme, 16 / 256, 127 if scheme == "int8" else 255)
+    dt = ti.numpy_storage_dtype
+    x = _log_softmax_rows(dt, depth, rng)
+    m = single_op_module(circle.LogSoftmaxOp, [Input(tensor(list(x.shape), ti))],
+                         [tensor(list(x.shape), to)])
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    ours = run(m, [x])[0]
+    assert ours.dtype == ref.dtype
+    diff = np.abs(ours.astype(np.int64) - ref.astype(np.int64))
+    assert diff.max() == 0, f"{int((diff != 0).sum())} of {diff.size} differ, max {diff.max()}"
+    if depth > 1:  # the rows reach more than the two ends of the output range
+        assert len(np.unique(ours)) > 2
+
+
+@pytest.mark.parametrize("scheme", ["int8", "uint8"])
+def test_log_softmax_needs_the_fixed_output_range(scheme):
+    """LiteRT's Prepare requires scale 16/256 and zp at the storage max: both refuse others."""
+    ti = act(scheme, 0.1, 0)
+    to = act(scheme, 16 / 256, 0)
+    m = single_op_module(circle.LogSoftmaxOp, [Input(tensor([2, 3], ti))], [tensor([2, 3], to)])
+    x = np.zeros((2, 3), ti.numpy_storage_dtype)
+    with pytest.raises(runtimes.RuntimeRefused):
+        runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")
+    with pytest.raises(CompileError, match="scale 16/256"):
+        run(m, [x])
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("axes,keep", [([1, 2], True), ([1, 2], False), ([3], True),
                                        ([0, 1, 2, 3], False)])

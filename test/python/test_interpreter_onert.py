@@ -13,7 +13,7 @@ the test pins the measured difference as evidence:
   int8 (negative inputs become 0, 143 becomes -113): an onert bug.
 
 Ops onert refuses for a type (int8 FULLY_CONNECTED / MAX_POOL_2D / MEAN / TRANSPOSE /
-LOGISTIC / TANH, int->int QUANTIZE, HARD_SWISH at all) are not run here; see
+LOGISTIC / TANH / LOG_SOFTMAX, int->int QUANTIZE, HARD_SWISH at all) are not run here; see
 docs/interpreter.md.
 """
 
@@ -26,7 +26,7 @@ from xdsl.dialects.builtin import f32
 from compiler.dialects import circle
 from compiler.interpreter import run
 from compiler.interpreter.build import Const, Input, single_op_module, tensor
-from test_interpreter_litert import act, bias, inputs_for, rand_act, weights
+from test_interpreter_litert import _log_softmax_rows, act, bias, inputs_for, rand_act, weights
 
 runtimes = pytest.importorskip("runtimes")
 if not runtimes.onert_available():  # pragma: no cover
@@ -99,6 +99,18 @@ def test_bit_exact_with_onert(scheme):
             ours, theirs = run(m, xs)[0], runtimes.run_onert(buf, xs)[0]
             assert ours.dtype == theirs.dtype, name
             np.testing.assert_array_equal(ours, theirs, err_msg=f"{scheme} {name}")
+
+
+@pytest.mark.parametrize("in_scale", [0.003, 0.0625, 0.5, 2.0])
+@pytest.mark.parametrize("depth", [1, 10, 300])
+def test_uint8_log_softmax_bit_exact_with_onert(in_scale, depth):
+    """onert's uint8 LOG_SOFTMAX equals TFLite's fixed-point kernel (onert refuses int8:
+    "LogSoftmax : unsupported data type")."""
+    ti, to = act("uint8", in_scale, 120), act("uint8", 16 / 256, 255)
+    x = _log_softmax_rows(np.uint8, depth, np.random.default_rng(16))
+    m = single_op_module(circle.LogSoftmaxOp, [Input(tensor(list(x.shape), ti))],
+                         [tensor(list(x.shape), to)])
+    np.testing.assert_array_equal(run(m, [x])[0], runtimes.run_onert(write_circle(m), [x])[0])
 
 
 def test_uint8_mean_differs_from_onert_by_tflite_double_rounding():
