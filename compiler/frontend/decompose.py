@@ -31,8 +31,8 @@ With the 8-bit schemes (`uint8`, `int8`; also when no scheme is given), also:
 
 | neg          | mul -1 (TFLite's NEG negates the stored integers: it needs zero point 0, which only the symmetric int16 activations have) |
 
-Arguments a decomposition cannot express exactly (dropout or grouped-query attention, a
-boolean attention mask, other pow exponents) raise a `CompileError` located at the node.
+Arguments a decomposition cannot express exactly (dropout or grouped-query attention,
+other pow exponents) raise a `CompileError` located at the node.
 """
 
 from __future__ import annotations
@@ -141,16 +141,22 @@ def _instance_norm(x, weight, bias, running_mean, running_var, use_input_stats, 
 def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
           enable_gqa=False):
     """softmax(q k^T * scale + mask) v; a float mask is added to the scores. A causal
-    mask is applied exactly as softmax(s) * keep / sum(softmax(s) * keep), so that no
-    tensor holds the -inf (or huge negative) values a masked fill needs, which
-    calibration cannot quantize; `keep` (0/1, lower triangular) is built by ops that
-    `fold_constant_subgraphs` turns into one constant."""
+    or boolean mask is applied exactly as softmax(s) * keep / sum(softmax(s) * keep),
+    so that no tensor holds the -inf (or huge negative) values a masked fill needs,
+    which calibration cannot quantize. Causal: `keep` (0/1, lower triangular) is built
+    by ops that `fold_constant_subgraphs` turns into one constant; boolean: the masked
+    probabilities are zeroed with a `where` (SELECT_V2, sharing the probabilities'
+    qparams). A row with nothing kept divides 0 by 0, as torch's -inf fill gives NaN."""
     if scale is None:
         scale = 1.0 / float(q.shape[-1]) ** 0.5
     scores = torch.matmul(q, k.transpose(-2, -1)) * scale
-    if attn_mask is not None:  # float (`_unsupported` refused boolean masks)
+    boolean = attn_mask is not None and attn_mask.dtype == torch.bool
+    if attn_mask is not None and not boolean:
         scores = scores + attn_mask
     p = torch.softmax(scores, -1)
+    if boolean:
+        p = torch.where(attn_mask, p, 0.0)
+        p = p / p.sum(-1, keepdim=True)
     if is_causal:
         keep = torch.ones(q.shape[-2], k.shape[-2], dtype=p.dtype).tril()
         p = p * keep
@@ -213,10 +219,6 @@ def _unsupported(node: torch.fx.Node) -> str | None:
             return f"scaled_dot_product_attention with dropout_p={dropout} (train mode)"
         if node.kwargs.get("enable_gqa", False):
             return "scaled_dot_product_attention with enable_gqa=True"
-        mask = args[3] if len(args) > 3 else node.kwargs.get("attn_mask")
-        if isinstance(mask, torch.fx.Node) and mask.meta["val"].dtype == torch.bool:
-            return ("scaled_dot_product_attention with a boolean attn_mask (a runtime 0/1 "
-                    "tensor; pass an additive float mask, or is_causal=True)")
     if node.target is aten.pow.Tensor_Scalar and args[1] not in POW_EXPONENTS:
         return (f"pow with exponent {args[1]} (exponents {', '.join(map(str, POW_EXPONENTS))} "
                 "are lowered)")

@@ -348,6 +348,16 @@ CASES: list[OpCase] = [
            circle=("circle.batch_matmul", "circle.softmax", "circle.div"),
            lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
            litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+    # a boolean mask (True = attend): the masked probabilities zeroed by SELECT_V2 and the
+    # row renormalized by its SUM (exact; see decompose._sdpa)
+    OpCase("sdpa_bool_mask", lambda: Fn(lambda m, q, k, v, mask: F.scaled_dot_product_attention(
+               q, k, v, attn_mask=mask)),
+           lambda: (randn(1, 2, 4, 8, seed=50), randn(1, 2, 5, 8, seed=51),
+                    randn(1, 2, 5, 8, seed=52), randn(4, 5, seed=53) > -0.5),
+           aten=("scaled_dot_product_attention",),
+           circle=("circle.batch_matmul", "circle.softmax", "circle.select_v2"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
+           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
     # SQRT truncates (LiteRT) where torch rounds: with the ADD before it, up to 2 steps
     OpCase("pow", lambda: Fn(lambda m, x: (x ** 2, x ** 3, torch.pow(x.abs() + 0.5, 0.5))),
            lambda: (randn(1, 8, seed=50),), aten=("pow.Tensor_Scalar",),
