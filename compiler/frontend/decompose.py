@@ -31,8 +31,8 @@ With the 8-bit schemes (`uint8`, `int8`; also when no scheme is given), also:
 
 | neg          | mul -1 (TFLite's NEG negates the stored integers: it needs zero point 0, which only the symmetric int16 activations have) |
 
-Arguments a decomposition cannot express exactly (dropout or grouped-query attention,
-other pow exponents) raise a `CompileError` located at the node.
+Arguments a decomposition cannot express exactly (dropout, other pow exponents) raise a
+`CompileError` located at the node.
 """
 
 from __future__ import annotations
@@ -138,6 +138,15 @@ def _instance_norm(x, weight, bias, running_mean, running_var, use_input_stats, 
     return y
 
 
+def _repeat_heads(x, heads: int):
+    """Grouped-query attention: each of x's key/value heads repeated for its group of
+    query heads (torch's repeat_interleave on dim -3), as a broadcast and a reshape."""
+    *lead, kv, seq, dim = x.shape
+    group = heads // kv
+    x = x.unsqueeze(-3).expand(*lead, kv, group, seq, dim)
+    return x.reshape(*lead, kv * group, seq, dim)
+
+
 def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
           enable_gqa=False):
     """softmax(q k^T * scale + mask) v; a float mask is added to the scores. A causal
@@ -149,6 +158,8 @@ def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
     qparams). A row with nothing kept divides 0 by 0, as torch's -inf fill gives NaN."""
     if scale is None:
         scale = 1.0 / float(q.shape[-1]) ** 0.5
+    if enable_gqa and k.shape[-3] != q.shape[-3]:
+        k, v = _repeat_heads(k, q.shape[-3]), _repeat_heads(v, q.shape[-3])
     scores = torch.matmul(q, k.transpose(-2, -1)) * scale
     boolean = attn_mask is not None and attn_mask.dtype == torch.bool
     if attn_mask is not None and not boolean:
@@ -217,8 +228,6 @@ def _unsupported(node: torch.fx.Node) -> str | None:
         dropout = args[4] if len(args) > 4 else node.kwargs.get("dropout_p", 0.0)
         if dropout:
             return f"scaled_dot_product_attention with dropout_p={dropout} (train mode)"
-        if node.kwargs.get("enable_gqa", False):
-            return "scaled_dot_product_attention with enable_gqa=True"
     if node.target is aten.pow.Tensor_Scalar and args[1] not in POW_EXPONENTS:
         return (f"pow with exponent {args[1]} (exponents {', '.join(map(str, POW_EXPONENTS))} "
                 "are lowered)")

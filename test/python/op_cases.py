@@ -358,6 +358,14 @@ CASES: list[OpCase] = [
            circle=("circle.batch_matmul", "circle.softmax", "circle.select_v2"),
            lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
            litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+    # grouped-query attention: key/value heads broadcast (TILE) to their query groups
+    OpCase("sdpa_gqa", lambda: Fn(lambda m, q, k, v: F.scaled_dot_product_attention(
+               q, k, v, enable_gqa=True)),
+           lambda: (randn(1, 4, 3, 8, seed=54), randn(1, 2, 5, 8, seed=55),
+                    randn(1, 2, 5, 8, seed=56)),
+           aten=("scaled_dot_product_attention",),
+           circle=("circle.batch_matmul", "circle.softmax", "circle.tile"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM}),
     # SQRT truncates (LiteRT) where torch rounds: with the ADD before it, up to 2 steps
     OpCase("pow", lambda: Fn(lambda m, x: (x ** 2, x ** 3, torch.pow(x.abs() + 0.5, 0.5))),
            lambda: (randn(1, 8, seed=50),), aten=("pow.Tensor_Scalar",),

@@ -69,6 +69,13 @@ def test_attention_with_boolean_mask():
     assert aten.where.ScalarOther in _targets(dec)
 
 
+def test_grouped_query_attention():
+    """enable_gqa: 4 query heads share 2 key/value heads (each repeated for its group)."""
+    q, k, v = _randn(1, 4, 3, 8, seed=9), _randn(1, 2, 5, 8, seed=10), _randn(1, 2, 5, 8, seed=11)
+    model = Fn(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, enable_gqa=True))
+    _check(model, (q, k, v), {aten.scaled_dot_product_attention.default})
+
+
 def test_instance_norm_log1p_pow_clamp_tensor_neg():
     norm = nn.InstanceNorm2d(3, affine=True)
     with torch.no_grad():
