@@ -28,6 +28,7 @@ from compiler.interpreter.fixedpoint import (
     INT32_MIN,
     multiply_by_quantized_multiplier,
     multiply_by_quantized_multiplier_int64,
+    multiply_by_quantized_multiplier_single,
     multiply_by_quantized_multiplier_wide,
     quantize_multiplier,
     saturate,
@@ -85,7 +86,9 @@ def _rescale(
 
     16x8 (`wide`) accumulators are int64; `reduced` picks TFLite's 16-bit reduced
     multiplier (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV) over the full multiplier with
-    one rounding (FULLY_CONNECTED), as measured against LiteRT.
+    one rounding (FULLY_CONNECTED), as measured against LiteRT. 8-bit accumulators are
+    int32: rounded twice (`MultiplyByQuantizedMultiplier`) for the convolutions, once
+    (`reduced=False`: FULLY_CONNECTED) — both measured.
     """
     if wide:
         if acc.size and (acc.min() < -(1 << 47) or acc.max() >= (1 << 47)):
@@ -97,7 +100,10 @@ def _rescale(
     else:
         if acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
             raise error_at(op, "the int32 accumulator overflows (TFLite's result is undefined)")
-        scaled = multiply_by_quantized_multiplier(acc, mult, shift)
+        if reduced:
+            scaled = multiply_by_quantized_multiplier(acc, mult, shift)
+        else:
+            scaled = multiply_by_quantized_multiplier_single(acc, mult, shift)
     qo = per_tensor(op, op.results[0], "the output")
     lo, hi = fused_range(op)
     y = np.clip(scaled + qo.zero_point.data, lo, hi)

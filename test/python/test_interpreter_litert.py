@@ -185,6 +185,23 @@ def test_fully_connected(scheme, zp_edge):
     assert_bit_exact(m, rng, resolvers=BOTH)
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_fully_connected_rounds_once(scheme):
+    """16,384 outputs: enough exact values within 2^-shift of a half (~0.2 %) to tell
+    LiteRT's single rounding from the double rounding of MultiplyByQuantizedMultiplier
+    (which the convolutions use)."""
+    rng = np.random.default_rng(7)
+    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
+    w, tw = weights(scheme, rng, (64, 32), 0)
+    b, tb = bias(scheme, rng, ti, tw, 64)
+    m = single_op_module(
+        circle.FullyConnectedOp,
+        [Input(tensor([256, 32], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([64], tb))],
+        [tensor([256, 64], to)],
+    )
+    assert_bit_exact(m, rng, count=1)
+
+
 # ---- element-wise ------------------------------------------------------------------------
 
 

@@ -158,3 +158,35 @@ def test_uint8_per_channel_fully_connected_in_onert_uses_channel_0_qparams():
     theirs = runtimes.run_onert(write_circle(real), [x])[0]
     np.testing.assert_array_equal(theirs, run(channel0, [x])[0])
     assert np.abs(theirs.astype(int) - run(real, [x])[0].astype(int)).max() > 10
+
+
+def test_uint8_fully_connected_in_onert_rounds_twice():
+    """LiteRT rescales FULLY_CONNECTED with one rounding (the interpreter follows it,
+    test_interpreter_litert.py::test_fully_connected_rounds_once); onert rounds twice
+    (`MultiplyByQuantizedMultiplier`), so the two differ by one step exactly where the
+    exact value lies within 2^-shift of a half (25 of 16,384 outputs here)."""
+    from compiler.interpreter.fixedpoint import multiply_by_quantized_multiplier
+    from compiler.interpreter.requant import channel_multipliers
+
+    rng = np.random.default_rng(7)
+    ti, to = rand_act("uint8", rng), rand_act("uint8", rng)
+    w, tw = weights("uint8", rng, (64, 32), 0)
+    b, tb = bias("uint8", rng, ti, tw, 64)
+    m = single_op_module(
+        circle.FullyConnectedOp,
+        [Input(tensor([256, 32], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([64], tb))],
+        [tensor([256, 64], to)],
+    )
+    x = rng.integers(0, 256, (256, 32)).astype(np.uint8)
+    theirs = runtimes.run_onert(write_circle(m), [x])[0]
+    ours = run(m, [x])[0]
+    op = next(o for o in m.walk() if isinstance(o, circle.FullyConnectedOp))
+    mult, shift = channel_multipliers(op, op.input, op.weights, op.output, per_tensor_f32=True)
+    acc = ((x.astype(np.int64) - ti.zero_point.data)
+           @ (w.astype(np.int64) - tw.zero_point.data).T + b)
+    twice = np.clip(multiply_by_quantized_multiplier(acc, mult, shift) + to.zero_point.data,
+                    0, 255)
+    np.testing.assert_array_equal(theirs, twice)
+    differ = ours != theirs
+    assert 0 < differ.sum() < 0.01 * differ.size
+    assert np.abs(ours.astype(int) - theirs.astype(int)).max() == 1
