@@ -170,19 +170,23 @@ def test_depthwise_conv_2d(scheme, multiplier):
     assert_bit_exact(m, rng)
 
 
+def _fully_connected(scheme: str, rng, rows: int, depth: int, outs: int, zp_edge=None):
+    ti, to = rand_act(scheme, rng, zp_edge), rand_act(scheme, rng, zp_edge)
+    w, tw = weights(scheme, rng, (outs, depth), 0)
+    b, tb = bias(scheme, rng, ti, tw, outs)
+    return single_op_module(
+        circle.FullyConnectedOp,
+        [Input(tensor([rows, depth], ti)), Const(w, tensor(w.shape, tw)),
+         Const(b, tensor([outs], tb))],
+        [tensor([rows, outs], to)],
+    )
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("zp_edge", [None, "min", "max"])
 def test_fully_connected(scheme, zp_edge):
     rng = np.random.default_rng(3)
-    ti, to = rand_act(scheme, rng, zp_edge), rand_act(scheme, rng, zp_edge)
-    w, tw = weights(scheme, rng, (5, 16), 0)
-    b, tb = bias(scheme, rng, ti, tw, 5)
-    m = single_op_module(
-        circle.FullyConnectedOp,
-        [Input(tensor([2, 16], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([5], tb))],
-        [tensor([2, 5], to)],
-    )
-    assert_bit_exact(m, rng, resolvers=BOTH)
+    assert_bit_exact(_fully_connected(scheme, rng, 2, 16, 5, zp_edge), rng, resolvers=BOTH)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -191,15 +195,7 @@ def test_fully_connected_rounds_once(scheme):
     LiteRT's single rounding from the double rounding of MultiplyByQuantizedMultiplier
     (which the convolutions use)."""
     rng = np.random.default_rng(7)
-    ti, to = rand_act(scheme, rng), rand_act(scheme, rng)
-    w, tw = weights(scheme, rng, (64, 32), 0)
-    b, tb = bias(scheme, rng, ti, tw, 64)
-    m = single_op_module(
-        circle.FullyConnectedOp,
-        [Input(tensor([256, 32], ti)), Const(w, tensor(w.shape, tw)), Const(b, tensor([64], tb))],
-        [tensor([256, 64], to)],
-    )
-    assert_bit_exact(m, rng, count=1)
+    assert_bit_exact(_fully_connected(scheme, rng, 256, 32, 64), rng, count=1)
 
 
 # ---- element-wise ------------------------------------------------------------------------
