@@ -13,7 +13,8 @@ What LiteRT's BUILTIN_REF kernels compute, bit for bit:
   storage minimum), checked here.
 
 int16 SOFTMAX is `circle_int16_softmax`; int16 LOGISTIC / TANH are `circle_int16_lut`
-(TFLite's interpolated `sigmoid_table_uint16`); int16 GELU is `circle_int16_gelu`.
+(TFLite's interpolated `sigmoid_table_uint16`); int16 GELU is `circle_int16_gelu`; int16 EXP / LOG are `circle_int16_unary` (all three
+use `lut16`, TFLite's interpolated 513-entry tables).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from compiler.interpreter.fixedpoint import (
 )
 from compiler.interpreter.circle_int16_gelu import gelu16
 from compiler.interpreter.circle_int16_lut import logistic16, tanh16
+from compiler.interpreter.circle_int16_unary import exp16, log16
 from compiler.interpreter.circle_int16_softmax import softmax16
 from compiler.interpreter.gemmlowp import exp_on_negative_values, get_reciprocal, rescale
 from compiler.interpreter.values import f32_scale, per_tensor
@@ -84,7 +86,10 @@ def tanh(op: circle.TanhOp, x):
 
 
 def exp(op: circle.ExpOp, x):
-    """EXP (int8): the table of float32 `exp`. LiteRT has no uint8/int16 EXP to check."""
+    """EXP (int8): the table of float32 `exp`; int16: `circle_int16_unary` (an
+    interpolated 513-entry table). LiteRT has no uint8 EXP to check."""
+    if per_tensor(op, op.input, "the input").storage_spelling == "i16":
+        return exp16(op, x)
     if per_tensor(op, op.input, "the input").storage_spelling != "i8":
         raise NotImplementedError(f"{op.name}: only the int8 kernel is implemented")
     return _lut(op, x, lambda v: np.exp(v.astype(np.float32)).astype(np.float64))
@@ -92,7 +97,9 @@ def exp(op: circle.ExpOp, x):
 
 def log(op: circle.LogOp, x):
     """LOG (int8): the table of float32 `log`; inputs whose real value is <= 0 map to the
-    storage minimum (log -> -inf), as LiteRT gives."""
+    storage minimum (log -> -inf), as LiteRT gives. int16: `circle_int16_unary`."""
+    if per_tensor(op, op.input, "the input").storage_spelling == "i16":
+        return log16(op, x)
     if per_tensor(op, op.input, "the input").storage_spelling != "i8":
         raise NotImplementedError(f"{op.name}: only the int8 kernel is implemented")
 

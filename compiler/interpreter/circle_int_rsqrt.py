@@ -5,6 +5,8 @@ as in TFLite) gets 1/sqrt(v) as a fixed-point multiplier from
 `GetInvSqrtQuantizedMultiplierExp` (five Newton-Raphson steps in gemmlowp Q3.28),
 applied to 1 << 20, then rescaled by `1 / (sqrt(s_in) * s_out)` (float32 sqrt and
 product, as TFLite's Prepare) with 20 bits of shift taken back.
+
+int16 RSQRT is a different kernel in TFLite (an interpolated table): `circle_int16_unary`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from compiler.interpreter.fixedpoint import (
     srdhm,
     wrap_int32,
 )
+from compiler.interpreter.circle_int16_unary import rsqrt16
 from compiler.interpreter.gemmlowp import rescale, saturating_rounding_multiply_by_pot
 from compiler.interpreter.values import f32_scale, per_tensor
 from compiler.ir.diagnostics import error_at
@@ -57,9 +60,11 @@ def _inv_sqrt_multiplier(value: int) -> tuple[int, int]:
 def rsqrt(op: circle.RsqrtOp, x):
     qi = per_tensor(op, op.input, "the input")
     qo = per_tensor(op, op.output, "the output")
-    if qi.storage_spelling != "i8":  # uint8: no runtime has one; int16: LiteRT uses a table
+    if qi.storage_spelling == "i16":
+        return rsqrt16(op, x)
+    if qi.storage_spelling != "i8":  # uint8: no runtime has one to check against
         raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
-                                  "bit-exact yet (only int8 is implemented)")
+                                  "bit-exact yet (only int8 and int16 are implemented)")
     d = x.astype(np.int64) - qi.zero_point.data
     if d.size and d.min() < 0:
         raise error_at(op, "RSQRT is only defined for non-negative inputs (TFLite fails too)")

@@ -705,6 +705,55 @@ def test_exp_int8_exhaustive():
     np.testing.assert_array_equal(run(m, [x])[0], ref)
 
 
+def _int16_unary_exhaustive(op, in_scale: float, out_scale: float, low: int = -32768):
+    """All int16 inputs from `low` up through a one-op module, LiteRT vs the interpreter."""
+    x = np.arange(low, 32768).astype(np.int16)
+    m = single_op_module(op, [Input(tensor([x.size], act("int16", in_scale)))],
+                         [tensor([x.size], act("int16", out_scale))])
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    got = run(m, [x])[0]
+    np.testing.assert_array_equal(got, ref)
+    return x, got
+
+
+@pytest.mark.parametrize("in_scale,out_scale", [
+    (1e-4, 1e-3), (3e-4, 2e-4), (1e-3, 1e-4),
+    # exp overflows float32 above ~88.7: those table entries are inf - inf = NaN in
+    # TFLite's float32 arithmetic, which its cast turns into 0
+    (1e-2, 1e-3),
+])
+def test_exp_int16_exhaustive(in_scale, out_scale):
+    """int16 EXP (TFLite's interpolated 513-entry table of expf) on all 65536 inputs."""
+    _int16_unary_exhaustive(circle.ExpOp, in_scale, out_scale)
+
+
+@pytest.mark.parametrize("in_scale,out_scale", [(1e-4, 1e-4), (1e-3, 1e-4), (3e-4, 2e-4),
+                                                (1e-5, 1e-3)])
+def test_log_int16_exhaustive(in_scale, out_scale):
+    """int16 LOG on all 65536 inputs (reals <= 0 saturate to the output minimum)."""
+    x, got = _int16_unary_exhaustive(circle.LogOp, in_scale, out_scale)
+    assert (got[x < -128] == -32768).all()
+
+
+@pytest.mark.parametrize("in_scale,out_scale", [(1e-3, 1e-3), (1e-4, 1e-3), (3e-4, 2e-4),
+                                                (1e-5, 0.1)])
+def test_rsqrt_int16_every_valid_input(in_scale, out_scale):
+    """int16 RSQRT is a table too (not int8's Newton-Raphson): inputs 0..32767."""
+    x, got = _int16_unary_exhaustive(circle.RsqrtOp, in_scale, out_scale, low=0)
+    if (in_scale, out_scale) == (1e-3, 1e-3):  # interpolated between 32767 and 1/sqrt(0.128)
+        assert got[:5].tolist() == [25860, 25679, 25499, 25318, 25138]
+
+
+def test_rsqrt_int16_refuses_negative_inputs_like_litert():
+    m = single_op_module(circle.RsqrtOp, [Input(tensor([2], act("int16", 1e-3)))],
+                         [tensor([2], act("int16", 1e-3))])
+    x = np.array([-1, 5], np.int16)
+    with pytest.raises(runtimes.RuntimeRefused, match="only defined for positive values"):
+        runtimes.run_litert(write_tflite(m), [x])
+    with pytest.raises(CompileError, match="only defined for non-negative inputs"):
+        run(m, [x])
+
+
 @pytest.mark.parametrize("scheme,resolver", [("uint8", "BUILTIN_REF"), ("int16", "BUILTIN"),
                                              ("int16", "AUTO")])
 def test_sum(scheme, resolver):

@@ -34,9 +34,13 @@ NAMES = [n for n in zoo.MODELS if not n.startswith("qat")]  # QAT conversion tak
 EXCEPTIONS = {
     ("transformer_block", "uint8"): (
         NotImplementedError, "uint8 RSQRT (layer_norm): neither LiteRT nor onert has one"),
-    ("transformer_block", "int16"): (
-        NotImplementedError, "int16 RSQRT: LiteRT uses a table-based kernel not reproduced"),
 }
+
+# (model, scheme) -> output steps allowed from convert_pt2e where one is not enough.
+# transformer_block int16: its RSQRT (layer_norm) and SOFTMAX interpolate LiteRT's
+# 513-entry tables (reproduced bit for bit) instead of torch's float functions;
+# measured: 2 steps on 1 of its 96 outputs
+LSB = {("transformer_block", "int16"): 2}
 
 
 def inputs(name: str) -> list[np.ndarray]:
@@ -91,7 +95,7 @@ def test_circle_stage_within_one_lsb_of_convert_pt2e(name, scheme):
     for a, b, step in zip(ours, theirs, output_steps(module)):
         # both sides are dequantized from integers on the same step: count the steps
         lsb = np.abs(np.rint(a.real() / step) - np.rint(b.real() / step)).max()
-        assert lsb <= 1, f"{lsb} LSB"
+        assert lsb <= LSB.get((name, scheme), 1), f"{lsb} LSB"
 
 
 # Whole lowered models in the runtimes, on their integer I/O (`io_dtype="int"`):
@@ -113,7 +117,8 @@ def _lowered_with_inputs(name: str, scheme: str):
 
 
 @pytest.mark.parametrize("scheme,name", [(s, n) for s in ("int8", "int16") for n in LITERT_MODELS]
-                         + [("int8", "transformer_block"), ("int8", "activations"),
+                         + [("int8", "transformer_block"), ("int16", "transformer_block"),
+                            ("int8", "activations"),
                             ("int16", "activations")])
 def test_circle_stage_bit_exact_with_litert(name, scheme):
     from compiler.codegen import write_tflite
