@@ -29,7 +29,6 @@ from compiler.interpreter.fixedpoint import (
     multiply_by_quantized_multiplier,
     multiply_by_quantized_multiplier_int64,
     multiply_by_quantized_multiplier_single,
-    multiply_by_quantized_multiplier_wide,
     quantize_multiplier,
     saturate,
     wrap_int32,
@@ -96,7 +95,7 @@ def _rescale(
         if reduced:
             scaled = multiply_by_quantized_multiplier_int64(acc, mult, shift)
         else:
-            scaled = multiply_by_quantized_multiplier_wide(acc, mult, shift)
+            scaled = multiply_by_quantized_multiplier_single(acc, mult, shift)
     else:
         if acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
             raise error_at(op, "the int32 accumulator overflows (TFLite's result is undefined)")

@@ -111,39 +111,33 @@ def multiply_by_quantized_multiplier_int64(x, multiplier, shift) -> np.ndarray:
 
 
 def multiply_by_quantized_multiplier_single(x, multiplier, shift) -> np.ndarray:
-    """`(x * M + 2^(30 - shift)) >> (31 - shift)` for int32-range accumulators: one
-    rounding (ties toward +infinity), the full 31-bit multiplier. LiteRT's 8-bit
-    FULLY_CONNECTED rescales this way (measured against ai-edge-litert 2.3: on 256x64
-    random outputs the double-rounding `multiply_by_quantized_multiplier` differs on
-    ~0.2 % of elements, those whose exact value is within 2^-shift of a half, e.g. acc
-    -16965 at 2.387e-3: exact -40.4993, LiteRT -40, double rounding -41)."""
-    x = np.asarray(x, dtype=np.int64)
-    m = np.asarray(multiplier, dtype=np.int64)
-    total_shift = 31 - np.asarray(shift, dtype=np.int64)
-    return (x * m + (np.int64(1) << (total_shift - 1))) >> total_shift
+    """`x * M / 2^(31 - shift)` rounded ONCE to the nearest integer, ties away from zero,
+    with the full 31-bit multiplier M: how LiteRT's FULLY_CONNECTED rescales its
+    accumulator, for 8-bit (int32) and 16x8 (int64) alike.
 
-
-def multiply_by_quantized_multiplier_wide(x, multiplier, shift) -> np.ndarray:
-    """`round(x * multiplier / 2^(31 - shift))` on int64 accumulators, rounded ONCE (ties
-    toward +infinity): `(x * M + 2^(30 - shift)) >> (31 - shift)` with the full 31-bit M.
-
-    LiteRT's 16x8 FULLY_CONNECTED rescales its int64 accumulator this way (measured
-    bit-exact against ai-edge-litert 2.3: the double-rounding int32 formula is off by one
-    where it rounds twice, e.g. acc -3647734, M 1945309759, shift -8: exact -12907.4989,
-    LiteRT -12907, double rounding -12908; the reduced-multiplier variant is off on a few
-    percent of elements), while 16x8 CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV use
-    `multiply_by_quantized_multiplier_int64`. Computed on Python integers: the product
-    of a 48-bit accumulator and a 31-bit multiplier does not fit int64.
+    Measured against ai-edge-litert 2.3 (BUILTIN_REF): on 256x64 random outputs the
+    double-rounding `multiply_by_quantized_multiplier` differs on ~0.2 % of elements,
+    those whose exact value is within 2^-shift of a half (acc -16965 at 2.387e-3: exact
+    -40.4993, LiteRT -40, double rounding -41; 16x8: acc -3647734, M 1945309759, shift
+    -8: exact -12907.4989, LiteRT -12907); with dyadic scales giving exact halves (acc/4),
+    LiteRT rounds them away from zero in all three schemes (-1.5 -> -2; ties toward
+    +infinity would give -1). The convolutions round twice (8-bit) or use the 16-bit
+    reduced multiplier (16x8: `multiply_by_quantized_multiplier_int64`).
     """
     x = np.asarray(x, dtype=np.int64)
     m = np.broadcast_to(np.asarray(multiplier, dtype=np.int64), x.shape)
-    sh = np.broadcast_to(np.asarray(shift, dtype=np.int64), x.shape)
+    total_shift = 31 - np.broadcast_to(np.asarray(shift, dtype=np.int64), x.shape)
+    if not x.size or np.abs(x).max() < (1 << 31):  # |x * M| < 2^62: exact in int64
+        magnitude = (np.abs(x) * m + (np.int64(1) << (total_shift - 1))) >> total_shift
+        return np.sign(x) * magnitude
 
-    def one(a: int, q: int, s: int) -> int:
-        total_shift = 31 - s
-        return (a * q + (1 << (total_shift - 1))) >> total_shift
+    # a 48-bit accumulator times a 31-bit multiplier does not fit int64: Python integers
+    def one(a: int, q: int, ts: int) -> int:
+        r = (abs(a) * q + (1 << (ts - 1))) >> ts
+        return -r if a < 0 else r
 
-    flat = [one(int(a), int(q), int(s)) for a, q, s in zip(x.ravel(), m.ravel(), sh.ravel())]
+    flat = [one(int(a), int(q), int(t)) for a, q, t in
+            zip(x.ravel(), m.ravel(), total_shift.ravel())]
     return np.array(flat, dtype=np.int64).reshape(x.shape)
 
 

@@ -198,6 +198,30 @@ def test_fully_connected_rounds_once(scheme):
     assert_bit_exact(_fully_connected(scheme, rng, 256, 32, 64), rng, count=1)
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_fully_connected_exact_halves_round_away_from_zero(scheme):
+    """Dyadic scales (s_in s_w / s_out = 1/4): a quarter of the outputs are exact halves,
+    which LiteRT rounds away from zero (-1.5 -> -2), not toward +infinity."""
+    rng = np.random.default_rng(0)
+    zp = 0 if scheme == "int16" else 3
+    ti, to = act(scheme, 0.125, zp), act(scheme, 0.25, zp)
+    if scheme == "uint8":
+        tw, w = make_quantized_type("u8", 0.5, 128), rng.integers(-20, 21, (16, 8)) + 128
+    else:
+        tw = make_quantized_type("i8", 0.5, 0, qmin=-127, qmax=127)
+        w = rng.integers(-20, 21, (16, 8))
+    tb = make_quantized_type("i64" if scheme == "int16" else "i32", 0.0625, 0)
+    m = single_op_module(
+        circle.FullyConnectedOp,
+        [Input(tensor([64, 8], ti)), Const(w, tensor(w.shape, tw)),
+         Const(rng.integers(-50, 51, 16), tensor([16], tb))],
+        [tensor([64, 16], to)],
+    )
+    x = (rng.integers(-30, 31, (64, 8)) + zp).astype(ti.numpy_storage_dtype)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
 # ---- element-wise ------------------------------------------------------------------------
 
 
