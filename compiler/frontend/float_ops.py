@@ -47,6 +47,19 @@ FLOAT_ONLY: dict[object, dict[str, str]] = {
                                          "onert runs no int16 tensor"},
 }
 
+_NO_UINT8 = "neither LiteRT nor onert has a uint8 {} kernel"
+FLOAT_ONLY.update({
+    aten.rsqrt.default: {"uint8": _NO_UINT8.format("RSQRT")},
+    aten.exp.default: {"uint8": _NO_UINT8.format("EXP")},
+    aten.log.default: {"uint8": _NO_UINT8.format("LOG")},
+    aten.sqrt.default: {"uint8": _NO_UINT8.format("SQRT")},
+    aten.abs.default: {"uint8": _NO_UINT8.format("ABS")},
+    # of two activations (the quantizer checks `_is_matmul_by_constant` first)
+    aten.matmul.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
+    aten.bmm.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
+    aten.mm.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
+})
+
 
 @dataclass(frozen=True)
 class FloatOp:

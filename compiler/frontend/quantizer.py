@@ -369,7 +369,9 @@ class CircleQuantizer(Quantizer):
         for node in model.graph.nodes:
             if node.op != "call_function" or _annotated(node):
                 continue
-            reason = float_only_reason(node, self.scheme)
+            # a matmul by a constant matrix is a FULLY_CONNECTED, whatever the scheme
+            reason = None if _is_matmul_by_constant(node) else float_only_reason(
+                node, self.scheme)
             if reason is not None and _is_float(node):
                 if not self.allow_float:
                     raise no_integer_kernel_error(node, self.scheme, reason)

@@ -42,9 +42,19 @@ def test_circle_uint8_runs_in_onert(name, tmp_path):
     _check(result, run_onert(out.read_bytes(), result["held"]))
 
 
-def test_transformer_circle_is_refused_by_onert(tmp_path):
-    """Known limit (README): onert 0.1 does not load the uint8 transformer."""
+def test_transformer_circle_needs_allow_float_and_is_refused_by_onert(tmp_path):
+    """uint8 has no RSQRT (layer norm) or activation-by-activation BATCH_MATMUL in any
+    runtime: an error naming the op and the way out, then with allow-float those ops stay
+    float. Known limit (README): onert 0.1 still does not load the model."""
+    from compiler.ir.diagnostics import CompileError
+
     out = tmp_path / "transformer.circle"
-    result = compile_model(parse_args([str(EXAMPLES / "transformer.py"), "-o", str(out), "-q"]))
+    with pytest.raises(CompileError, match="'rsqrt'.*no integer kernel in the uint8 scheme"):
+        compile_model(parse_args([str(EXAMPLES / "transformer.py"), "-o", str(out), "-q"]))
+    assert not out.exists()
+    result = compile_model(parse_args([str(EXAMPLES / "transformer.py"), "-o", str(out), "-q",
+                                       "--allow-float"]))
+    ops = {op.name for op in result["circle"].walk()}
+    assert {"circle.rsqrt", "circle.batch_matmul", "circle.dequantize"} <= ops
     with pytest.raises(RuntimeRefused):
         run_onert(out.read_bytes(), result["held"])

@@ -25,6 +25,7 @@ from compiler.frontend import import_program
 from compiler.ir import make_context
 from compiler.ir.diagnostics import CompileError
 from compiler.ir.quant_types import is_quantized
+from compiler.transforms.fuse_qdq import NO_INTEGER_KERNEL
 from compiler.transforms.utils import is_float_tensor
 
 zoo = pytest.importorskip("zoo")
@@ -63,9 +64,13 @@ def test_zoo_lowers_to_circle_only(name, scheme):
         with pytest.raises(CompileError, match="no quantization parameters"):
             lower(module)
         pytest.xfail(gap)
-    lower(module, callback=lambda p, m: (stages.append(p.name), reparse(m)))
+    # ops no runtime runs as integers in this scheme stay float (allow-float)
+    floats = scheme != "float" and zoo.allow_float(name, scheme)
+    lower(module, allow_float=floats,
+          callback=lambda p, m: (stages.append(p.name), reparse(m)))
     assert stages[-1] == "verify-quantized" and len(stages) == 10
 
+    kept_float = {o for o, s in NO_INTEGER_KERNEL if s == {"uint8": "u8"}.get(scheme)}
     for op in module.walk():
         assert not op.name.startswith(("aten.", "quant.")), op.name
         if isinstance(op, func.FuncOp | func.ReturnOp) or op.name == "builtin.module":
@@ -73,7 +78,8 @@ def test_zoo_lowers_to_circle_only(name, scheme):
         assert op.name.startswith("circle."), op.name
         if scheme == "float":
             continue
-        boundary = isinstance(op, circle.QuantizeOp | circle.DequantizeOp)
+        boundary = isinstance(op, circle.QuantizeOp | circle.DequantizeOp) or (
+            floats and op.name in kept_float)
         for v in (*op.operands, *op.results):
             if is_float_tensor(v):
                 assert boundary, f"float tensor at {op.name}"

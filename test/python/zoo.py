@@ -191,6 +191,14 @@ class ZooModel:
     is_qat: bool = False
     #: inputs are int64 indices in [0, index_range) instead of float32 samples
     index_range: int | None = None
+    #: schemes in which some op has no integer kernel in any runtime
+    #: (`compiler.frontend.float_ops`): quantized with allow-float, those ops stay float
+    float_in: tuple[str, ...] = ()
+
+
+def allow_float(name: str, scheme: str) -> bool:
+    """Whether `name` is quantized (and must be lowered) with allow-float in `scheme`."""
+    return scheme in MODELS[name].float_in
 
 
 MODELS: dict[str, ZooModel] = {
@@ -200,7 +208,9 @@ MODELS: dict[str, ZooModel] = {
     "residual_add": ZooModel(ResidualAdd, ((1, 4, 6, 6),)),
     "pools": ZooModel(Pools, ((1, 3, 8, 8),)),
     "mobilenet_block": ZooModel(InvertedResidual, ((1, 8, 6, 6),)),
-    "transformer_block": ZooModel(TransformerBlock, ((1, 6, 16),)),
+    # uint8: no runtime has a uint8 RSQRT (layer norm) or activation-by-activation
+    # BATCH_MATMUL (attention)
+    "transformer_block": ZooModel(TransformerBlock, ((1, 6, 16),), float_in=("uint8",)),
     "activations": ZooModel(Activations, ((1, 3, 4, 4),)),
     "conv_transpose": ZooModel(ConvTranspose, ((1, 4, 4, 4),)),
     "embedding": ZooModel(EmbeddingMean, ((2, 5),), index_range=16),
@@ -274,6 +284,7 @@ def quantized_program(name: str, scheme: str, per_channel: bool = True) -> torch
             scheme=scheme,
             is_qat=MODELS[name].is_qat,
             per_channel=per_channel,
+            allow_float=allow_float(name, scheme),
             progress=False,
         )
 

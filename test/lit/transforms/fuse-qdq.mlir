@@ -69,3 +69,35 @@ func.func @float_left(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
   %s = circle.add %d, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> loc("add"("model.py":4:0))
   func.return %s : tensor<4xf32>
 }
+
+// -----
+
+// A uint8 RSQRT has no kernel in any runtime (fuse_qdq.NO_INTEGER_KERNEL): even between
+// casts it is not quantized; an error, or with allow-float, float between DEQUANTIZE and
+// QUANTIZE. An int8 RSQRT in the same place is quantized (@int8_rsqrt below).
+// CHECK: model.py:7: 'rsqrt': circle.rsqrt: could not be quantized: an operand or result has no quantization parameters (1 float op(s) left; allow-float=true keeps them float)
+// FLOAT-LABEL: func.func @uint8_rsqrt(
+// FLOAT:         %[[D:.*]] = circle.dequantize %{{.*}} : (tensor<4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<4xf32>
+// FLOAT-NEXT:    %[[R:.*]] = circle.rsqrt %[[D]] : (tensor<4xf32>) -> tensor<4xf32>
+// FLOAT-NEXT:    circle.quantize %[[R]] : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.2:1>>
+func.func @uint8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.1:3>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<u8:f32, 0.1:3>> to tensor<4xf32>
+  %r = circle.rsqrt %d : (tensor<4xf32>) -> tensor<4xf32> loc("rsqrt"("model.py":7:0))
+  %rq = quant.qcast %r : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.2:1>>
+  %rd = quant.dcast %rq : tensor<4x!quant.uniform<u8:f32, 0.2:1>> to tensor<4xf32>
+  func.return %rd : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @int8_rsqrt(
+// CHECK:         circle.rsqrt %{{.*}} : (tensor<4x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.2:1>>
+func.func @int8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.1:3>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.1:3>> to tensor<4xf32>
+  %r = circle.rsqrt %d : (tensor<4xf32>) -> tensor<4xf32>
+  %rq = quant.qcast %r : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.2:1>>
+  %rd = quant.dcast %rq : tensor<4x!quant.uniform<i8:f32, 0.2:1>> to tensor<4xf32>
+  func.return %rd : tensor<4xf32>
+}
