@@ -58,6 +58,8 @@ FLOAT_ONLY.update({
     aten.matmul.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
     aten.bmm.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
     aten.mm.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
+    aten.elu.default: {"int16": "LiteRT's ELU has no int16 kernel and onert runs no int16 "
+                                "tensor"},
 })
 
 

@@ -62,6 +62,7 @@ def _quantized_source(v: SSAValue) -> SSAValue | None:
 NO_INTEGER_KERNEL = frozenset({
     ("circle.rsqrt", "u8"), ("circle.exp", "u8"), ("circle.log", "u8"),
     ("circle.sqrt", "u8"), ("circle.abs", "u8"), ("circle.batch_matmul", "u8"),
+    ("circle.elu", "i16"),
 })
 
 

@@ -80,6 +80,48 @@ def test_quantizer_leaves_float_only_op_float_with_allow_float():
     assert all(isinstance(u.operation, circle.QuantizeOp) for u in sin.output.uses)
 
 
+class _Fn(torch.nn.Module):
+    def __init__(self, fn, **buffers):
+        super().__init__()
+        self.fn = fn
+        for k, v in buffers.items():
+            self.register_buffer(k, v)
+
+    def forward(self, *xs):
+        return self.fn(self, *xs)
+
+
+@pytest.mark.parametrize("name,fn,scheme,refused", [
+    ("rsqrt", lambda m, x: torch.rsqrt(x * x + 1), "uint8", True),
+    ("rsqrt", lambda m, x: torch.rsqrt(x * x + 1), "int8", False),
+    ("exp", lambda m, x: torch.exp(x), "uint8", True),
+    ("matmul", lambda m, x: x.t() @ x, "uint8", True),       # two activations
+    ("matmul", lambda m, x: x @ m.w, "uint8", False),        # by a constant: FULLY_CONNECTED
+    ("elu", lambda m, x: torch.nn.functional.elu(x), "int16", True),
+    ("elu", lambda m, x: torch.nn.functional.elu(x), "int8", False),
+])
+def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
+    """The per-scheme rows of FLOAT_ONLY (measured: neither LiteRT nor onert runs them);
+    with allow-float they lower float, and fuse-qdq does not quantize them back."""
+    model = _Fn(fn, w=torch.randn(8, 4, generator=torch.Generator().manual_seed(1)))
+    x = _x()
+    if not refused:
+        program = compiler.quantize(model, (x,), [(x,)], scheme=scheme, progress=False)
+        compiler.lower(compiler.import_program(program), scheme=scheme)
+        return
+    with pytest.raises(CompileError, match=f"'{name}'.*no integer kernel in the {scheme}"):
+        compiler.quantize(model, (x,), [(x,)], scheme=scheme, progress=False)
+    program = compiler.quantize(model, (x,), [(x,)], scheme=scheme, progress=False,
+                                allow_float=True)
+    module = compiler.lower(compiler.import_program(program), scheme=scheme, allow_float=True)
+    from compiler.transforms.utils import is_float_tensor
+
+    kept = [o for o in module.walk() if o.name.startswith("circle.") and o.results
+            and is_float_tensor(o.results[0])
+            and o.name not in ("circle.dequantize", "circle.const")]
+    assert kept, "the op was quantized after all"
+
+
 def test_float_only_table_covers_every_scheme_for_the_float_builtins():
     aten = torch.ops.aten
     for target in (aten.sin.default, aten.cos.default, aten.round.default,
