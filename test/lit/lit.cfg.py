@@ -1,8 +1,10 @@
 # lit configuration of the FileCheck suite. Run: `lit -v test/lit` (after installing
 # the project with its test extras: qopt, qcompile, qrun and filecheck on PATH).
+import hashlib
 import os
 import shutil
 import sys
+import tempfile
 
 import lit.formats
 
@@ -11,8 +13,12 @@ config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".py", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.excludes = ["Inputs", "lit.cfg.py", "__pycache__"]
+# Test outputs (%t files) go to the temporary directory, one per checkout, so that the
+# source tree keeps only the layout of DESIGN.md.
+_checkout = os.path.dirname(os.path.dirname(config.test_source_root))
 config.test_exec_root = os.path.join(
-    os.path.dirname(os.path.dirname(config.test_source_root)), ".lit_out"
+    tempfile.gettempdir(),
+    "pt2e-circle-lit-" + hashlib.sha256(_checkout.encode()).hexdigest()[:12],
 )
 
 # lit forwards only PATH: put the interpreter's bin/ first so `.venv/bin/lit test/lit`
