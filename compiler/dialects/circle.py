@@ -231,6 +231,7 @@ class BatchMatMulOp(CircleOp):
 
     name = "circle.batch_matmul"
     BUILTIN: ClassVar[str] = "BATCH_MATMUL"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
     OPTIONS: ClassVar[str] = "BatchMatMulOptions"
     x = operand_def(TensorType)
     y = operand_def(TensorType)
@@ -522,6 +523,7 @@ class ExpOp(_UnaryOp):
 
     name = "circle.exp"
     BUILTIN: ClassVar[str] = "EXP"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
     OPTIONS: ClassVar[str] = "ExpOptions"
 
 
@@ -531,6 +533,7 @@ class LogOp(_UnaryOp):
 
     name = "circle.log"
     BUILTIN: ClassVar[str] = "LOG"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
 
 
 @irdl_op_definition
@@ -539,6 +542,7 @@ class SqrtOp(_UnaryOp):
 
     name = "circle.sqrt"
     BUILTIN: ClassVar[str] = "SQRT"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
 
 
 @irdl_op_definition
@@ -547,6 +551,7 @@ class RsqrtOp(_UnaryOp):
 
     name = "circle.rsqrt"
     BUILTIN: ClassVar[str] = "RSQRT"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
 
 
 @irdl_op_definition
@@ -555,6 +560,7 @@ class AbsOp(_UnaryOp):
 
     name = "circle.abs"
     BUILTIN: ClassVar[str] = "ABS"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
     OPTIONS: ClassVar[str] = "AbsOptions"
 
 
@@ -1085,6 +1091,7 @@ class EluOp(_UnaryOp):
 
     name = "circle.elu"
     BUILTIN: ClassVar[str] = "ELU"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"i16"})
 
 
 # -- conversions ---------------------------------------------------------------------------

@@ -106,6 +106,9 @@ class CircleOp(IRDLOperation):
 
     BUILTIN: ClassVar[str | None] = None  # Circle BuiltinOperator name, e.g. "CONV_2D"
     OPTIONS: ClassVar[str | None] = None  # builtin options table, e.g. "Conv2DOptions"
+    #: quantized storage types ("u8", "i16"...) for which no runtime (LiteRT, onert) has
+    #: an integer kernel of this builtin (measured): `fuse-qdq` leaves the op float in them
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset()
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"

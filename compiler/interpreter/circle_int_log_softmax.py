@@ -35,7 +35,7 @@ from compiler.interpreter.fixedpoint import (
     wrap_int32,
 )
 from compiler.interpreter.gemmlowp import (
-    _rounding_half_sum,
+    rounding_half_sum,
     count_leading_zeros_u32,
     exp_on_negative_values,
     one_over_one_plus_x_for_x_in_0_1,
@@ -96,7 +96,7 @@ def log_x_ge_1(x: np.ndarray, input_bits: int, output_bits: int) -> np.ndarray:
     z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
 
     # Q0.31 arithmetic: FixedPoint + and - wrap, * is SaturatingRoundingDoublingHighMul
-    p = _rounding_half_sum(r, sqrt_sqrt_half)
+    p = rounding_half_sum(r, sqrt_sqrt_half)
     q = wrap_int32(r - sqrt_sqrt_half)
     q = wrap_int32(q + q)
     common_sq = srdhm(q, q)

@@ -12,7 +12,7 @@ What LiteRT's BUILTIN_REF kernels compute, bit for bit:
   the output qparams: the output type must be the fixed range (scale 1/256, zp at the
   storage minimum), checked here.
 
-int16 SOFTMAX is `circle_int16_softmax`; int16 LOGISTIC / TANH are `circle_int16_lut`
+int16 SOFTMAX is `circle_int16_softmax`; int16 LOGISTIC / TANH are `circle_int16_sigmoid`
 (TFLite's interpolated `sigmoid_table_uint16`); int16 GELU is `circle_int16_gelu`; int16 EXP / LOG are `circle_int16_unary` (all three
 use `lut16`, TFLite's interpolated 513-entry tables).
 """
@@ -32,7 +32,7 @@ from compiler.interpreter.fixedpoint import (
     wrap_int32,
 )
 from compiler.interpreter.circle_int16_gelu import gelu16
-from compiler.interpreter.circle_int16_lut import logistic16, tanh16
+from compiler.interpreter.circle_int16_sigmoid import logistic16, tanh16
 from compiler.interpreter.circle_int16_unary import exp16, log16
 from compiler.interpreter.circle_int16_softmax import softmax16
 from compiler.interpreter.gemmlowp import exp_on_negative_values, get_reciprocal, rescale

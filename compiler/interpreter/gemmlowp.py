@@ -82,7 +82,7 @@ def exp_on_negative_values(a: np.ndarray, integer_bits: int) -> np.ndarray:
     return np.where(a == 0, INT32_MAX, result)
 
 
-def _rounding_half_sum(a: np.ndarray, b: int) -> np.ndarray:
+def rounding_half_sum(a: np.ndarray, b: int) -> np.ndarray:
     s = np.asarray(a, dtype=np.int64) + b
     s = s + np.where(s >= 0, 1, -1)
     return np.where(s >= 0, s // 2, -((-s) // 2))  # C division truncates
@@ -90,7 +90,7 @@ def _rounding_half_sum(a: np.ndarray, b: int) -> np.ndarray:
 
 def one_over_one_plus_x_for_x_in_0_1(a: np.ndarray) -> np.ndarray:
     """1 / (1 + a) for an F0 `a` in [0, 1): Newton-Raphson in F2; returns an F0 raw."""
-    half_denominator = _rounding_half_sum(a, INT32_MAX)
+    half_denominator = rounding_half_sum(a, INT32_MAX)
     constant_48_over_17 = 1515870810
     constant_neg_32_over_17 = -1010580540
     x = wrap_int32(constant_48_over_17 + srdhm(half_denominator, constant_neg_32_over_17))

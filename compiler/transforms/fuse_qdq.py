@@ -55,17 +55,6 @@ def _quantized_source(v: SSAValue) -> SSAValue | None:
     return src
 
 
-#: (op, storage type of its quantized result) that no runtime runs as an integer kernel
-#: (measured; the ATen side of the same fact is `compiler.frontend.float_ops`): such an op
-#: stays float even between dequantize and quantize casts, as with allow-float's
-#: QUANTIZE/DEQUANTIZE around it, or is reported as left float without allow-float.
-NO_INTEGER_KERNEL = frozenset({
-    ("circle.rsqrt", "u8"), ("circle.exp", "u8"), ("circle.log", "u8"),
-    ("circle.sqrt", "u8"), ("circle.abs", "u8"), ("circle.batch_matmul", "u8"),
-    ("circle.elu", "i16"),
-})
-
-
 def _storage(t) -> str | None:
     et = t.element_type if isinstance(t, TensorType) else None
     return getattr(et, "storage_spelling", None)
@@ -89,7 +78,9 @@ def _quantize_op(op: CircleOp) -> bool:
         result_types.append(qcasts[0].output.type)
     if not float_operands and result_types == [r.type for r in op.results]:
         return False  # nothing quantized about this op
-    if any((op.name, _storage(t)) in NO_INTEGER_KERNEL for t in result_types):
+    # no runtime has this op's integer kernel in this storage type (the op's
+    # NO_INTEGER_KERNEL; the ATen side of the fact is compiler.frontend.float_ops)
+    if any(_storage(t) in op.NO_INTEGER_KERNEL for t in result_types):
         return False
     operands = list(op.operands)
     for i in float_operands:

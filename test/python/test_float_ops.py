@@ -20,6 +20,7 @@ import compiler
 from compiler.frontend.float_ops import FLOAT_ONLY
 from compiler.ir.diagnostics import CompileError
 from compiler.tools.qcompile import main
+from op_cases import Fn
 
 torch.set_num_threads(1)
 
@@ -80,17 +81,6 @@ def test_quantizer_leaves_float_only_op_float_with_allow_float():
     assert all(isinstance(u.operation, circle.QuantizeOp) for u in sin.output.uses)
 
 
-class _Fn(torch.nn.Module):
-    def __init__(self, fn, **buffers):
-        super().__init__()
-        self.fn = fn
-        for k, v in buffers.items():
-            self.register_buffer(k, v)
-
-    def forward(self, *xs):
-        return self.fn(self, *xs)
-
-
 @pytest.mark.parametrize("name,fn,scheme,refused", [
     ("rsqrt", lambda m, x: torch.rsqrt(x * x + 1), "uint8", True),
     ("rsqrt", lambda m, x: torch.rsqrt(x * x + 1), "int8", False),
@@ -103,7 +93,7 @@ class _Fn(torch.nn.Module):
 def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
     """The per-scheme rows of FLOAT_ONLY (measured: neither LiteRT nor onert runs them);
     with allow-float they lower float, and fuse-qdq does not quantize them back."""
-    model = _Fn(fn, w=torch.randn(8, 4, generator=torch.Generator().manual_seed(1)))
+    model = Fn(fn, w=torch.randn(8, 4, generator=torch.Generator().manual_seed(1)))
     x = _x()
     if not refused:
         program = compiler.quantize(model, (x,), [(x,)], scheme=scheme, progress=False)

@@ -884,7 +884,7 @@ def test_int16_sigmoid_table_recovered_from_litert():
     scale * 3 * 4096 * 2^shift an exact integer multiplier) are added until every entry
     0..254 has been seen; entry 255 (an interpolation end point only) is covered by the
     exhaustive tests above."""
-    from compiler.interpreter.circle_int16_lut import (
+    from compiler.interpreter.circle_int16_sigmoid import (
         SIGMOID_TABLE_UINT16,
         _input_rescale,
         _rescaled,

@@ -25,7 +25,6 @@ from compiler.frontend import import_program
 from compiler.ir import make_context
 from compiler.ir.diagnostics import CompileError
 from compiler.ir.quant_types import is_quantized
-from compiler.transforms.fuse_qdq import NO_INTEGER_KERNEL
 from compiler.transforms.utils import is_float_tensor
 
 zoo = pytest.importorskip("zoo")
@@ -70,7 +69,9 @@ def test_zoo_lowers_to_circle_only(name, scheme):
           callback=lambda p, m: (stages.append(p.name), reparse(m)))
     assert stages[-1] == "verify-quantized" and len(stages) == 10
 
-    kept_float = {o for o, s in NO_INTEGER_KERNEL if s == {"uint8": "u8"}.get(scheme)}
+    storage = {"uint8": "u8", "int8": "i8", "int16": "i16"}.get(scheme)
+    kept_float = {c.name for c in circle.CIRCLE_OPS
+                  if storage in getattr(c, "NO_INTEGER_KERNEL", ())}
     for op in module.walk():
         assert not op.name.startswith(("aten.", "quant.")), op.name
         if isinstance(op, func.FuncOp | func.ReturnOp) or op.name == "builtin.module":

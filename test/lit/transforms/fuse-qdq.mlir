@@ -72,7 +72,7 @@ func.func @float_left(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// A uint8 RSQRT has no kernel in any runtime (fuse_qdq.NO_INTEGER_KERNEL): even between
+// A uint8 RSQRT has no kernel in any runtime (RsqrtOp.NO_INTEGER_KERNEL): even between
 // casts it is not quantized; an error, or with allow-float, float between DEQUANTIZE and
 // QUANTIZE. An int8 RSQRT in the same place is quantized (@int8_rsqrt below).
 // CHECK: model.py:7: 'rsqrt': circle.rsqrt: could not be quantized: an operand or result has no quantization parameters (1 float op(s) left; allow-float=true keeps them float)
