@@ -85,11 +85,6 @@ class LowerToCirclePass(ModulePass):
             verify_module(op)
 
 
-PIPELINES: dict[str, Callable[[], type[ModulePass]]] = {
-    "lower-to-circle": lambda: LowerToCirclePass,
-}
-
-
 def lower(
     module: ModuleOp,
     scheme: str = "auto",
