@@ -197,6 +197,8 @@ def load_calibration_file(path: str, count: int | None) -> list[tuple]:
         raise CompileError(f"cannot read calibration data {path}: {reason}") from None
     if not batches:
         raise CompileError(f"no calibration batches in {path} (it holds no arrays)")
+    if count is None and len(batches) > limit:
+        _note_default_limit(f"calibration data {path}", None)
     return batches[:limit]
 
 
@@ -225,7 +227,24 @@ def take(spec: ModelSpec, batches: Iterable, count: int | None) -> list[tuple]:
         raise user_error(spec.path, "calibration_data() failed", e) from None
     if not out:
         raise CompileError("calibration_data() gave no batches", where)
+    if count is None and len(out) == limit and _has_more(iterator):
+        _note_default_limit("calibration_data()", where)
     return out
+
+
+def _has_more(iterator) -> bool:
+    try:
+        next(iterator)
+        return True
+    except Exception:  # exhausted (or failing: the batches taken are what counts)
+        return False
+
+
+def _note_default_limit(source: str, where: str | None) -> None:
+    """Say so when the default limit, not the user, cut the calibration data short."""
+    print(f"qcompile: warning: {where + ': ' if where else ''}{source} has more than "
+          f"{DEFAULT_CALIBRATION_BATCHES} batches: calibrating on the first "
+          f"{DEFAULT_CALIBRATION_BATCHES} (--calibration-batches N to choose)", file=sys.stderr)
 
 
 def check_batches(batches: list[tuple], example: tuple, source: str, where: str | None) -> None:
