@@ -13,9 +13,29 @@ for importing torch:
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 __version__ = "0.1.0"
+
+
+class _DropImportNoise(logging.Filter):
+    """Drops the import-time log lines of torchao and torch that say nothing about the
+    user's model: torchao's optional CUDA/CUTLASS kernels failing to load on a CPU
+    build ("Failed to load .../_C_mxfp8...so"), and pytree's deprecation notice for
+    torchao's enum constants. Every other record passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = str(record.msg)
+        if text.startswith("Failed to load ") and ".so" in text:
+            return False
+        return "is an Enum subclass and is now natively supported" not in text
+
+
+# Logger filters apply to records logged on that very logger (set before torch or
+# torchao are imported: `compiler`'s public API imports them lazily).
+for _name in ("torchao", "torch.utils._pytree"):
+    logging.getLogger(_name).addFilter(_DropImportNoise())
 
 _LAZY = {
     "CircleQuantizer": "compiler.frontend",

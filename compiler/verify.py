@@ -40,6 +40,7 @@ from xdsl.ir import Attribute, Operation
 
 from compiler.interpreter import as_module, entry_function, run
 from compiler.interpreter.values import element_type
+from compiler.ir.diagnostics import CompileError
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 
 
@@ -216,17 +217,27 @@ def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
     return StageResult(outs, recorder.named)
 
 
+class RuntimeRefused(CompileError):
+    """A real runtime refused (or failed to run) a model: a finding about the model or the
+    runtime, reported with the runtime's reason, not a compiler bug."""
+
+    def __init__(self, runtime: str, cause: BaseException):
+        reason = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+        super().__init__(f"{runtime} refused the model: {type(cause).__name__}: {reason}")
+        self.runtime = runtime
+
+
 def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str):
     module = as_module(data)
     xs = stage_inputs(module, inputs)
     func = entry_function(module)
     types = func.function_type.outputs.data
-    if kind == "litert":
-        outs = _litert(data, xs, resolver)
-    elif kind == "onert":
-        outs = _onert(data, xs)
-    else:
+    if kind not in ("litert", "onert"):
         raise ValueError(f"unknown runtime '{kind}' (expected 'litert' or 'onert')")
+    try:
+        outs = _litert(data, xs, resolver) if kind == "litert" else _onert(data, xs)
+    except Exception as e:  # the runtime's own refusal (or failure): its reason, not ours
+        raise RuntimeRefused(kind, e) from e
     return StageResult([Tensor(o, t) for o, t in zip(outs, types)], {})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -17,15 +18,59 @@ from compiler.ir.diagnostics import CompileError
 
 
 def quiet_torch_logs() -> None:
-    """Silence import-time noise from torch/torchao (missing optional CUDA kernels,
-    deprecation notices) that would bury the tool's own messages."""
+    """Silence torch's and torchao's own logging (import-time noise, and the tracebacks
+    and graph dumps torch.export logs before raising): a tool reports each failure once,
+    as `<tool>: error: ...` with its cause. Imports torch. `QC_DEBUG=1` keeps the logs."""
     import logging
     import warnings
 
-    for name in ("torchao", "torch.utils._pytree", "torch._export", "torch.export"):
-        logging.getLogger(name).setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+    if os.environ.get("QC_DEBUG"):
+        return
+    import torch._logging
+
+    # torch resets the levels of its loggers when it configures logging (at import, and
+    # from TORCH_LOGS), so set them through its own API, after the import.
+    torch._logging.set_logs(all=logging.CRITICAL)
+    for name in ("torchao", "torch"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+class _WithoutGraphDumps:
+    """A stderr that drops the partial FX graph torch.export prints (with `print`, not
+    logging) before re-raising an export error; everything else passes through."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._skip_newline = False
+
+    def write(self, text: str) -> int:
+        if isinstance(text, str) and text.lstrip("\n").startswith("def forward("):
+            self._skip_newline = True  # print() writes its end="\n" separately
+            return len(text)
+        if self._skip_newline and text == "\n":
+            self._skip_newline = False
+            return len(text)
+        self._skip_newline = False
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def without_graph_dumps():
+    """While torch.export runs: its error reports reach the user only as our one line."""
+    if os.environ.get("QC_DEBUG"):
+        yield
+        return
+    saved = sys.stderr
+    sys.stderr = _WithoutGraphDumps(saved)
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def _codegen(name: str) -> Callable[[], Callable]:

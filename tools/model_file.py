@@ -9,8 +9,12 @@ A model file is plain Python that defines three functions:
 `MODEL.py:NAME` calls `NAME()` instead of `model()` (several models in one file).
 Without `calibration_data()`, calibration uses `example_inputs()` only (a warning says
 so: the ranges then fit that one batch). `--calibration-data FILE.npz|DIR` replaces it.
+At most `--calibration-batches N` batches are taken (default
+`DEFAULT_CALIBRATION_BATCHES`), so an endless generator is fine. Every batch must match
+`example_inputs()` (number of tensors, shapes, dtypes) and hold only finite values.
 
-Errors inside the user's file are reported at the user's line, not as a traceback.
+Errors inside the user's file (a `sys.exit()` included) are reported at the user's line,
+not as a traceback.
 """
 
 from __future__ import annotations
@@ -35,11 +39,22 @@ class ModelSpec:
     calibration_data: Callable | None
 
 
-def user_error(path: Path, what: str, exc: BaseException) -> CompileError:
-    """A CompileError at the innermost frame of the user's file in `exc`'s traceback."""
+#: Calibration batches taken when `--calibration-batches` is not given.
+DEFAULT_CALIBRATION_BATCHES = 100
+
+
+def user_line(path: Path, exc: BaseException) -> str | None:
+    """`path:line` of the innermost frame of the user's file in `exc`'s traceback."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if os.path.abspath(f.filename) == os.path.abspath(path)]
-    location = f"{path}:{frames[-1].lineno}" if frames else str(path)
+    return f"{path}:{frames[-1].lineno}" if frames else None
+
+
+def user_error(path: Path, what: str, exc: BaseException) -> CompileError:
+    """A CompileError at the innermost frame of the user's file in `exc`'s traceback."""
+    location = user_line(path, exc) or str(path)
+    if isinstance(exc, SystemExit):  # the file's own exit: a user error, not ours
+        return CompileError(f"{what}: the model file called sys.exit({exc.code!r})", location)
     return CompileError(f"{what}: {type(exc).__name__}: {exc}", location)
 
 
@@ -60,7 +75,7 @@ def load_model_file(target: str) -> ModelSpec:
         spec.loader.exec_module(module)
     except SyntaxError as e:
         raise CompileError(f"syntax error: {e.msg}", f"{path}:{e.lineno}") from None
-    except Exception as e:
+    except (Exception, SystemExit) as e:
         raise user_error(path, "loading the model file failed", e) from None
     finally:
         sys.path.pop(0)
@@ -92,8 +107,29 @@ def load_model_file(target: str) -> ModelSpec:
 def call_user(spec: ModelSpec, fn: Callable, what: str):
     try:
         return fn()
-    except Exception as e:
+    except (Exception, SystemExit) as e:
         raise user_error(spec.path, f"{what} failed", e) from None
+
+
+def export_error(spec: ModelSpec, exc: Exception) -> CompileError:
+    """A torch.export / PT2E failure as one located sentence (torch's own text can be a
+    whole graph dump: only its first line is kept)."""
+    location = user_line(spec.path, exc) or str(spec.path)
+    kinds = {k.__name__ for k in type(exc).__mro__}
+    if "GuardOnDataDependentSymNode" in kinds or "UserError" in kinds and "data-dependent" in str(exc):
+        return CompileError(
+            "data-dependent control flow: torch.export needs one graph for every input, so a "
+            "Python branch or size cannot depend on tensor values (use torch.where, or "
+            "torch.cond)", location)
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else ""
+    return CompileError(f"export/quantization failed: {type(exc).__name__}: {first}", location)
+
+
+def function_line(spec: ModelSpec, fn: Callable) -> str:
+    """`path:line` of the `def` of one of the model file's functions."""
+    code = getattr(fn, "__code__", None)
+    return f"{spec.path}:{code.co_firstlineno}" if code is not None else str(spec.path)
 
 
 def as_batch(batch) -> tuple:
@@ -106,12 +142,24 @@ def as_batch(batch) -> tuple:
     raise CompileError(f"an input batch must be a tensor or a tuple of tensors, got {type(batch).__name__}")
 
 
+def calibration_limit(count: int | None) -> int:
+    """The number of batches to take: `--calibration-batches` (at least 1) or the default."""
+    if count is None:
+        return DEFAULT_CALIBRATION_BATCHES
+    if count < 1:
+        raise CompileError(f"--calibration-batches must be at least 1, got {count}")
+    return count
+
+
 def load_calibration_file(path: str, count: int | None) -> list[tuple]:
     """`FILE.npz` (arrays `x0`, `x1`... stacked along a leading batch axis, or one array
     per batch named `b0`, `b1`...) or a DIR of `.npy`/`.npz` files, one batch each."""
+    import zipfile
+
     import numpy as np
     import torch
 
+    limit = calibration_limit(count)
     p = Path(path)
     if not p.exists():
         raise CompileError(f"no such calibration data: {path}")
@@ -120,7 +168,7 @@ def load_calibration_file(path: str, count: int | None) -> list[tuple]:
     def from_npz(f) -> list[tuple]:
         with np.load(f) as z:
             keys = sorted(z.files)
-            return [tuple(torch.from_numpy(z[k]) for k in keys)]
+            return [tuple(torch.from_numpy(z[k]) for k in keys)] if keys else []
 
     try:
         if p.is_dir():
@@ -132,19 +180,99 @@ def load_calibration_file(path: str, count: int | None) -> list[tuple]:
         else:
             with np.load(p) as z:
                 arrays = [z[k] for k in sorted(z.files)]
-            n = arrays[0].shape[0]
-            batches = [tuple(torch.from_numpy(a[i]) for a in arrays) for i in range(n)]
-    except (OSError, ValueError) as e:
-        raise CompileError(f"cannot read calibration data {path}: {e}") from None
+            if arrays:
+                if any(a.ndim == 0 for a in arrays):
+                    raise CompileError(f"calibration data {path}: the arrays need a leading "
+                                       "batch axis (they are scalars)")
+                n = arrays[0].shape[0]
+                if any(a.shape[0] != n for a in arrays):
+                    raise CompileError(
+                        f"calibration data {path}: the arrays have different batch counts "
+                        f"({', '.join(str(a.shape[0]) for a in arrays)})")
+                batches = [tuple(torch.from_numpy(a[i]) for a in arrays) for i in range(n)]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        reason = str(e) or type(e).__name__
+        if isinstance(e, EOFError) or p.is_file() and p.stat().st_size == 0:
+            reason = "the file is empty"
+        raise CompileError(f"cannot read calibration data {path}: {reason}") from None
     if not batches:
-        raise CompileError(f"no calibration batches in {path}")
-    return batches[:count] if count else batches
+        raise CompileError(f"no calibration batches in {path} (it holds no arrays)")
+    if count is None and len(batches) > limit:
+        _note_default_limit(f"calibration data {path}", None)
+    return batches[:limit]
 
 
-def take(batches: Iterable, count: int | None) -> list[tuple]:
+def take(spec: ModelSpec, batches: Iterable, count: int | None) -> list[tuple]:
+    """The first `count` (default `DEFAULT_CALIBRATION_BATCHES`) batches of what
+    `calibration_data()` returned; an error if there are none. Stops at the limit, so
+    an endless generator is fine; an exception raised while iterating is the user's."""
+    limit = calibration_limit(count)
+    where = function_line(spec, spec.calibration_data)
+    try:
+        iterator = iter(batches)
+    except TypeError:
+        raise CompileError(f"calibration_data() must return an iterable of batches, got "
+                           f"{type(batches).__name__}", where) from None
     out = []
-    for i, b in enumerate(batches):
-        if count is not None and i >= count:
-            break
-        out.append(as_batch(b))
+    try:
+        while len(out) < limit:
+            try:
+                batch = next(iterator)
+            except StopIteration:
+                break
+            out.append(as_batch(batch))
+    except CompileError:
+        raise
+    except (Exception, SystemExit) as e:
+        raise user_error(spec.path, "calibration_data() failed", e) from None
+    if not out:
+        raise CompileError("calibration_data() gave no batches", where)
+    if count is None and len(out) == limit and _has_more(iterator):
+        _note_default_limit("calibration_data()", where)
     return out
+
+
+def _has_more(iterator) -> bool:
+    try:
+        next(iterator)
+        return True
+    except Exception:  # exhausted (or failing: the batches taken are what counts)
+        return False
+
+
+def _note_default_limit(source: str, where: str | None) -> None:
+    """Say so when the default limit, not the user, cut the calibration data short."""
+    print(f"qcompile: warning: {where + ': ' if where else ''}{source} has more than "
+          f"{DEFAULT_CALIBRATION_BATCHES} batches: calibrating on the first "
+          f"{DEFAULT_CALIBRATION_BATCHES} (--calibration-batches N to choose)", file=sys.stderr)
+
+
+def check_batches(batches: list[tuple], example: tuple, source: str, where: str | None) -> None:
+    """Every calibration batch is shaped like `example_inputs()` and holds finite values:
+    a CompileError naming the batch, the input and what differs, at `where`."""
+    import torch
+
+    for i, batch in enumerate(batches):
+        if len(batch) != len(example):
+            raise CompileError(f"{source}: batch {i} has {len(batch)} input(s), "
+                               f"example_inputs() has {len(example)}", where)
+        for j, (x, e) in enumerate(zip(batch, example)):
+            if not isinstance(x, torch.Tensor):
+                raise CompileError(f"{source}: batch {i} input {j} is a {type(x).__name__}, "
+                                   "not a tensor", where)
+            if not isinstance(e, torch.Tensor):
+                continue
+            if tuple(x.shape) != tuple(e.shape) or x.dtype != e.dtype:
+                raise CompileError(
+                    f"{source}: batch {i} input {j} is {_describe(x)}, example_inputs() "
+                    f"has {_describe(e)}", where)
+            if x.is_floating_point() and not bool(torch.isfinite(x).all()):
+                what = "NaN" if bool(torch.isnan(x).any()) else "infinite"
+                raise CompileError(
+                    f"{source}: batch {i} input {j} holds {what} values: calibration needs "
+                    "finite data (the ranges it measures become the quantization scales)",
+                    where)
+
+
+def _describe(x) -> str:
+    return f"{list(x.shape)} {str(x.dtype).removeprefix('torch.')}"

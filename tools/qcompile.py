@@ -25,7 +25,12 @@ import time
 from pathlib import Path
 
 from compiler.ir.diagnostics import CompileError
-from compiler.tools.common import fail, quiet_torch_logs, write_atomically
+from compiler.tools.common import (
+    fail,
+    quiet_torch_logs,
+    without_graph_dumps,
+    write_atomically,
+)
 
 SCHEMES = ("uint8", "int8", "int16")
 TARGETS = (".circle", ".tflite")
@@ -67,7 +72,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="compare the float, quant and circle stages and the runtime")
     p.add_argument("--report", action="store_true",
                    help="print op counts, sizes and a per-layer SQNR table")
-    p.add_argument("--report-md", metavar="FILE", help="also write the report as markdown")
+    p.add_argument("--report-md", metavar="FILE",
+                   help="also write the report as markdown (implies --report)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     args = p.parse_args(argv)
     suffix = Path(args.output).suffix
@@ -75,6 +81,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"the output must end in .circle or .tflite, not '{suffix or args.output}'")
     if args.scheme is None:
         args.scheme = "int8" if suffix == ".tflite" else "uint8"
+    if args.calibration_batches is not None and args.calibration_batches < 1:
+        p.error(f"--calibration-batches must be at least 1, got {args.calibration_batches}")
+    if args.report_md:
+        args.report = True
     return args
 
 
@@ -89,6 +99,23 @@ class Progress:
         self.total += seconds
         if not self.quiet:
             print(f"  {name:<24} {seconds:7.3f} s  {detail}".rstrip(), file=sys.stderr, flush=True)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an output whose directory cannot take it (so that a bad
+    --report-md path cannot fail after the model file is written)."""
+    import os
+
+    for flag, path in (("-o", args.output), ("--report-md", args.report_md)):
+        if not path:
+            continue
+        directory = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            raise CompileError(f"{flag} {path}: is a directory")
+        if not os.path.isdir(directory):
+            raise CompileError(f"{flag} {path}: no such directory '{directory}'")
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise CompileError(f"{flag} {path}: directory '{directory}' is not writable")
 
 
 def _check_target(args: argparse.Namespace) -> None:
@@ -121,6 +148,9 @@ def quantized_program(args, progress: Progress):
     from compiler.tools.model_file import (
         as_batch,
         call_user,
+        check_batches,
+        export_error,
+        function_line,
         load_calibration_file,
         load_model_file,
         take,
@@ -135,13 +165,18 @@ def quantized_program(args, progress: Progress):
     example = as_batch(call_user(spec, spec.example_inputs, "example_inputs()"))
     if args.calibration_data:
         batches = load_calibration_file(args.calibration_data, args.calibration_batches)
+        check_batches(batches, example, f"calibration data {args.calibration_data}", None)
     elif spec.calibration_data is not None:
-        batches = take(call_user(spec, spec.calibration_data, "calibration_data()"),
+        batches = take(spec, call_user(spec, spec.calibration_data, "calibration_data()"),
                        args.calibration_batches)
+        check_batches(batches, example, "calibration_data()",
+                      function_line(spec, spec.calibration_data))
     else:
         print("qcompile: warning: no calibration_data(): calibrating on example_inputs() only",
               file=sys.stderr)
         batches = [example]
+        check_batches(batches, example, "example_inputs()",
+                      function_line(spec, spec.example_inputs))
     # Hold one batch back for --verify when there are several.
     held = batches[-1] if len(batches) > 1 else example
     calibration = batches[:-1] if len(batches) > 1 else batches
@@ -149,24 +184,20 @@ def quantized_program(args, progress: Progress):
 
     timings: dict[str, float] = {}
     try:
-        program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
-                           per_channel=not args.per_tensor,
-                           progress=not args.quiet and sys.stderr.isatty(),
-                           timings=timings, allow_float=args.allow_float,
-                           float_ops=args.float_ops)
+        with without_graph_dumps():
+            program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
+                               per_channel=not args.per_tensor,
+                               progress=not args.quiet and sys.stderr.isatty(),
+                               timings=timings, allow_float=args.allow_float,
+                               float_ops=args.float_ops)
     except CompileError:
         raise
-    except Exception as e:  # torch.export / PT2E errors name the user's code in their text
-        raise CompileError(f"export/quantization failed: {type(e).__name__}: {_first_line(e)}") from None
+    except Exception as e:  # torch.export / PT2E errors: at the user's line when known
+        raise export_error(spec, e) from None
     progress.line("export", timings.get("export", 0.0))
     progress.line("calibrate", timings.get("calibrate", 0.0), f"{len(calibration)} batches")
     progress.line("convert", timings.get("convert", 0.0))
     return program, model, [t.detach().numpy() for t in held]
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
 
 
 def compile_model(args: argparse.Namespace) -> dict:
@@ -175,6 +206,7 @@ def compile_model(args: argparse.Namespace) -> dict:
     from compiler.transforms.pipelines import lower
 
     progress = Progress(args.quiet)
+    _check_outputs(args)
     _check_target(args)
     args.float_ops = []  # what the quantizer left float (--allow-float)
     if not args.quiet:
@@ -252,13 +284,17 @@ def main(argv: list[str] | None = None) -> int:
         args = parse_args(argv)
         quiet_torch_logs()
         result = compile_model(args)
-        if args.verify or args.report:
+        if args.verify or args.report:  # (--report-md implies --report)
             from compiler.tools.qcompile_report import print_report, print_verify
 
-            if args.verify:
-                print_verify(args, result)
-            if args.report or args.report_md:
-                print_report(args, result)
+            try:
+                if args.verify:
+                    print_verify(args, result)
+                if args.report:
+                    print_report(args, result)
+            except BaseException:
+                Path(args.output).unlink(missing_ok=True)  # a failed command leaves no output
+                raise
 
     return fail.guard("qcompile", body)
 

@@ -7,7 +7,11 @@
 Inputs come from `.npy` files, one per function argument in order, or are drawn at
 random (`--random SEED`: standard normal floats, uniform storage integers). A float
 array given for a quantized argument is quantized with the argument's type (round
-half to even, saturate, as `quant.qcast`). Outputs are printed as their IR type,
+half to even, saturate, as `quant.qcast`). Dtype rule for the others: a float argument
+takes any real float array (converted to its float type, as numpy rounds); an integer
+argument (storage integers of a quantized one included) takes an integer array whose
+values all fit its type; a bool argument takes a bool array. Anything else (complex,
+an integer array for a float argument...) is refused, naming the argument. Outputs are printed as their IR type,
 shape, dtype, range and values (`--full` prints every element; `--dequantize` prints
 quantized outputs as real values), or saved with `--output` (`.npz` with keys
 `output_0`, `output_1`...; `.npy` for a single output), written atomically.
@@ -69,13 +73,34 @@ def _inputs(module, paths: list[str], seed: int | None) -> list[np.ndarray]:
     if len(paths) != len(args):
         raise CompileError(f"the model takes {len(args)} inputs, {len(paths)} --input given")
     out = []
-    for a, p in zip(args, paths):
+    for i, (a, p) in enumerate(zip(args, paths)):
         x = np.load(p, allow_pickle=False)
         q = quantized(a)
         if q is not None and np.issubdtype(x.dtype, np.floating):
             x = q.quantize(x)
-        out.append(x)
+        out.append(_convert(x, np.dtype(runtime_dtype(a)), f"--input {p} (argument #{i})"))
     return out
+
+
+def _convert(x: np.ndarray, want: np.dtype, what: str) -> np.ndarray:
+    """`x` as `want` by the module docstring's rule, or a CompileError saying why not."""
+    from compiler.ir.diagnostics import CompileError
+
+    if x.dtype == want:
+        return x
+    refused = CompileError(f"{what}: a {want} argument does not take {x.dtype} data")
+    if np.issubdtype(want, np.floating):
+        if not np.issubdtype(x.dtype, np.floating):
+            raise refused
+        return x.astype(want)
+    if np.issubdtype(want, np.integer):
+        if not np.issubdtype(x.dtype, np.integer):
+            raise refused
+        info = np.iinfo(want)
+        if x.size and (x.min() < info.min or x.max() > info.max):
+            raise CompileError(f"{what}: values [{x.min()}, {x.max()}] do not fit {want}")
+        return x.astype(want)
+    raise refused
 
 
 def _summary(i: int, value: np.ndarray, type_, dequantize: bool, full: bool) -> str:
@@ -140,6 +165,8 @@ def _main(argv: list[str] | None) -> None:
     parser.add_argument("--runtime", choices=("interpreter", "litert", "onert"),
                         default="interpreter", help="where OTHER runs (with --compare)")
     args = parser.parse_args(argv)
+    if args.output and os.path.splitext(args.output)[1] not in (".npz", ".npy"):
+        parser.error(f"--output must end in .npz or .npy, not '{args.output}'")
 
     from compiler.interpreter import entry_function, run
 

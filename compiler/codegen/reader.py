@@ -19,6 +19,7 @@ are informational and not kept.
 
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
@@ -332,6 +333,26 @@ class _Reader:
         self.block.add_op(op)
 
 
-def read_flatbuffer(data: bytes) -> ModuleOp:
-    """A Circle (`CIR0`) or TFLite (`TFL3`) model as a verified circle-dialect module."""
-    return _Reader(unpack_model(bytes(data))).read()
+def read_flatbuffer(data: bytes | bytearray | memoryview | str | os.PathLike) -> ModuleOp:
+    """A Circle (`CIR0`) or TFLite (`TFL3`) model as a verified circle-dialect module.
+
+    `data` is the file's bytes, or its path (`str` / `os.PathLike`): a file that cannot
+    be read is a `CompileError` naming it, as is anything that is not a model."""
+    if not isinstance(data, (str, os.PathLike)):
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise CompileError(
+                f"read_flatbuffer expects the model's bytes or a path, not {type(data).__name__}"
+            )
+        return _Reader(unpack_model(bytes(data))).read()
+    path = os.fspath(data)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise CompileError(f"cannot read the model: {e.strerror or e}", path) from None
+    try:
+        return _Reader(unpack_model(data)).read()
+    except CompileError as e:
+        if e.location is None:
+            e.location = path
+        raise

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import operator
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,7 @@ from compiler.frontend.tensor_types import (
     tensor_type,
     to_numpy,
 )
-from compiler.ir.diagnostics import CompileError, location_str, verify_module
+from compiler.ir.diagnostics import CompileError, CompileWarning, location_str, verify_module
 from compiler.ir.quant_types import QuantizedType, is_quantized, make_quantized_type
 
 
@@ -109,6 +110,20 @@ def load_program(path: str | os.PathLike) -> ExportedProgram:
     """`torch.export.load` with the quantized_decomposed ops registered first."""
     if not os.path.isfile(path):
         raise CompileError(f"cannot read '{os.fspath(path)}': no such file")
+    # torch.export.load logs its reasons (with tracebacks) and raises a generic error:
+    # name the two common ones here, in one sentence.
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise CompileError(f"cannot load '{os.fspath(path)}' as a torch.export program: not "
+                           "a .pt2 archive (not a zip file); write one with torch.export.save")
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    if not any(n.split("/")[1:2] == ["models"] and n.endswith(".json")
+               or "serialized_exported_program" in n for n in names):  # (the older format)
+        raise CompileError(f"cannot load '{os.fspath(path)}' as a torch.export program: the "
+                           "archive holds no exported program (no <name>/models/*.json); "
+                           "write one with torch.export.save")
     try:
         return torch.export.load(path)
     except Exception as e:  # a truncated or foreign file: say which and why
@@ -134,6 +149,13 @@ def import_program(program: ExportedProgram | str | os.PathLike) -> ModuleOp:
         )
     module = _Importer(program).run()
     verify_module(module)
+    if not any(op.name.startswith("quant.") for op in module.walk()):
+        # Legitimate (it lowers to a float model), but rarely what a caller of a
+        # quantizing compiler meant: say so rather than produce a float file silently.
+        warnings.warn(CompileWarning(
+            "the program is unquantized (no quantize/dequantize ops): it lowers to a float "
+            "model; quantize it first (compiler.quantize, or torchao's prepare_pt2e/"
+            "convert_pt2e with CircleQuantizer, then torch.export.export)"), stacklevel=2)
     return module
 
 
@@ -395,7 +417,12 @@ class _Importer:
         if val is None:
             return []
         vals = val if isinstance(val, (list, tuple)) else [val]
-        return [tensor_type(v, f"result #{i} of '{node.name}'") for i, v in enumerate(vals)]
+        try:
+            return [tensor_type(v, f"result #{i} of '{node.name}'") for i, v in enumerate(vals)]
+        except CompileError as e:  # e.g. a dynamic shape: say at which line of the model
+            if e.location is None:
+                e.location = location_str(node_location(node.name, node.meta.get("stack_trace")))
+            raise
 
     def _record(self, node: torch.fx.Node, op: Operation) -> None:
         val = node.meta.get("val")

@@ -88,9 +88,15 @@ def static_shape(shape, what: str) -> list[int]:
         if isinstance(d, torch.SymInt):
             constant = d.node.maybe_as_int()
             if constant is None:
+                # An unbacked symbol (u0, u1...) is a size torch computes from tensor
+                # values; a backed one (s0...) comes from export's dynamic_shapes.
+                why = ("a size that depends on tensor values (boolean-mask indexing, "
+                       "nonzero, unique...): compute a fixed-size result instead, e.g. "
+                       "with torch.where" if str(d.node).startswith("u") else
+                       "export without dynamic_shapes (or with static sizes)")
                 raise CompileError(
                     f"{what} has a dynamic dimension {i} ({d.node}); only static shapes "
-                    "are supported: export without dynamic_shapes (or with static sizes)"
+                    f"are supported: {why}"
                 )
             d = constant
         dims.append(int(d))

@@ -12,6 +12,8 @@ Locations are xDSL's builtin location attributes, as MLIR spells them:
 
 from __future__ import annotations
 
+import re
+
 from xdsl.dialects.builtin import (
     IntAttr,
     StringAttr,
@@ -85,15 +87,40 @@ def verify_module(module: Operation) -> None:
             raise CompileError(msg, op_location(op)) from None
 
 
+#: xDSL 0.74's string-literal pattern nests quantifiers (`(?:[^"...]+|...)*"`), which
+#: backtracks exponentially on an unterminated string: a one-character typo hangs the
+#: parser. Same language, one character per repetition: linear.
+_STRING_LITERAL = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+
+
+_MAX_INTEGER_WIDTH = 2**24 - 1  # MLIR's IntegerType::kMaxWidth
+
+
 class LocatingParser(Parser):
-    """The MLIR parser that also records each op's `file:line:col` (like mlir-opt)."""
+    """The MLIR parser that also records each op's `file:line:col` (like mlir-opt).
+
+    Malformed input is always a `ParseError` at a location: it also turns the value
+    errors xDSL raises from inside its attribute parsers (an integer out of its type's
+    range, a shape too large for an index, an integer width with no storage format)
+    into parse errors at the op."""
 
     def __init__(self, ctx, text: str, name: str = "<stdin>", line_offset: int = 0):
         super().__init__(ctx, text, name)
+        self.lexer._unescaped_characters_regex = _STRING_LITERAL
         self._filename = name
         # Ops are entered in increasing source order: count newlines incrementally.
         self._cursor = 0
         self._line = 1 + line_offset
+
+    def _parse_optional_integer_or_float_type(self):
+        # MLIR caps integer widths at 2**24 - 1; xDSL does not, and range-checks a
+        # constant of `i2147483648` by building 2**2147483648 (minutes, gigabytes).
+        token = self._current_token
+        match = self._builtin_integer_type_regex.match(token.text)
+        if match is not None and int(match.group(1)) > _MAX_INTEGER_WIDTH:
+            self.raise_error(f"integer width {match.group(1)} exceeds the limit of "
+                             f"{_MAX_INTEGER_WIDTH} bits", token.span)
+        return super()._parse_optional_integer_or_float_type()
 
     def _line_col(self, pos: int) -> tuple[int, int]:
         content = self.lexer.input.content
@@ -113,6 +140,10 @@ class LocatingParser(Parser):
             # The declarative syntax checks constraints while parsing and raises a
             # VerifyException without a location: report it at the op, as a parse error.
             self.raise_error(str(e), start)
+        except (ValueError, OverflowError, NotImplementedError) as e:
+            # (ParseError is none of these) e.g. dense<300> : tensor<i8>, a dimension too
+            # large for an index, dense<1> : tensor<i322> (no storage format)
+            self.raise_error(f"invalid value: {e}", start)
         if isinstance(op.location, UnknownLoc) and not isinstance(op, ModuleOp):
             op.location = FileLineColLoc(StringAttr(self._filename), IntAttr(line), IntAttr(col))
         return op
