@@ -59,6 +59,19 @@ from compiler.dialects.circle_float_ops import (  # noqa: F401  (re-exported as 
     SinOp,
 )
 from compiler.ir.layout_traits import Elementwise
+from compiler.ir.runtime_traits import (
+    EVERY,
+    LITERT,
+    ONERT,
+    DataOperand,
+    grouped,
+    half_pixel_centers,
+    miscomputes,
+    missing_bias,
+    per_channel_weights,
+    refuses,
+    to_int8,
+)
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
     LOGISTIC_RANGE,
@@ -74,6 +87,19 @@ from compiler.ir.quant_traits import (
 )
 
 TensorOrNone = TensorType | NoneType
+
+#: CONV_2D / DEPTHWISE_CONV_2D: both runtimes refuse a missing bias (quantize-bias
+#: materializes a zero one, `BiasOperand.required`)
+NEEDS_BIAS = (
+    refuses(ONERT, EVERY, "loader doesn't support optional input tensor yet",
+            when=missing_bias, reason="onert's loader needs a bias for {builtin} (use a zero bias)"),
+    refuses(LITERT, EVERY, "Tensor at index 2 was optional but was expected", when=missing_bias,
+            reason="{builtin} without a bias is refused by LiteRT (\"Tensor at index 2 was "
+                   "optional but was expected\"); use a zero bias"),
+)
+#: a standalone quantized RELU/RELU6 in onert
+_FUSE_IT = ("onert has no quantized kernel for a standalone {builtin} (onert: \"ElementwiseActivationLayer"
+            "(ReLU): unsupported data type\"; fuse it into the producer's fused_activation_function)")
 
 
 def elementwise_traits(*extra):
@@ -109,7 +135,11 @@ class Conv2DOp(CircleOp):
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
     traits = circle_traits(
-        WeightOperand(1, 0), BiasOperand(2, 0, 1, required=True), HasFusedActivation()
+        WeightOperand(1, 0), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
+        *NEEDS_BIAS,
+        # measured: ~30 % of a grouped uint8 conv's outputs equal (target-legalize splits it)
+        miscomputes(ONERT, "u8", "computes a grouped (non-depthwise) uint8 convolution wrongly",
+                    when=grouped),
     )
 
     def verify_circle(self) -> None:
@@ -147,7 +177,8 @@ class DepthwiseConv2DOp(CircleOp):
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
     traits = circle_traits(
-        WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation()
+        WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
+        *NEEDS_BIAS,
     )
 
     def verify_circle(self) -> None:
@@ -184,6 +215,7 @@ class TransposeConvOp(CircleOp):
     traits = circle_traits(
         WeightOperand(1, 0), BiasOperand(3, 2, 1), NonQuantizedOperands((0,)),
         HasFusedActivation(),
+        refuses(ONERT, ("u8", "i8"), "Invalid number of input tensors for this operation"),
     )
 
     def verify_circle(self) -> None:
@@ -210,7 +242,19 @@ class FullyConnectedOp(CircleOp):
     weights_format = enum_prop("DEFAULT")
     keep_num_dims = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
-    traits = circle_traits(WeightOperand(1, 0), BiasOperand(2, 0, 1), HasFusedActivation())
+    traits = circle_traits(
+        WeightOperand(1, 0),
+        BiasOperand(2, 0, 1),
+        HasFusedActivation(),
+        refuses(ONERT, "i8", "FullyConnected: unsupported data type"),
+        miscomputes(
+            ONERT,
+            "u8",
+            "applies channel 0's weight scale and zero point to every channel; use per-tensor "
+            "weights",
+            when=per_channel_weights,
+        ),
+    )
 
     def verify_circle(self) -> None:
         o, i = expect_rank(self, self.weights, 2, "weights")
@@ -231,7 +275,6 @@ class BatchMatMulOp(CircleOp):
 
     name = "circle.batch_matmul"
     BUILTIN: ClassVar[str] = "BATCH_MATMUL"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
     OPTIONS: ClassVar[str] = "BatchMatMulOptions"
     x = operand_def(TensorType)
     y = operand_def(TensorType)
@@ -239,7 +282,10 @@ class BatchMatMulOp(CircleOp):
     adjoint_lhs = bool_prop(False)
     adjoint_rhs = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
-    traits = circle_traits()
+    traits = circle_traits(
+        refuses(LITERT, "u8", "lhs_data->type == kTfLiteFloat32 || ... was not true"),
+        refuses(ONERT, ("u8", "i8"), "BatchMatMul: unsupported data type"),
+    )
 
     def verify_circle(self) -> None:
         a, b = shape_of(self.x), shape_of(self.y)
@@ -277,6 +323,11 @@ class MaxPool2DOp(_Pool2DOp):
 
     name = "circle.max_pool_2d"
     BUILTIN: ClassVar[str] = "MAX_POOL_2D"
+    traits = circle_traits(
+        SameScale(),
+        HasFusedActivation(),
+        refuses(ONERT, "i8", "cker::MaxPool : Unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -374,6 +425,14 @@ class DivOp(_BinaryActOp):
 
     name = "circle.div"
     BUILTIN: ClassVar[str] = "DIV"
+    traits = elementwise_traits(
+        HasFusedActivation(),
+        refuses(
+            ONERT,
+            ("u8", "i8"),
+            "BinaryArithmetic(Div): Div operation does not support non-float data types yet",
+        ),
+    )
     OPTIONS: ClassVar[str] = "DivOptions"
 
 
@@ -384,7 +443,10 @@ class MaximumOp(_BinaryOp):
     name = "circle.maximum"
     BUILTIN: ClassVar[str] = "MAXIMUM"
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
-    traits = elementwise_traits(SameScale((0, 1)))
+    traits = elementwise_traits(
+        SameScale((0, 1)),
+        refuses(ONERT, "i8", "Max: unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -433,7 +495,10 @@ class LogisticOp(_UnaryOp):
 
     name = "circle.logistic"
     BUILTIN: ClassVar[str] = "LOGISTIC"
-    traits = elementwise_traits(LOGISTIC_RANGE)
+    traits = elementwise_traits(
+        LOGISTIC_RANGE,
+        refuses(ONERT, "i8", "ElementwiseActivationLayer(Logistic): unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -442,7 +507,10 @@ class TanhOp(_UnaryOp):
 
     name = "circle.tanh"
     BUILTIN: ClassVar[str] = "TANH"
-    traits = elementwise_traits(TANH_RANGE)
+    traits = elementwise_traits(
+        TANH_RANGE,
+        refuses(ONERT, "i8", "ElementwiseActivationLayer(Tanh): unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -451,7 +519,15 @@ class ReluOp(_UnaryOp):
 
     name = "circle.relu"
     BUILTIN: ClassVar[str] = "RELU"
-    traits = elementwise_traits(FusableActivation("RELU"))
+    traits = elementwise_traits(
+        FusableActivation("RELU"),
+        refuses(
+            ONERT,
+            ("u8", "i8"),
+            "ElementwiseActivationLayer(ReLU): unsupported data type",
+            reason=_FUSE_IT,
+        ),
+    )
 
 
 @irdl_op_definition
@@ -460,7 +536,15 @@ class Relu6Op(_UnaryOp):
 
     name = "circle.relu6"
     BUILTIN: ClassVar[str] = "RELU6"
-    traits = elementwise_traits(FusableActivation("RELU6"))
+    traits = elementwise_traits(
+        FusableActivation("RELU6"),
+        refuses(
+            ONERT,
+            ("u8", "i8"),
+            "ElementwiseActivationLayer(ReLU): unsupported data type",
+            reason=_FUSE_IT,
+        ),
+    )
 
 
 @irdl_op_definition
@@ -478,6 +562,13 @@ class LeakyReluOp(_UnaryOp):
 
     name = "circle.leaky_relu"
     BUILTIN: ClassVar[str] = "LEAKY_RELU"
+    traits = elementwise_traits(
+        refuses(
+            ONERT,
+            ("u8", "i8"),
+            "ElementwiseActivationLayer(LeakyReLU): unsupported data type",
+        ),
+    )
     OPTIONS: ClassVar[str] = "LeakyReluOptions"
     alpha = f32_prop(0.01)
 
@@ -491,7 +582,9 @@ class PReluOp(CircleOp):
     input = operand_def(TensorType)
     alpha = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = elementwise_traits()
+    traits = elementwise_traits(
+        refuses(ONERT, ("u8", "i8"), "KernelGenerator: NYI for operation 'PReLU'"),
+    )
 
     def verify_circle(self) -> None:
         out = _broadcast(shape_of(self.input), shape_of(self.alpha))
@@ -505,6 +598,7 @@ class HardSwishOp(_UnaryOp):
 
     name = "circle.hard_swish"
     BUILTIN: ClassVar[str] = "HARD_SWISH"
+    traits = elementwise_traits(refuses(ONERT, EVERY, "Unsupported operation: HARD_SWISH"))
 
 
 @irdl_op_definition
@@ -513,6 +607,7 @@ class GeluOp(_UnaryOp):
 
     name = "circle.gelu"
     BUILTIN: ClassVar[str] = "GELU"
+    traits = elementwise_traits(refuses(ONERT, ("u8", "i8"), "OperationValidator failed"))
     OPTIONS: ClassVar[str] = "GeluOptions"
     approximate = bool_prop(False)
 
@@ -523,7 +618,10 @@ class ExpOp(_UnaryOp):
 
     name = "circle.exp"
     BUILTIN: ClassVar[str] = "EXP"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
+    traits = elementwise_traits(
+        refuses(LITERT, "u8", "Type 3 is currently not supported by Exp"),
+        refuses(ONERT, "u8", "Exp: Unsupported data type"),
+    )
     OPTIONS: ClassVar[str] = "ExpOptions"
 
 
@@ -533,7 +631,10 @@ class LogOp(_UnaryOp):
 
     name = "circle.log"
     BUILTIN: ClassVar[str] = "LOG"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
+    traits = elementwise_traits(
+        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Log"),
+        refuses(ONERT, "u8", "Log: Unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -542,7 +643,10 @@ class SqrtOp(_UnaryOp):
 
     name = "circle.sqrt"
     BUILTIN: ClassVar[str] = "SQRT"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
+    traits = elementwise_traits(
+        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Sqrt"),
+        refuses(ONERT, "u8", "Sqrt: Unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -551,7 +655,10 @@ class RsqrtOp(_UnaryOp):
 
     name = "circle.rsqrt"
     BUILTIN: ClassVar[str] = "RSQRT"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
+    traits = elementwise_traits(
+        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
+        refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -560,7 +667,10 @@ class AbsOp(_UnaryOp):
 
     name = "circle.abs"
     BUILTIN: ClassVar[str] = "ABS"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"u8"})
+    traits = elementwise_traits(
+        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Abs"),
+        refuses(ONERT, "u8", "Abs: Unsupported data type"),
+    )
     OPTIONS: ClassVar[str] = "AbsOptions"
 
 
@@ -592,7 +702,9 @@ class LogSoftmaxOp(_SameShapeOp):
     BUILTIN: ClassVar[str] = "LOG_SOFTMAX"
     OPTIONS: ClassVar[str] = "LogSoftmaxOptions"
     traits = circle_traits(
-        FixedOutputRange((("u8", 16.0 / 256, 255), ("i8", 16.0 / 256, 127)))
+        FixedOutputRange((("u8", 16.0 / 256, 255), ("i8", 16.0 / 256, 127))),
+        refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
+        refuses(ONERT, "i8", "LogSoftmax : unsupported data type"),
     )
 
 
@@ -602,6 +714,15 @@ class QuantizeOp(_UnaryOp):
 
     name = "circle.quantize"
     BUILTIN: ClassVar[str] = "QUANTIZE"
+    traits = elementwise_traits(
+        refuses(ONERT, ("u8", "i8"), "Quantize: Unsupported data type"),
+        miscomputes(
+            ONERT,
+            "f32",
+            "from float to int8 clamps negative values to 0",
+            when=to_int8,
+        ),
+    )
 
     def verify_circle(self) -> None:
         super().verify_circle()
@@ -663,7 +784,11 @@ class TransposeOp(CircleOp):
     input = operand_def(TensorType)
     perm = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, ("i8", "bool"), "Transpose: unsupported data type"),
+    )
 
     def verify_circle(self) -> None:
         if shape_of(self.perm) != (len(shape_of(self.input)),):
@@ -720,7 +845,16 @@ class SplitOp(CircleOp):
     input = operand_def(TensorType)
     outputs = var_result_def(TensorType)
     num_splits = i32_prop()
-    traits = circle_traits(SameScale((1,)), NonQuantizedOperands((0,)))
+    traits = circle_traits(
+        SameScale((1,)),
+        NonQuantizedOperands((0,)),
+        miscomputes(
+            ONERT,
+            "u8",
+            "returns zeros in uint8 outputs",
+        ),
+        DataOperand(1),
+    )
 
     def verify_circle(self) -> None:
         if len(self.outputs) != self.num_splits.value.data:
@@ -739,7 +873,15 @@ class SplitVOp(CircleOp):
     axis = operand_def(TensorType)
     outputs = var_result_def(TensorType)
     num_splits = i32_prop()
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1, 2)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1, 2)),
+        miscomputes(
+            ONERT,
+            "u8",
+            "in uint8 returns wrong outputs (~38 % equal when they feed CONCATENATION)",
+        ),
+    )
 
     def verify_circle(self) -> None:
         if len(self.outputs) != self.num_splits.value.data:
@@ -757,7 +899,11 @@ class SliceOp(CircleOp):
     begin = operand_def(TensorType)
     size = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1, 2)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1, 2)),
+        refuses(ONERT, "i8", "Slice: unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -778,7 +924,11 @@ class StridedSliceOp(CircleOp):
     new_axis_mask = i32_prop(0)
     shrink_axis_mask = i32_prop(0)
     offset = bool_prop(False)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1, 2, 3)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1, 2, 3)),
+        refuses(ONERT, ("u8", "i8"), "StridedSlice: unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -821,7 +971,11 @@ class GatherOp(CircleOp):
     output = result_def(TensorType)
     axis = i32_prop(0)
     batch_dims = i32_prop(0)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, "i8", "Gather: unsupported input data type"),
+    )
 
 
 class _ResizeOp(CircleOp):
@@ -847,7 +1001,16 @@ class ResizeBilinearOp(_ResizeOp):
     name = "circle.resize_bilinear"
     BUILTIN: ClassVar[str] = "RESIZE_BILINEAR"
     OPTIONS: ClassVar[str] = "ResizeBilinearOptions"
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        miscomputes(
+            ONERT,
+            "u8",
+            "in uint8 with half-pixel centers differs from TFLite (43 % of outputs)",
+            when=half_pixel_centers,
+        ),
+    )
 
 
 @irdl_op_definition
@@ -857,7 +1020,15 @@ class ResizeNearestNeighborOp(_ResizeOp):
     name = "circle.resize_nearest_neighbor"
     BUILTIN: ClassVar[str] = "RESIZE_NEAREST_NEIGHBOR"
     OPTIONS: ClassVar[str] = "ResizeNearestNeighborOptions"
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        refuses(
+            ONERT,
+            ("u8", "i8"),
+            "KernelGenerator: NYI for operation 'ResizeNearestNeighbor'",
+        ),
+    )
 
 
 class _ReduceOp(CircleOp):
@@ -874,7 +1045,10 @@ class MeanOp(_ReduceOp):
 
     name = "circle.mean"
     BUILTIN: ClassVar[str] = "MEAN"
-    traits = circle_traits(NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, "i8", "Mean: unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -883,7 +1057,10 @@ class SumOp(_ReduceOp):
 
     name = "circle.sum"
     BUILTIN: ClassVar[str] = "SUM"
-    traits = circle_traits(NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, ("u8", "i8"), "Reduce(generic): unsupported data type"),
+    )
 
 
 @irdl_op_definition
@@ -892,7 +1069,11 @@ class ReduceMaxOp(_ReduceOp):
 
     name = "circle.reduce_max"
     BUILTIN: ClassVar[str] = "REDUCE_MAX"
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, ("u8", "i8"), "Reduce(generic): unsupported data type"),
+    )
 
 
 # ---- comparisons, logic, select (family: comparisons) -----------------------------------
@@ -1050,7 +1231,12 @@ class SelectV2Op(CircleOp):
     x = operand_def(TensorType)
     y = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = elementwise_traits(SameScale((1, 2)), NonQuantizedOperands((0,)))
+    traits = elementwise_traits(
+        SameScale((1, 2)),
+        NonQuantizedOperands((0,)),
+        refuses(ONERT, ("u8", "i8"), "Select: unsupported data type"),
+        DataOperand(1),
+    )
 
     def verify_circle(self) -> None:
         _expect_bool(self, self.condition, "the condition")
@@ -1091,7 +1277,9 @@ class EluOp(_UnaryOp):
 
     name = "circle.elu"
     BUILTIN: ClassVar[str] = "ELU"
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"i16"})
+    traits = elementwise_traits(
+        refuses(LITERT, "i16", "no int16 ELU kernel (activations.cc: float32 and int8)"),
+    )
 
 
 # -- conversions ---------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import error_at
 from compiler.ir.hybrid import is_hybrid
+from compiler.ir.runtime_traits import float_only
 from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
@@ -281,8 +282,8 @@ class QuantPropagatePass(ModulePass):
 
     # -- 3. constants ----------------------------------------------------------------------
     def _constants(self, op: Operation, scheme: Scheme) -> None:
-        if getattr(op, "FLOAT_ONLY", False):
-            return  # no integer kernel (circle_float_ops): its constants stay float
+        if float_only(type(op)):
+            return  # no integer kernel in any runtime (SIN, CONV_3D...): constants stay float
         weight = op.get_trait(WeightOperand)
         same = op.get_trait(SameScale)
         for i in _quantized_operand_indices(op):
