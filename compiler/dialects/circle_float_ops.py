@@ -32,7 +32,7 @@ from compiler.dialects.circle_base import (
 )
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import float32_only
+from compiler.ir.runtime_traits import EVERY, ONERT, float32_only, refuses
 
 
 def _refuse_quantized(op: CircleOp) -> None:
@@ -106,7 +106,8 @@ class Conv3DOp(CircleOp):
     dilation_d_factor = i32_prop(1)
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
-    traits = circle_traits(*float32_only("CONV_3D"))
+    traits = circle_traits(*float32_only("CONV_3D"),
+                           refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"))
 
     def verify_circle(self) -> None:
         for name in ("stride_d", "dilation_d_factor"):  # not in POSITIVE_OPTIONS

@@ -116,11 +116,37 @@ def per_channel_weights(op: Operation) -> bool:
     return isinstance(et, UniformQuantizedPerAxisType) and len(et.scales) > 1
 
 
+def runtime_weights(op: Operation) -> bool:
+    """The weight operand is not a constant (a model input, relaid out at most)."""
+    from compiler.dialects.circle_base import ConstOp
+
+    w = op.get_trait(WeightOperand)
+    return w is not None and not isinstance(op.operands[w.index].owner, ConstOp)
+
+
 def grouped(op: Operation) -> bool:
     """A convolution whose filter has fewer input channels than its input (groups > 1)."""
     shape_in = op.operands[0].type.get_shape()
     shape_w = op.operands[1].type.get_shape()
     return shape_w[-1] != shape_in[-1]
+
+
+def drops_dims_of_rank4(op: Operation) -> bool:
+    """A reduction of a rank >= 4 input without keep_dims."""
+    return len(op.operands[0].type.get_shape()) >= 4 and not op.option("keep_dims")
+
+
+def divides_by_zero_point(op: Operation) -> bool:
+    """A quantized DIV whose divisor is a constant with an element at its zero point (a
+    real 0): LiteRT checks `data[i] != zero_point` at invoke time."""
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    d = op.operands[1]
+    et = getattr(d.type, "element_type", None)
+    if not isinstance(d.owner, ConstOp) or not isinstance(et, UniformQuantizedType):
+        return False
+    return bool((dense_as_numpy(d.owner.value) == et.zero_point.data).any())
 
 
 def to_int8(op: Operation) -> bool:
