@@ -149,6 +149,10 @@ def divides_by_zero_point(op: Operation) -> bool:
     return bool((dense_as_numpy(d.owner.value) == et.zero_point.data).any())
 
 
+def rank_above_4(op: Operation) -> bool:
+    return len(op.operands[0].type.get_shape()) > 4
+
+
 def to_int8(op: Operation) -> bool:
     return storage(op.results[0]) == "i8"
 

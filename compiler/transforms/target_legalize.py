@@ -228,6 +228,46 @@ def _keep_dims(op: Operation) -> str | None:
     return None
 
 
+def _slice_low_rank(op: Operation) -> str | None:
+    """A SLICE of rank > 4 as RESHAPE + SLICE + RESHAPE: each sliced dimension merged with
+    the whole dimensions after it (and leading whole dimensions merged together), which
+    keeps the selected elements contiguous in the same order."""
+    x = op.operands[0]
+    begin, size = constant_of(op.operands[1]), constant_of(op.operands[2])
+    if begin is None or size is None:
+        return "its begin and size are not constants"
+    dims = list(shape(x))
+    begin = [int(b) for b in np.asarray(begin).reshape(-1)]
+    size = [d - b if int(n) == -1 else int(n)
+            for d, b, n in zip(dims, begin, np.asarray(size).reshape(-1))]
+    groups: list[list[int]] = []
+    for d in range(len(dims)):
+        if groups and begin[d] == 0 and size[d] == dims[d]:
+            groups[-1].append(d)  # a whole dimension joins the one before it
+        else:
+            groups.append([d])
+    if len(groups) > 4:
+        return f"its {len(groups)} sliced dimensions cannot be merged to rank 4"
+
+    def prod(ks):
+        return int(np.prod([dims[k] for k in ks]))
+
+    inner = [prod(g[1:]) for g in groups]
+    new_dims = [prod(g) for g in groups]
+    new_begin = [int(begin[g[0]]) * i for g, i in zip(groups, inner)]
+    new_size = [int(size[g[0]]) * i for g, i in zip(groups, inner)]
+    et = x.type.element_type
+    shape_c = _insert(i32_const(new_dims), op).results[0]
+    flat = _insert(circle.ReshapeOp(operands=[x, shape_c],
+                                    result_types=[TensorType(et, new_dims)]), op).results[0]
+    part = _slice(flat, new_begin, new_size, op)
+    out = op.results[0].type
+    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
+    back = _insert(circle.ReshapeOp(operands=[part, back_c], result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
 #: target -> op class -> rewrite (returns None when done, else why it does not apply)
 REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = {
     ONERT: {
@@ -237,6 +277,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.ReluOp: _relu,
         circle.Relu6Op: _relu,
         circle.QuantizeOp: _requantize_in_float,
+        circle.SliceOp: _slice_low_rank,
         circle.MeanOp: _keep_dims,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,

@@ -63,3 +63,35 @@ func.func @requantize(%x: tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4x!
   %y = circle.quantize %x : (tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4x!quant.uniform<u8:f32, 0.3:9>>
   func.return %y : tensor<4x!quant.uniform<u8:f32, 0.3:9>>
 }
+
+// -----
+
+// A rank-5 SLICE (onert returns wrong elements above rank 4): each sliced dimension
+// merged with the whole ones after it (here all: rank 1), sliced, reshaped back.
+// CHECK-LABEL: func.func @slice_rank5(
+// CHECK:         %[[F:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1536x!quant.uniform<u8:f32, 0.1:5>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<512> : tensor<1xi32>
+// CHECK-NEXT:    %[[S:.*]] = circle.const dense<512> : tensor<1xi32>
+// CHECK-NEXT:    %[[P:.*]] = circle.slice %[[F]], %[[B]], %[[S]]
+// CHECK:         %[[Y:.*]] = circle.reshape %[[P]], %{{.*}} : {{.*}} -> tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @slice_rank5(%x: tensor<3x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>> {
+  %b = circle.const dense<[1, 0, 0, 0, 0]> : tensor<5xi32>
+  %s = circle.const dense<[1, 1, 4, 16, 8]> : tensor<5xi32>
+  %y = circle.slice %x, %b, %s : (tensor<3x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>, tensor<5xi32>, tensor<5xi32>) -> tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>
+  func.return %y : tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>
+}
+
+// -----
+
+// Two sliced dimensions of a rank-6 input: rank 2 after merging.
+// CHECK-LABEL: func.func @slice_rank6(
+// CHECK:         circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<2x360xf32>
+// CHECK:         %[[B:.*]] = circle.const dense<[1, 120]> : tensor<2xi32>
+// CHECK-NEXT:    %[[S:.*]] = circle.const dense<[1, 240]> : tensor<2xi32>
+func.func @slice_rank6(%x: tensor<2x3x4x5x6x1xf32>) -> tensor<1x2x4x5x6x1xf32> {
+  %b = circle.const dense<[1, 1, 0, 0, 0, 0]> : tensor<6xi32>
+  %s = circle.const dense<[1, 2, 4, 5, 6, 1]> : tensor<6xi32>
+  %y = circle.slice %x, %b, %s : (tensor<2x3x4x5x6x1xf32>, tensor<6xi32>, tensor<6xi32>) -> tensor<1x2x4x5x6x1xf32>
+  func.return %y : tensor<1x2x4x5x6x1xf32>
+}
