@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import BoolAttr, ModuleOp, TensorType, f32
+from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f32
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -59,6 +59,8 @@ from compiler.ir.runtime_traits import (
 from compiler.transforms.utils import constant_of, i32_const, shape
 
 TARGETS = (ONERT, LITERT)
+#: discardable attribute of an op kept float for the target: why (qcompile's report)
+FLOAT_ISLAND = "target_float"
 _SWEEPS = 3
 
 
@@ -299,12 +301,16 @@ def _float_operand(v: SSAValue, anchor: Operation) -> SSAValue:
                    anchor).results[0]
 
 
-def _float_island(op: Operation) -> str | None:
-    """`op` in float32 between DEQUANTIZE and QUANTIZE; None when done."""
+def _float_island(op: Operation, reason: str | None = None) -> str | None:
+    """`op` in float32 between DEQUANTIZE and QUANTIZE; None when done. `reason` (why
+    the runtime cannot run it quantized) is kept in the `target_float` attribute."""
     operands = [_float_operand(v, op) for v in op.operands]
     result_types = [_float_type(r.type) if is_quantized(r.type) else r.type for r in op.results]
+    attributes = dict(op.attributes)
+    if reason is not None:
+        attributes[FLOAT_ISLAND] = StringAttr(reason)
     new = type(op).create(operands=operands, result_types=result_types,
-                          properties=dict(op.properties), attributes=dict(op.attributes))
+                          properties=dict(op.properties), attributes=attributes)
     _insert(new, op)
     values = []
     for old, res in zip(op.results, new.results):
@@ -369,7 +375,7 @@ class TargetLegalizePass(ModulePass):
             refused = problem(probe, self.target)
             probe.erase()
             if refused is None:
-                _float_island(op)
+                _float_island(op, reason)
                 return
             also = "" if refused == reason else f": {refused}"
             raise error_at(op, f"{reason} (in float too{also}, so allow-float cannot keep "
