@@ -65,17 +65,17 @@ from compiler.ir.runtime_traits import (
     ONERT,
     QUANTIZED,
     DataOperand,
+    divides_by_zero_point,
+    drops_dims_of_rank4,
     grouped,
     half_pixel_centers,
     miscomputes,
     missing_bias,
     per_channel_weights,
+    rank_above_4,
     refuses,
     runtime_weights,
     to_int8,
-    rank_above_4,
-    divides_by_zero_point,
-    drops_dims_of_rank4,
 )
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -97,7 +97,8 @@ TensorOrNone = TensorType | NoneType
 #: materializes a zero one, `BiasOperand.required`)
 NEEDS_BIAS = (
     refuses(ONERT, EVERY, "loader doesn't support optional input tensor yet",
-            when=missing_bias, reason="onert's loader needs a bias for {builtin} (use a zero bias)"),
+            when=missing_bias,
+            reason="onert's loader needs a bias for {builtin} (use a zero bias)"),
     refuses(LITERT, EVERY, "Tensor at index 2 was optional but was expected", when=missing_bias,
             reason="{builtin} without a bias is refused by LiteRT (\"Tensor at index 2 was "
                    "optional but was expected\"); use a zero bias"),
@@ -115,8 +116,9 @@ ONERT_REDUCE_SHAPES = refuses(
     ONERT, EVERY, "ShapeValidator failed", when=drops_dims_of_rank4,
     reason="onert's ShapeValidator refuses some rank-4 {builtin} without keep_dims")
 #: a standalone quantized RELU/RELU6 in onert
-_FUSE_IT = ("onert has no quantized kernel for a standalone {builtin} (onert: \"ElementwiseActivationLayer"
-            "(ReLU): unsupported data type\"; fuse it into the producer's fused_activation_function)")
+_FUSE_IT = ("onert has no quantized kernel for a standalone {builtin} (onert: "
+            "\"ElementwiseActivationLayer(ReLU): unsupported data type\"; fuse it into the "
+            "producer's fused_activation_function)")
 
 
 def elementwise_traits(*extra):

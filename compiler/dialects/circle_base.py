@@ -1,9 +1,9 @@
 """Building blocks of the `circle` dialect: the op base class, option properties, constants.
 
 Every circle op names the Circle `BuiltinOperator` it becomes (`BUILTIN`) and the
-builtin options table that holds its properties (`OPTIONS`). What the runtimes do with
-it (refuse, miscompute) is declared in its traits (`compiler.ir.runtime_traits`). Property names are the
-snake_case spelling of the schema's option fields (`stride_w` is `Conv2DOptions.stride_w`),
+builtin options table that holds its properties (`OPTIONS`); what the runtimes do with it
+(refuse, miscompute) is declared in its traits (`compiler.ir.runtime_traits`). Property
+names are the snake_case spelling of the schema's option fields (`stride_w` is `Conv2DOptions.stride_w`),
 so the flatbuffer writer and reader map them without a per-op table. Enumerated options
 (`padding`, `fused_activation_function`, `weights_format`) are strings holding the
 schema's enumerator names.

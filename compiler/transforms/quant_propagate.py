@@ -39,7 +39,6 @@ from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import error_at
 from compiler.ir.hybrid import is_hybrid
-from compiler.ir.runtime_traits import float_only
 from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
@@ -54,6 +53,7 @@ from compiler.ir.quant_types import (
     storage_integer,
     storage_range,
 )
+from compiler.ir.runtime_traits import float_only
 from compiler.ir.schemes import Scheme, resolve_scheme
 from compiler.transforms.utils import (
     constant_of,

@@ -91,8 +91,9 @@ def test_quantizer_leaves_float_only_op_float_with_allow_float():
     ("elu", lambda m, x: torch.nn.functional.elu(x), "int8", False),
 ])
 def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
-    """The per-scheme float-only rows (the circle ops' runtime traits, measured: neither LiteRT nor onert runs them);
-    with allow-float they lower float, and fuse-qdq does not quantize them back."""
+    """The per-scheme float-only rows (the circle ops' runtime traits, measured: neither
+    LiteRT nor onert runs them); with allow-float they lower float, and fuse-qdq does not
+    quantize them back."""
     model = Fn(fn, w=torch.randn(8, 4, generator=torch.Generator().manual_seed(1)))
     x = _x()
     if not refused:
