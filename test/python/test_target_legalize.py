@@ -11,7 +11,10 @@ compares bit-exactly; the cases below are those the target legalization changes:
   `CompileError` names the op and the runtime's reason, with it the op runs in float
   between DEQUANTIZE and QUANTIZE and onert equals the interpreter bit for bit;
 - REFUSED (onert, uint8): onert does not run the op even in float: a `CompileError`
-  with allow-float too.
+  with allow-float too;
+- LITERT_INT16_FLOAT_ISLANDS: LiteRT has no int16 ARG_MAX/ARG_MIN: an error, or float
+  with allow-float, bit-exact in LiteRT. (Every other op case lowers for LiteRT in int8 and
+  int16 unchanged and runs bit-exactly: test_ops_end_to_end with target="litert".)
 """
 
 from __future__ import annotations
@@ -120,6 +123,32 @@ def test_onert_refusals_even_in_float_are_compile_errors(name):
     with pytest.raises(CompileError, match=f"onert does not support {builtin}|"
                        f"{builtin}.*allow-float cannot keep it"):
         _lower(name, "onert", allow_float=True)
+
+
+#: case -> the op LiteRT refuses in int16 (kept float with allow-float)
+LITERT_INT16_FLOAT_ISLANDS = {"argmax": "ARG_MAX", "argmax_keepdim": "ARG_MAX",
+                              "argmin_flat": "ARG_MIN", "max_dim": "ARG_MAX"}
+
+
+@needs_litert
+@pytest.mark.parametrize("name", sorted(LITERT_INT16_FLOAT_ISLANDS))
+def test_litert_int16_float_islands_with_allow_float_else_located_error(name):
+    from test_ops_end_to_end import converted
+
+    builtin = LITERT_INT16_FLOAT_ISLANDS[name]
+
+    def lower(allow_float):
+        return compiler.lower(compiler.import_program(converted(name, "int16")), scheme="int16",
+                              io_dtype="int", allow_float=allow_float, target="litert")
+
+    with pytest.raises(CompileError, match=f"int16 {builtin} is not supported by TFLite "
+                       "kernels.*allow-float keeps it float"):
+        lower(False)
+    module = lower(True)
+    xs = stage_inputs(module, [x.numpy() for x in op_cases.BY_NAME[name].inputs()])
+    for ours, theirs in zip(run(module, xs), runtimes.run_litert(write_tflite(module), xs),
+                            strict=True):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 def test_qcompile_refuses_int16_for_onert(tmp_path, capsys):
