@@ -369,24 +369,28 @@ class TargetLegalizePass(ModulePass):
         why_not = rewrite(op) if rewrite is not None else None
         if rewrite is not None and why_not is None:
             return
+        if why_not is not None:
+            reason = f"{reason}; no exact rewrite: {why_not}"
         runtime = NAMES[self.target]
-        if self.allow_float and any(is_quantized(v.type) for v in (*op.operands, *op.results)):
-            probe = _float_probe(op)
-            refused = problem(probe, self.target)
-            probe.erase()
-            if refused is None:
-                _float_island(op, reason)
-                return
-            also = "" if refused == reason else f": {refused}"
-            raise error_at(op, f"{reason} (in float too{also}, so allow-float cannot keep "
-                           f"it float for {runtime})")
-        hint = (" (allow-float keeps it float between DEQUANTIZE and QUANTIZE)"
-                if any(is_quantized(v.type) for v in (*op.operands, *op.results)) else "")
-        raise error_at(op, f"{reason}{hint}")
+        if not any(is_quantized(v.type) for v in (*op.operands, *op.results)):
+            raise error_at(op, reason)  # float already
+        probe = _float_probe(op)
+        in_float = problem(probe, self.target)
+        probe.erase()
+        if in_float is None and self.allow_float:
+            _float_island(op, reason)
+            return
+        if in_float is None:
+            raise error_at(op, f"{reason} (allow-float keeps it float between DEQUANTIZE "
+                           "and QUANTIZE)")
+        also = "" if in_float == reason else f": {in_float}"
+        raise error_at(op, f"{reason} (in float too{also}, so allow-float cannot keep it "
+                       f"float for {runtime})")
 
 
 def _float_probe(op: Operation) -> Operation:
-    """A detached float copy of `op`, to ask its runtime traits."""
+    """A detached float copy of `op` (its quantized operands replaced by placeholder
+    float values), to ask its runtime traits whether the runtime runs it in float."""
     from xdsl.dialects.test import TestOp
 
     operands = []

@@ -117,12 +117,13 @@ def test_onert_float_islands_with_allow_float_else_located_error(name):
     _assert_onert_exact(module, name)
 
 
+@pytest.mark.parametrize("allow_float", [False, True])
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_onert_refusals_even_in_float_are_compile_errors(name):
+def test_onert_refusals_even_in_float_are_compile_errors(name, allow_float):
     builtin = REFUSED[name]
     with pytest.raises(CompileError, match=f"onert does not support {builtin}|"
                        f"{builtin}.*allow-float cannot keep it"):
-        _lower(name, "onert", allow_float=True)
+        _lower(name, "onert", allow_float=allow_float)
 
 
 #: case -> the op LiteRT refuses in int16 (kept float with allow-float)
