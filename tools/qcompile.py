@@ -118,8 +118,19 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise CompileError(f"{flag} {path}: directory '{directory}' is not writable")
 
 
+def target_runtime(output: str) -> str:
+    """The runtime a file is for: onert runs .circle, LiteRT .tflite."""
+    return "litert" if output.endswith(".tflite") else "onert"
+
+
 def _check_target(args: argparse.Namespace) -> None:
     """Refuse, before any work, a scheme the target's runtime cannot run."""
+    from compiler.ir.runtime_traits import RUNTIME_REFUSES, SCHEME_STORAGE
+
+    refused = RUNTIME_REFUSES[target_runtime(args.output)].get(SCHEME_STORAGE.get(args.scheme))
+    if refused:
+        raise CompileError(f"--scheme {args.scheme} cannot target {args.output}: {refused} "
+                           "(write a .tflite for LiteRT)")
     if Path(args.output).suffix == ".tflite" and args.scheme == "uint8" and not args.per_tensor:
         raise CompileError(
             "uint8 per-channel weights are not supported by TFLite kernels: use "
@@ -237,7 +248,8 @@ def compile_model(args: argparse.Namespace) -> dict:
         clock["t"] = time.perf_counter()
 
     lower(module, scheme=args.scheme, io_dtype=args.io_dtype, allow_float=args.allow_float,
-          callback=after_pass, verify_each=args.verify_each or dump is not None)
+          callback=after_pass, verify_each=args.verify_each or dump is not None,
+          target=target_runtime(args.output))
 
     from compiler.tools.qcompile_report import float_op_rows
 
@@ -247,13 +259,6 @@ def compile_model(args: argparse.Namespace) -> dict:
         print(f"qcompile: note: {len(floats)} op(s) left float (--allow-float):", file=sys.stderr)
         for op, where, reason in floats:
             print(f"  {op:<20} {where}: {reason}", file=sys.stderr)
-
-    if args.output.endswith(".circle"):
-        from compiler.codegen.onert import onert_problems
-
-        # onert is the runtime of .circle files: say what it will refuse or miscompute.
-        for problem in onert_problems(module):
-            print(f"qcompile: warning: onert: {problem}", file=sys.stderr)
 
     start = time.perf_counter()
     writer = write_tflite if args.output.endswith(".tflite") else write_circle

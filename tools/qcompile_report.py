@@ -132,6 +132,7 @@ def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:
     from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
     from compiler.ir.diagnostics import op_location
     from compiler.ir.quant_types import is_quantized
+    from compiler.transforms.target_legalize import FLOAT_ISLAND
     from compiler.transforms.utils import is_float_tensor
 
     values = [v for o in module.walk() for v in (*o.operands, *o.results)]
@@ -152,6 +153,8 @@ def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:
             reason = f"{node.target}: {node.reason}"
             if "/" in name:
                 reason = f"part of {reason}"
+        elif FLOAT_ISLAND in op.attributes:  # kept float for the target runtime
+            reason = op.attributes[FLOAT_ISLAND].data
         else:
             reason = "no quantization parameters (PT2E did not observe its tensors)"
         rows.append([op.name.removeprefix("circle."), op_location(op) or "<unknown>", reason])

@@ -6,9 +6,9 @@ their defaults so they are never serialized). What LiteRT's kernels run is narro
 what Circle can describe; these rules (measured with ai-edge-litert 2.3, see
 docs/codegen.md) refuse the rest before anything is written:
 
-- only builtins that exist in TFLite (code >= 0), with a kernel for their input type
-  (not uint8 BATCH_MATMUL); CONV_2D and DEPTHWISE_CONV_2D with a bias (LiteRT: "Tensor
-  at index 2 was optional but was expected");
+- only builtins that exist in TFLite (code >= 0), and nothing the op's runtime traits
+  say LiteRT refuses (`compiler.ir.runtime_traits.refusal(op, LITERT)`: a kernel for
+  the input's storage type, a bias where the kernel requires one);
 - quantized storage: i8, u8, i16, i32 (bias), i64 (16x8 bias);
 - per-channel quantization only on constants (weights and biases), with zero points 0,
   never on uint8 ("uint8 per-channel weights are not supported by TFLite kernels");
@@ -26,22 +26,13 @@ from xdsl.ir import Operation, SSAValue
 
 from compiler.codegen.schema import BUILTIN_CODES, TFLITE_IDENTIFIER
 from compiler.codegen.writer import build_model, model_function, pack_model
-from compiler.dialects.circle_base import CircleOp, ConstOp, is_none
+from compiler.dialects.circle_base import CircleOp, ConstOp
 from compiler.ir.diagnostics import error_at
 from compiler.ir.quant_traits import BiasOperand, WeightOperand
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
+from compiler.ir.runtime_traits import LITERT, refusal
 
 _TFLITE_STORAGE = {"i8", "u8", "i16", "i32", "i64"}
-#: Builtins whose schema-optional bias LiteRT's kernels nevertheless require.
-_BIAS_REQUIRED = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D"})
-#: BuiltinOperator -> quantized input storages LiteRT has no kernel for (measured; the
-#: kernel's own check is quoted in the message).
-_NO_KERNEL = {
-    "BATCH_MATMUL": {"u8": "lhs_data->type == kTfLiteFloat32 || ... was not true"},
-    # indexing family
-    "ARG_MAX": {"i16": "Unknown input type: 7, only float32, int types and bool are supported"},
-    "ARG_MIN": {"i16": "Unknown input type: 7, only float32, int types and bool are supported"},
-}
 
 
 def _quantized(v: SSAValue) -> UniformQuantizedType | UniformQuantizedPerAxisType | None:
@@ -139,19 +130,9 @@ def _check_op(op: CircleOp) -> None:
         _check_value(v, f"operand #{i}", op)
     for i, r in enumerate(op.results):
         _check_value(r, f"result #{i}", op)
-    if op.BUILTIN in _BIAS_REQUIRED and is_none(op.operands[2]):
-        raise error_at(
-            op, f"{op.BUILTIN} without a bias is refused by LiteRT (\"Tensor at index 2 was "
-            "optional but was expected\"); use a zero bias"
-        )
-    act = _quantized(op.operands[0]) if op.operands else None
-    refused = _NO_KERNEL.get(op.BUILTIN, {})
-    if act is not None and act.storage_spelling in refused:
-        st = {"u8": "uint8", "i8": "int8", "i16": "int16"}[act.storage_spelling]
-        raise error_at(
-            op, f"{st} {op.BUILTIN} is not supported by TFLite kernels "
-            f"(LiteRT: {refused[act.storage_spelling]})"
-        )
+    reason = refusal(op, LITERT)  # the op's runtime traits
+    if reason:
+        raise error_at(op, reason)
     _check_weighted(op)
 
 

@@ -1,8 +1,9 @@
 """Building blocks of the `circle` dialect: the op base class, option properties, constants.
 
 Every circle op names the Circle `BuiltinOperator` it becomes (`BUILTIN`) and the
-builtin options table that holds its properties (`OPTIONS`). Property names are the
-snake_case spelling of the schema's option fields (`stride_w` is `Conv2DOptions.stride_w`),
+builtin options table that holds its properties (`OPTIONS`); what the runtimes do with it
+(refuse, miscompute) is declared in its traits (`compiler.ir.runtime_traits`). Property
+names are the snake_case spelling of the schema's option fields (`stride_w` is `Conv2DOptions.stride_w`),
 so the flatbuffer writer and reader map them without a per-op table. Enumerated options
 (`padding`, `fused_activation_function`, `weights_format`) are strings holding the
 schema's enumerator names.
@@ -106,9 +107,6 @@ class CircleOp(IRDLOperation):
 
     BUILTIN: ClassVar[str | None] = None  # Circle BuiltinOperator name, e.g. "CONV_2D"
     OPTIONS: ClassVar[str | None] = None  # builtin options table, e.g. "Conv2DOptions"
-    #: quantized storage types ("u8", "i16"...) for which no runtime (LiteRT, onert) has
-    #: an integer kernel of this builtin (measured): `fuse-qdq` leaves the op float in them
-    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset()
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"

@@ -1,7 +1,8 @@
 """Circle builtins that the runtimes only run in float: SIN, COS, ROUND, CONV_3D.
 
 LiteRT's kernels for these accept float32 only (elementwise.cc: Sin/Cos; round.cc;
-conv3d.cc), and onert has no quantized kernel for them either. A quantized model keeps
+conv3d.cc), and onert has no quantized kernel for them either (their `Refuses` traits,
+`compiler.ir.runtime_traits.float_only`). A quantized model keeps
 them float between DEQUANTIZE and QUANTIZE when compiled with `allow-float` (see
 `compiler.frontend.float_ops`); the verifiers below therefore refuse quantized tensors,
 so that no pass can produce a model no runtime runs.
@@ -31,6 +32,7 @@ from compiler.dialects.circle_base import (
 )
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
+from compiler.ir.runtime_traits import EVERY, ONERT, float32_only, refuses
 
 
 def _refuse_quantized(op: CircleOp) -> None:
@@ -44,10 +46,6 @@ def _refuse_quantized(op: CircleOp) -> None:
 
 class _FloatUnaryOp(CircleOp):
     """An element-wise unary op with float kernels only."""
-
-    #: fuse-qdq leaves ops without integer kernels float (and their casts as QUANTIZE /
-    #: DEQUANTIZE) even when they sit between dequantize and quantize casts
-    FLOAT_ONLY: ClassVar[bool] = True
 
     input = operand_def(TensorType)
     output = result_def(TensorType)
@@ -68,6 +66,7 @@ class SinOp(_FloatUnaryOp):
 
     name = "circle.sin"
     BUILTIN: ClassVar[str] = "SIN"
+    traits = circle_traits(Elementwise(), *float32_only("SIN"))
 
 
 @irdl_op_definition
@@ -76,6 +75,7 @@ class CosOp(_FloatUnaryOp):
 
     name = "circle.cos"
     BUILTIN: ClassVar[str] = "COS"
+    traits = circle_traits(Elementwise(), *float32_only("COS"))
 
 
 @irdl_op_definition
@@ -84,6 +84,7 @@ class RoundOp(_FloatUnaryOp):
 
     name = "circle.round"
     BUILTIN: ClassVar[str] = "ROUND"
+    traits = circle_traits(Elementwise(), *float32_only("ROUND"))
 
 
 @irdl_op_definition
@@ -93,7 +94,6 @@ class Conv3DOp(CircleOp):
     name = "circle.conv_3d"
     BUILTIN: ClassVar[str] = "CONV_3D"
     OPTIONS: ClassVar[str] = "Conv3DOptions"
-    FLOAT_ONLY: ClassVar[bool] = True
     input = operand_def(TensorType)
     filter = operand_def(TensorType)
     bias = operand_def(TensorType | NoneType)
@@ -106,7 +106,8 @@ class Conv3DOp(CircleOp):
     dilation_d_factor = i32_prop(1)
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
-    traits = circle_traits()
+    traits = circle_traits(*float32_only("CONV_3D"),
+                           refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"))
 
     def verify_circle(self) -> None:
         for name in ("stride_d", "dilation_d_factor"):  # not in POSITIVE_OPTIONS

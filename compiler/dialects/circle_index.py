@@ -21,6 +21,9 @@ from xdsl.utils.exceptions import VerifyException
 from compiler.dialects.circle_base import CircleOp, circle_traits, shape_of
 from compiler.ir.quant_traits import NonQuantizedOperands, SameScale
 from compiler.ir.quant_types import is_quantized
+from compiler.ir.runtime_traits import EVERY, LITERT, ONERT, miscomputes, refuses
+
+_ARG_I16 = "Unknown input type: 7, only float32, int types and bool are supported"
 
 #: ArgMax/ArgMinOptions.output_type (a schema TensorType) -> integer width of the result
 ARG_OUTPUT_TYPES = {"INT32": 32, "INT64": 64}
@@ -66,6 +69,11 @@ class ArgMaxOp(_ArgOp):
 
     name = "circle.arg_max"
     BUILTIN: ClassVar[str] = "ARG_MAX"
+    traits = circle_traits(
+        NonQuantizedOperands((1,)),
+        refuses(LITERT, "i16", _ARG_I16),
+        miscomputes(ONERT, "i8", "returns wrong indices for int8 inputs"),
+    )
     OPTIONS: ClassVar[str] = "ArgMaxOptions"
 
 
@@ -75,6 +83,11 @@ class ArgMinOp(_ArgOp):
 
     name = "circle.arg_min"
     BUILTIN: ClassVar[str] = "ARG_MIN"
+    traits = circle_traits(
+        NonQuantizedOperands((1,)),
+        refuses(LITERT, "i16", _ARG_I16),
+        miscomputes(ONERT, "i8", "returns wrong indices for int8 inputs"),
+    )
     OPTIONS: ClassVar[str] = "ArgMinOptions"
 
 
@@ -89,7 +102,11 @@ class TileOp(CircleOp):
     input = operand_def(TensorType)
     multiples = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, ("u8", "i8"), "NYI (at run time)"),
+    )
 
     def verify_circle(self) -> None:
         rank = len(shape_of(self.input))
@@ -111,7 +128,11 @@ class GatherNdOp(CircleOp):
     params = operand_def(TensorType)
     indices = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(
+        SameScale(),
+        NonQuantizedOperands((1,)),
+        refuses(ONERT, EVERY, "Unsupported operation: GATHER_ND"),
+    )
 
     def verify_circle(self) -> None:
         p, i = shape_of(self.params), shape_of(self.indices)

@@ -1,8 +1,12 @@
 """ATen ops that no runtime runs as integer kernels, per scheme, and what to do with them.
 
-`FLOAT_ONLY` maps an ATen target to `{scheme: reason}` for each scheme in which neither
-LiteRT (its reference/builtin kernels) nor onert has an integer kernel for the op's
-Circle builtin. `CircleQuantizer` consults it before annotating:
+Whether an ATen op can be quantized in a scheme is a fact about the circle ops it
+lowers to: its legalization declares them (`@legalizes(..., produces=...)`,
+`compiler.transforms.legalize.PRODUCES`), and each circle op declares in its runtime
+traits (`compiler.ir.runtime_traits`) which storage types LiteRT and onert refuse. An ATen
+op is float-only in a scheme when one of its circle ops has no integer kernel in that
+scheme's storage in any runtime (`no_integer_kernel`). `CircleQuantizer` asks before
+annotating:
 
 - without allow-float, such an op is a `CompileError` at the op's source line that names
   the op, the scheme and why, and says that allow-float keeps it float;
@@ -10,57 +14,55 @@ Circle builtin. `CircleQuantizer` consults it before annotating:
   QUANTIZE in the lowered model (its consumers observe its output as usual), and is
   recorded in `CircleQuantizer.float_ops` as a `FloatOp` (reported by `qcompile`).
 
-The table is a measurement of the runtimes' kernels (docs/codegen.md, RUNTIMES.md):
-SIN/COS (elementwise.cc), ROUND (round.cc) and CONV_3D (conv3d.cc) take float32 only in
-LiteRT, onert has no quantized kernel for them; LOG_SOFTMAX has uint8/int8 kernels
-but no int16 one (log_softmax.cc), and onert runs no int16 tensor at all.
+`float_only_table()` lists the result for every declared ATen op (docs, tests).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
 from torch.fx import Node
 
 from compiler.frontend.schemes import SCHEMES
 from compiler.ir.diagnostics import CompileError, location_str
-
-aten = torch.ops.aten
-
-
-def _every_scheme(reason: str) -> dict[str, str]:
-    return {s: reason for s in SCHEMES}
+from compiler.ir.runtime_traits import SCHEME_STORAGE, no_integer_kernel
 
 
-_FLOAT32_ONLY = "the runtimes' {} kernels take float32 only"
+def lowers_to(target: object) -> tuple[type, ...]:
+    """The circle op classes the legalization of ATen `target` may produce."""
+    from compiler.dialects.aten import BY_TARGET
+    from compiler.transforms.legalize import PRODUCES, load_all
 
-#: ATen target -> {scheme: why no runtime has an integer kernel for it}
-FLOAT_ONLY: dict[object, dict[str, str]] = {
-    aten.sin.default: _every_scheme(_FLOAT32_ONLY.format("SIN")),
-    aten.cos.default: _every_scheme(_FLOAT32_ONLY.format("COS")),
-    aten.round.default: _every_scheme(_FLOAT32_ONLY.format("ROUND")),
-    aten.conv3d.default: _every_scheme(_FLOAT32_ONLY.format("CONV_3D")),
-    aten.log_softmax.int: {"int16": "LiteRT's LOG_SOFTMAX has no int16 kernel and onert "
-                                    "runs no int16 tensor"},
-    aten._log_softmax.default: {"int16": "LiteRT's LOG_SOFTMAX has no int16 kernel and "
-                                         "onert runs no int16 tensor"},
-}
+    load_all()
+    op = BY_TARGET.get(str(target))
+    return PRODUCES.get(op.SCHEMA.op_name, ()) if op is not None else ()
 
-_NO_UINT8 = "neither LiteRT nor onert has a uint8 {} kernel"
-FLOAT_ONLY.update({
-    aten.rsqrt.default: {"uint8": _NO_UINT8.format("RSQRT")},
-    aten.exp.default: {"uint8": _NO_UINT8.format("EXP")},
-    aten.log.default: {"uint8": _NO_UINT8.format("LOG")},
-    aten.sqrt.default: {"uint8": _NO_UINT8.format("SQRT")},
-    aten.abs.default: {"uint8": _NO_UINT8.format("ABS")},
-    # of two activations (the quantizer checks `_is_matmul_by_constant` first)
-    aten.matmul.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
-    aten.bmm.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
-    aten.mm.default: {"uint8": _NO_UINT8.format("BATCH_MATMUL")},
-    aten.elu.default: {"int16": "LiteRT's ELU has no int16 kernel and onert runs no int16 "
-                                "tensor"},
-})
+
+def float_only_reason_of(target: object, scheme: str) -> str | None:
+    """Why ATen `target` cannot be quantized in `scheme`, or None."""
+    st = SCHEME_STORAGE.get(scheme)
+    for cls in lowers_to(target):
+        reason = no_integer_kernel(cls, st)
+        if reason:
+            return reason
+    return None
+
+
+def float_only_table() -> dict[str, dict[str, str]]:
+    """ATen op name -> {scheme: reason} for every op some scheme keeps float."""
+    from compiler.dialects.aten import BY_NAME
+    from compiler.transforms.legalize import PRODUCES, load_all
+
+    load_all()
+    table: dict[str, dict[str, str]] = {}
+    for name in sorted(PRODUCES):
+        target = BY_NAME[name].SCHEMA.qualified_target if name in BY_NAME else None
+        if target is None:
+            continue
+        rows = {s: r for s in SCHEMES if (r := float_only_reason_of(target, s))}
+        if rows:
+            table[target] = rows
+    return table
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,8 @@ class FloatOp:
 
 
 def float_only_reason(node: Node, scheme: str) -> str | None:
-    """Why `node` cannot be quantized in `scheme`, or None if it can (as far as the
-    table knows)."""
-    return FLOAT_ONLY.get(node.target, {}).get(scheme)
+    """Why `node` cannot be quantized in `scheme`, or None if it can."""
+    return float_only_reason_of(node.target, scheme)
 
 
 def _aten_name(target: object) -> str:

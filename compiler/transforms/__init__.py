@@ -28,6 +28,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "fuse-qdq": ("fuse_qdq", "FuseQdqPass"),
     "circle-cleanup": ("circle_cleanup", "CircleCleanupPass"),
     "verify-quantized": ("verify_quantized", "VerifyQuantizedPass"),
+    "target-legalize": ("target_legalize", "TargetLegalizePass"),
     "lower-to-circle": ("pipelines", "LowerToCirclePass"),
 }
 

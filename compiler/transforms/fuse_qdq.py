@@ -34,6 +34,7 @@ from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
 from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_types import is_quantized
+from compiler.ir.runtime_traits import float_only, no_integer_kernel
 from compiler.transforms.utils import is_float_tensor
 
 
@@ -61,7 +62,7 @@ def _storage(t) -> str | None:
 
 
 def _quantize_op(op: CircleOp) -> bool:
-    if getattr(op, "FLOAT_ONLY", False):  # no integer kernel (circle_float_ops): stays float
+    if float_only(type(op)):  # no integer kernel in any runtime (SIN, CONV_3D...)
         return False
     float_operands = [i for i, v in enumerate(op.operands) if is_float_tensor(v)]
     for i in float_operands:
@@ -78,9 +79,9 @@ def _quantize_op(op: CircleOp) -> bool:
         result_types.append(qcasts[0].output.type)
     if not float_operands and result_types == [r.type for r in op.results]:
         return False  # nothing quantized about this op
-    # no runtime has this op's integer kernel in this storage type (the op's
-    # NO_INTEGER_KERNEL; the ATen side of the fact is compiler.frontend.float_ops)
-    if any(_storage(t) in op.NO_INTEGER_KERNEL for t in result_types):
+    # no runtime has this op's integer kernel in this storage type (its runtime traits;
+    # the quantizer reads the same traits: compiler.frontend.float_ops)
+    if any(no_integer_kernel(type(op), _storage(t)) for t in result_types):
         return False
     operands = list(op.operands)
     for i in float_operands:

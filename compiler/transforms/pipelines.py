@@ -1,6 +1,6 @@
 """Named pipelines, and `compiler.lower` to run them in process.
 
-`lower-to-circle{scheme=auto io-dtype=float allow-float=false}` takes the imported
+`lower-to-circle{scheme=auto io-dtype=float allow-float=false target=none}` takes the imported
 quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circle steps
 (seeds/004) and the TFLite MLIR converter (prepare-quantize → quantize → post-quantize):
 
@@ -24,7 +24,10 @@ quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circl
                             boundaries become QUANTIZE/DEQUANTIZE (or integer I/O);
 9. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
                             drop dead ops on the quantized graph;
-10. `verify-quantized`      the scheme's contract, before anything is emitted.
+10. `verify-quantized`      the scheme's contract, before anything is emitted;
+11. `target-legalize`       (with a target: onert or litert) what that runtime refuses or
+                            miscomputes becomes ops it computes exactly, float islands
+                            (allow-float), or a compile-time error.
 
 A standalone batch norm (not after a constant conv) is legalized as a per-channel
 multiply-add.
@@ -43,7 +46,7 @@ from compiler.ir.diagnostics import verify_module
 
 
 def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
-                    allow_float: bool = False) -> list[ModulePass]:
+                    allow_float: bool = False, target: str | None = None) -> list[ModulePass]:
     from compiler.transforms.circle_cleanup import CircleCleanupPass
     from compiler.transforms.circle_fuse_activation import CircleFuseActivationPass
     from compiler.transforms.circle_sink_transposes import CircleSinkTransposesPass
@@ -53,9 +56,10 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
     from compiler.transforms.fuse_qdq import FuseQdqPass
     from compiler.transforms.quant_propagate import QuantPropagatePass
     from compiler.transforms.quantize_bias import QuantizeBiasPass
+    from compiler.transforms.target_legalize import TargetLegalizePass
     from compiler.transforms.verify_quantized import VerifyQuantizedPass
 
-    return [
+    passes = [
         FoldBatchNormPass(),
         FoldQdqPass(),
         ConvertAtenToCirclePass(),
@@ -67,6 +71,9 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
         CircleCleanupPass(),
         VerifyQuantizedPass(scheme=scheme, allow_float=allow_float),
     ]
+    if target not in (None, "none"):
+        passes.append(TargetLegalizePass(target=target, allow_float=allow_float))
+    return passes
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,10 @@ class LowerToCirclePass(ModulePass):
     scheme: str = "auto"
     io_dtype: str = "float"
     allow_float: bool = False
+    target: str = "none"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for p in lowering_passes(self.scheme, self.io_dtype, self.allow_float):
+        for p in lowering_passes(self.scheme, self.io_dtype, self.allow_float, self.target):
             p.apply(ctx, op)
             verify_module(op)
 
@@ -92,10 +100,16 @@ def lower(
     allow_float: bool = False,
     callback: Callable[[ModulePass, ModuleOp], None] | None = None,
     verify_each: bool = True,
+    target: str | None = None,
 ) -> ModuleOp:
     """Run `lower-to-circle` in process on `module` (modified in place and returned).
 
     `callback(pass, module)` runs after each pass (e.g. to dump the IR of every stage).
+
+    `target` ("onert", "litert" or None): the runtime the model is for; the last pass,
+    `target-legalize`, rewrites what that runtime refuses or computes wrongly into
+    what it computes exactly (float islands with `allow_float`), or raises a located
+    `CompileError` (compiler.transforms.target_legalize).
 
     `verify_each` (MLIR's `-verify-each`): verify the whole IR after every pass, so a
     broken invariant is reported at the pass that broke it. With `False` the IR is
@@ -115,7 +129,7 @@ def lower(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        passes = lowering_passes(scheme, io_dtype, allow_float)
+        passes = lowering_passes(scheme, io_dtype, allow_float, target)
         for i, p in enumerate(passes):
             p.apply(ctx, module)
             if verify_each or i == len(passes) - 1:

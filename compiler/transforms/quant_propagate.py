@@ -53,6 +53,7 @@ from compiler.ir.quant_types import (
     storage_integer,
     storage_range,
 )
+from compiler.ir.runtime_traits import float_only
 from compiler.ir.schemes import Scheme, resolve_scheme
 from compiler.transforms.utils import (
     constant_of,
@@ -281,8 +282,8 @@ class QuantPropagatePass(ModulePass):
 
     # -- 3. constants ----------------------------------------------------------------------
     def _constants(self, op: Operation, scheme: Scheme) -> None:
-        if getattr(op, "FLOAT_ONLY", False):
-            return  # no integer kernel (circle_float_ops): its constants stay float
+        if float_only(type(op)):
+            return  # no integer kernel in any runtime (SIN, CONV_3D...): constants stay float
         weight = op.get_trait(WeightOperand)
         same = op.get_trait(SameScale)
         for i in _quantized_operand_indices(op):

@@ -19,6 +19,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from compiler.dialects import circle
+from compiler.ir.runtime_traits import no_integer_kernel
+
 SCHEMES = ("uint8", "int8", "int16")
 
 
@@ -123,10 +126,22 @@ def _with_init(module: nn.Module) -> nn.Module:
     return module
 
 
-_NO_U8_ABS = "no uint8 ABS kernel in the interpreter (LiteRT, its oracle, has int8/int16 only)"
-_NO_U8_BMM = "no uint8 BATCH_MATMUL kernel in the interpreter (LiteRT has int8/int16, onert none)"
-_NO_U8_LUT = "no uint8 kernel of this table op in the interpreter (LiteRT has int8/int16 only)"
-_NO_U8_RSQRT = "no uint8 RSQRT kernel in the interpreter (neither LiteRT nor onert has one)"
+
+
+def _no_u8(op_class) -> str:
+    """The uint8 skip of a case whose circle op no runtime runs in uint8, from the op's
+    runtime traits (so the interpreter has no oracle for it either)."""
+    reason = no_integer_kernel(op_class, "u8")
+    assert reason, f"{op_class.__name__} runs in uint8 somewhere: run the case"
+    return f"no uint8 kernel in any runtime: {reason}"
+
+
+_NO_U8_ABS = _no_u8(circle.AbsOp)
+_NO_U8_BMM = _no_u8(circle.BatchMatMulOp)
+_NO_U8_EXP = _no_u8(circle.ExpOp)
+_NO_U8_LOG = _no_u8(circle.LogOp)
+_NO_U8_SQRT = _no_u8(circle.SqrtOp)
+_NO_U8_RSQRT = _no_u8(circle.RsqrtOp)
 #: int16 LOG / RSQRT: LiteRT interpolates a 513-entry table (the interpreter reproduces it
 #: bit for bit) whose entries are clamped to the output range before the interpolation: in
 #: the segment where the curve leaves the range (at the calibrated input minimum, where
@@ -179,7 +194,8 @@ CASES: list[OpCase] = [
     OpCase("clamp", lambda: Fn(lambda m, x: torch.clamp(x, -0.5, 0.8)),
            lambda: (randn(1, 8, seed=11),), aten=("clamp",),
            circle=("circle.maximum", "circle.minimum"),
-           onert=()),  # onert refuses the uint8->uint8 QUANTIZE that rescales MAXIMUM's input
+           # onert refuses a uint8->uint8 QUANTIZE: target-legalize requantizes in float
+    ),
     OpCase("conv1d", lambda: _seeded(lambda: nn.Conv1d(3, 4, 3, padding=1)),
            lambda: (randn(1, 3, 8, seed=12),), aten=("conv1d",),
            circle=("circle.conv_2d",)),
@@ -191,17 +207,18 @@ CASES: list[OpCase] = [
            lambda: _seeded(lambda: nn.Conv2d(4, 4, 3, padding="same", groups=2)),
            lambda: (randn(1, 4, 6, 6, seed=13),), aten=("conv2d.padding",),
            circle=("circle.conv_2d",),
-           onert=()),  # onert computes a grouped CONV_2D wrongly (99 % of outputs differ)
+           # onert computes a grouped CONV_2D wrongly: target-legalize splits the groups
+    ),
     OpCase("exp", lambda: Fn(lambda m, x: torch.exp(x)),
            lambda: (randn(1, 8, seed=14),), aten=("exp",), circle=("circle.exp",),
-           onert=(), skip={"uint8": _NO_U8_LUT}),
+           onert=(), skip={"uint8": _NO_U8_EXP}),
     OpCase("log", lambda: Fn(lambda m, x: torch.log(x)),
            lambda: (randn(1, 8, seed=15).abs() + 0.2,), aten=("log",), circle=("circle.log",),
-           lsb_int16=_LOG16_LSB, onert=(), skip={"uint8": _NO_U8_LUT}),
+           lsb_int16=_LOG16_LSB, onert=(), skip={"uint8": _NO_U8_LOG}),
     OpCase("sqrt", lambda: Fn(lambda m, x: torch.sqrt(x)),
            lambda: (randn(1, 8, seed=15).abs() + 0.2,), aten=("sqrt",),
            circle=("circle.sqrt",), onert=(),
-           skip={"uint8": "LiteRT and onert refuse uint8 SQRT (no kernel to check)"}),
+           skip={"uint8": _NO_U8_SQRT}),
     OpCase("rsqrt", lambda: Fn(lambda m, x: torch.rsqrt(x)),
            lambda: (randn(1, 8, seed=16).abs() + 0.2,), aten=("rsqrt",),
            circle=("circle.rsqrt",), lsb_int16=_RSQRT16_LSB, onert=(),
@@ -213,7 +230,8 @@ CASES: list[OpCase] = [
            lambda: Fn(lambda m, x, y: (torch.maximum(x, y), torch.minimum(x, y))),
            lambda: (randn(1, 8, seed=18), randn(1, 8, seed=19)),
            aten=("maximum", "minimum"), circle=("circle.maximum", "circle.minimum"),
-           onert=()),  # onert refuses the uint8->uint8 QUANTIZE that rescales the inputs
+           # onert refuses a uint8->uint8 QUANTIZE: target-legalize requantizes in float
+    ),
     OpCase("leaky_relu", lambda: Fn(lambda m, x: F.leaky_relu(x, 0.2)),
            lambda: (randn(1, 8, seed=20),), aten=("leaky_relu",),
            circle=("circle.leaky_relu",), onert=()),  # onert: no quantized LEAKY_RELU
@@ -225,7 +243,8 @@ CASES: list[OpCase] = [
            lambda: Fn(lambda m, x: (F.relu6(x * 4), F.hardtanh(x, -0.5, 0.5))),
            lambda: (randn(1, 8, seed=22),), aten=("relu6", "hardtanh"),
            circle=("circle.mul",),
-           onert=()),  # onert refuses the uint8->uint8 QUANTIZE of hardtanh's MAXIMUM
+           # onert refuses a uint8->uint8 QUANTIZE: target-legalize requantizes in float
+    ),
     OpCase("sigmoid_tanh", lambda: Fn(lambda m, x: (torch.sigmoid(x), torch.tanh(x))),
            lambda: (randn(1, 8, seed=23),), aten=("sigmoid", "tanh"),
            circle=("circle.logistic", "circle.tanh"),
@@ -305,7 +324,8 @@ CASES: list[OpCase] = [
            lambda: (randn(1, 4, 3, seed=35),),
            aten=("split.Tensor", "split_with_sizes", "chunk"),
            circle=("circle.concatenation",),
-           onert=()),  # onert's uint8 SPLIT/SPLIT_V outputs come out as zeros here
+           # onert's uint8 SPLIT/SPLIT_V come out as zeros: target-legalize slices instead
+    ),
     OpCase("constant_pad_nd", lambda: Fn(lambda m, x: F.pad(x, (1, 1, 2, 0))),
            lambda: (randn(1, 2, 3, 3, seed=37),), aten=("constant_pad_nd",),
            circle=("circle.pad",)),
@@ -336,7 +356,7 @@ CASES: list[OpCase] = [
     OpCase("log1p", lambda: Fn(lambda m, x: torch.log1p(x)),
            lambda: (randn(1, 8, seed=41).abs(),), aten=("log1p",),
            circle=("circle.add", "circle.log"), lsb_int16=_LOG1P16_LSB, onert=(),
-           skip={"uint8": _NO_U8_LUT}),
+           skip={"uint8": _NO_U8_LOG}),
     OpCase("instance_norm", lambda: _seeded(lambda: _with_init(nn.InstanceNorm2d(3, affine=True))),
            lambda: (randn(2, 3, 4, 4, seed=42),), aten=("instance_norm",),
            circle=("circle.rsqrt", "circle.mean"), lsb=_NORM_LSB,
@@ -389,7 +409,8 @@ CASES: list[OpCase] = [
     OpCase("clamp_tensor", lambda: Fn(lambda m, x, lo, hi: torch.clamp(x, lo, hi)),
            lambda: (randn(2, 8, seed=52), randn(1, 8, seed=53) - 1, randn(1, 8, seed=54) + 1),
            aten=("clamp.Tensor",), circle=("circle.maximum", "circle.minimum"),
-           onert=()),  # onert refuses the uint8->uint8 QUANTIZE that rescales MAXIMUM's input
+           # onert refuses a uint8->uint8 QUANTIZE: target-legalize requantizes in float
+    ),
     OpCase("hardsigmoid", lambda: Fn(lambda m, x: F.hardsigmoid(x)),
            lambda: (randn(1, 8, seed=55) * 3,), aten=("hardsigmoid",),
            circle=("circle.add", "circle.mul")),

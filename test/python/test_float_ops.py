@@ -17,7 +17,7 @@ import pytest
 import torch
 
 import compiler
-from compiler.frontend.float_ops import FLOAT_ONLY
+from compiler.frontend.float_ops import float_only_table
 from compiler.ir.diagnostics import CompileError
 from compiler.tools.qcompile import main
 from op_cases import Fn
@@ -91,8 +91,9 @@ def test_quantizer_leaves_float_only_op_float_with_allow_float():
     ("elu", lambda m, x: torch.nn.functional.elu(x), "int8", False),
 ])
 def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
-    """The per-scheme rows of FLOAT_ONLY (measured: neither LiteRT nor onert runs them);
-    with allow-float they lower float, and fuse-qdq does not quantize them back."""
+    """The per-scheme float-only rows (the circle ops' runtime traits, measured: neither
+    LiteRT nor onert runs them); with allow-float they lower float, and fuse-qdq does not
+    quantize them back."""
     model = Fn(fn, w=torch.randn(8, 4, generator=torch.Generator().manual_seed(1)))
     x = _x()
     if not refused:
@@ -114,10 +115,11 @@ def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
 
 def test_float_only_table_covers_every_scheme_for_the_float_builtins():
     aten = torch.ops.aten
+    table = float_only_table()
     for target in (aten.sin.default, aten.cos.default, aten.round.default,
                    aten.conv3d.default):
-        assert set(FLOAT_ONLY[target]) == {"uint8", "int8", "int16"}
-    assert set(FLOAT_ONLY[aten.log_softmax.int]) == {"int16"}
+        assert set(table[str(target)]) == {"uint8", "int8", "int16"}
+    assert set(table[str(aten.log_softmax.int)]) == {"int16"}
 
 
 def test_qcompile_allow_float_lists_float_ops_with_reasons(tmp_path, capsys):

@@ -69,5 +69,12 @@ def test_uint8_sqrt_has_no_runtime_to_check():
     m = single_op_module(circle.SqrtOp, [Input(tensor([2], q))], [tensor([2], q)])
     with pytest.raises(NotImplementedError, match="no u8 SQRT kernel"):
         run(m, [np.array([130, 140], np.uint8)])
+    # the writer refuses it before LiteRT would (the op's runtime traits)
+    with pytest.raises(CompileError, match="UINT8 is unsupported by op Sqrt"):
+        write_tflite(m)
+    from compiler.codegen.schema import TFLITE_IDENTIFIER
+    from compiler.codegen.writer import build_model, pack_model
+
     with pytest.raises(runtimes.RuntimeRefused, match="UINT8 is unsupported by op Sqrt"):
-        runtimes.run_litert(write_tflite(m), [np.array([130, 140], np.uint8)])
+        runtimes.run_litert(pack_model(build_model(m), TFLITE_IDENTIFIER),
+                            [np.array([130, 140], np.uint8)])

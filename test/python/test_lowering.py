@@ -17,6 +17,7 @@ import pytest
 import torch
 from xdsl.dialects import func
 from xdsl.parser import Parser
+from compiler.ir.runtime_traits import no_integer_kernel
 from compiler.ir.printing import Printer
 
 from compiler import lower
@@ -70,8 +71,7 @@ def test_zoo_lowers_to_circle_only(name, scheme):
     assert stages[-1] == "verify-quantized" and len(stages) == 10
 
     storage = {"uint8": "u8", "int8": "i8", "int16": "i16"}.get(scheme)
-    kept_float = {c.name for c in circle.CIRCLE_OPS
-                  if storage in getattr(c, "NO_INTEGER_KERNEL", ())}
+    kept_float = {c.name for c in circle.CIRCLE_OPS if no_integer_kernel(c, storage)}
     for op in module.walk():
         assert not op.name.startswith(("aten.", "quant.")), op.name
         if isinstance(op, func.FuncOp | func.ReturnOp) or op.name == "builtin.module":

@@ -41,12 +41,12 @@ def numpy_inputs(name: str) -> list[np.ndarray]:
     return [x.numpy() for x in op_cases.BY_NAME[name].inputs()]
 
 
-def lowered(name: str, scheme: str, io_dtype: str = "float"):
+def lowered(name: str, scheme: str, io_dtype: str = "float", target: str | None = None):
     case = op_cases.BY_NAME[name]
     if scheme in case.skip:
         pytest.skip(case.skip[scheme])
     return compiler.lower(compiler.import_program(converted(name, scheme)), scheme=scheme,
-                          io_dtype=io_dtype, allow_float=case.allow_float)
+                          io_dtype=io_dtype, allow_float=case.allow_float, target=target)
 
 
 def _output_steps(module) -> list[float | None]:
@@ -95,7 +95,7 @@ def test_litert_bit_exact_with_interpreter(name, scheme):
     from compiler.codegen import write_tflite
 
     case = op_cases.BY_NAME[name]
-    module = lowered(name, scheme, io_dtype="int")
+    module = lowered(name, scheme, io_dtype="int", target="litert")
     xs = stage_inputs(module, numpy_inputs(name))
     for ours, theirs in zip(run(module, xs), runtimes.run_litert(write_tflite(module), xs,
                                                               resolver=case.litert_resolver),
@@ -108,7 +108,7 @@ def test_onert_bit_exact_with_interpreter(name, scheme):
     runtimes = pytest.importorskip("runtimes")
     from compiler.codegen import write_circle
 
-    module = lowered(name, scheme, io_dtype="int")
+    module = lowered(name, scheme, io_dtype="int", target="onert")
     xs = stage_inputs(module, numpy_inputs(name))
     for ours, theirs in zip(run(module, xs), runtimes.run_onert(write_circle(module), xs),
                             strict=True):

@@ -107,11 +107,11 @@ def test_tflite_runs_in_litert_and_name_selects_the_model(model_file, tmp_path, 
 
 def test_dump_dir_stages_rerun_with_qopt(model_file, tmp_path):
     dump = tmp_path / "ir"
-    assert main([str(model_file), "-o", str(tmp_path / "n.circle"), "-q", "--scheme", "int8",
+    assert main([str(model_file), "-o", str(tmp_path / "n.tflite"), "-q", "--scheme", "int8",
                  "--dump-dir", str(dump)]) == 0
     files = sorted(p.name for p in dump.iterdir())
-    assert files[0] == "00-import.mlir" and files[-1] == "10-verify-quantized.mlir"
-    assert len(files) == 11
+    assert files[0] == "00-import.mlir" and files[-1] == "11-target-legalize.mlir"
+    assert len(files) == 12
     # re-run the rest of the pipeline from the stage after activation fusion
     rest = "quant-propagate,quantize-bias,fuse-qdq,circle-cleanup,verify-quantized"
     qopt = Path(sys.executable).with_name("qopt")

@@ -41,15 +41,25 @@ Legalization = Callable[[Operation, "Emitter"], Sequence[SSAValue]]
 
 #: ATen op name -> legalization
 LEGALIZATIONS: dict[str, Legalization] = {}
+#: ATen op name -> the circle op classes its legalization may produce (declared with
+#: `produces=`): the quantizer asks their runtime traits whether the ATen op can be
+#: quantized at all (`compiler.frontend.float_ops`)
+PRODUCES: dict[str, tuple[type[CircleOp], ...]] = {}
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
-def legalizes(*names: str):
+def legalizes(*names: str, produces=()):
+    """Register `fn` for the ATen ops `names`; `produces` is the circle op classes it may
+    build (a tuple for every name, or a dict name -> class for table-driven ones)."""
+
     def register(fn: Legalization) -> Legalization:
         for name in names:
             LEGALIZATIONS[name] = fn
+            made = produces.get(name) if isinstance(produces, dict) else produces
+            if made:
+                PRODUCES[name] = made if isinstance(made, tuple) else (made,)
         return fn
 
     return register

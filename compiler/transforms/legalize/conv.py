@@ -209,7 +209,8 @@ def _is_constant(v: SSAValue) -> bool:
     return constant_of(v) is not None or dequantized_constant_of(v) is not None
 
 
-@legalizes("aten.matmul", "aten.mm", "aten.bmm")
+@legalizes("aten.matmul", "aten.mm", "aten.bmm",
+           produces=(circle.FullyConnectedOp, circle.BatchMatMulOp))
 def matmul(op: Operation, em: Emitter):
     a, b = op.operands
     out = result_type(op)

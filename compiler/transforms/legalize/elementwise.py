@@ -46,7 +46,7 @@ _BINARY_SCALAR = {
 }
 
 
-@legalizes(*_BINARY)
+@legalizes(*_BINARY, produces=_BINARY)
 def binary(op: Operation, em: Emitter):
     a, b = op.operands
     if op.name in ("aten.add.Tensor", "aten.sub.Tensor"):
@@ -85,7 +85,7 @@ _UNARY = {
 }
 
 
-@legalizes(*_UNARY)
+@legalizes(*_UNARY, produces=_UNARY)
 def unary(op: Operation, em: Emitter):
     return [em.op(_UNARY[op.name], [op.operands[0]], result_type(op))]
 
@@ -131,7 +131,7 @@ def prelu(op: Operation, em: Emitter):
     return [em.op(circle.PReluOp, [x, w], result_type(op))]
 
 
-@legalizes("aten.gelu")
+@legalizes("aten.gelu", produces=(circle.GeluOp,))
 def gelu(op: Operation, em: Emitter):
     return [em.op(circle.GeluOp, [op.operands[0]], result_type(op),
                   approximate=op.arg("approximate") == "tanh")]
@@ -186,7 +186,7 @@ def softmax(op: Operation, em: Emitter):
     return _softmax(op, em, circle.SoftmaxOp)
 
 
-@legalizes("aten.log_softmax.int", "aten._log_softmax")
+@legalizes("aten.log_softmax.int", "aten._log_softmax", produces=(circle.LogSoftmaxOp,))
 def log_softmax(op: Operation, em: Emitter):
     return _softmax(op, em, circle.LogSoftmaxOp)
 
@@ -194,7 +194,7 @@ def log_softmax(op: Operation, em: Emitter):
 # -- element-wise math (ops-math) ------------------------------------------------------
 
 
-@legalizes("aten.elu")
+@legalizes("aten.elu", produces=(circle.EluOp,))
 def elu(op: Operation, em: Emitter):
     if (op.arg("alpha"), op.arg("scale"), op.arg("input_scale")) != (1, 1, 1):
         raise em.error("elu with alpha/scale other than 1 has no Circle lowering")

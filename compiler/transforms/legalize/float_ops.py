@@ -2,7 +2,8 @@
 
 They are legalized like any op; what keeps them float in a quantized model is the
 quantizer (`compiler.frontend.float_ops`, which refuses them unless allow-float) and
-the ops' `FLOAT_ONLY` flag (fuse-qdq leaves them between DEQUANTIZE and QUANTIZE).
+the ops' runtime traits (`float32_only`: fuse-qdq leaves them between DEQUANTIZE and
+QUANTIZE).
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ NDHWC_TO_NCDHW = (0, 4, 1, 2, 3)
 OIDHW_TO_DHWIO = (2, 3, 4, 1, 0)
 
 
-@legalizes(*_UNARY)
+@legalizes(*_UNARY, produces=_UNARY)
 def unary(op: Operation, em: Emitter):
     return [em.op(_UNARY[op.name], [op.operands[0]], result_type(op))]
 
 
-@legalizes("aten.conv3d")
+@legalizes("aten.conv3d", produces=(circle.Conv3DOp,))
 def conv3d(op: Operation, em: Emitter):
     """NCDHW conv3d as NDHWC CONV_3D (filter relaid out to DHWIO at compile time);
     padding other than SAME/VALID becomes an explicit PAD."""

@@ -1,0 +1,270 @@
+"""What the real runtimes do with a circle op, declared on the op class as traits.
+
+A circle op says, per runtime (`LITERT`: ai-edge-litert 2.3, `ONERT`: onert 0.1.0), in
+which storage types of its data operand the runtime refuses it (`Refuses`, with the
+runtime's own message) and in which it runs it but computes something else than the
+op's semantics (`Miscomputes`, with why). Everything else is run as the IR says. Every
+fact is a measurement (test/python/test_runtimes.py, test_runtime_traits.py and
+test_target_legalize.py pin them against the runtimes).
+
+Storage types are spelled as quantized storages (`u8`, `i8`, `i16`), `f32` for float
+tensors and `bool`. A trait may hold only under a condition on the op (`when`: e.g. a
+grouped convolution, a per-channel weight, a missing bias).
+
+Runtime-wide facts (onert runs no int16 tensor at all) are `RUNTIME_REFUSES`.
+
+Readers: the writers' checks (`compiler.codegen.tflite`, `compiler.codegen.onert`), the
+quantizer's float-only decision (`compiler.frontend.float_ops`, through the circle ops a
+legalization declares it produces), `fuse-qdq` (`no_integer_kernel`), the target
+legalization (`compiler.transforms.target_legalize`) and the op-case tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xdsl.dialects.builtin import Float32Type, IntegerType, NoneType, TensorType
+from xdsl.ir import Operation, SSAValue
+from xdsl.traits import OpTrait
+
+from compiler.ir.quant_traits import BiasOperand, WeightOperand
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
+
+LITERT = "litert"
+ONERT = "onert"
+RUNTIMES = (LITERT, ONERT)
+NAMES = {LITERT: "LiteRT", ONERT: "onert"}
+
+QUANTIZED = frozenset({"u8", "i8", "i16"})
+EVERY = QUANTIZED | {"f32", "bool"}
+LONG = {"u8": "uint8", "i8": "int8", "i16": "int16", "f32": "float32", "bool": "boolean"}
+#: scheme name -> activation storage
+SCHEME_STORAGE = {"uint8": "u8", "int8": "i8", "int16": "i16"}
+
+#: runtime -> {storage: reason}: storages the runtime runs in no op at all (measured:
+#: onert's "OperationValidator failed" at load for every int16 op, symmetric or not)
+RUNTIME_REFUSES: dict[str, dict[str, str]] = {
+    ONERT: {"i16": "onert does not run int16 quantized tensors"},
+    LITERT: {},
+}
+
+
+@dataclass(frozen=True)
+class Refuses(OpTrait):
+    """`runtime` refuses the op (at load, prepare or invoke) when its data operand is
+    stored in one of `storages` (and `when(op)` holds, if given). `message` is the
+    runtime's own text; `reason` (formatted with `builtin`) overrides the sentence built
+    from it."""
+
+    runtime: str
+    storages: frozenset[str]
+    message: str
+    when: Callable[[Operation], bool] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Miscomputes(OpTrait):
+    """`runtime` runs the op but its result differs from the op's semantics (and from
+    the interpreter, which is bit-exact with LiteRT's reference kernels), when its data
+    operand is stored in one of `storages` and `when(op)` holds (if given)."""
+
+    runtime: str
+    storages: frozenset[str]
+    reason: str
+    when: Callable[[Operation], bool] | None = None
+
+
+@dataclass(frozen=True)
+class DataOperand(OpTrait):
+    """The operand whose storage selects the runtime's kernel, when it is not operand 0
+    (SELECT_V2: operand 0 is the condition)."""
+
+    index: int
+
+
+def refuses(runtime: str, storages, message: str, **kw) -> Refuses:
+    return Refuses(runtime, frozenset({storages} if isinstance(storages, str) else storages),
+                   message, **kw)
+
+
+def miscomputes(runtime: str, storages, reason: str, **kw) -> Miscomputes:
+    return Miscomputes(runtime, frozenset({storages} if isinstance(storages, str)
+                                          else storages), reason, **kw)
+
+
+def float32_only(builtin: str) -> tuple[Refuses, ...]:
+    """A builtin both runtimes run in float32 only (SIN, COS, ROUND, CONV_3D)."""
+    reason = f"the runtimes' {builtin} kernels take float32 only"
+    return (refuses(LITERT, QUANTIZED, f"the {builtin} kernel takes float32 only", reason=reason),
+            refuses(ONERT, QUANTIZED, f"no quantized {builtin} kernel", reason=reason))
+
+
+# -- conditions -------------------------------------------------------------------------
+
+def missing_bias(op: Operation) -> bool:
+    bias = op.get_trait(BiasOperand)
+    return bias is not None and isinstance(op.operands[bias.index].type, NoneType)
+
+
+def per_channel_weights(op: Operation) -> bool:
+    w = op.get_trait(WeightOperand)
+    if w is None:
+        return False
+    et = getattr(op.operands[w.index].type, "element_type", None)
+    return isinstance(et, UniformQuantizedPerAxisType) and len(et.scales) > 1
+
+
+def runtime_weights(op: Operation) -> bool:
+    """The weight operand is not a constant (a model input, relaid out at most)."""
+    from compiler.dialects.circle_base import ConstOp
+
+    w = op.get_trait(WeightOperand)
+    return w is not None and not isinstance(op.operands[w.index].owner, ConstOp)
+
+
+def grouped(op: Operation) -> bool:
+    """A convolution whose filter has fewer input channels than its input (groups > 1)."""
+    shape_in = op.operands[0].type.get_shape()
+    shape_w = op.operands[1].type.get_shape()
+    return shape_w[-1] != shape_in[-1]
+
+
+def drops_dims_of_rank4(op: Operation) -> bool:
+    """A reduction of a rank >= 4 input without keep_dims."""
+    return len(op.operands[0].type.get_shape()) >= 4 and not op.option("keep_dims")
+
+
+def divides_by_zero_point(op: Operation) -> bool:
+    """A quantized DIV whose divisor is a constant with an element at its zero point (a
+    real 0): LiteRT checks `data[i] != zero_point` at invoke time."""
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    d = op.operands[1]
+    et = getattr(d.type, "element_type", None)
+    if not isinstance(d.owner, ConstOp) or not isinstance(et, UniformQuantizedType):
+        return False
+    return bool((dense_as_numpy(d.owner.value) == et.zero_point.data).any())
+
+
+def rank_above_4(op: Operation) -> bool:
+    return len(op.operands[0].type.get_shape()) > 4
+
+
+def to_int8(op: Operation) -> bool:
+    return storage(op.results[0]) == "i8"
+
+
+def half_pixel_centers(op: Operation) -> bool:
+    return bool(op.option("half_pixel_centers"))  # type: ignore[attr-defined]
+
+
+# -- queries ----------------------------------------------------------------------------
+
+def storage(v: SSAValue) -> str | None:
+    """`u8`/`i8`/`i16`/`i32`/`i64` for quantized tensors, `f32`, `bool`, or None."""
+    t = v.type
+    if not isinstance(t, TensorType):
+        return None
+    et = t.element_type
+    if isinstance(et, UniformQuantizedType | UniformQuantizedPerAxisType):
+        return et.storage_spelling
+    if isinstance(et, Float32Type):
+        return "f32"
+    if isinstance(et, IntegerType) and et.width.data == 1:
+        return "bool"
+    return None
+
+
+def data_operand(op: Operation) -> SSAValue | None:
+    """The operand whose type picks the runtime's kernel: the bias trait's input of
+    weighted ops (TRANSPOSE_CONV's is operand 2), `DataOperand`, else operand 0."""
+    if not op.operands:
+        return None
+    bias = op.get_trait(BiasOperand)
+    if bias is not None:
+        return op.operands[bias.input_index]
+    d = op.get_trait(DataOperand)
+    return op.operands[d.index if d is not None else 0]
+
+
+def _describe_refusal(t: Refuses, builtin: str, st: str) -> str:
+    if t.reason is not None:
+        return t.reason.format(builtin=builtin)
+    if t.runtime == ONERT:
+        if t.storages >= EVERY:
+            return f"onert does not support {builtin} (onert: \"{t.message}\")"
+        if st == "bool":
+            return f"onert has no boolean kernel for {builtin} (onert: \"{t.message}\")"
+        return f"onert has no {st} kernel for {builtin} (onert: \"{t.message}\")"
+    return f"{LONG[st]} {builtin} is not supported by TFLite kernels (LiteRT: {t.message})"
+
+
+def refusal(op: Operation, runtime: str) -> str | None:
+    """Why `runtime` refuses `op`, or None."""
+    builtin = getattr(op, "BUILTIN", None)
+    for v in (*op.operands, *op.results):
+        st = storage(v)
+        if st in RUNTIME_REFUSES[runtime]:
+            return RUNTIME_REFUSES[runtime][st]
+    d = data_operand(op)
+    st = storage(d) if d is not None else None
+    for t in op.get_traits_of_type(Refuses):
+        if t.runtime != runtime or (t.when is not None and not t.when(op)):
+            continue
+        if t.when is not None and t.storages >= EVERY:
+            return _describe_refusal(t, builtin, st or "f32")
+        if st in t.storages:
+            return _describe_refusal(t, builtin, st)
+    return None
+
+
+def miscomputation(op: Operation, runtime: str) -> str | None:
+    """Why `runtime`'s result of `op` differs from the op's semantics, or None."""
+    d = data_operand(op)
+    st = storage(d) if d is not None else None
+    for t in op.get_traits_of_type(Miscomputes):
+        if t.runtime == runtime and st in t.storages and (t.when is None or t.when(op)):
+            return f"{NAMES[runtime]}'s {op.BUILTIN} {t.reason} (wrong results)"
+    return None
+
+
+def problem(op: Operation, runtime: str) -> str | None:
+    """The first reason `runtime` refuses or miscomputes `op`, or None."""
+    return refusal(op, runtime) or miscomputation(op, runtime)
+
+
+def unconditional_refusal(cls: type[Operation], runtime: str, st: str) -> str | None:
+    """Why `runtime` refuses every `cls` op whose data operand is stored in `st`."""
+    if st in RUNTIME_REFUSES[runtime]:
+        return RUNTIME_REFUSES[runtime][st]
+    for t in cls.get_traits_of_type(Refuses):
+        if t.runtime == runtime and t.when is None and st in t.storages:
+            return _describe_refusal(t, cls.BUILTIN, st)  # type: ignore[attr-defined]
+    return None
+
+
+def no_integer_kernel(cls: type[Operation], st: str | None) -> str | None:
+    """Why no runtime runs `cls` on data stored in `st` (every runtime refuses it
+    unconditionally), or None: ops that stay float in that storage (fuse-qdq) and whose
+    ATen sources the quantizer keeps float (allow-float) or refuses."""
+    if st not in QUANTIZED:
+        return None
+    reasons = [unconditional_refusal(cls, r, st) for r in RUNTIMES]
+    if any(r is None for r in reasons):
+        return None
+    return "; ".join(dict.fromkeys(reasons))  # type: ignore[arg-type]
+
+
+def float_only(cls: type[Operation]) -> bool:
+    """No runtime runs `cls` in any quantized storage (SIN, COS, ROUND, CONV_3D)."""
+    return all(no_integer_kernel(cls, st) for st in QUANTIZED)
+
+
+__all__ = [
+    "DataOperand", "EVERY", "LITERT", "Miscomputes", "ONERT", "QUANTIZED", "RUNTIMES",
+    "Refuses", "float32_only", "float_only", "miscomputation", "miscomputes",
+    "no_integer_kernel", "problem", "refusal", "refuses", "storage",
+]

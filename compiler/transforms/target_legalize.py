@@ -1,0 +1,404 @@
+"""`target-legalize{target=onert|litert allow-float=false}`: make the model one its
+runtime computes exactly as the IR says, or refuse it at compile time.
+
+Runs last, on the quantized circle IR (after `verify-quantized` checked the scheme's
+contract). For every op that the target runtime refuses or computes wrongly (the op's
+runtime traits, `compiler.ir.runtime_traits`), in this order:
+
+1. a rewrite into ops the runtime computes exactly, when one exists (onert, uint8):
+   - a grouped (non-depthwise) CONV_2D: one CONV_2D per group on a SLICE of the input
+     channels, with its slices of the filter and bias, joined by CONCATENATION (every
+     output channel is computed as before: same inputs, weights, bias and parameters);
+   - SPLIT / SPLIT_V: one SLICE per output (the same elements, same parameters);
+   - a standalone RELU / RELU6 whose input and output share their parameters:
+     MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
+   - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
+     QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
+     like the interpreter;
+2. with `allow-float=true`, a float island: the op in float32 between DEQUANTIZE of its
+   quantized inputs (constants dequantized at compile time) and QUANTIZE of its results,
+   when the runtime runs the float op;
+3. otherwise a located `CompileError` with the runtime's reason (nothing is written).
+
+Guarantee afterwards: `problem(op, target)` is None for every op, and no model input
+or output has a storage type the runtime refuses. Without a target the pass does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f32
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.transforms.dead_code_elimination import region_dce
+
+from compiler.dialects import circle
+from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp, is_none
+from compiler.dialects.quant import dense_from_numpy
+from compiler.ir.diagnostics import CompileError, error_at
+from compiler.ir.quant_types import (
+    UniformQuantizedPerAxisType,
+    UniformQuantizedType,
+    is_quantized,
+)
+from compiler.ir.runtime_traits import (
+    LITERT,
+    NAMES,
+    ONERT,
+    RUNTIME_REFUSES,
+    grouped,
+    problem,
+    storage,
+)
+from compiler.transforms.utils import constant_of, i32_const, shape
+
+TARGETS = (ONERT, LITERT)
+#: discardable attribute of an op kept float for the target: why (qcompile's report)
+FLOAT_ISLAND = "target_float"
+_SWEEPS = 3
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+def _insert(op: Operation, before: Operation) -> Operation:
+    op.location = before.location
+    Rewriter.insert_op(op, InsertPoint.before(before))
+    return op
+
+
+def _float_type(t: Attribute) -> TensorType:
+    assert isinstance(t, TensorType)
+    return TensorType(f32, t.get_shape())
+
+
+def _slice(x: SSAValue, begin: list[int], size: list[int], anchor: Operation) -> SSAValue:
+    b = _insert(i32_const(begin), anchor).results[0]
+    s = _insert(i32_const(size), anchor).results[0]
+    out = TensorType(x.type.element_type, size)
+    return _insert(circle.SliceOp(operands=[x, b, s], result_types=[out]), anchor).results[0]
+
+
+def _sliced_qtype(et: Attribute, lo: int, hi: int) -> Attribute:
+    """A per-axis element type restricted to slices [lo, hi) of its axis."""
+    if isinstance(et, UniformQuantizedPerAxisType) and len(et.scales) > 1:
+        return UniformQuantizedPerAxisType(
+            et.storage_type, et.expressed_type, et.quantized_dimension,
+            list(et.scales[lo:hi]), list(et.zero_points[lo:hi]), et.qmin, et.qmax)
+    return et
+
+
+def _const_slice(v: SSAValue, lo: int, hi: int, anchor: Operation) -> SSAValue:
+    """Slices [lo, hi) along axis 0 of a constant, with its parameters."""
+    owner = v.owner
+    assert isinstance(owner, ConstOp)
+    arr = np.ascontiguousarray(constant_of(v)[lo:hi])
+    t = v.type
+    et = _sliced_qtype(t.element_type, lo, hi)
+    payload = dense_from_numpy(arr, owner.value.type.element_type)
+    return _insert(ConstOp(payload, TensorType(et, list(arr.shape))), anchor).results[0]
+
+
+def _replace(op: Operation, values: list[SSAValue]) -> None:
+    for old, new in zip(op.results, values, strict=True):
+        new.name_hint = old.name_hint
+        old.replace_all_uses_with(new)
+    op.detach()
+    op.erase()
+
+
+# -- rewrites (onert) -------------------------------------------------------------------
+
+def _split_groups(op: Operation) -> str | None:
+    """A grouped CONV_2D as per-group CONV_2Ds on input-channel SLICEs + CONCATENATION."""
+    if not grouped(op):
+        return "not a grouped convolution"
+    x, w, b = op.operands
+    if not isinstance(w.owner, ConstOp) or not (is_none(b) or isinstance(b.owner, ConstOp)):
+        return "its filter and bias are not constants (they cannot be split at compile time)"
+    n, h, wd, c = shape(x)
+    o, _, _, i = shape(w)
+    groups = c // i
+    og = o // groups
+    out_t = op.results[0].type
+    on, oh, ow, _ = out_t.get_shape()
+    parts = []
+    for g in range(groups):
+        xs = _slice(x, [0, 0, 0, g * i], [n, h, wd, i], op)
+        ws = _const_slice(w, g * og, (g + 1) * og, op)
+        bs = b if is_none(b) else _const_slice(b, g * og, (g + 1) * og, op)
+        part_t = TensorType(_sliced_qtype(out_t.element_type, g * og, (g + 1) * og),
+                            [on, oh, ow, og])
+        conv = circle.Conv2DOp.create(operands=[xs, ws, bs], result_types=[part_t],
+                                      properties=dict(op.properties))
+        parts.append(_insert(conv, op).results[0])
+    cat = circle.ConcatenationOp.from_options([parts], [out_t], axis=3)
+    _replace(op, [_insert(cat, op).results[0]])
+    return None
+
+
+def _split_as_slices(op: Operation) -> str | None:
+    """SPLIT / SPLIT_V as one SLICE per output."""
+    if isinstance(op, circle.SplitOp):
+        x, axis_v = op.operands[1], op.operands[0]
+    else:
+        x, axis_v = op.operands[0], op.operands[2]
+    axis_arr = constant_of(axis_v)
+    if axis_arr is None:
+        return "its axis is not a constant"
+    dims = list(shape(x))
+    axis = int(np.asarray(axis_arr).reshape(-1)[0]) % len(dims)
+    values, offset = [], 0
+    for r in op.results:
+        size = list(r.type.get_shape())
+        begin = [0] * len(dims)
+        begin[axis] = offset
+        offset += size[axis]
+        values.append(_slice(x, begin, size, op))
+    _replace(op, values)
+    return None
+
+
+def _relu(op: Operation) -> str | None:
+    """A standalone quantized RELU/RELU6. At shared input/output parameters: MAXIMUM with
+    the zero point (and MINIMUM with 6's stored value), exact in integers. Rescaling:
+    float RELU between DEQUANTIZE and QUANTIZE (exact in onert: float RELU and QUANTIZE
+    agree with the interpreter bit for bit)."""
+    x, y = op.operands[0], op.results[0]
+    qt = x.type.element_type
+    if not isinstance(qt, UniformQuantizedType) or qt != y.type.element_type:
+        return _float_island(op)
+    zp, scale = qt.zero_point.data, qt.scale.data
+    one = TensorType(qt, [1])
+
+    def const(value: int) -> SSAValue:
+        arr = np.array([value], qt.numpy_storage_dtype)
+        return _insert(ConstOp(dense_from_numpy(arr, qt.storage_type), one), op).results[0]
+
+    out = _insert(circle.MaximumOp(operands=[x, const(zp)], result_types=[y.type]),
+                  op).results[0]
+    if isinstance(op, circle.Relu6Op):
+        # TFLite's RELU6 clamps at zp + round(6 / scale) (CalculateActivationRangeQuantized)
+        six = min(qt.qmax, zp + int(_round_half_away(float(np.float32(6.0) / np.float32(scale)))))
+        out = _insert(circle.MinimumOp(operands=[out, const(six)], result_types=[y.type]),
+                      op).results[0]
+    _replace(op, [out])
+    return None
+
+
+def _round_half_away(x: float) -> float:
+    return float(np.sign(x) * np.floor(abs(x) + 0.5))
+
+
+def _requantize_in_float(op: Operation) -> str | None:
+    """A quantized -> quantized QUANTIZE as DEQUANTIZE + QUANTIZE."""
+    x = op.operands[0]
+    if not is_quantized(x.type):
+        return "it quantizes a float tensor"
+    dq = _insert(circle.DequantizeOp(operands=[x], result_types=[_float_type(x.type)]), op)
+    q = _insert(circle.QuantizeOp(operands=[dq.results[0]], result_types=[op.results[0].type]),
+                op)
+    _replace(op, [q.results[0]])
+    return None
+
+
+def _keep_dims(op: Operation) -> str | None:
+    """A reduction that drops dimensions as the same reduction with keep_dims and a
+    RESHAPE to the dropped shape (the same elements)."""
+    if op.option("keep_dims"):
+        return "it keeps its dimensions already"
+    x, axes = op.operands
+    axes_arr = constant_of(axes)
+    if axes_arr is None:
+        return "its axes are not constants"
+    rank = len(shape(x))
+    kept = [1 if d in {int(a) % rank for a in np.asarray(axes_arr).reshape(-1)} else n
+            for d, n in enumerate(shape(x))]
+    out = op.results[0].type
+    props = dict(op.properties)
+    props["keep_dims"] = BoolAttr.from_bool(True)
+    red = _insert(type(op).create(operands=[x, axes], properties=props,
+                                  result_types=[TensorType(out.element_type, kept)]), op)
+    target_shape = _insert(i32_const(list(out.get_shape())), op).results[0]
+    reshape = circle.ReshapeOp(operands=[red.results[0], target_shape], result_types=[out])
+    _replace(op, [_insert(reshape, op).results[0]])
+    return None
+
+
+def _slice_low_rank(op: Operation) -> str | None:
+    """A SLICE of rank > 4 as RESHAPE + SLICE + RESHAPE: each sliced dimension merged with
+    the whole dimensions after it (and leading whole dimensions merged together), which
+    keeps the selected elements contiguous in the same order."""
+    x = op.operands[0]
+    begin, size = constant_of(op.operands[1]), constant_of(op.operands[2])
+    if begin is None or size is None:
+        return "its begin and size are not constants"
+    dims = list(shape(x))
+    begin = [int(b) for b in np.asarray(begin).reshape(-1)]
+    size = [d - b if int(n) == -1 else int(n)
+            for d, b, n in zip(dims, begin, np.asarray(size).reshape(-1))]
+    groups: list[list[int]] = []
+    for d in range(len(dims)):
+        if groups and begin[d] == 0 and size[d] == dims[d]:
+            groups[-1].append(d)  # a whole dimension joins the one before it
+        else:
+            groups.append([d])
+    if len(groups) > 4:
+        return f"its {len(groups)} sliced dimensions cannot be merged to rank 4"
+
+    def prod(ks):
+        return int(np.prod([dims[k] for k in ks]))
+
+    inner = [prod(g[1:]) for g in groups]
+    new_dims = [prod(g) for g in groups]
+    new_begin = [int(begin[g[0]]) * i for g, i in zip(groups, inner)]
+    new_size = [int(size[g[0]]) * i for g, i in zip(groups, inner)]
+    et = x.type.element_type
+    shape_c = _insert(i32_const(new_dims), op).results[0]
+    flat = _insert(circle.ReshapeOp(operands=[x, shape_c],
+                                    result_types=[TensorType(et, new_dims)]), op).results[0]
+    part = _slice(flat, new_begin, new_size, op)
+    out = op.results[0].type
+    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
+    back = _insert(circle.ReshapeOp(operands=[part, back_c], result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
+#: target -> op class -> rewrite (returns None when done, else why it does not apply)
+REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = {
+    ONERT: {
+        circle.Conv2DOp: _split_groups,
+        circle.SplitOp: _split_as_slices,
+        circle.SplitVOp: _split_as_slices,
+        circle.ReluOp: _relu,
+        circle.Relu6Op: _relu,
+        circle.QuantizeOp: _requantize_in_float,
+        circle.SliceOp: _slice_low_rank,
+        circle.MeanOp: _keep_dims,
+        circle.SumOp: _keep_dims,
+        circle.ReduceMaxOp: _keep_dims,
+    },
+    LITERT: {},
+}
+
+
+# -- float islands ----------------------------------------------------------------------
+
+def _float_operand(v: SSAValue, anchor: Operation) -> SSAValue:
+    if not is_quantized(v.type):
+        return v
+    arr = constant_of(v)
+    if arr is not None:  # dequantized at compile time
+        real = v.type.element_type.dequantize(arr).astype(np.float32)
+        return _insert(ConstOp(dense_from_numpy(real, f32)), anchor).results[0]
+    return _insert(circle.DequantizeOp(operands=[v], result_types=[_float_type(v.type)]),
+                   anchor).results[0]
+
+
+def _float_island(op: Operation, reason: str | None = None) -> str | None:
+    """`op` in float32 between DEQUANTIZE and QUANTIZE; None when done. `reason` (why
+    the runtime cannot run it quantized) is kept in the `target_float` attribute."""
+    operands = [_float_operand(v, op) for v in op.operands]
+    result_types = [_float_type(r.type) if is_quantized(r.type) else r.type for r in op.results]
+    attributes = dict(op.attributes)
+    if reason is not None:
+        attributes[FLOAT_ISLAND] = StringAttr(reason)
+    new = type(op).create(operands=operands, result_types=result_types,
+                          properties=dict(op.properties), attributes=attributes)
+    _insert(new, op)
+    values = []
+    for old, res in zip(op.results, new.results):
+        if is_quantized(old.type):
+            q = circle.QuantizeOp(operands=[res], result_types=[old.type])
+            values.append(_insert(q, op).results[0])
+        else:
+            values.append(res)
+    _replace(op, values)
+    return None
+
+
+# -- the pass ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TargetLegalizePass(ModulePass):
+    name = "target-legalize"
+
+    target: str = "none"
+    allow_float: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.target in ("none", ""):
+            return
+        if self.target not in TARGETS:
+            raise CompileError(f"target-legalize: target must be one of {', '.join(TARGETS)}, "
+                               f"not '{self.target}'")
+        for f in [o for o in op.walk() if isinstance(o, func.FuncOp)]:
+            self._inputs(f)
+        # what a rewrite builds is legalized in the next sweep (a reduction given
+        # keep_dims may still need a float island); each sweep removes a problem
+        for _ in range(_SWEEPS):
+            pending = [(o, reason) for o in op.walk()
+                       if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp)
+                       and (reason := problem(o, self.target)) is not None]
+            if not pending:
+                break
+            for o, reason in pending:
+                if o.parent is not None:
+                    self._legalize(o, reason)
+        region_dce(op.body)
+        for o in op.walk():  # the guarantee
+            if isinstance(o, CircleOp) and o.BUILTIN is not None:
+                reason = problem(o, self.target)
+                if reason:
+                    raise error_at(o, reason)
+
+    def _inputs(self, f: func.FuncOp) -> None:
+        refused = RUNTIME_REFUSES[self.target]
+        for i, arg in enumerate(f.body.block.args):
+            if storage(arg) in refused:
+                raise error_at(f, f"input #{i}: {refused[storage(arg)]}")
+
+    def _legalize(self, op: CircleOp, reason: str) -> None:
+        rewrite = REWRITES[self.target].get(type(op))
+        why_not = rewrite(op) if rewrite is not None else None
+        if rewrite is not None and why_not is None:
+            return
+        if why_not is not None:
+            reason = f"{reason}; no exact rewrite: {why_not}"
+        runtime = NAMES[self.target]
+        if not any(is_quantized(v.type) for v in (*op.operands, *op.results)):
+            raise error_at(op, reason)  # float already
+        probe = _float_probe(op)
+        in_float = problem(probe, self.target)
+        probe.erase()
+        if in_float is None and self.allow_float:
+            _float_island(op, reason)
+            return
+        if in_float is None:
+            raise error_at(op, f"{reason} (allow-float keeps it float between DEQUANTIZE "
+                           "and QUANTIZE)")
+        also = "" if in_float == reason else f": {in_float}"
+        raise error_at(op, f"{reason} (in float too{also}, so allow-float cannot keep it "
+                       f"float for {runtime})")
+
+
+def _float_probe(op: Operation) -> Operation:
+    """A detached float copy of `op` (its quantized operands replaced by placeholder
+    float values), to ask its runtime traits whether the runtime runs it in float."""
+    from xdsl.dialects.test import TestOp
+
+    operands = []
+    for v in op.operands:
+        if is_quantized(v.type):
+            operands.append(TestOp(result_types=[_float_type(v.type)]).results[0])
+        else:
+            operands.append(v)
+    result_types = [_float_type(r.type) if is_quantized(r.type) else r.type for r in op.results]
+    return type(op).create(operands=operands, result_types=result_types,
+                           properties=dict(op.properties))

@@ -1,0 +1,97 @@
+// RUN: qopt %s --split-input-file -p 'target-legalize{target=onert}' | filecheck %s
+
+// A grouped uint8 CONV_2D (onert computes it wrongly): one CONV_2D per group on a SLICE
+// of the input channels, with the group's filter rows and bias, joined on channels.
+// CHECK-LABEL: func.func @grouped_conv(
+// CHECK:         %[[X0:.*]] = circle.slice %{{.*}}, %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x3x3x2x!quant.uniform<u8:f32, 0.02:3>>
+// CHECK:         %[[W0:.*]] = circle.const dense<{{\[}}{{\[}}{{\[}}[1, 2]]]]> : tensor<1x1x1x2xui8> to tensor<1x1x1x2x!quant.uniform<u8:f32, 0.01:128>>
+// CHECK:         %[[B0:.*]] = circle.const dense<5> : tensor<1xi32>
+// CHECK:         %[[C0:.*]] = circle.conv_2d %[[X0]], %[[W0]], %[[B0]] {fused_activation_function = "RELU"}
+// CHECK:         %[[X1:.*]] = circle.slice
+// CHECK:         %[[W1:.*]] = circle.const dense<{{\[}}{{\[}}{{\[}}[3, 4]]]]>
+// CHECK:         %[[B1:.*]] = circle.const dense<6>
+// CHECK:         %[[C1:.*]] = circle.conv_2d %[[X1]], %[[W1]], %[[B1]] {fused_activation_function = "RELU"}
+// CHECK:         %[[Y:.*]] = circle.concatenation %[[C0]], %[[C1]] {axis = 3 : i32}
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @grouped_conv(%x: tensor<1x3x3x4x!quant.uniform<u8:f32, 0.02:3>>) -> tensor<1x3x3x2x!quant.uniform<u8:f32, 0.05:7>> {
+  %w = circle.const dense<[[[[1, 2]]], [[[3, 4]]]]> : tensor<2x1x1x2xui8> to tensor<2x1x1x2x!quant.uniform<u8:f32, 0.01:128>>
+  %b = circle.const dense<[5, 6]> : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32, 0.0002>>
+  %y = circle.conv_2d %x, %w, %b {fused_activation_function = "RELU"} : (tensor<1x3x3x4x!quant.uniform<u8:f32, 0.02:3>>, tensor<2x1x1x2x!quant.uniform<u8:f32, 0.01:128>>, tensor<2x!quant.uniform<i32:f32, 0.0002>>) -> tensor<1x3x3x2x!quant.uniform<u8:f32, 0.05:7>>
+  func.return %y : tensor<1x3x3x2x!quant.uniform<u8:f32, 0.05:7>>
+}
+
+// -----
+
+// uint8 SPLIT_V (wrong in onert): one SLICE per output.
+// CHECK-LABEL: func.func @split_v(
+// CHECK:         %[[B0:.*]] = circle.const dense<0> : tensor<2xi32>
+// CHECK-NEXT:    %[[S0:.*]] = circle.const dense<[2, 3]> : tensor<2xi32>
+// CHECK-NEXT:    %[[A:.*]] = circle.slice %{{.*}}, %[[B0]], %[[S0]] : {{.*}} -> tensor<2x3x!quant.uniform<u8:f32, 0.1:5>>
+// CHECK-NEXT:    %[[B1:.*]] = circle.const dense<[0, 3]> : tensor<2xi32>
+// CHECK-NEXT:    %[[S1:.*]] = circle.const dense<[2, 1]> : tensor<2xi32>
+// CHECK-NEXT:    %[[B:.*]] = circle.slice %{{.*}}, %[[B1]], %[[S1]] : {{.*}} -> tensor<2x1x!quant.uniform<u8:f32, 0.1:5>>
+// CHECK-NEXT:    func.return %[[A]], %[[B]]
+func.func @split_v(%x: tensor<2x4x!quant.uniform<u8:f32, 0.1:5>>) -> (tensor<2x3x!quant.uniform<u8:f32, 0.1:5>>, tensor<2x1x!quant.uniform<u8:f32, 0.1:5>>) {
+  %sizes = circle.const dense<[3, 1]> : tensor<2xi32>
+  %axis = circle.const dense<1> : tensor<i32>
+  %a, %b = circle.split_v %x, %sizes, %axis {num_splits = 2 : i32} : (tensor<2x4x!quant.uniform<u8:f32, 0.1:5>>, tensor<2xi32>, tensor<i32>) -> (tensor<2x3x!quant.uniform<u8:f32, 0.1:5>>, tensor<2x1x!quant.uniform<u8:f32, 0.1:5>>)
+  func.return %a, %b : tensor<2x3x!quant.uniform<u8:f32, 0.1:5>>, tensor<2x1x!quant.uniform<u8:f32, 0.1:5>>
+}
+
+// -----
+
+// Standalone uint8 RELU6 at shared parameters: MAXIMUM(x, zp), MINIMUM(., zp + round(6/s)).
+// CHECK-LABEL: func.func @relu6(
+// CHECK:         %[[Z:.*]] = circle.const dense<5> : tensor<1xui8>
+// CHECK:         %[[M:.*]] = circle.maximum %{{.*}}, %[[Z]]
+// CHECK:         %[[S:.*]] = circle.const dense<65> : tensor<1xui8>
+// CHECK:         %[[Y:.*]] = circle.minimum %[[M]], %[[S]]
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @relu6(%x: tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:5>> {
+  %y = circle.relu6 %x : (tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4x!quant.uniform<u8:f32, 0.1:5>>
+  func.return %y : tensor<4x!quant.uniform<u8:f32, 0.1:5>>
+}
+
+// -----
+
+// A uint8 -> uint8 QUANTIZE (refused by onert): DEQUANTIZE + QUANTIZE.
+// CHECK-LABEL: func.func @requantize(
+// CHECK-NEXT:    %[[D:.*]] = circle.dequantize %{{.*}} : (tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4xf32>
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[D]] : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.3:9>>
+// CHECK-NEXT:    func.return %[[Q]]
+func.func @requantize(%x: tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4x!quant.uniform<u8:f32, 0.3:9>> {
+  %y = circle.quantize %x : (tensor<4x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<4x!quant.uniform<u8:f32, 0.3:9>>
+  func.return %y : tensor<4x!quant.uniform<u8:f32, 0.3:9>>
+}
+
+// -----
+
+// A rank-5 SLICE (onert returns wrong elements above rank 4): each sliced dimension
+// merged with the whole ones after it (here all: rank 1), sliced, reshaped back.
+// CHECK-LABEL: func.func @slice_rank5(
+// CHECK:         %[[F:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1536x!quant.uniform<u8:f32, 0.1:5>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<512> : tensor<1xi32>
+// CHECK-NEXT:    %[[S:.*]] = circle.const dense<512> : tensor<1xi32>
+// CHECK-NEXT:    %[[P:.*]] = circle.slice %[[F]], %[[B]], %[[S]]
+// CHECK:         %[[Y:.*]] = circle.reshape %[[P]], %{{.*}} : {{.*}} -> tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @slice_rank5(%x: tensor<3x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>) -> tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>> {
+  %b = circle.const dense<[1, 0, 0, 0, 0]> : tensor<5xi32>
+  %s = circle.const dense<[1, 1, 4, 16, 8]> : tensor<5xi32>
+  %y = circle.slice %x, %b, %s : (tensor<3x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>, tensor<5xi32>, tensor<5xi32>) -> tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>
+  func.return %y : tensor<1x1x4x16x8x!quant.uniform<u8:f32, 0.1:5>>
+}
+
+// -----
+
+// Two sliced dimensions of a rank-6 input: rank 2 after merging.
+// CHECK-LABEL: func.func @slice_rank6(
+// CHECK:         circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<2x360xf32>
+// CHECK:         %[[B:.*]] = circle.const dense<[1, 120]> : tensor<2xi32>
+// CHECK-NEXT:    %[[S:.*]] = circle.const dense<[1, 240]> : tensor<2xi32>
+func.func @slice_rank6(%x: tensor<2x3x4x5x6x1xf32>) -> tensor<1x2x4x5x6x1xf32> {
+  %b = circle.const dense<[1, 1, 0, 0, 0, 0]> : tensor<6xi32>
+  %s = circle.const dense<[1, 2, 4, 5, 6, 1]> : tensor<6xi32>
+  %y = circle.slice %x, %b, %s : (tensor<2x3x4x5x6x1xf32>, tensor<6xi32>, tensor<6xi32>) -> tensor<1x2x4x5x6x1xf32>
+  func.return %y : tensor<1x2x4x5x6x1xf32>
+}

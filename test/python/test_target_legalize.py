@@ -1,0 +1,183 @@
+"""`target-legalize`: every op × scheme × runtime combination the runtime refuses or
+computes wrongly is lowered to a form it computes exactly, kept float (allow-float), or
+refused at compile time; each proven in the runtime.
+
+The op-coverage suite (`test_ops_end_to_end`) lowers with the runtime as target and
+compares bit-exactly; the cases below are those the target legalization changes:
+
+- REWRITTEN (onert, uint8): without the target the runtime refuses the file or computes
+  it wrongly (shown here), with it onert equals the interpreter bit for bit;
+- FLOAT_ISLANDS (onert, uint8): no integer form exists; without allow-float a located
+  `CompileError` names the op and the runtime's reason, with it the op runs in float
+  between DEQUANTIZE and QUANTIZE and onert equals the interpreter bit for bit;
+- REFUSED (onert, uint8): onert does not run the op even in float: a `CompileError`
+  with allow-float too;
+- LITERT_INT16_FLOAT_ISLANDS: LiteRT has no int16 ARG_MAX/ARG_MIN: an error, or float
+  with allow-float, bit-exact in LiteRT. (Every other op case lowers for LiteRT in int8 and
+  int16 unchanged and runs bit-exactly: test_ops_end_to_end with target="litert".)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import compiler
+from compiler.codegen import write_circle, write_tflite
+from compiler.interpreter import run
+from compiler.interpreter.build import Const, Input, single_op_module, tensor
+from compiler.ir.diagnostics import CompileError
+from compiler.ir.quant_types import make_quantized_type
+from compiler.transforms.target_legalize import TargetLegalizePass
+from compiler.verify import stage_inputs
+
+op_cases = pytest.importorskip("op_cases")
+runtimes = pytest.importorskip("runtimes")
+torch.set_num_threads(1)
+
+needs_onert = pytest.mark.skipif(not runtimes.onert_available(), reason="onert not installed")
+needs_litert = pytest.mark.skipif(not runtimes.litert_available(),
+                                  reason="ai-edge-litert not installed")
+
+#: case -> what onert does to it without the target legalization (measured)
+REWRITTEN = {
+    "conv2d_same_grouped": "wrong",    # grouped CONV_2D -> per-group CONV_2Ds + CONCATENATION
+    "split_chunk": "wrong",            # SPLIT / SPLIT_V -> SLICEs
+    "clamp": "Quantize: Unsupported",  # u8 -> u8 QUANTIZE -> DEQUANTIZE + QUANTIZE
+    "maximum_minimum": "Quantize: Unsupported",
+    "relu6_hardtanh": "Quantize: Unsupported",
+    "clamp_tensor": "Quantize: Unsupported",
+    "sum_dim": "ShapeValidator failed",  # rank-4 SUM without keep_dims -> keep_dims + RESHAPE
+}
+#: case -> the op onert refuses in uint8 (kept float with allow-float)
+FLOAT_ISLANDS = {
+    "div": "DIV", "reciprocal": "DIV", "pow_reciprocal": "DIV", "leaky_relu": "LEAKY_RELU",
+    "gelu": "GELU", "elu": "ELU", "sum_dim": "SUM", "max_dim": "REDUCE_MAX",
+    "repeat": "TILE", "expand": "TILE", "where_tensor": "SELECT_V2",
+    "where_scalar": "SELECT_V2", "masked_fill_softmax": "SELECT_V2",
+    "conv_mask_where": "SELECT_V2", "to_dtype": "SELECT_V2",
+}
+#: case -> the builtin onert refuses even in float
+REFUSED = {
+    "prelu": "PRELU", "interpolate": "RESIZE_NEAREST_NEIGHBOR",
+    "interpolate_bilinear_half_pixel": "RESIZE_BILINEAR", "conv_transpose2d": "TRANSPOSE_CONV",
+    "gather_runtime": "GATHER_ND", "conv3d_same": "CONV_3D",
+}
+
+
+def _program(name: str):
+    from test_ops_end_to_end import converted
+
+    return converted(name, "uint8")
+
+
+def _lower(name: str, target: str | None, allow_float: bool = False):
+    case = op_cases.BY_NAME[name]
+    return compiler.lower(compiler.import_program(_program(name)), scheme="uint8",
+                          io_dtype="int", allow_float=case.allow_float or allow_float,
+                          target=target)
+
+
+def _assert_onert_exact(module, name: str) -> None:
+    xs = stage_inputs(module, [x.numpy() for x in op_cases.BY_NAME[name].inputs()])
+    for ours, theirs in zip(run(module, xs), runtimes.run_onert(write_circle(module), xs),
+                            strict=True):
+        np.testing.assert_array_equal(ours, np.asarray(theirs).reshape(ours.shape))
+
+
+@needs_onert
+@pytest.mark.parametrize("name", sorted(REWRITTEN))
+def test_onert_rewrites_are_needed_and_exact(name):
+    before = _lower(name, None)
+    xs = stage_inputs(before, [x.numpy() for x in op_cases.BY_NAME[name].inputs()])
+    if REWRITTEN[name] == "wrong":
+        got = runtimes.run_onert(write_circle(before), xs)
+        assert any(not np.array_equal(a, np.asarray(b).reshape(a.shape))
+                   for a, b in zip(run(before, xs), got))
+    else:
+        with pytest.raises(runtimes.RuntimeRefused, match=REWRITTEN[name]):
+            runtimes.run_onert(write_circle(before), xs)
+    _assert_onert_exact(_lower(name, "onert", allow_float=name == "sum_dim"), name)
+
+
+@needs_onert
+@pytest.mark.parametrize("name", sorted(FLOAT_ISLANDS))
+def test_onert_float_islands_with_allow_float_else_located_error(name):
+    if not op_cases.BY_NAME[name].allow_float:
+        with pytest.raises(CompileError, match=f"onert has no u8 kernel for {FLOAT_ISLANDS[name]}"
+                           ".*allow-float keeps it float") as e:
+            _lower(name, "onert")
+        assert e.value.location  # at the user's source line
+    module = _lower(name, "onert", allow_float=True)
+    from compiler.transforms.utils import is_float_tensor
+
+    kept = [o for o in module.walk() if getattr(o, "BUILTIN", None) == FLOAT_ISLANDS[name]]
+    assert kept and all(is_float_tensor(o.results[0]) for o in kept)
+    _assert_onert_exact(module, name)
+
+
+@pytest.mark.parametrize("allow_float", [False, True])
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_onert_refusals_even_in_float_are_compile_errors(name, allow_float):
+    builtin = REFUSED[name]
+    with pytest.raises(CompileError, match=f"onert does not support {builtin}|"
+                       f"{builtin}.*allow-float cannot keep it"):
+        _lower(name, "onert", allow_float=allow_float)
+
+
+#: case -> the op LiteRT refuses in int16 (kept float with allow-float)
+LITERT_INT16_FLOAT_ISLANDS = {"argmax": "ARG_MAX", "argmax_keepdim": "ARG_MAX",
+                              "argmin_flat": "ARG_MIN", "max_dim": "ARG_MAX"}
+
+
+@needs_litert
+@pytest.mark.parametrize("name", sorted(LITERT_INT16_FLOAT_ISLANDS))
+def test_litert_int16_float_islands_with_allow_float_else_located_error(name):
+    from test_ops_end_to_end import converted
+
+    builtin = LITERT_INT16_FLOAT_ISLANDS[name]
+
+    def lower(allow_float):
+        return compiler.lower(compiler.import_program(converted(name, "int16")), scheme="int16",
+                              io_dtype="int", allow_float=allow_float, target="litert")
+
+    with pytest.raises(CompileError, match=f"int16 {builtin} is not supported by TFLite "
+                       "kernels.*allow-float keeps it float"):
+        lower(False)
+    module = lower(True)
+    xs = stage_inputs(module, [x.numpy() for x in op_cases.BY_NAME[name].inputs()])
+    for ours, theirs in zip(run(module, xs), runtimes.run_litert(write_tflite(module), xs),
+                            strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_qcompile_refuses_int16_for_onert(tmp_path, capsys):
+    from compiler.tools.qcompile import main
+
+    model = tmp_path / "m.py"
+    model.write_text("import torch\n"
+                     "def model(): return torch.nn.Linear(4, 2)\n"
+                     "def example_inputs(): return (torch.randn(1, 4),)\n")
+    assert main([str(model), "-o", str(tmp_path / "m.circle"), "--scheme", "int16", "-q"]) == 1
+    assert "onert does not run int16 quantized tensors" in capsys.readouterr().err
+    assert not (tmp_path / "m.circle").exists()
+
+
+@needs_litert
+def test_litert_div_by_a_constant_zero_point_is_refused_before_writing():
+    """LiteRT's quantized DIV refuses a divisor element equal to its zero point at invoke
+    time; the DIV trait says so, and the writer refuses the file."""
+    t = make_quantized_type("i8", 0.05, 3)
+    m = single_op_module(compiler.dialects.circle.DivOp,
+                         [Input(tensor([4], t)), Const(np.array([5, 3, 7, 9], np.int8),
+                                                       tensor([4], t))], [tensor([4], t)])
+    data = compiler.codegen.writer.pack_model(compiler.codegen.writer.build_model(m), b"TFL3")
+    with pytest.raises(runtimes.RuntimeRefused, match="zero_point"):
+        runtimes.run_litert(data, [np.arange(4, dtype=np.int8)])
+    with pytest.raises(CompileError, match="divisor element equal to its zero point"):
+        write_tflite(m)
+    from xdsl.context import Context
+
+    with pytest.raises(CompileError, match="divisor element equal to its zero point"):
+        TargetLegalizePass(target="litert").apply(Context(), m)
