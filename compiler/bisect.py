@@ -22,7 +22,7 @@ Each departure is checked against the runtime's documented tolerance for that op
 *tolerated* and the run goes on with the runtime's values (so a tolerated MEAN in onert
 is not re-counted at every op after it); the first departure beyond it is the `error`.
 Quantized tensors are compared as storage integers, in steps of their scale; float
-tensors in units in the last place (ulp) of the interpreter's float32 value.
+tensors in units in the last place (ulp, float32) of the tensor's largest magnitude.
 
 `source` (the circle module the file was written from) gives each op its source
 location: the two are matched by position when their operator sequences agree, else by
@@ -55,8 +55,20 @@ from compiler.runtimes import run_every_tensor
 TOLERANCES: dict[tuple[str, str | None], dict[tuple[str, str], int]] = {
     # onert rounds the uint8 mean once (sum * scale) where TFLite rounds twice
     ("onert", None): {("MEAN", "u8"): 1},
+    # the reference kernels are the oracle: bit-exact, no entry
     ("litert", "BUILTIN_REF"): {},
+    # the optimized kernels requantize with their own (vectorized) rounding
+    ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {
+        ("CONV_2D", "i8"): 1, ("FULLY_CONNECTED", "i8"): 1, ("MEAN", "i8"): 1,
+        ("DEQUANTIZE", "f32"): 1,  # ulp of the tensor's largest magnitude
+    },
+    # XNNPACK requantizes in float (fp32 scale, round to nearest even)
+    ("litert", "AUTO"): {
+        ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("FULLY_CONNECTED", "i8"): 1,
+        ("ADD", "i8"): 1, ("MUL", "i8"): 1, ("MEAN", "i8"): 1,
+    },
 }
+TOLERANCES[("litert", "BUILTIN")] = TOLERANCES[("litert", "AUTO")]  # the same kernels
 
 
 def tolerance(runtime: str, resolver: str | None, op: Operation) -> int:
@@ -246,14 +258,17 @@ def _measure(value: SSAValue, expected: np.ndarray, got: np.ndarray):
         return (expected.size, None, float("inf"), {},
                 f"shape {list(got.shape)} from the runtime, {list(expected.shape)} in the IR")
     if np.issubdtype(expected.dtype, np.floating):
-        # float tensors: steps are units in the last place of the expected value
+        # float tensors: steps are units in the last place (ulp) of the tensor's largest
+        # magnitude, so that an element near 0 (a DEQUANTIZE of the zero point computed as
+        # scale*q - scale*zp) is not counted in its own tiny ulps
         e64, g64 = expected.astype(np.float64), got.astype(np.float64)
         diff = np.abs(e64 - g64)
         same = (diff == 0) | (np.isnan(e64) & np.isnan(g64))
         n = int((~same).sum())
         if not n:
             return 0, 0.0, 0.0, {}, None
-        ulp = np.abs(np.spacing(expected.astype(np.float32))).astype(np.float64)
+        top = np.float32(np.nanmax(np.abs(e64[np.isfinite(e64)]), initial=0.0))
+        ulp = float(np.spacing(top)) if top > 0 else float(np.finfo(np.float32).tiny)
         steps = np.where(same, 0.0, np.ceil(np.nan_to_num(diff / ulp, nan=np.inf)))
         max_abs = float(np.nanmax(np.where(same, 0.0, diff)))
         return n, float(steps.max()), max_abs, _histogram(steps[steps != 0]), None
@@ -274,17 +289,19 @@ def bisect(
     runtime: str,
     resolver: str | None = "BUILTIN_REF",
     source: ModuleOp | None = None,
+    isolated: bool = True,
 ) -> Bisection:
     """Run `data` in `runtime` and in the interpreter on `inputs` (the model's real
     inputs: float arrays are quantized for quantized arguments) and list where the
-    runtime departs (see the module docstring)."""
+    runtime departs (see the module docstring). `isolated`: the runtime runs in a child
+    process, so that its crash is a `RuntimeRefused`, not the caller's end."""
     from compiler.codegen.reader import unpack_model
     from compiler.verify import stage_inputs
 
     module = as_module(bytes(data))
     xs = stage_inputs(module, inputs)
     resolver = resolver if runtime == "litert" else None
-    rt = run_every_tensor(runtime, data, xs, resolver or "BUILTIN_REF")
+    rt = run_every_tensor(runtime, data, xs, resolver or "BUILTIN_REF", isolated=isolated)
 
     listener = _Values()
     interp = make_interpreter(module, [listener])

@@ -62,6 +62,9 @@ class RuntimeRefused(Exception):
         self.runtime = runtime
         self.message = message
 
+    def __reduce__(self):  # pickled back from an isolated run
+        return (RuntimeRefused, (self.runtime, self.message))
+
 
 def onert_available() -> bool:
     try:
@@ -283,27 +286,80 @@ def _onert_batches(data: bytes, batches, backends: str = "cpu") -> list[list[np.
 # ---- either ------------------------------------------------------------------------------
 
 
+def _in_child(function: str, runtime: str, *args):
+    """`function(runtime, *args)` of this module in a child process: its result, or its
+    `RuntimeRefused`, or a `RuntimeRefused` saying how the child died."""
+    import pickle
+    import signal
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="runtime-") as d:
+        request, reply = os.path.join(d, "request.pkl"), os.path.join(d, "reply.pkl")
+        with open(request, "wb") as f:
+            pickle.dump((function, runtime, args), f)
+        proc = subprocess.run([sys.executable, "-m", "compiler.runtimes", request, reply],
+                              capture_output=True, text=True, errors="replace")
+        if proc.returncode != 0 or not os.path.exists(reply):
+            code = proc.returncode
+            how = (f"crashed ({signal.Signals(-code).name})" if code < 0
+                   else f"exited with status {code}")
+            native = " ".join(line.strip() for line in proc.stderr.splitlines()[-5:]
+                              if line.strip())
+            raise RuntimeRefused(runtime, f"{how} running the model" +
+                                 (f": {native}" if native else ""))
+        with open(reply, "rb") as f:
+            ok, value = pickle.load(f)
+    if not ok:
+        raise value
+    return value
+
+
+def _child_main(request: str, reply: str) -> None:
+    import pickle
+
+    # this module as `compiler.runtimes`, not `__main__`: what is pickled back must be
+    # importable by that name in the parent
+    from compiler import runtimes
+
+    with open(request, "rb") as f:
+        function, runtime, args = pickle.load(f)
+    try:
+        result = (True, getattr(runtimes, function)(runtime, *args))
+    except runtimes.RuntimeRefused as e:
+        result = (False, e)
+    except Exception as e:  # anything else the runtime raises: its text, as a refusal
+        result = (False, runtimes.RuntimeRefused(runtime, f"{type(e).__name__}: {e}"))
+    with open(reply, "wb") as f:
+        pickle.dump(result, f)
+
+
 def run_runtime(
-    runtime: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF"
+    runtime: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF",
+    isolated: bool = False,
 ) -> list[np.ndarray]:
-    """Run `data` once in `runtime` ("litert" with `resolver`, or "onert")."""
-    if runtime == "litert":
-        return run_litert(data, inputs, resolver)
-    if runtime == "onert":
-        return run_onert(data, inputs)
-    raise ValueError(f"unknown runtime '{runtime}' (expected 'litert' or 'onert')")
+    """Run `data` once in `runtime` ("litert" with `resolver`, or "onert"); `isolated`:
+    in a child process (see `run_batches`)."""
+    return run_batches(runtime, data, [inputs], resolver, isolated)[0]
 
 
 def run_batches(
     runtime: str, data: bytes, batches: Sequence[Sequence[np.ndarray]],
-    resolver: str = "BUILTIN_REF",
+    resolver: str = "BUILTIN_REF", isolated: bool = False,
 ) -> list[list[np.ndarray]]:
-    """`run_runtime` on each input list of `batches`, loading the model once."""
+    """`run_runtime` on each input list of `batches`, loading the model once.
+
+    `isolated`: run in a child process, so that a runtime crashing (onert 0.1.0
+    segfaults on some models, e.g. int8 CONV_2D with runtime weights) is a
+    `RuntimeRefused` saying so instead of the end of the caller.
+    """
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown runtime '{runtime}' (expected 'litert' or 'onert')")
+    if isolated:
+        return _in_child("run_batches", runtime, bytes(data), [list(b) for b in batches],
+                         resolver)
     if runtime == "litert":
         return _litert_batches(data, batches, resolver)
-    if runtime == "onert":
-        return _onert_batches(data, batches)
-    raise ValueError(f"unknown runtime '{runtime}' (expected 'litert' or 'onert')")
+    return _onert_batches(data, batches)
 
 
 @dataclass
@@ -316,10 +372,14 @@ class EveryTensor:
 
 
 def run_every_tensor(
-    runtime: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF"
+    runtime: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF",
+    isolated: bool = False,
 ) -> EveryTensor:
     """Run `data` once in `runtime`, keeping every operator result (see the module
-    docstring for how); each kept tensor is in its declared shape."""
+    docstring for how); each kept tensor is in its declared shape. `isolated`: in a
+    child process (see `run_batches`)."""
+    if isolated:
+        return _in_child("run_every_tensor", runtime, bytes(data), list(inputs), resolver)
     model = _model(data)
     sg = _subgraph(model)
     declared = {i: list(t.shape if t.shape is not None else []) for i, t in enumerate(sg.tensors)}
@@ -348,6 +408,10 @@ def run_every_tensor(
             tensors.setdefault(i, np.asarray(x))
         outputs = [tensors[i] for i, _ in shown[:n_outputs]]
     return EveryTensor(outputs, tensors)
+
+
+if __name__ == "__main__":
+    _child_main(sys.argv[1], sys.argv[2])
 
 
 __all__ = ["RESOLVERS", "RUNTIMES", "EveryTensor", "RuntimeRefused", "as_declared",

@@ -223,7 +223,8 @@ def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver:
     module = as_module(data)
     xs = stage_inputs(module, inputs)
     types = entry_function(module).function_type.outputs.data
-    outs = run_runtime(kind, data, xs, resolver)
+    # in a child process: a runtime that crashes on a model is a refusal, not our end
+    outs = run_runtime(kind, data, xs, resolver, isolated=True)
     return StageResult([Tensor(o, t) for o, t in zip(outs, types)], {})
 
 

@@ -125,6 +125,14 @@ def test_onert_squeezed_output_shape_is_restored():
     assert b.outputs_equal and not b.departures
 
 
+@needs_onert
+def test_a_runtime_crash_is_a_refusal_when_isolated():
+    # onert 0.1.0 dies with SIGSEGV on this file (not a model at all); in a child process
+    # that is a RuntimeRefused saying so, and the caller goes on
+    with pytest.raises(runtimes.RuntimeRefused, match="onert: crashed"):
+        runtimes.run_runtime("onert", b"junkjunkjunk", [], isolated=True)
+
+
 def test_as_declared_only_reshapes_matching_counts():
     a = np.arange(128).reshape(8, 16)
     assert as_declared(a, (1, 8, 16)).shape == (1, 8, 16)
@@ -177,6 +185,9 @@ def test_qcompile_verify_fails_naming_the_departing_op(tmp_path, monkeypatch, ca
         return real(_tamper_bias_of(data, b"relu"), batches, backends)
 
     monkeypatch.setattr(runtimes, "_onert_batches", miscomputing_onert)
+    # runtimes run in this process, so that the patched onert is the one that runs
+    monkeypatch.setattr(runtimes, "_in_child",
+                        lambda function, runtime, *args: getattr(runtimes, function)(runtime, *args))
     out = tmp_path / "t.circle"
     rc = main([str(ROOT / "examples" / "tiny_cnn.py"), "-o", str(out), "-q", "--verify"])
     captured = capsys.readouterr()
