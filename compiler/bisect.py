@@ -181,6 +181,18 @@ class Bisection:
         """The first departure beyond its tolerance."""
         return next((d for d in self.departures if not d.tolerated), None)
 
+    def brief(self) -> str:
+        """One line when nothing is beyond tolerance (else the full `str`)."""
+        if self.error is not None or not self.departures:
+            return str(self)
+        by: dict[str, list[Departure]] = {}
+        for d in self.departures:
+            by.setdefault(d.builtin, []).append(d)
+        parts = [f"{b} x{len(ds)} (max {max(d.max_steps or 0 for d in ds):g})"
+                 for b, ds in by.items()]
+        return (f"bisection: {self.label}: {len(self.departures)} op(s) depart from the "
+                f"interpreter, all within their tolerance: {', '.join(parts)}")
+
     def __str__(self) -> str:
         head = f"bisection: {self.label} vs the interpreter, {self.compared} ops compared"
         if not self.departures:

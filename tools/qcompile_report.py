@@ -53,7 +53,7 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
 #: (label, runtime, LiteRT resolver) of the runs --verify checks, per output suffix:
 #: LiteRT as users run it (reference kernels, optimized kernels, XNNPACK), onert
 RUNTIME_RUNS = {
-    ".tflite": [("LiteRT ref (.tflite)", "litert", "BUILTIN_REF"),
+    ".tflite": [("LiteRT (.tflite)", "litert", "BUILTIN_REF"),
                 ("LiteRT builtin (.tflite)", "litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
                 ("LiteRT XNNPACK (.tflite)", "litert", "AUTO")],
     ".circle": [("onert (.circle)", "onert", None)],
@@ -148,7 +148,7 @@ def check_runtimes(args, result, runs: dict, refused: dict) -> None:
                   f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
                   file=sys.stderr)
             continue
-        print(b)
+        print(b.brief())
         d = b.error
         if not b.departures:  # the runtime agrees with the file: the file is not the IR
             errors.append(CompileError(

@@ -219,5 +219,5 @@ def test_qcompile_verify_checks_three_litert_resolvers(tmp_path, capsys):
     out = tmp_path / "t.tflite"
     assert main([str(ROOT / "examples" / "tiny_cnn.py"), "-o", str(out), "-q", "--verify"]) == 0
     text = capsys.readouterr().out
-    for label in ("LiteRT ref (.tflite)", "LiteRT builtin (.tflite)", "LiteRT XNNPACK (.tflite)"):
+    for label in ("LiteRT (.tflite)", "LiteRT builtin (.tflite)", "LiteRT XNNPACK (.tflite)"):
         assert label in text
