@@ -133,64 +133,127 @@ def _output_shapes(data: bytes) -> list[list[int]]:
             for i in sg.outputs]
 
 
+#: Tensor types (Circle schema codes) tapped by a copy: FLOAT32 and INT32 by ADD of a
+#: zero, BOOL by LOGICAL_OR with itself.
+_FLOAT32, _INT32, _BOOL = 0, 2, 6
+
+
+class _Taps:
+    """Adds tap operators (and their constants) to one unpacked model."""
+
+    def __init__(self, model, sg) -> None:
+        self.model, self.sg = model, sg
+        self.codes: dict[str, int] = {}
+        self.zeros: dict[int, int] = {}
+
+    def code(self, builtin: str) -> int:
+        from compiler.codegen.schema import BUILTIN_CODES, deprecated_code_for, schema_class
+
+        if builtin not in self.codes:
+            code = schema_class("OperatorCode")()
+            code.builtinCode = BUILTIN_CODES[builtin]
+            code.deprecatedBuiltinCode = deprecated_code_for(code.builtinCode)
+            code.version = 1
+            self.model.operatorCodes.append(code)
+            self.codes[builtin] = len(self.model.operatorCodes) - 1
+        return self.codes[builtin]
+
+    def tensor(self, like: int, type_code: int, suffix: bytes, buffer: int = 0) -> int:
+        from compiler.codegen.schema import schema_class
+
+        t = schema_class("Tensor")()
+        t.shape = self.sg.tensors[like].shape if like >= 0 else np.array([1], np.int32)
+        t.type = type_code
+        t.buffer = buffer
+        t.name = (self.sg.tensors[like].name or b"" if like >= 0 else b"") + suffix
+        self.sg.tensors.append(t)
+        return len(self.sg.tensors) - 1
+
+    def zero(self, type_code: int) -> int:
+        """A [1] constant 0 of `type_code` (float32 or int32)."""
+        from compiler.codegen.schema import schema_class
+
+        if type_code not in self.zeros:
+            buf = schema_class("Buffer")()
+            buf.data = np.zeros(4, np.uint8)
+            self.model.buffers.append(buf)
+            self.zeros[type_code] = self.tensor(-1, type_code, b"debug_tap/zero",
+                                                len(self.model.buffers) - 1)
+        return self.zeros[type_code]
+
+    def op(self, builtin: str, inputs: list[int], output: int, options=None) -> None:
+        from compiler.codegen.schema import schema_class
+
+        o = schema_class("Operator")()
+        o.opcodeIndex = self.code(builtin)
+        o.inputs = np.array(inputs, dtype=np.int32)
+        o.outputs = np.array([output], dtype=np.int32)
+        if options is not None:
+            o.builtinOptionsType, o.builtinOptions = options
+        self.sg.operators.append(o)
+
+    def tap(self, i: int) -> tuple[int, tuple[float, int] | None] | None:
+        """(the tap's output tensor, how to decode it) for tensor `i`, or None."""
+        from compiler.codegen.schema import OPTIONS_TAGS, options_class
+
+        t = self.sg.tensors[i]
+        q = t.quantization
+        scales = None if q is None or q.scale is None else list(q.scale)
+        if scales is not None and len(scales) == 1:
+            out = self.tensor(i, _FLOAT32, b"/debug_tap")
+            self.op("DEQUANTIZE", [i], out)
+            zp = q.zeroPoint[0] if q.zeroPoint is not None and len(q.zeroPoint) else 0
+            return out, (float(scales[0]), int(zp))
+        if scales is not None:
+            return None  # per-axis activations: none here
+        if t.type in (_FLOAT32, _INT32):
+            out = self.tensor(i, t.type, b"/debug_tap")
+            self.op("ADD", [i, self.zero(t.type)], out,
+                    (OPTIONS_TAGS["AddOptions"], options_class("AddOptions")()))
+            return out, None
+        if t.type == _BOOL:
+            out = self.tensor(i, _BOOL, b"/debug_tap")
+            self.op("LOGICAL_OR", [i, i], out)
+            return out, None
+        return None
+
+
 def with_every_output(data: bytes) -> tuple[bytes, list[tuple[int, tuple[float, int] | None]]]:
     """A debug copy of `data` in which every operator result can be read as a graph output.
 
     Returns the new bytes and, for each of its outputs in order, the tensor index it
-    shows and how: the original outputs first, then every other operator result in
-    operator order. A per-tensor quantized result is *tapped*: a DEQUANTIZE of it
-    becomes the graph output (`(scale, zero point)` given, so the storage integers come
-    back exactly: `rint(real / scale) + zp`); anything else is itself made a graph output
-    (None). Why taps: onert (0.1.0, internal output allocation) returns garbage for a
-    graph output that other operators also read (measured on the shipped MobileNetV2:
-    ~0.1 % of elements right), while a DEQUANTIZE that only the graph reads is right. The
-    original operators, tensors and buffers are unchanged; added operators only read them.
+    shows and how to decode it: the original outputs first, then every other operator
+    result in operator order, each through a *tap* that only the graph output reads: a
+    DEQUANTIZE for a per-tensor quantized result (`(scale, zero point)` given: the storage
+    integers come back exactly as `rint(real / scale) + zp`), an ADD of 0 for float32 and
+    int32, a LOGICAL_OR with itself for bool (None: the value as is). Results of other
+    types (int64, per-axis) are not shown. Why taps: onert (0.1.0, internal output
+    allocation) returns garbage for a graph output that other operators also read
+    (measured on the shipped MobileNetV2: ~0.1 % of the elements right), while an output
+    only the graph reads is right. The original operators, tensors and buffers are
+    unchanged; the added operators only read them.
     """
-    from compiler.codegen.schema import BUILTIN_CODES, deprecated_code_for, schema_class
     from compiler.codegen.writer import pack_model
 
     model = _model(data)
     sg = _subgraph(model)
-    outputs: list[tuple[int, tuple[float, int] | None]] = [(int(i), None) for i in sg.outputs]
-    seen = {i for i, _ in outputs}
-    dequantize: int | None = None
-    taps: list[int] = []
+    shown: list[tuple[int, tuple[float, int] | None]] = [(int(i), None) for i in sg.outputs]
+    seen = {i for i, _ in shown}
+    taps = _Taps(model, sg)
+    outputs = [int(i) for i in sg.outputs]
     for op in list(sg.operators):
         for i in (op.outputs if op.outputs is not None else []):
             i = int(i)
             if i < 0 or i in seen:
                 continue
             seen.add(i)
-            q = sg.tensors[i].quantization
-            scales = None if q is None or q.scale is None else list(q.scale)
-            if scales is None or len(scales) != 1:
-                outputs.append((i, None))
-                taps.append(i)
-                continue
-            if dequantize is None:
-                code = schema_class("OperatorCode")()
-                code.builtinCode = BUILTIN_CODES["DEQUANTIZE"]
-                code.deprecatedBuiltinCode = deprecated_code_for(code.builtinCode)
-                code.version = 1
-                model.operatorCodes.append(code)
-                dequantize = len(model.operatorCodes) - 1
-            tensor = schema_class("Tensor")()
-            tensor.shape = sg.tensors[i].shape
-            tensor.type = 0  # FLOAT32
-            tensor.buffer = 0
-            tensor.name = (sg.tensors[i].name or b"") + b"/debug_tap"
-            sg.tensors.append(tensor)
-            tap = schema_class("Operator")()
-            tap.opcodeIndex = dequantize
-            tap.inputs = np.array([i], dtype=np.int32)
-            tap.outputs = np.array([len(sg.tensors) - 1], dtype=np.int32)
-            sg.operators.append(tap)
-            taps.append(len(sg.tensors) - 1)
-            zp = q.zeroPoint[0] if q.zeroPoint is not None and len(q.zeroPoint) else 0
-            outputs.append((i, (float(scales[0]), int(zp))))
-    sg.outputs = np.array([int(i) for i in sg.outputs] + taps, dtype=np.int32)
+            tapped = taps.tap(i)
+            if tapped is not None:
+                outputs.append(tapped[0])
+                shown.append((i, tapped[1]))
+    sg.outputs = np.array(outputs, dtype=np.int32)
     model.signatureDefs = None  # the signature lists the original outputs only
-    return pack_model(model, bytes(data[4:8])), outputs
+    return pack_model(model, bytes(data[4:8])), shown
 
 
 def _untap(value: np.ndarray, tap: tuple[float, int], dtype: np.dtype) -> np.ndarray:

@@ -125,14 +125,18 @@ def _compare(module, other_path: str, runtime: str, resolver: str,
         data = f.read()
     if data[4:8] not in (b"CIR0", b"TFL3"):
         raise CompileError(f"--runtime {runtime} needs a .tflite or .circle file")
-    report = compare(module, (runtime, data, resolver), inputs)
-    print(report)
-    if all(r.max_abs_error == 0 for r in report.outputs):
-        return
-    # the outputs differ: find the first op where the runtime departs from the IR
     from compiler.bisect import bisect
+    from compiler.runtimes import RuntimeRefused
 
-    print(bisect(data, inputs, runtime, resolver, source=module))
+    try:
+        report = compare(module, (runtime, data, resolver), inputs)
+        print(report)
+        if all(r.max_abs_error == 0 for r in report.outputs):
+            return
+        # the outputs differ: find the first op where the runtime departs from the IR
+        print(bisect(data, inputs, runtime, resolver, source=module))
+    except RuntimeRefused as e:
+        raise CompileError(f"{other_path}: {e}") from None
 
 
 def _main(argv: list[str] | None) -> None:
