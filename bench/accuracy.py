@@ -129,8 +129,9 @@ def predict_onert(data: bytes, xs):
 def _predict(runtime: str, data: bytes, xs):
     from compiler.runtimes import RuntimeRefused, run_batches
 
-    try:
-        return [outs[0] for outs in run_batches(runtime, data, [[x] for x in xs])]
+    try:  # in a child process: onert segfaults on some models
+        return [outs[0] for outs in run_batches(runtime, data, [[x] for x in xs],
+                                                isolated=True)]
     except RuntimeRefused as e:
         raise Refused(f"refused: {_first_line(e.message)}") from None
 
