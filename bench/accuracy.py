@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
-import os
-import tempfile
 import time
 
 import numpy as np
@@ -121,41 +119,21 @@ def predict_interpreter(data: bytes, xs):
 
 
 def predict_litert(data: bytes, xs):
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
-
-    try:
-        it = Interpreter(model_content=bytes(data), num_threads=1,
-                         experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-        it.allocate_tensors()
-        i, o = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
-        outs = []
-        for x in xs:
-            it.set_tensor(i, np.ascontiguousarray(x))
-            it.invoke()
-            outs.append(np.array(it.get_tensor(o)))
-        return outs
-    except Exception as e:
-        raise Refused(f"refused: {_first_line(e)}") from None
+    return _predict("litert", data, xs)
 
 
 def predict_onert(data: bytes, xs):
-    from runtimes import _captured_fd2
+    return _predict("onert", data, xs)
 
-    from onert import infer
 
-    with tempfile.TemporaryDirectory(prefix="onert-") as d:
-        path = os.path.join(d, "model.circle")
-        with open(path, "wb") as f:
-            f.write(data)
-        log: list[str] = []
-        try:
-            with _captured_fd2(log):
-                s = infer.session(path, "cpu")
-                s._update_inputs_tensorinfo = lambda infos: None  # static shapes (see runtimes.py)
-                return [np.array(s.infer([np.ascontiguousarray(x)])[0], copy=True) for x in xs]
-        except Exception as e:
-            native = " ".join(line.strip() for line in "".join(log).splitlines() if line.strip())
-            raise Refused(f"refused: {_first_line(native or e)}") from None
+def _predict(runtime: str, data: bytes, xs):
+    from compiler.runtimes import RuntimeRefused, run_batches
+
+    try:  # in a child process: onert segfaults on some models
+        return [outs[0] for outs in run_batches(runtime, data, [[x] for x in xs],
+                                                isolated=True)]
+    except RuntimeRefused as e:
+        raise Refused(f"refused: {_first_line(e.message)}") from None
 
 
 def compile_to(program, scheme: str, target: str) -> bytes:

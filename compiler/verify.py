@@ -10,7 +10,8 @@ A *stage* is one of:
 - a `ModuleOp` (any stage of the IR), run by the reference interpreter with a
   `Recorder` listening, so every op's output is kept by tensor name;
 - flatbuffer `bytes` (`.circle`/`.tflite`), read back and interpreted likewise;
-- `("litert", bytes[, resolver])` or `("onert", bytes)`: a real runtime (outputs only);
+- `("litert", bytes[, resolver])` or `("onert", bytes)`: a real runtime (outputs only;
+  `compiler.runtimes` runs it, `compiler.bisect` finds where it departs op by op);
 - a torch `nn.Module`, `GraphModule` or `ExportedProgram`, run by torch (an FX graph's
   node outputs are recorded by node name, the name the importer gives each op).
 
@@ -217,57 +218,15 @@ def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
     return StageResult(outs, recorder.named)
 
 
-class RuntimeRefused(CompileError):
-    """A real runtime refused (or failed to run) a model: a finding about the model or the
-    runtime, reported with the runtime's reason, not a compiler bug."""
-
-    def __init__(self, runtime: str, cause: BaseException):
-        reason = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-        super().__init__(f"{runtime} refused the model: {type(cause).__name__}: {reason}")
-        self.runtime = runtime
-
-
 def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver: str):
+    from compiler.runtimes import run_runtime
+
     module = as_module(data)
     xs = stage_inputs(module, inputs)
-    func = entry_function(module)
-    types = func.function_type.outputs.data
-    if kind not in ("litert", "onert"):
-        raise ValueError(f"unknown runtime '{kind}' (expected 'litert' or 'onert')")
-    try:
-        outs = _litert(data, xs, resolver) if kind == "litert" else _onert(data, xs)
-    except Exception as e:  # the runtime's own refusal (or failure): its reason, not ours
-        raise RuntimeRefused(kind, e) from e
+    types = entry_function(module).function_type.outputs.data
+    # in a child process: a runtime that crashes on a model is a refusal, not our end
+    outs = run_runtime(kind, data, xs, resolver, isolated=True)
     return StageResult([Tensor(o, t) for o, t in zip(outs, types)], {})
-
-
-def _litert(data: bytes, xs: list[np.ndarray], resolver: str) -> list[np.ndarray]:
-    from ai_edge_litert.interpreter import Interpreter as LiteRT
-    from ai_edge_litert.interpreter import OpResolverType
-
-    interp = LiteRT(model_content=bytes(data), num_threads=1,
-                    experimental_op_resolver_type=getattr(OpResolverType, resolver))
-    interp.allocate_tensors()
-    for d, x in zip(interp.get_input_details(), xs):
-        interp.set_tensor(d["index"], np.ascontiguousarray(x, dtype=d["dtype"]))
-    interp.invoke()
-    return [np.array(interp.get_tensor(d["index"])) for d in interp.get_output_details()]
-
-
-def _onert(data: bytes, xs: list[np.ndarray]) -> list[np.ndarray]:
-    import os
-    import tempfile
-
-    from onert import infer
-
-    with tempfile.TemporaryDirectory(prefix="onert-") as d:
-        path = os.path.join(d, "model.circle")
-        with open(path, "wb") as f:
-            f.write(data)
-        session = infer.session(path, "cpu")
-        # static shapes: skip the input re-configuration that rejects uint8
-        session._update_inputs_tensorinfo = lambda infos: None
-        return [np.array(o) for o in session.infer([np.ascontiguousarray(x) for x in xs])]
 
 
 def _run_torch(model: Any, inputs: Sequence[np.ndarray]) -> StageResult:

@@ -2,10 +2,13 @@
 
 --verify runs, on held-back inputs (the last calibration batch, not used to calibrate):
 the float torch model, the PT2E-converted torch program, the quant stage and the
-circle stage in the reference interpreter, and the real runtime (onert for .circle,
-LiteRT for .tflite). For each stage and output: max |error| and SQNR against the float
-model, max LSB difference (in the output's quantization step) against the PT2E program,
-and for the runtime the share of elements equal to the circle interpreter's.
+circle stage in the reference interpreter, and the real runtime (onert for .circle;
+LiteRT for .tflite with its reference kernels, its optimized kernels and the XNNPACK
+delegate). For each stage and output: max |error| and SQNR against the float model, max
+LSB difference (in the output's quantization step) against the PT2E program, and for
+the runtimes the share of elements equal to the circle interpreter's. A runtime whose
+outputs differ is bisected op by op (`compiler.bisect`); a departure beyond the
+runtime's tolerance for that op (docs/runtimes.md), or a refusal, is an error.
 
 --report prints op counts by type, the float vs quantized file sizes and a per-layer
 SQNR table (circle stage against the float stage, worst layers first); `--report-md`
@@ -47,19 +50,30 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def _runtime_stage(args, data: bytes):
-    if args.output.endswith(".tflite"):
-        return ("litert", data, "BUILTIN_REF"), "LiteRT (.tflite)"
-    return ("onert", data), "onert (.circle)"
+#: (label, runtime, LiteRT resolver) of the runs --verify checks, per output suffix:
+#: LiteRT as users run it (reference kernels, optimized kernels, XNNPACK), onert
+RUNTIME_RUNS = {
+    ".tflite": [("LiteRT (.tflite)", "litert", "BUILTIN_REF"),
+                ("LiteRT builtin (.tflite)", "litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+                ("LiteRT XNNPACK (.tflite)", "litert", "AUTO")],
+    ".circle": [("onert (.circle)", "onert", None)],
+}
 
 
-def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
+def _runtime_runs(args) -> list[tuple[str, str, str | None]]:
+    return RUNTIME_RUNS[Path(args.output).suffix]
+
+
+def verify_rows(args, result) -> tuple[list[str], list[list[str]], dict, dict]:
+    """The --verify table (header, rows), every stage's run by label, and the runtime
+    refusals by label."""
     from compiler.verify import measure, run_stage
 
     held = result["held"]
     if held is None:
         raise CompileError("--verify needs example inputs (the .pt2 has none recorded)")
     runs = {}
+    refused: dict[str, str] = {}
 
     def attempt(label: str, stage) -> None:
         # A stage that cannot run (a runtime refusing the model, an interpreter kernel
@@ -67,8 +81,9 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
         try:
             runs[label] = run_stage(stage, held)
         except Exception as e:
-            print(f"qcompile: warning: {label} could not run the model: "
-                  f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+            first = str(e).splitlines()[0] if str(e) else ""
+            refused[label] = f"{type(e).__name__}: {first}"
+            print(f"qcompile: warning: {label} could not run the model: {refused[label]}",
                   file=sys.stderr)
 
     if result["float_model"] is not None:
@@ -76,8 +91,8 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
     attempt("PT2E (torch)", result["program"])
     attempt("quant IR", result["quant"])
     attempt("circle IR", result["circle"])
-    runtime, label = _runtime_stage(args, result["data"])
-    attempt(label, runtime)
+    for label, runtime, resolver in _runtime_runs(args):
+        attempt(label, (runtime, result["data"], resolver or "BUILTIN_REF"))
 
     header = ["stage", "output", "max|err| vs float", "SQNR dB vs float",
               "max LSB vs PT2E", "equal to circle IR %"]
@@ -101,7 +116,54 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
                          _fmt(vf.sqnr_db if vf else None, ".2f"),
                          _fmt(lsb, "g"),
                          _fmt(eq, ".2f")])
-    return header, rows
+    return header, rows, runs, refused
+
+
+def check_runtimes(args, result, runs: dict, refused: dict) -> None:
+    """--verify fails loudly: each runtime run whose outputs differ from the circle IR's
+    is bisected (`compiler.bisect`, printed), and a departure beyond the runtime's
+    documented tolerance (docs/runtimes.md), or a refusal, is a `CompileError` naming the
+    first such op. The output file is already written (the user asked for it, and
+    `qrun --compare` needs it to look closer): the error says that it was written and
+    is wrong for that runtime."""
+    from compiler.bisect import bisect
+
+    circle_ir = runs.get("circle IR")
+    errors: list[CompileError] = []
+    for label, runtime, resolver in _runtime_runs(args):
+        if label in refused:
+            errors.append(CompileError(
+                f"{args.output} was written, but {label} refuses it: {refused[label]}"))
+            continue
+        run = runs.get(label)
+        if run is None or circle_ir is None or all(
+            np.array_equal(t.array, c.array) for t, c in zip(run.outputs, circle_ir.outputs)
+        ):
+            continue
+        try:
+            b = bisect(result["data"], result["held"], runtime, resolver,
+                       source=result["circle"])
+        except Exception as e:  # a runtime quirk in the debug run: report, don't crash
+            print(f"qcompile: warning: {label}: the bisection could not run: "
+                  f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+                  file=sys.stderr)
+            continue
+        print(b.brief())
+        d = b.error
+        if not b.departures:  # the runtime agrees with the file: the file is not the IR
+            errors.append(CompileError(
+                f"{args.output} was written, but its outputs in {label} differ from the "
+                "circle IR's while every op agrees with the file read back: the written "
+                "file does not encode the circle IR"))
+        if d is not None:
+            errors.append(CompileError(
+                f"{args.output} was written, but {label} computes it differently from the "
+                f"circle IR: first divergent op {d.builtin} '{d.name}': {d.summary()}, "
+                f"beyond its tolerance of {d.tolerance} (docs/runtimes.md)", d.location))
+    if errors:
+        for e in errors[1:]:
+            print(f"qcompile: error: {e}", file=sys.stderr)
+        raise errors[0]
 
 
 def _output_step(module, index: int) -> float | None:
@@ -118,9 +180,12 @@ def _output_step(module, index: int) -> float | None:
 
 
 def print_verify(args, result) -> None:
-    header, rows = verify_rows(args, result)
+    """Print the --verify table, then check the runtimes (`check_runtimes`: raises a
+    `CompileError` on a departure beyond tolerance or a refusal)."""
+    header, rows, runs, refused = verify_rows(args, result)
     print("verification on held-back inputs:")
     print(_table(header, rows))
+    check_runtimes(args, result, runs, refused)
 
 
 def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:

@@ -2,7 +2,7 @@
 
     qrun MODEL.mlir|MODEL.circle|MODEL.tflite [--input X.npy ...] [--random SEED]
          [--output OUT.npz|OUT.npy] [--dequantize] [--full]
-         [--compare OTHER [--runtime interpreter|litert|onert]]
+         [--compare OTHER [--runtime interpreter|litert|onert] [--resolver R]]
 
 Inputs come from `.npy` files, one per function argument in order, or are drawn at
 random (`--random SEED`: standard normal floats, uniform storage integers). A float
@@ -18,7 +18,12 @@ quantized outputs as real values), or saved with `--output` (`.npz` with keys
 `--compare OTHER` runs MODEL and OTHER on the same inputs and prints
 `compiler.verify.compare`'s report (per output and per named tensor: max |err|, max
 LSB, exact share, SQNR); with `--runtime litert|onert`, OTHER (a `.tflite` / `.circle`)
-runs in that runtime instead of the interpreter. Float inputs are quantized per model.
+runs in that runtime instead of the interpreter (LiteRT with `--resolver`: BUILTIN_REF,
+BUILTIN_WITHOUT_DEFAULT_DELEGATES or AUTO), and when the outputs differ, the runtime is
+bisected op by op (`compiler.bisect`): the first op whose output departs from the
+interpreter's on the same inputs is printed with its location, builtin, quantization
+parameters and how many elements differ by how many steps. Float inputs are quantized
+per model.
 Errors print `qrun: error: <location>: <message>` and exit with 1; an op without a
 kernel exits with 2 and names the op.
 """
@@ -133,19 +138,30 @@ def _save(path: str, outputs: list[np.ndarray]) -> None:
     write_atomically(path, buf.getvalue())
 
 
-def _compare(module, other_path: str, runtime: str, inputs: list[np.ndarray]) -> None:
+def _compare(module, other_path: str, runtime: str, resolver: str,
+             inputs: list[np.ndarray]) -> None:
     from compiler.ir.diagnostics import CompileError
     from compiler.verify import compare
 
     if runtime == "interpreter":
-        other = _load_model(other_path)
-    else:
-        with open(other_path, "rb") as f:
-            data = f.read()
-        if data[4:8] not in (b"CIR0", b"TFL3"):
-            raise CompileError(f"--runtime {runtime} needs a .tflite or .circle file")
-        other = (runtime, data)
-    print(compare(module, other, inputs))
+        print(compare(module, _load_model(other_path), inputs))
+        return
+    with open(other_path, "rb") as f:
+        data = f.read()
+    if data[4:8] not in (b"CIR0", b"TFL3"):
+        raise CompileError(f"--runtime {runtime} needs a .tflite or .circle file")
+    from compiler.bisect import bisect
+    from compiler.runtimes import RuntimeRefused
+
+    try:
+        report = compare(module, (runtime, data, resolver), inputs)
+        print(report)
+        if all(r.max_abs_error == 0 for r in report.outputs):
+            return
+        # the outputs differ: find the first op where the runtime departs from the IR
+        print(bisect(data, inputs, runtime, resolver, source=module))
+    except RuntimeRefused as e:
+        raise CompileError(f"{other_path}: {e.runtime} refused the model: {e.message}") from None
 
 
 def _main(argv: list[str] | None) -> None:
@@ -164,6 +180,10 @@ def _main(argv: list[str] | None) -> None:
                         help="compare MODEL with OTHER on the same inputs")
     parser.add_argument("--runtime", choices=("interpreter", "litert", "onert"),
                         default="interpreter", help="where OTHER runs (with --compare)")
+    parser.add_argument("--resolver", default="BUILTIN_REF",
+                        choices=("BUILTIN_REF", "BUILTIN_WITHOUT_DEFAULT_DELEGATES", "AUTO"),
+                        help="LiteRT's kernels (with --runtime litert): reference, "
+                             "optimized, optimized + XNNPACK")
     args = parser.parse_args(argv)
     if args.output and os.path.splitext(args.output)[1] not in (".npz", ".npy"):
         parser.error(f"--output must end in .npz or .npy, not '{args.output}'")
@@ -173,7 +193,7 @@ def _main(argv: list[str] | None) -> None:
     module = _load_model(args.model)
     inputs = _inputs(module, args.input, args.random)
     if args.compare:
-        _compare(module, args.compare, args.runtime, inputs)
+        _compare(module, args.compare, args.runtime, args.resolver, inputs)
         return
     outputs = run(module, inputs)
     if args.output:
