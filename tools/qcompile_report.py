@@ -73,17 +73,18 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
 
     if result["float_model"] is not None:
         attempt("float (torch)", result["float_model"])
-    attempt("PT2E (torch)", result["program"])
+    reference = "QDQ (onnxruntime)" if args.model.endswith(".onnx") else "PT2E (torch)"
+    attempt(reference, result["program"])
     attempt("quant IR", result["quant"])
     attempt("circle IR", result["circle"])
     runtime, label = _runtime_stage(args, result["data"])
     attempt(label, runtime)
 
     header = ["stage", "output", "max|err| vs float", "SQNR dB vs float",
-              "max LSB vs PT2E", "equal to circle IR %"]
+              f"max LSB vs {reference.split()[0]}", "equal to circle IR %"]
     rows = []
     ref_float = runs.get("float (torch)")
-    pt2e = runs.get("PT2E (torch)")
+    pt2e = runs.get(reference)
     circle_ir = runs.get("circle IR")
     for stage, res in runs.items():
         for i, t in enumerate(res.outputs):
@@ -95,7 +96,7 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]]]:
                     lsb = float(np.abs(np.rint(t.real() / step)
                                        - np.rint(pt2e.outputs[i].real() / step)).max())
             eq = None
-            if stage not in ("float (torch)", "PT2E (torch)", "quant IR") and circle_ir:
+            if stage not in ("float (torch)", reference, "quant IR") and circle_ir:
                 eq = 100.0 * float((t.real() == circle_ir.outputs[i].real()).mean())
             rows.append([stage, f"#{i}", _fmt(vf.max_abs_error if vf else None),
                          _fmt(vf.sqnr_db if vf else None, ".2f"),
