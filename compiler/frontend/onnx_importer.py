@@ -129,6 +129,7 @@ class _Importer:
         self.stored: dict[SSAValue, np.ndarray] = {}
         self.skipped: set[str] = set()  # node names absorbed by a fused pattern
         self.fused: dict[str, Any] = {}  # node name -> pattern replacing it
+        self.none_value: SSAValue | None = None  # `aten.none`, shared
         self.ops = onnx_ops
 
     # -- driver ---------------------------------------------------------------------------
@@ -142,7 +143,7 @@ class _Importer:
             if inp.name not in self.env:
                 self._graph_input(inp)
         self.ops.find_patterns(self)
-        for index, node in enumerate(g.node):
+        for node in g.node:
             if _node_name(node) in self.skipped:
                 continue
             self._node(node)

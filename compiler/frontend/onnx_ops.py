@@ -117,11 +117,9 @@ def _default(arg: aten.Argument):
 
 
 def _none(imp) -> SSAValue:
-    if getattr(imp, "_none_value", None) is None:
-        op = aten.NoneOp()
-        imp._add(op, "none")
-        imp._none_value = op.results[0]
-    return imp._none_value
+    if imp.none_value is None:
+        imp.none_value = imp._add(aten.NoneOp(), "none").results[0]
+    return imp.none_value
 
 
 def out(imp, node, value: SSAValue, index: int = 0) -> None:
@@ -172,7 +170,7 @@ def power(imp, node):
     exponent = imp.constant(node, 1, "exponent")
     x = imp.operand(node, 0)
     out(imp, node, emit(imp, node, "pow.Tensor_Scalar", [x], imp.result_type(node),
-                        exponent=float(exponent.reshape(()))) [0])
+                        exponent=float(exponent.reshape(())))[0])
 
 
 @converts("Clip")
@@ -200,14 +198,15 @@ def leaky_relu(imp, node):
 @converts("PRelu")
 def prelu(imp, node):
     x = imp.operand(node, 0)
+    shape = list(x.type.get_shape())
     slope_shape = imp.shape_of(node, 1)
-    rank = len(x.type.get_shape())
-    # ONNX broadcasts the slope (unidirectionally); ATen's prelu takes one per channel.
-    if int(np.prod(slope_shape)) > 1 and (rank < 2 or [d for d in slope_shape if d != 1] != [
-            x.type.get_shape()[1]] or list(slope_shape)[-(rank - 1):][1:] != [1] * (rank - 2)):
+    n = int(np.prod(slope_shape))
+    # ONNX broadcasts the slope against x (numpy rules); ATen's prelu takes one slope,
+    # or one per channel (dim 1): the slope must broadcast as [1, C, 1, ...].
+    padded = [1] * (len(shape) - len(slope_shape)) + list(slope_shape)
+    if n > 1 and (len(shape) < 2 or padded != [1, shape[1]] + [1] * (len(shape) - 2)):
         raise imp.error(node, f"PRelu slope of shape {slope_shape} is not one per channel")
     w = imp.operand(node, 1)
-    n = int(np.prod(slope_shape))
     if list(slope_shape) != [n]:
         w = emit(imp, node, "reshape", [w], with_shape(w.type, [n]), helper="slope", shape=[n])[0]
     out(imp, node, emit(imp, node, "prelu", [x, w], imp.result_type(node))[0])
