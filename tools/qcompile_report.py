@@ -154,7 +154,7 @@ def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:
             if "/" in name:
                 reason = f"part of {reason}"
         else:
-            reason = "no quantization parameters (PT2E did not observe its tensors)"
+            reason = "no quantization parameters (the quantizer did not observe its tensors)"
         rows.append([op.name.removeprefix("circle."), op_location(op) or "<unknown>", reason])
     return rows
 
