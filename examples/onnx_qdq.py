@@ -55,13 +55,23 @@ def fx_qdq(model, example_inputs, calibration, path: str) -> None:
         torch.onnx.export(quantized, example_inputs, path, dynamo=False, input_names=["x"])
 
 
-def float_onnx(model, example_inputs, path: str) -> None:
+def float_onnx(model, example_inputs, path: str, dynamo: bool = False) -> None:
+    """The float model as ONNX: TorchScript exporter (opset 17; exact GELU as the
+    Div/Erf/Add/Mul pattern) or, with `dynamo`, the torch.export-based one (opset 18;
+    GELU as one op)."""
+    import contextlib
+    import io
+
     import torch
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
-        torch.onnx.export(model.eval(), example_inputs, path, dynamo=False, input_names=["x"],
-                          opset_version=17)
+        if dynamo:
+            torch.onnx.export(model.eval(), example_inputs, path, dynamo=True,
+                              input_names=["x"])
+        else:
+            torch.onnx.export(model.eval(), example_inputs, path, dynamo=False,
+                              input_names=["x"], opset_version=17)
 
 
 def ort_qdq(float_path: str, calibration, path: str, activations: str = "uint8",

@@ -189,6 +189,23 @@ def test_transformer_fully_quantized_gelu_within_2_steps(float_models, tmp_path)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["uint8", "int8"])
+def test_transformer_dynamo_export_gelu_op(scheme, tmp_path):
+    """torch's dynamo exporter writes GELU as one op (opset 18 Gelu): fully quantized by
+    onnxruntime, the quant stage agrees within 1 step (measured: 0)."""
+    m = _load(EXAMPLES / "transformer.py")
+    float_path = tmp_path / "float.onnx"
+    QDQ.float_onnx(m.model(), m.example_inputs(), str(float_path), dynamo=True)
+    out = tmp_path / "qdq.onnx"
+    QDQ.ort_qdq(str(float_path), list(m.calibration_data())[:-1], str(out), scheme, scheme,
+                per_channel=scheme == "int8")
+    held = [t.numpy() for t in list(m.calibration_data())[-1]]
+    circle, data, _ = _compile_and_check(onnx.load(out), held, scheme, allow_float=True)
+    if scheme == "int8":
+        np.testing.assert_array_equal(run_litert(data, held)[0], circle)
+
+
+@pytest.mark.slow
 def test_transformer_uint8_circle_compiles_onert_refuses(float_models, tmp_path):
     """Known limit, as for the PT2E transformer (test_examples): onert 0.1 does not load it."""
     qdq, held = _qdq(float_models, "transformer", tmp_path, "uint8", "uint8", per_channel=False)
