@@ -1,10 +1,12 @@
 """ONNX QDQ models import into the quant-stage IR and compute what onnxruntime computes.
 
 Each operator case is a small float ONNX graph quantized to QDQ by onnxruntime's static
-quantizer (uint8 activations and weights, calibrated on seeded inputs); the quant stage
+quantizer (uint8 activations and weights, and int8 with symmetric per-channel weights,
+calibrated on seeded inputs); the quant stage
 of the imported IR (reference interpreter) must be within 1 output step of onnxruntime
 running the QDQ model with graph optimizations off, and the model must lower to circle
-(ops onnxruntime left float stay float: allow-float). Malformed and unsupported models
+(ops onnxruntime left float stay float: allow-float); the int8 `.tflite` runs in LiteRT
+as the circle IR says. Malformed and unsupported models
 are one located `CompileError`.
 """
 
@@ -164,6 +166,27 @@ def test_operator_matches_onnxruntime(name, tmp_path):
     module = check_against_onnxruntime(qdq, x)
     compiler.lower(module, scheme="uint8", allow_float=True)
     assert compiler.write_circle(module)[4:8] == b"CIR0"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_operator_int8_per_channel_runs_in_litert(name, tmp_path):
+    """int8 activations, symmetric per-channel int8 weights -> .tflite: LiteRT
+    (BUILTIN_REF) computes what the circle IR says (bit-exact on quantized outputs; float
+    outputs, which onnxruntime left unquantized, to float rounding)."""
+    from runtimes import run_litert
+
+    nodes, xs, ys, inits = CASES[name]
+    qdq = quantize(float_model(nodes, xs, ys, inits), tmp_path, "int8", "int8", per_channel=True)
+    x = RNG.standard_normal(xs).astype(np.float32)
+    module = check_against_onnxruntime(qdq, x)
+    compiler.lower(module, scheme="int8", allow_float=True)
+    data = compiler.write_tflite(module)
+    circle = compiler.run(compiler.read_flatbuffer(data), [x])[0]
+    litert = run_litert(data, [x])[0]
+    if output_step(qdq) is None:
+        np.testing.assert_allclose(litert, circle, rtol=1e-6, atol=1e-6)
+    else:
+        np.testing.assert_array_equal(litert, circle)
 
 
 def test_hardsigmoid_is_float_between_qdq(tmp_path):
