@@ -26,7 +26,11 @@ is bit-exact with LiteRT and torch):
 - FULLY_CONNECTED with per-channel weights: channel 0's weight scale and zero point are
   applied to every output channel (per-channel CONV_2D/DEPTHWISE_CONV_2D are right);
 - QUANTIZE from float to int8: the result is clamped to [0, 127] (negative inputs
-  become 0), as if the int8 range were uint8's lower bound.
+  become 0), as if the int8 range were uint8's lower bound;
+- grouped CONV_2D (filter input channels a divisor of, and smaller than, the input's
+  channels; groups > 1 that are not depthwise): float and uint8 alike, the output is
+  far off (garbage, e.g. 4.6e18 in float; 247 steps in uint8), as if the filter were
+  read for every input channel. Measured in test/python/test_onnx_import.py.
 """
 
 from __future__ import annotations
@@ -115,6 +119,14 @@ def _is_per_channel(v: SSAValue) -> bool:
     )
 
 
+def _grouped(op: CircleOp) -> bool:
+    """A CONV_2D whose OHWI filter has fewer input channels than its NHWC input."""
+    x, w = op.operands[0].type, op.operands[1].type
+    return (isinstance(x, TensorType) and isinstance(w, TensorType)
+            and len(x.get_shape()) == 4 and len(w.get_shape()) == 4
+            and w.get_shape()[3] < x.get_shape()[3])
+
+
 def onert_problems(module: ModuleOp) -> list[CompileError]:
     """Every reason onert would refuse `module` or compute it wrongly, each located at
     its op, in IR order."""
@@ -153,6 +165,9 @@ def _op_problem(op: CircleOp) -> str | None:
     if builtin == "FULLY_CONNECTED" and _is_per_channel(op.operands[1]):
         return ("onert's FULLY_CONNECTED applies channel 0's weight scale and zero point to "
                 "every channel (wrong results); use per-tensor weights")
+    if builtin == "CONV_2D" and _grouped(op):
+        return ("onert's CONV_2D ignores groups (filter input channels fewer than the "
+                "input's): wrong results")
     if builtin == "QUANTIZE" and _storage(op.operands[0]) is None and (
         _storage(op.results[0]) == "i8"
     ):

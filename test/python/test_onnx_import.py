@@ -189,6 +189,31 @@ def test_operator_int8_per_channel_runs_in_litert(name, tmp_path):
         np.testing.assert_array_equal(litert, circle)
 
 
+@pytest.mark.parametrize("quantized", [False, True], ids=["float", "uint8"])
+def test_onert_grouped_conv_is_wrong_and_predicted(quantized, tmp_path):
+    """onert 0.1 computes a grouped (non-depthwise) CONV_2D wrongly, float and uint8;
+    `onert_problems` (qcompile's onert warnings) says so. Control: the depthwise conv."""
+    from runtimes import run_onert
+
+    from compiler.codegen.onert import onert_problems
+
+    for groups, cin, wrong in [(2, 2, True), (4, 1, False)]:
+        nodes = [N("Conv", ["x", "w", "b"], ["y"], group=groups, pads=[1, 1, 1, 1])]
+        model = float_model(nodes, [1, 4, 8, 8], [1, 4, 8, 8], [_w("w", 4, cin, 3, 3), _w("b", 4)])
+        if quantized:
+            model = quantize(model, tmp_path)
+        module = import_onnx(model)
+        compiler.lower(module, scheme="uint8" if quantized else "auto")
+        problems = [str(p) for p in onert_problems(module)]
+        assert any("ignores groups" in p for p in problems) == wrong, problems
+        x = RNG.standard_normal([1, 4, 8, 8]).astype(np.float32)
+        data = compiler.write_circle(module)
+        want = compiler.run(compiler.read_flatbuffer(data), [x])[0]
+        got = run_onert(data, [x])[0]
+        step = output_step(model) if quantized else 1e-5
+        assert (np.abs(got - want).max() > 10 * step) == wrong
+
+
 def test_hardsigmoid_is_float_between_qdq(tmp_path):
     """HardSigmoid's alpha x + beta and clamp have no calibrated qparams: float steps
     between the QDQ pair (refused without allow-float)."""
