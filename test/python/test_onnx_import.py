@@ -214,6 +214,23 @@ def test_onert_grouped_conv_is_wrong_and_predicted(quantized, tmp_path):
         assert (np.abs(got - want).max() > 10 * step) == wrong
 
 
+@pytest.mark.parametrize("name, refusal", [
+    ("prelu", "NYI for operation 'PReLU'"),
+    ("softmax_reducemean", "Quantize: Unsupported"),  # u8 -> u8 requantize after SOFTMAX
+])
+def test_onert_refusals_are_predicted(name, refusal, tmp_path):
+    from runtimes import RuntimeRefused, run_onert
+
+    from compiler.codegen.onert import onert_problems
+
+    nodes, xs, ys, inits = CASES[name]
+    module = import_onnx(quantize(float_model(nodes, xs, ys, inits), tmp_path))
+    compiler.lower(module, scheme="uint8", allow_float=True)
+    assert onert_problems(module)
+    with pytest.raises(RuntimeRefused, match=refusal):
+        run_onert(compiler.write_circle(module), [RNG.standard_normal(xs).astype(np.float32)])
+
+
 def test_hardsigmoid_is_float_between_qdq(tmp_path):
     """HardSigmoid's alpha x + beta and clamp have no calibrated qparams: float steps
     between the QDQ pair (refused without allow-float)."""
