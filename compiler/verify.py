@@ -13,7 +13,9 @@ A *stage* is one of:
 - `("litert", bytes[, resolver])` or `("onert", bytes)`: a real runtime (outputs only;
   `compiler.runtimes` runs it, `compiler.bisect` finds where it departs op by op);
 - a torch `nn.Module`, `GraphModule` or `ExportedProgram`, run by torch (an FX graph's
-  node outputs are recorded by node name, the name the importer gives each op).
+  node outputs are recorded by node name, the name the importer gives each op);
+- an `onnx.ModelProto`, run by onnxruntime with graph optimizations off (outputs only;
+  `compiler.frontend.onnx_reference`).
 
 `inputs` are the model's real (float) inputs; a stage whose argument is quantized gets
 them quantized with its argument type (torch's rounding, as `quant.qcast`); integer
@@ -278,6 +280,10 @@ def run_stage(stage: Any, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN
     if isinstance(stage, tuple) and stage and isinstance(stage[0], str):
         kind, data, *rest = stage
         return _run_runtime(kind, data, inputs, rest[0] if rest else resolver)
+    if type(stage).__name__ == "ModelProto":  # onnx, without importing it
+        from compiler.frontend.onnx_reference import run_onnxruntime
+
+        return StageResult([Tensor(o) for o in run_onnxruntime(stage, inputs)], {})
     return _run_torch(stage, inputs)
 
 

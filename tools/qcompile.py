@@ -5,6 +5,7 @@
              [--io-dtype float|int] [--allow-float] [--dump-dir DIR]
              [--verify] [--report] [--report-md FILE]
     qcompile PROGRAM.pt2 -o OUT.circle      # an already converted PT2E program
+    qcompile MODEL.onnx -o OUT.circle       # a prequantized (QDQ) ONNX model
 
 Stages: export → quantize (PT2E with CircleQuantizer: prepare, calibrate, convert) →
 import → lower-to-circle (each pass) → write; one line per stage with its time.
@@ -49,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog=_CONTRACT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("model", help="MODEL.py[:NAME] or a converted PROGRAM.pt2")
+    p.add_argument("model", help="MODEL.py[:NAME], a converted PROGRAM.pt2 or a QDQ MODEL.onnx")
     p.add_argument("-o", "--output", required=True, help="OUT.circle or OUT.tflite")
     p.add_argument("--scheme", choices=SCHEMES, default=None,
                    help="quantization scheme (default: uint8 for .circle, int8 for .tflite)")
@@ -222,14 +223,24 @@ def compile_model(args: argparse.Namespace) -> dict:
     args.float_ops = []  # what the quantizer left float (--allow-float)
     if not args.quiet:
         print(f"qcompile: {args.model} -> {args.output} (scheme {args.scheme})", file=sys.stderr)
-    program, float_model, held = quantized_program(args, progress)
+    if args.model.endswith(".onnx"):
+        from compiler.tools.qcompile_onnx import onnx_program
+
+        program, float_model, held = onnx_program(args, progress)
+    else:
+        program, float_model, held = quantized_program(args, progress)
 
     dump = Path(args.dump_dir) if args.dump_dir else None
     if dump is not None:
         dump.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    module = import_program(program)
+    if args.model.endswith(".onnx"):
+        from compiler.frontend.onnx_importer import import_onnx
+
+        module = import_onnx(program)
+    else:
+        module = import_program(program)
     n_ops = sum(1 for _ in module.walk())
     progress.line("import", time.perf_counter() - start, f"{n_ops} ops")
     stages = ["import"]

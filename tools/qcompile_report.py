@@ -88,17 +88,18 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]], dict, dict]:
 
     if result["float_model"] is not None:
         attempt("float (torch)", result["float_model"])
-    attempt("PT2E (torch)", result["program"])
+    reference = "QDQ (onnxruntime)" if args.model.endswith(".onnx") else "PT2E (torch)"
+    attempt(reference, result["program"])
     attempt("quant IR", result["quant"])
     attempt("circle IR", result["circle"])
     for label, runtime, resolver in _runtime_runs(args):
         attempt(label, (runtime, result["data"], resolver or "BUILTIN_REF"))
 
     header = ["stage", "output", "max|err| vs float", "SQNR dB vs float",
-              "max LSB vs PT2E", "equal to circle IR %"]
+              f"max LSB vs {reference.split()[0]}", "equal to circle IR %"]
     rows = []
     ref_float = runs.get("float (torch)")
-    pt2e = runs.get("PT2E (torch)")
+    pt2e = runs.get(reference)
     circle_ir = runs.get("circle IR")
     for stage, res in runs.items():
         for i, t in enumerate(res.outputs):
@@ -110,7 +111,7 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]], dict, dict]:
                     lsb = float(np.abs(np.rint(t.real() / step)
                                        - np.rint(pt2e.outputs[i].real() / step)).max())
             eq = None
-            if stage not in ("float (torch)", "PT2E (torch)", "quant IR") and circle_ir:
+            if stage not in ("float (torch)", reference, "quant IR") and circle_ir:
                 eq = 100.0 * float((t.real() == circle_ir.outputs[i].real()).mean())
             rows.append([stage, f"#{i}", _fmt(vf.max_abs_error if vf else None),
                          _fmt(vf.sqnr_db if vf else None, ".2f"),
@@ -221,7 +222,7 @@ def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:
         elif FLOAT_ISLAND in op.attributes:  # kept float for the target runtime
             reason = op.attributes[FLOAT_ISLAND].data
         else:
-            reason = "no quantization parameters (PT2E did not observe its tensors)"
+            reason = "no quantization parameters (the quantizer did not observe its tensors)"
         rows.append([op.name.removeprefix("circle."), op_location(op) or "<unknown>", reason])
     return rows
 

@@ -5,7 +5,9 @@
 - `quantize(model, example_inputs, calibration_data, scheme)`: export, prepare,
   calibrate, convert, re-export (`compiler.frontend.workflow`);
 - `import_program(program)`: ExportedProgram (or `.pt2` path) -> `builtin.module` of
-  quant/aten/circle ops (`compiler.frontend.importer`).
+  quant/aten/circle ops (`compiler.frontend.importer`);
+- `import_onnx(model)`: an ONNX QDQ model (or `.onnx` path) -> the same IR
+  (`compiler.frontend.onnx_importer`, ops in `compiler.frontend.onnx_ops`).
 
 Imported lazily: `import_program` does not need torchao, whose import takes seconds.
 """
@@ -20,6 +22,7 @@ _LAZY = {
     "SchemeSpecs": "compiler.frontend.schemes",
     "quantize": "compiler.frontend.workflow",
     "import_program": "compiler.frontend.importer",
+    "import_onnx": "compiler.frontend.onnx_importer",
 }
 
 __all__ = sorted(_LAZY)
