@@ -172,8 +172,8 @@ class _Adapter:
                 else:
                     self._activation(op, r, et)
         if self.refused and not self.requantize:
-            lines = [f"{a.where or '<unknown>'}: {a.tensor}: {a.before} -> {a.after}: {a.reason}"
-                     for a in self.refused]
+            lines = [f"{a.where or '<unknown>'}: {a.tensor}: {a.before} -> {a.after}: "
+                     f"{a.reason}" for a in self.refused]
             raise CompileError(
                 f"{len(lines)} tensor(s) of the program cannot be held exactly by the "
                 f"{self.scheme} scheme (--requantize requantizes them and reports each "
@@ -207,7 +207,8 @@ class _Adapter:
                                           qmin=new.qmin, qmax=new.qmax)
                 why.append("per-channel with equal parameters -> per-tensor")
             if new != et:
-                self._retype(op, r, et, new, delta, "; ".join(why))
+                self._retype(op, r, et, new, delta, "; ".join(why),
+                             where=op_location(consumer))
             return
         # int8: symmetric narrow per channel
         zps = np.asarray(et.zero_points)
@@ -227,7 +228,8 @@ class _Adapter:
             return
         new = self._narrow_per_channel(et_i8, r, axis)
         if new != et:
-            self._retype(op, r, et, new, delta, "symmetric narrow per-channel int8")
+            self._retype(op, r, et, new, delta, "symmetric narrow per-channel int8",
+                         where=op_location(consumer))
             self._bias_per_channel(consumer, new)
 
     def _narrow_per_channel(self, et: Attribute, r: SSAValue, axis: int) -> Attribute:
@@ -256,7 +258,8 @@ class _Adapter:
         stored = constant_of(r)
         consumer, _ = self.weights[r]
         target = "u8 per-tensor" if self.act == "u8" else "i8 narrow per-channel"
-        a = Adaptation(_name(r), op_location(op), brief(et), target, False, reason)
+        a = Adaptation(_name(r), op_location(consumer) or op_location(op), brief(et), target,
+                       False, reason)
         if not self.requantize or stored is None:
             self.refused.append(a)
             return
@@ -289,15 +292,15 @@ class _Adapter:
         return new, q
 
     # -- rewriting --------------------------------------------------------------------
-    def _retype(self, op, r, et, new, delta, reason, record=True) -> None:
+    def _retype(self, op, r, et, new, delta, reason, record=True, where=None) -> None:
         if isinstance(op, quant.ConstantOp):
             stored = constant_of(r).astype(np.int64) + delta
             self._replace_constant(op, stored, new)
         else:
             r = Rewriter.replace_value_with_new_type(r, TensorType(new, r.type.get_shape()))
         if record:
-            self.done.append(Adaptation(_name(r), op_location(op), brief(et), brief(new), True,
-                                        reason))
+            self.done.append(Adaptation(_name(r), where or op_location(op), brief(et),
+                                        brief(new), True, reason))
 
     def _replace_constant(self, op: quant.ConstantOp, stored: np.ndarray, new: Attribute) -> None:
         c = quantized_const(np.asarray(stored), new, op.location)
