@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.dialects.builtin import ModuleOp, NameLoc, TensorType
 from xdsl.interpreter import Interpreter
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -90,7 +90,9 @@ def unobserved_tensors(module: ModuleOp) -> list[SSAValue]:
 
 
 def _name(v: SSAValue) -> str:
-    return v.name_hint or "?"
+    """The tensor's FX node name (its `NameLoc`), else its SSA name."""
+    loc = v.owner.location
+    return loc.desc.data if isinstance(loc, NameLoc) else (v.name_hint or "?")
 
 
 def describe(values: Sequence[SSAValue]) -> list[str]:
