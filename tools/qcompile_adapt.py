@@ -56,9 +56,11 @@ def adapt_imported(args, module, progress) -> None:
     args.conventions = program_conventions(module)
     args.chosen_qparams = []
     batches = getattr(args, "calibration", None) or []
-    if unobserved_tensors(module):
+    # --allow-float keeps the outputs the program computes in float as they are
+    keep = args.allow_float
+    if unobserved_tensors(module, keep):
         if batches:
-            args.chosen_qparams = complete_qparams(module, batches)
+            args.chosen_qparams = complete_qparams(module, batches, keep)
         elif not args.allow_float:
             require_complete(module)
     args.adaptations = adapt_storage(module, args.scheme, getattr(args, "requantize", False))

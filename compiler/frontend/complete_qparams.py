@@ -72,8 +72,14 @@ def _reads_quantized(op: Operation) -> bool:
     return any(isinstance(v.owner, quant.DequantizeCastOp) for v in op.operands)
 
 
-def unobserved_tensors(module: ModuleOp) -> list[SSAValue]:
-    """Float results of quantized aten ops that no qcast observes (see module doc)."""
+def _is_output(v: SSAValue) -> bool:
+    return all(u.operation.name == "func.return" for u in v.uses)
+
+
+def unobserved_tensors(module: ModuleOp, keep_float_outputs: bool = False) -> list[SSAValue]:
+    """Float results of quantized aten ops that no qcast observes (see module doc);
+    `keep_float_outputs`: not the model outputs (the program computes them in float,
+    which `--allow-float` keeps)."""
     out: list[SSAValue] = []
     for op in module.walk():
         if not isinstance(op, AtenOp) or not _reads_quantized(op):
@@ -84,6 +90,8 @@ def unobserved_tensors(module: ModuleOp) -> list[SSAValue]:
             if "f" not in str(r.type.element_type):
                 continue  # integer results (indices, shapes)
             if not r.uses or _observed(r) or _fused_activation(r):
+                continue
+            if keep_float_outputs and _is_output(r):
                 continue
             out.append(r)
     return out
@@ -99,9 +107,9 @@ def describe(values: Sequence[SSAValue]) -> list[str]:
     return [f"{op_location(v.owner) or repr(_name(v))}: {v.owner.name}" for v in values]
 
 
-def require_complete(module: ModuleOp) -> None:
+def require_complete(module: ModuleOp, keep_float_outputs: bool = False) -> None:
     """A `CompileError` naming every unobserved tensor, if there is any."""
-    missing = unobserved_tensors(module)
+    missing = unobserved_tensors(module, keep_float_outputs)
     if missing:
         raise CompileError(
             f"{len(missing)} tensor(s) have no quantization parameters (the quantizer "
@@ -128,18 +136,21 @@ class _Ranges(Interpreter.Listener):
                 self.hi[i] = max(self.hi[i], float(a.max()))
 
 
-def complete_qparams(module: ModuleOp, batches: Iterable) -> list[ChosenQParams]:
+def complete_qparams(module: ModuleOp, batches: Iterable,
+                     keep_float_outputs: bool = False) -> list[ChosenQParams]:
     """Observe the unobserved tensors of `module` (quant stage, modified in place) on
-    `batches` (tuples of tensors or arrays) and give them min/max parameters."""
+    `batches` (tuples of tensors or arrays) and give them min/max parameters.
+    `keep_float_outputs`: leave unobserved model outputs float (the last op then stays
+    float under `allow_float`, exactly as the quantizer's program computes it)."""
     from compiler.interpreter import run
     from compiler.transforms.quant_propagate import constant_qtype
 
-    missing = unobserved_tensors(module)
+    missing = unobserved_tensors(module, keep_float_outputs)
     if not missing:
         return []
     batches = [tuple(b) if isinstance(b, (tuple, list)) else (b,) for b in batches]
     if not batches:
-        require_complete(module)
+        require_complete(module, keep_float_outputs)
     ranges = _Ranges(missing)
     for batch in batches:
         run(module, [np.asarray(t.detach().numpy() if hasattr(t, "detach") else t, np.float32)
