@@ -8,7 +8,7 @@
 
 Stages: export → quantize (PT2E with CircleQuantizer: prepare, calibrate, convert) →
 import → lower-to-circle (each pass) → write; one line per stage with its time.
-`--dump-dir` writes each stage's IR (`00-import.mlir`, `01-fold-batch-norm.mlir`, ...) that
+`--dump-dir` writes each stage's IR (`00-import.mlir`, `01-adapt-storage.mlir`, ...) that
 `qopt` can re-run from any point. `--verify` runs the float, quant and circle stages
 and the real runtime (onert for .circle, LiteRT for .tflite) on held-back inputs;
 `--report` prints op counts, sizes and a per-layer SQNR table.
