@@ -45,7 +45,7 @@ program computes the same reals as before where every adaptation was exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
@@ -343,7 +343,6 @@ class AdaptStoragePass(ModulePass):
 
     scheme: str = "auto"
     requantize: bool = False
-    adaptations: list = field(default_factory=list, compare=False, hash=False)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        self.adaptations.extend(adapt_storage(op, self.scheme, self.requantize))
+        adapt_storage(op, self.scheme, self.requantize)
