@@ -108,17 +108,24 @@ def _name(v: SSAValue) -> str:
 
 
 def _roles(module: ModuleOp) -> tuple[dict[SSAValue, tuple[AtenOp, int]], dict[SSAValue, AtenOp]]:
-    """Quantized values read as a `weight` (with the consumer and its output-channel
-    axis) or a `bias` operand of an aten op, through their `quant.dcast`."""
+    """Quantized values read as the `weight` (with the consumer and its output-channel
+    axis) or the `bias` operand of a weighted aten op (conv/linear family: both
+    arguments, a weight of rank >= 2), through their `quant.dcast`. Other quantized
+    constants (embedding tables, PReLU slopes) are re-encoded like activations."""
     weights: dict[SSAValue, tuple[AtenOp, int]] = {}
     biases: dict[SSAValue, AtenOp] = {}
     for op in module.walk():
         if not isinstance(op, AtenOp):
             continue
+        args = {a.name for a in op.SCHEMA.tensor_args}
+        if not {"weight", "bias"} <= args:
+            continue  # embedding tables, PReLU slopes: not a weighted op's weight
         for arg, v in zip(op.SCHEMA.tensor_args, op.operands):
             if arg.name not in ("weight", "bias") or not isinstance(v.owner, quant.DequantizeCastOp):
                 continue
             q = v.owner.input
+            if arg.name == "weight" and len(v.type.get_shape()) < 2:
+                continue  # a norm's per-channel scale, not a conv/linear weight
             if arg.name == "weight":
                 # OIHW / [out, in]: output channels on axis 0; transposed convs: IOHW
                 axis = 1 if op.SCHEMA.name.startswith("conv_transpose") else 0
