@@ -6,6 +6,7 @@ for importing torch:
 - `compiler.CircleQuantizer`, `compiler.quantize`: PT2E quantization (torchao);
 - `compiler.import_program`: torch.export program -> quant/aten IR;
 - `compiler.import_onnx`: ONNX QDQ model -> the same quant/aten IR;
+- `compiler.complete_qparams`: observe what a quantizer left unobserved (calibration);
 - `compiler.lower`: the `lower-to-circle` pipeline in process;
 - `compiler.write_circle`, `compiler.write_tflite`, `compiler.read_flatbuffer`;
 - `compiler.run`: the reference interpreter.
@@ -43,6 +44,7 @@ _LAZY = {
     "quantize": "compiler.frontend",
     "import_program": "compiler.frontend",
     "import_onnx": "compiler.frontend",
+    "complete_qparams": "compiler.frontend.complete_qparams",
     "lower": "compiler.transforms.pipelines",
     "write_circle": "compiler.codegen",
     "write_tflite": "compiler.codegen",

@@ -5,6 +5,7 @@ A model file is plain Python that defines three functions:
     def model() -> torch.nn.Module            # the float model (put in eval mode for you)
     def example_inputs() -> tuple[Tensor, ...] # one batch, used to export (static shapes)
     def calibration_data() -> Iterable[tuple[Tensor, ...]]   # optional: calibration batches
+    def quantizer() -> torchao Quantizer       # optional: PT2E with it (XNNPACKQuantizer...)
 
 `MODEL.py:NAME` calls `NAME()` instead of `model()` (several models in one file).
 Without `calibration_data()`, calibration uses `example_inputs()` only (a warning says
@@ -37,6 +38,7 @@ class ModelSpec:
     model: Callable
     example_inputs: Callable
     calibration_data: Callable | None
+    quantizer: Callable | None = None  # optional: a PT2E quantizer instead of CircleQuantizer
 
 
 #: Calibration batches taken when `--calibration-batches` is not given.
@@ -101,6 +103,7 @@ def load_model_file(target: str) -> ModelSpec:
         model=function(name, True),
         example_inputs=function("example_inputs", True),
         calibration_data=function("calibration_data", False),
+        quantizer=function("quantizer", False),
     )
 
 

@@ -9,7 +9,7 @@
 
 Stages: export → quantize (PT2E with CircleQuantizer: prepare, calibrate, convert) →
 import → lower-to-circle (each pass) → write; one line per stage with its time.
-`--dump-dir` writes each stage's IR (`00-import.mlir`, `01-fold-batch-norm.mlir`, ...) that
+`--dump-dir` writes each stage's IR (`00-import.mlir`, `01-adapt-storage.mlir`, ...) that
 `qopt` can re-run from any point. `--verify` runs the float, quant and circle stages
 and the real runtime (onert for .circle, LiteRT for .tflite) on held-back inputs;
 `--report` prints op counts, sizes and a per-layer SQNR table.
@@ -55,6 +55,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scheme", choices=SCHEMES, default=None,
                    help="quantization scheme (default: uint8 for .circle, int8 for .tflite)")
     p.add_argument("--qat", action="store_true", help="prepare with prepare_qat_pt2e")
+    p.add_argument("--fx", nargs="?", const="qnnpack", choices=("qnnpack", "fbgemm"),
+                   help="quantize with FX graph mode (prepare_fx, reference decomposed) and "
+                        "the backend's conventions (default qnnpack) instead of PT2E")
+    p.add_argument("--requantize", action="store_true",
+                   help="requantize tensors the target scheme cannot hold exactly (each "
+                        "one reported with its SQNR) instead of failing")
     p.add_argument("--per-tensor", action="store_true", help="per-tensor weights (uint8 only)")
     p.add_argument("--calibration-batches", type=int, default=None, metavar="N",
                    help="use at most N calibration batches")
@@ -144,6 +150,8 @@ def quantized_program(args, progress: Progress):
     import torch
 
     torch.set_num_threads(1)
+    from compiler.tools.model_file import load_calibration_file
+
     if args.model.endswith(".pt2"):
         from compiler.frontend.importer import load_program
 
@@ -152,6 +160,8 @@ def quantized_program(args, progress: Progress):
             raise CompileError(f"no such program file: {args.model}")
         program = load_program(args.model)
         progress.line("load .pt2", time.perf_counter() - start)
+        args.calibration = (load_calibration_file(args.calibration_data, args.calibration_batches)
+                            if args.calibration_data else [])
         example = [t.detach().numpy() for t in program.example_inputs[0]] if (
             program.example_inputs) else None
         return program, None, example
@@ -194,7 +204,13 @@ def quantized_program(args, progress: Progress):
     calibration = batches[:-1] if len(batches) > 1 else batches
     progress.line("load model", time.perf_counter() - start, f"{spec.path}:{spec.name}")
 
+    args.calibration = calibration  # for parameters the quantizer left out
     timings: dict[str, float] = {}
+    if args.fx or spec.quantizer is not None:
+        from compiler.tools.qcompile_adapt import quantize_other_flow
+
+        return quantize_other_flow(args, spec, model, example, calibration, progress), model, [
+            t.detach().numpy() for t in held]
     try:
         with without_graph_dumps():
             program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
@@ -243,6 +259,9 @@ def compile_model(args: argparse.Namespace) -> dict:
         module = import_program(program)
     n_ops = sum(1 for _ in module.walk())
     progress.line("import", time.perf_counter() - start, f"{n_ops} ops")
+    from compiler.tools.qcompile_adapt import adapt_imported
+
+    adapt_imported(args, module, progress)  # any quantizer's conventions -> the scheme's
     stages = ["import"]
     if dump is not None:
         _dump(dump, 0, "import", module)

@@ -10,7 +10,9 @@ the runtimes the share of elements equal to the circle interpreter's. A runtime 
 outputs differ is bisected op by op (`compiler.bisect`); a departure beyond the
 runtime's tolerance for that op (docs/runtimes.md), or a refusal, is an error.
 
---report prints op counts by type, the float vs quantized file sizes and a per-layer
+--report prints the program's quantization conventions as imported (storage, symmetry,
+granularity, ranges, the quantizer they look like) and every adaptation to the target
+scheme, op counts by type, the float vs quantized file sizes and a per-layer
 SQNR table (circle stage against the float stage, worst layers first); `--report-md`
 writes the same as markdown.
 """
@@ -227,6 +229,108 @@ def float_op_rows(module, quantizer_float_ops) -> list[list[str]]:
     return rows
 
 
+def _kinds(types) -> str:
+    """`u8 [0, 127] asymmetric per-tensor` for a list of quantized element types."""
+    from compiler.ir.quant_types import UniformQuantizedPerAxisType
+
+    kinds = Counter()
+    for et in types:
+        zps = {int(z) for z in et.zero_points}
+        sym = "symmetric" if zps in ({0}, {128}) and et.storage_spelling in ("i8", "u8") and (
+            zps == {0} if et.is_signed else zps == {128}) else "asymmetric"
+        grain = "per-channel" if isinstance(et, UniformQuantizedPerAxisType) else "per-tensor"
+        kinds[f"{et.storage_spelling} [{et.qmin}, {et.qmax}] {sym} {grain}"] += 1
+    return "; ".join(f"{k} x{n}" for k, n in kinds.most_common()) or "-"
+
+
+def program_conventions(module) -> list[list[str]]:
+    """[what, conventions] rows for the imported program, before any adaptation:
+    activation/weight/bias storage, symmetry, granularity, ranges, unobserved tensors,
+    and which quantizer those conventions look like."""
+    from xdsl.dialects.builtin import TensorType
+
+    from compiler.dialects import quant
+    from compiler.dialects.aten import AtenOp
+    from compiler.frontend.complete_qparams import unobserved_tensors
+    from compiler.ir.quant_types import is_quantized
+
+    acts, weights, biases, float_biases = [], [], [], 0
+    for op in module.walk():
+        if isinstance(op, quant.QuantizeCastOp):
+            acts.append(op.output.type.element_type)
+        if isinstance(op, AtenOp):
+            for arg, v in zip(op.SCHEMA.tensor_args, op.operands):
+                if arg.name not in ("weight", "bias") or not isinstance(v.type, TensorType):
+                    continue
+                q = v.owner.input if isinstance(v.owner, quant.DequantizeCastOp) else None
+                if arg.name == "weight" and q is not None:
+                    weights.append(q.type.element_type)
+                elif arg.name == "bias":
+                    if q is not None and is_quantized(q.type):
+                        biases.append(q.type.element_type)
+                    else:
+                        float_biases += 1
+    unobserved = unobserved_tensors(module)
+    rows = [["activations", _kinds(acts)], ["weights", _kinds(weights)],
+            ["biases", (_kinds(biases) if biases else "") +
+             (f"{'; ' if biases else ''}float x{float_biases}" if float_biases else "")],
+            ["unobserved tensors", str(len(unobserved))],
+            ["looks like", _looks_like(acts, weights, biases, unobserved)]]
+    return rows
+
+
+def _looks_like(acts, weights, biases, unobserved) -> str:
+    from compiler.ir.quant_types import UniformQuantizedPerAxisType
+
+    if not acts:
+        return "a float program"
+    a = Counter(et.storage_spelling for et in acts).most_common(1)[0][0]
+    reduce_range = a == "u8" and all(et.qmax == 127 for et in acts if et.storage_spelling == "u8")
+    w = {et.storage_spelling for et in weights}
+    narrow = all(et.qmin == -127 for et in weights if et.storage_spelling == "i8")
+    per_channel = any(isinstance(et, UniformQuantizedPerAxisType) for et in weights)
+    if a == "i16":
+        return "CircleQuantizer int16"
+    if a == "u8" and w <= {"u8"}:
+        return "CircleQuantizer uint8"
+    if reduce_range:
+        return "FX graph mode, fbgemm qconfig (reduce_range activations [0, 127])"
+    if a == "u8" and unobserved:
+        return "X86InductorQuantizer (conv outputs left to conv+add fusion unobserved)"
+    if a == "u8":
+        return ("FX graph mode / X86-style (uint8 activations, int8 weights, "
+                f"{'per-channel' if per_channel else 'per-tensor'})")
+    if a == "i8" and unobserved:
+        return "ArmInductorQuantizer (int8, fusion intermediates unobserved)"
+    if a == "i8" and narrow:
+        return ("XNNPACKQuantizer (ExecuTorch) or CircleQuantizer int8, "
+                f"{'per-channel' if per_channel else 'per-tensor'} weights")
+    return f"{a} activations with {'/'.join(sorted(w)) or 'no'} weights"
+
+
+def adaptation_rows(args) -> list[list[str]]:
+    rows = [[c.tensor, c.where or "-", "parameters chosen from calibration",
+             f"[{c.minimum:.4g}, {c.maximum:.4g}] -> {c.qtype}"]
+            for c in getattr(args, "chosen_qparams", [])]
+    exact = Counter()
+    for a in getattr(args, "adaptations", []):
+        if a.exact:  # many alike: one row per kind of re-encoding
+            exact[(_kind(a.before), _kind(a.after), a.reason)] += 1
+            continue
+        rows.append([a.tensor, a.where or "-", f"{a.before} -> {a.after}",
+                     f"requantized, SQNR {_fmt(a.sqnr_db, '.1f')} dB: {a.reason}"])
+    rows += [[f"{n} tensor(s)", "-", f"{b} -> {af}", f"exact: {why}"]
+             for (b, af, why), n in exact.most_common()]
+    return rows
+
+
+def _kind(brief: str) -> str:
+    """`u8<1:255> per-channel(16) zp 128` -> `u8<1:255> per-channel`."""
+    import re
+
+    return re.sub(r"\(\d+\)| zp -?\d+| scale \S+", "", brief)
+
+
 def report_sections(args, result) -> list[tuple[str, list[str], list[list[str]]]]:
     from compiler.dialects.circle_base import ConstOp, NoValueOp
     from compiler.verify import compare
@@ -235,6 +339,11 @@ def report_sections(args, result) -> list[tuple[str, list[str], list[list[str]]]
                      if op.name.startswith("circle.") and not isinstance(op, ConstOp | NoValueOp))
     ops = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     sections = [("operators", ["op", "count"], [[k, str(v)] for k, v in ops])]
+    if getattr(args, "conventions", None):
+        sections.insert(0, ("program conventions (as imported)", ["what", "conventions"],
+                            args.conventions))
+        sections.insert(1, (f"adaptations to the {args.scheme} scheme",
+                            ["tensor", "location", "change", "how"], adaptation_rows(args)))
     floats = float_op_rows(result["circle"], getattr(args, "float_ops", []))
     if floats:
         sections.append(("ops left float (--allow-float)", ["op", "location", "reason"], floats))

@@ -18,6 +18,7 @@ from xdsl.passes import ModulePass
 
 #: pass name -> (module in this package, class name)
 PASSES: dict[str, tuple[str, str]] = {
+    "adapt-storage": ("adapt_storage", "AdaptStoragePass"),
     "fold-batch-norm": ("fold_batch_norm", "FoldBatchNormPass"),
     "fold-qdq": ("fold_qdq", "FoldQdqPass"),
     "convert-aten-to-circle": ("convert_aten_to_circle", "ConvertAtenToCirclePass"),

@@ -6,6 +6,10 @@ quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circl
 
 0. (before PT2E, in the frontend) `decompose_for_circle`: ops Circle lacks are
    decomposed so that calibration observes every intermediate tensor;
+0b. `adapt-storage`         re-encode the program's storage types into the scheme's where
+                            exact (uint8 <-> int8 by a zero-point shift of 128, weights
+                            made narrow/per-channel), first: every later pass then sees
+                            a program in the target scheme, whichever quantizer made it;
 1. `fold-batch-norm`        float-side fusion: batch norm into the preceding conv (PT2E
                             already did it in quantized programs; float programs need it);
 2. `fold-qdq`               normalize PT2E's q/dq pairs: drop identity qcast(dcast),
@@ -47,6 +51,7 @@ from compiler.ir.diagnostics import verify_module
 
 def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
                     allow_float: bool = False, target: str | None = None) -> list[ModulePass]:
+    from compiler.transforms.adapt_storage import AdaptStoragePass
     from compiler.transforms.circle_cleanup import CircleCleanupPass
     from compiler.transforms.circle_fuse_activation import CircleFuseActivationPass
     from compiler.transforms.circle_sink_transposes import CircleSinkTransposesPass
@@ -60,6 +65,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
     from compiler.transforms.verify_quantized import VerifyQuantizedPass
 
     passes = [
+        AdaptStoragePass(scheme=scheme),
         FoldBatchNormPass(),
         FoldQdqPass(),
         ConvertAtenToCirclePass(),
