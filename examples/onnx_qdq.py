@@ -10,8 +10,8 @@ Two ways to get the QDQ model, both written to OUTDIR:
   qconfig), exported by torch's TorchScript ONNX exporter (`dynamo=False`; the dynamo
   exporter cannot export a `convert_fx` model: `torch.export` fails on its quantized
   ops). Written as `model_fx_qdq.onnx`. qnnpack quantizes activations to uint8 and
-  weights to int8: that mix compiles once the storage re-encoding pass (issue 19) maps
-  it onto one scheme; until then qcompile refuses it with one error per weight.
+  weights to int8: `adapt-storage` re-encodes that mix exactly into the target's
+  scheme.
 - `ort_qdq`: the float model exported with `torch.onnx.export`, quantized by
   onnxruntime's `quantize_static(..., quant_format=QuantFormat.QDQ)` with uint8
   activations and weights (`model_qdq.onnx`, the uint8 scheme of `.circle`) or int8

@@ -11,9 +11,9 @@ quantizer, then compiled:
 Checked: the quant stage (reference interpreter) within 1 output step of onnxruntime
 running the QDQ model with optimizations off; LiteRT bit-exact with the circle IR;
 onert within 1 step of it (its uint8 MEAN/FULLY_CONNECTED round differently, README).
-onnxruntime's default (uint8 activations, int8 weights) needs the storage re-encoding
-pass of issue 19: strict xfail until it is merged. resnet uint8 runs by default, the
-rest of the matrix is `slow`.
+onnxruntime's default (uint8 activations, int8 weights) compiles through the exact
+storage re-encoding of `adapt-storage`. resnet uint8 runs by default, the rest of the
+matrix is `slow`.
 """
 
 from __future__ import annotations
@@ -92,6 +92,9 @@ def _qdq(float_models, name, tmp_path, activations, weights, per_channel, exclud
 def _step(model) -> float:
     g = model.graph
     inits = {i.name: onnx.numpy_helper.to_array(i) for i in g.initializer}
+    # torch's TorchScript exporter writes qparams as Constant nodes, not initializers
+    inits.update({n.output[0]: onnx.numpy_helper.to_array(n.attribute[0].t)
+                  for n in g.node if n.op_type == "Constant" and n.attribute[0].name == "value"})
     dq = next(n for n in g.node if n.output[0] == g.output[0].name)
     return float(inits[dq.input[1]].reshape(()))
 
@@ -215,7 +218,6 @@ def test_transformer_uint8_circle_compiles_onert_refuses(float_models, tmp_path)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="needs the storage re-encoding pass of issue 19")
 @pytest.mark.parametrize("scheme", ["uint8", "int8"])
 @pytest.mark.parametrize("name", CNNS)
 def test_onnxruntime_default_mixed_u8_activations_i8_weights(float_models, name, scheme, tmp_path):
@@ -227,10 +229,9 @@ def test_onnxruntime_default_mixed_u8_activations_i8_weights(float_models, name,
         assert np.abs(run_onert(data, held)[0] - circle).max() <= step * (1 + 1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the storage re-encoding pass of issue 19")
 def test_seed_003_fx_ptq_export_compiles(tmp_path):
     """Seed 003 verbatim (FX PTQ, qnnpack qconfig, torch.onnx.export): uint8 activations
-    with int8 weights, the mix of issue 19."""
+    with int8 weights, re-encoded exactly by adapt-storage."""
     m = _load(EXAMPLES / "tiny_cnn.py")
     path = tmp_path / "model_qdq.onnx"
     QDQ.fx_qdq(m.model(), m.example_inputs(), list(m.calibration_data()), str(path))
