@@ -18,9 +18,10 @@ after it, and the first op whose output differs while its inputs agree is the fi
 departure.
 
 Each departure is checked against the runtime's documented tolerance for that op
-(`tolerance`; docs/runtimes.md gives the evidence for each): a departure within it is
-*tolerated* and the run goes on with the runtime's values (so a tolerated MEAN in onert
-is not re-counted at every op after it); the first departure beyond it is the `error`.
+(`tolerance`: the op's `Tolerance` traits, `compiler.ir.runtime_traits`; docs/runtimes.md
+gives the evidence for each): a departure within it is *tolerated* and the run goes on
+with the runtime's values (so a tolerated MEAN in onert is not re-counted at every op
+after it); the first departure beyond it is the `error`.
 Quantized tensors are compared as storage integers, in steps of their scale; float
 tensors in units in the last place (ulp, float32) of the tensor's largest magnitude.
 
@@ -46,50 +47,20 @@ from compiler.interpreter.runner import make_interpreter
 from compiler.interpreter.values import element_type, runtime_dtype
 from compiler.ir.diagnostics import op_location
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
+from compiler.ir.runtime_traits import LITERT, tolerated_steps
 from compiler.runtimes import run_every_tensor
 
 # ---- tolerances ----------------------------------------------------------------------------
 
-#: (runtime, resolver) -> {(builtin, activation storage): steps}. A kernel not listed must
-#: be bit-exact. Every entry is measured and explained in docs/runtimes.md.
-TOLERANCES: dict[tuple[str, str | None], dict[tuple[str, str], int]] = {
-    ("onert", None): {
-        ("MEAN", "u8"): 1,  # rounds once (sum * scale) where TFLite rounds twice
-        ("RESIZE_BILINEAR", "u8"): 1,  # its own rounding of the interpolation
-        ("SIN", "f32"): 1, ("COS", "f32"): 1,  # float kernels (allow-float)
-    },
-    # the reference kernels are the oracle: quantized kernels bit-exact; float kernels
-    # (allow-float) within an ulp or three of numpy's float32
-    ("litert", "BUILTIN_REF"): {
-        ("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3,
-    },
-    # the optimized kernels requantize with their own (vectorized) rounding
-    ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {
-        ("CONV_2D", "i8"): 1, ("FULLY_CONNECTED", "i8"): 1, ("MEAN", "i8"): 1,
-        ("QUANTIZE", "i16"): 1,
-        ("DEQUANTIZE", "f32"): 4, ("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3,
-    },
-    # XNNPACK requantizes in float (fp32 scale, round to nearest)
-    ("litert", "AUTO"): {
-        ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("ADD", "i8"): 1,
-        ("MUL", "i8"): 1, ("MEAN", "i8"): 1, ("MEAN", "u8"): 1,
-        ("LEAKY_RELU", "i8"): 1, ("LEAKY_RELU", "u8"): 1,
-        ("RESIZE_BILINEAR", "i8"): 1, ("RESIZE_BILINEAR", "u8"): 1,
-        ("QUANTIZE", "i8"): 1, ("QUANTIZE", "u8"): 1, ("QUANTIZE", "i16"): 1,
-        ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
-    },
-}
-TOLERANCES[("litert", "BUILTIN")] = TOLERANCES[("litert", "AUTO")]  # the same kernels
-
 
 def tolerance(runtime: str, resolver: str | None, op: Operation) -> int:
-    """How many steps `runtime` (with `resolver`) may differ from the IR at `op`."""
-    key = (runtime, resolver if runtime == "litert" else None)
+    """How many steps `runtime` (with `resolver`) may differ from the IR at `op`: the
+    op's `Tolerance` traits (`compiler.ir.runtime_traits`) for its output storage; an op
+    without one must be bit-exact. Every value is measured (docs/runtimes.md)."""
     storage = _storage(op.results[0]) if op.results else None
     if storage is None and op.results:
         storage = str(element_type(op.results[0]))  # "f32", "i32", "i1"
-    builtin = getattr(op, "BUILTIN", None) or op.name
-    return TOLERANCES.get(key, {}).get((builtin, storage or ""), 0)
+    return tolerated_steps(op, runtime, resolver if runtime == LITERT else None, storage)
 
 
 def _storage(v: SSAValue) -> str | None:
@@ -391,4 +362,4 @@ def bisect(
     return Bisection(runtime, resolver, compared, outputs_equal, departures)
 
 
-__all__ = ["TOLERANCES", "Bisection", "Departure", "bisect", "describe_value", "tolerance"]
+__all__ = ["Bisection", "Departure", "bisect", "describe_value", "tolerance"]

@@ -195,25 +195,27 @@ class _Taps:
     def tap(self, i: int) -> tuple[int, tuple[float, int] | None] | None:
         """(the tap's output tensor, how to decode it) for tensor `i`, or None."""
         from compiler.codegen.schema import OPTIONS_TAGS, options_class
+        from compiler.dialects import circle
 
         t = self.sg.tensors[i]
         q = t.quantization
         scales = None if q is None or q.scale is None else list(q.scale)
         if scales is not None and len(scales) == 1:
             out = self.tensor(i, _FLOAT32, b"/debug_tap")
-            self.op("DEQUANTIZE", [i], out)
+            self.op(circle.DequantizeOp.BUILTIN, [i], out)
             zp = q.zeroPoint[0] if q.zeroPoint is not None and len(q.zeroPoint) else 0
             return out, (float(scales[0]), int(zp))
         if scales is not None:
             return None  # per-axis activations: none here
         if t.type in (_FLOAT32, _INT32):
             out = self.tensor(i, t.type, b"/debug_tap")
-            self.op("ADD", [i, self.zero(t.type)], out,
-                    (OPTIONS_TAGS["AddOptions"], options_class("AddOptions")()))
+            add = circle.AddOp
+            self.op(add.BUILTIN, [i, self.zero(t.type)], out,
+                    (OPTIONS_TAGS[add.OPTIONS], options_class(add.OPTIONS)()))
             return out, None
         if t.type == _BOOL:
             out = self.tensor(i, _BOOL, b"/debug_tap")
-            self.op("LOGICAL_OR", [i, i], out)
+            self.op(circle.LogicalOrOp.BUILTIN, [i, i], out)
             return out, None
         return None
 

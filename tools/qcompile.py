@@ -322,14 +322,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.verify or args.report:  # (--report-md implies --report)
             from compiler.tools.qcompile_report import print_report, print_verify
 
-            try:
-                if args.verify:
-                    print_verify(args, result)
-                if args.report:
+            if args.verify:
+                # a failed --verify keeps the file: it is the file that was checked, the
+                # error says it was written and is wrong for that runtime, and
+                # `qrun --compare` needs it (docs/runtimes.md)
+                print_verify(args, result)
+            if args.report:
+                try:
                     print_report(args, result)
-            except BaseException:
-                Path(args.output).unlink(missing_ok=True)  # a failed command leaves no output
-                raise
+                except BaseException:
+                    Path(args.output).unlink(missing_ok=True)  # a failed command leaves no output
+                    raise
 
     return fail.guard("qcompile", body)
 

@@ -62,6 +62,7 @@ from compiler.ir.layout_traits import Elementwise
 from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
+    LITERT_OPTIMIZED,
     ONERT,
     QUANTIZED,
     DataOperand,
@@ -71,11 +72,14 @@ from compiler.ir.runtime_traits import (
     half_pixel_centers,
     miscomputes,
     missing_bias,
+    optimized_rounding,
     per_channel_weights,
     rank_above_4,
     refuses,
     runtime_weights,
     to_int8,
+    tolerance,
+    xnnpack_rounding,
 )
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -162,6 +166,8 @@ class Conv2DOp(CircleOp):
         # (target-legalize splits it into per-group convolutions)
         miscomputes(ONERT, ("u8", "f32"),
                     "computes a grouped (non-depthwise) convolution wrongly", when=grouped),
+        optimized_rounding("i8"),
+        xnnpack_rounding("i8"),
     )
 
     def verify_circle(self) -> None:
@@ -201,6 +207,7 @@ class DepthwiseConv2DOp(CircleOp):
     traits = circle_traits(
         WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
+        xnnpack_rounding("i8"),
     )
 
     def verify_circle(self) -> None:
@@ -277,6 +284,7 @@ class FullyConnectedOp(CircleOp):
             "weights",
             when=per_channel_weights,
         ),
+        optimized_rounding("i8"),
     )
 
     def verify_circle(self) -> None:
@@ -421,6 +429,7 @@ class AddOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "ADD"
     OPTIONS: ClassVar[str] = "AddOptions"
     pot_scale_int16 = bool_prop(False)
+    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding("i8"))
 
 
 @irdl_op_definition
@@ -440,6 +449,7 @@ class MulOp(_BinaryActOp):
     name = "circle.mul"
     BUILTIN: ClassVar[str] = "MUL"
     OPTIONS: ClassVar[str] = "MulOptions"
+    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding("i8"))
 
 
 @irdl_op_definition
@@ -595,6 +605,7 @@ class LeakyReluOp(_UnaryOp):
             ("u8", "i8"),
             "ElementwiseActivationLayer(LeakyReLU): unsupported data type",
         ),
+        xnnpack_rounding(("i8", "u8")),
     )
     OPTIONS: ClassVar[str] = "LeakyReluOptions"
     alpha = f32_prop(0.01)
@@ -749,6 +760,8 @@ class QuantizeOp(_UnaryOp):
             "from float to int8 clamps negative values to 0",
             when=to_int8,
         ),
+        optimized_rounding("i16"),
+        xnnpack_rounding(("i8", "u8", "i16")),
     )
 
     def verify_circle(self) -> None:
@@ -763,6 +776,11 @@ class DequantizeOp(_UnaryOp):
 
     name = "circle.dequantize"
     BUILTIN: ClassVar[str] = "DEQUANTIZE"
+    traits = elementwise_traits(
+        # n = 138 DEQUANTIZE outputs seen, max 4 ulp
+        tolerance(LITERT, "f32", 4, "computes scale * q - scale * zero_point in float32",
+                  LITERT_OPTIMIZED),
+    )
 
     def verify_circle(self) -> None:
         super().verify_circle()
@@ -1037,6 +1055,8 @@ class ResizeBilinearOp(_ResizeOp):
         # uint8: 43 % of outputs differ; float: ~1 % of a float island's outputs 1 step off
         miscomputes(ONERT, ("u8", "f32"), "with half-pixel centers differs from TFLite",
                     when=half_pixel_centers),
+        tolerance(ONERT, "u8", 1, "rounds the interpolation its own way"),
+        xnnpack_rounding(("i8", "u8")),
     )
 
 
@@ -1072,6 +1092,10 @@ class MeanOp(_ReduceOp):
         NonQuantizedOperands((1,)),
         refuses(ONERT, "i8", "Mean: unsupported data type"),
         ONERT_REDUCE_SHAPES,
+        tolerance(ONERT, "u8", 1, "rounds the mean once (sum * scale) where TFLite rounds "
+                  "twice"),
+        optimized_rounding("i8"),
+        xnnpack_rounding(("i8", "u8")),
     )
 
 

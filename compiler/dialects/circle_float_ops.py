@@ -32,7 +32,27 @@ from compiler.dialects.circle_base import (
 )
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import EVERY, ONERT, float32_only, refuses
+from compiler.ir.runtime_traits import (
+    EVERY,
+    LITERT,
+    LITERT_OPTIMIZED,
+    LITERT_REF,
+    LITERT_XNNPACK,
+    ONERT,
+    float32_only,
+    refuses,
+    tolerance,
+)
+
+#: The runtimes' float SIN and COS kernels against numpy's float32 (the interpreter),
+#: measured on the op cases sin, cos (allow-float): 1 ulp, XNNPACK's 2 ulp.
+_TRIG_TOLERANCES = (
+    tolerance(ONERT, "f32", 1, "float kernel differs from numpy's float32 by an ulp"),
+    tolerance(LITERT, "f32", 1, "float kernel differs from numpy's float32 by an ulp",
+              LITERT_REF | LITERT_OPTIMIZED),
+    tolerance(LITERT, "f32", 2, "float kernel (XNNPACK) differs from numpy's float32",
+              LITERT_XNNPACK),
+)
 
 
 def _refuse_quantized(op: CircleOp) -> None:
@@ -66,7 +86,7 @@ class SinOp(_FloatUnaryOp):
 
     name = "circle.sin"
     BUILTIN: ClassVar[str] = "SIN"
-    traits = circle_traits(Elementwise(), *float32_only("SIN"))
+    traits = circle_traits(Elementwise(), *float32_only("SIN"), *_TRIG_TOLERANCES)
 
 
 @irdl_op_definition
@@ -75,7 +95,7 @@ class CosOp(_FloatUnaryOp):
 
     name = "circle.cos"
     BUILTIN: ClassVar[str] = "COS"
-    traits = circle_traits(Elementwise(), *float32_only("COS"))
+    traits = circle_traits(Elementwise(), *float32_only("COS"), *_TRIG_TOLERANCES)
 
 
 @irdl_op_definition
@@ -106,8 +126,13 @@ class Conv3DOp(CircleOp):
     dilation_d_factor = i32_prop(1)
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
-    traits = circle_traits(*float32_only("CONV_3D"),
-                           refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"))
+    traits = circle_traits(
+        *float32_only("CONV_3D"),
+        refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"),
+        # measured on the op cases conv3d_*: up to 3 ulp with every resolver
+        tolerance(LITERT, "f32", 3, "float kernel accumulates in another order than "
+                  "numpy's float32", LITERT_REF | LITERT_OPTIMIZED | LITERT_XNNPACK),
+    )
 
     def verify_circle(self) -> None:
         for name in ("stride_d", "dilation_d_factor"):  # not in POSITIVE_OPTIONS

@@ -13,10 +13,16 @@ grouped convolution, a per-channel weight, a missing bias).
 
 Runtime-wide facts (onert runs no int16 tensor at all) are `RUNTIME_REFUSES`.
 
+Where a runtime's kernel runs the op right but rounds its own way, the op declares how
+far its output may be from the IR (`Tolerance`: steps of the output scale, or float32
+ulps, per runtime and LiteRT op resolver, with why); `compiler.bisect` and
+`qcompile --verify` tolerate that much and no more (docs/runtimes.md has the evidence).
+
 Readers: the writers' checks (`compiler.codegen.tflite`, `compiler.codegen.onert`), the
 quantizer's float-only decision (`compiler.frontend.float_ops`, through the circle ops a
 legalization declares it produces), `fuse-qdq` (`no_integer_kernel`), the target
-legalization (`compiler.transforms.target_legalize`) and the op-case tests.
+legalization (`compiler.transforms.target_legalize`), the runtime bisection
+(`compiler.bisect`: `tolerated_steps`) and the op-case tests.
 """
 
 from __future__ import annotations
@@ -76,6 +82,37 @@ class Miscomputes(OpTrait):
     when: Callable[[Operation], bool] | None = None
 
 
+#: LiteRT's op resolvers (`compiler.runtimes.RESOLVERS`) as tolerances name them: the
+#: reference kernels, the optimized kernels alone, and XNNPACK (`AUTO`, and `BUILTIN`,
+#: which runs the same kernels). onert has one set of kernels: resolver None.
+LITERT_REF = frozenset({"BUILTIN_REF"})
+LITERT_OPTIMIZED = frozenset({"BUILTIN_WITHOUT_DEFAULT_DELEGATES"})
+LITERT_XNNPACK = frozenset({"AUTO", "BUILTIN"})
+
+
+@dataclass(frozen=True)
+class Tolerance(OpTrait):
+    """`runtime` (run with one of `resolvers`) computes the op up to `steps` away from
+    its semantics when its *output* is stored in one of `storages`: steps of the output
+    scale for quantized outputs, float32 ulps of the tensor's largest magnitude for
+    `f32`, judged on the op's own inputs (`compiler.bisect`). `reason` says why (the
+    kernel's own rounding); every value is measured (docs/runtimes.md). An op without a
+    matching `Tolerance` must be bit-exact."""
+
+    runtime: str
+    storages: frozenset[str]
+    steps: int
+    reason: str
+    resolvers: frozenset[str | None] = frozenset({None})
+
+
+def tolerance(runtime: str, storages, steps: int, reason: str,
+              resolvers: frozenset[str] | None = None) -> Tolerance:
+    """A `Tolerance`; `resolvers` (LiteRT only) defaults to none: onert's kernels."""
+    return Tolerance(runtime, frozenset({storages} if isinstance(storages, str) else storages),
+                     steps, reason, frozenset({None}) if resolvers is None else resolvers)
+
+
 @dataclass(frozen=True)
 class DataOperand(OpTrait):
     """The operand whose storage selects the runtime's kernel, when it is not operand 0
@@ -99,6 +136,20 @@ def float32_only(builtin: str) -> tuple[Refuses, ...]:
     reason = f"the runtimes' {builtin} kernels take float32 only"
     return (refuses(LITERT, QUANTIZED, f"the {builtin} kernel takes float32 only", reason=reason),
             refuses(ONERT, QUANTIZED, f"no quantized {builtin} kernel", reason=reason))
+
+
+def optimized_rounding(storages) -> Tolerance:
+    """LiteRT's optimized kernels requantize the op's output with their own fixed-point
+    rounding: 1 step (measured on the examples and the op cases, docs/runtimes.md)."""
+    return tolerance(LITERT, storages, 1, "the optimized kernel requantizes with its own "
+                     "fixed-point rounding", LITERT_OPTIMIZED)
+
+
+def xnnpack_rounding(storages) -> Tolerance:
+    """XNNPACK requantizes the op's output in float (fp32 multiplier, round to nearest):
+    1 step (measured, docs/runtimes.md)."""
+    return tolerance(LITERT, storages, 1, "XNNPACK requantizes in float (fp32 multiplier, "
+                     "round to nearest)", LITERT_XNNPACK)
 
 
 # -- conditions -------------------------------------------------------------------------
@@ -231,6 +282,15 @@ def miscomputation(op: Operation, runtime: str) -> str | None:
     return None
 
 
+def tolerated_steps(op: Operation, runtime: str, resolver: str | None,
+                    output_storage: str | None) -> int:
+    """How many steps `runtime` (with `resolver`; None for onert) may compute `op` away
+    from its semantics when its output is stored in `output_storage` (0: bit-exact)."""
+    return max((t.steps for t in op.get_traits_of_type(Tolerance)
+                if t.runtime == runtime and resolver in t.resolvers
+                and output_storage in t.storages), default=0)
+
+
 def problem(op: Operation, runtime: str) -> str | None:
     """The first reason `runtime` refuses or miscomputes `op`, or None."""
     return refusal(op, runtime) or miscomputation(op, runtime)
@@ -264,7 +324,8 @@ def float_only(cls: type[Operation]) -> bool:
 
 
 __all__ = [
-    "DataOperand", "EVERY", "LITERT", "Miscomputes", "ONERT", "QUANTIZED", "RUNTIMES",
-    "Refuses", "float32_only", "float_only", "miscomputation", "miscomputes",
-    "no_integer_kernel", "problem", "refusal", "refuses", "storage",
+    "DataOperand", "EVERY", "LITERT", "LITERT_OPTIMIZED", "LITERT_REF", "LITERT_XNNPACK",
+    "Miscomputes", "ONERT", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance", "float32_only",
+    "float_only", "miscomputation", "miscomputes", "no_integer_kernel", "problem", "refusal",
+    "refuses", "storage", "tolerance", "tolerated_steps",
 ]

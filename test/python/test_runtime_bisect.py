@@ -186,6 +186,50 @@ func.func @main(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:128>>) -> tensor<
     assert tolerance("litert", "BUILTIN_REF", op) == 0
 
 
+#: The measured tolerances (docs/runtimes.md): (runtime, resolver) -> {(builtin, output
+#: storage): steps}. The ops' `Tolerance` traits must declare exactly these.
+MEASURED_TOLERANCES = {
+    ("onert", None): {
+        ("MEAN", "u8"): 1, ("RESIZE_BILINEAR", "u8"): 1, ("SIN", "f32"): 1, ("COS", "f32"): 1,
+    },
+    ("litert", "BUILTIN_REF"): {("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3},
+    ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {
+        ("CONV_2D", "i8"): 1, ("FULLY_CONNECTED", "i8"): 1, ("MEAN", "i8"): 1,
+        ("QUANTIZE", "i16"): 1,
+        ("DEQUANTIZE", "f32"): 4, ("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3,
+    },
+    ("litert", "AUTO"): {
+        ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("ADD", "i8"): 1,
+        ("MUL", "i8"): 1, ("MEAN", "i8"): 1, ("MEAN", "u8"): 1,
+        ("LEAKY_RELU", "i8"): 1, ("LEAKY_RELU", "u8"): 1,
+        ("RESIZE_BILINEAR", "i8"): 1, ("RESIZE_BILINEAR", "u8"): 1,
+        ("QUANTIZE", "i8"): 1, ("QUANTIZE", "u8"): 1, ("QUANTIZE", "i16"): 1,
+        ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
+    },
+}
+MEASURED_TOLERANCES[("litert", "BUILTIN")] = MEASURED_TOLERANCES[("litert", "AUTO")]
+
+
+def test_tolerance_traits_declare_the_measured_tolerances():
+    """Derived from the op classes' `Tolerance` traits, per runtime and resolver: the
+    table docs/runtimes.md gives the evidence for, no more, and never two values for one
+    (op, storage)."""
+    from compiler.dialects import circle
+    from compiler.ir.runtime_traits import Tolerance
+
+    derived: dict = {key: {} for key in MEASURED_TOLERANCES}
+    for cls in circle.CIRCLE_OPS:
+        for t in cls.get_traits_of_type(Tolerance):
+            assert t.reason and t.steps > 0, (cls.BUILTIN, t)
+            for runtime, resolver in derived:
+                if runtime == t.runtime and resolver in t.resolvers:
+                    for st in t.storages:
+                        key = (cls.BUILTIN, st)
+                        assert key not in derived[runtime, resolver], (runtime, resolver, key)
+                        derived[runtime, resolver][key] = t.steps
+    assert derived == MEASURED_TOLERANCES
+
+
 # ---- qcompile --verify -------------------------------------------------------------------
 
 
