@@ -26,7 +26,7 @@ torch.set_num_threads(1)
 
 #: the default run: one CNN per runtime, a class-token ViT, shifted windows, a HF model
 FAST = {("deeplab_v3", "int8"), ("resnet50", "uint8"), ("vit", "int8"), ("swin", "int8"),
-        ("hf_bert", "int16")}
+        ("hf_bert", "int8")}
 
 #: dB the circle IR may lose against torch's PT2E program
 SQNR_SLACK_DB = 1.0
