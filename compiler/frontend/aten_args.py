@@ -44,15 +44,22 @@ from compiler.ir.diagnostics import CompileError
 _SYMBOLIC = (torch.SymInt, torch.SymFloat, torch.SymBool)
 
 
-def bind_arguments(node: torch.fx.Node) -> dict[str, tuple[Any, Any]]:
-    """name -> (torch schema Argument, value) for every argument of the node's operator."""
-    schema = node.target._schema  # type: ignore[union-attr]
+def bind_arguments(node: torch.fx.Node, target: Any = None) -> dict[str, tuple[Any, Any]]:
+    """name -> (torch schema Argument, value) for every argument of the node's operator,
+    or of `target`, an operator with the same arguments under other names (the
+    functional twin of an in-place or `_copy` variant, `compiler.frontend.variants`)."""
+    kwargs = node.kwargs
+    if target is not None and target is not node.target:
+        from compiler.frontend.variants import rename_kwargs
+
+        kwargs = rename_kwargs(node, target)
+    schema = (target or node.target)._schema  # type: ignore[union-attr]
     bound: dict[str, tuple[Any, Any]] = {}
     for i, arg in enumerate(schema.arguments):
         if i < len(node.args) and not arg.kwarg_only:
             value = node.args[i]
-        elif arg.name in node.kwargs:
-            value = node.kwargs[arg.name]
+        elif arg.name in kwargs:
+            value = kwargs[arg.name]
         elif arg.has_default_value():
             value = arg.default_value
         else:

@@ -18,6 +18,8 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | cumsum       | 2-D linear with a constant lower-triangular ones weight along dim  |
 |              | (permute/reshape around it); float inputs only                     |
 | log1p        | add 1, log                                                         |
+| roll         | per dimension: cat of the last `shift` and the first `n - shift` slices |
+| copy         | (functionalized `dst.copy_(src)`) src cast to dst's dtype, expanded to its shape |
 | instance_norm | the layer-norm steps over H, W per (N, C), per-channel affine     |
 | scaled_dot_product_attention | matmul, mul scale, add mask, softmax, matmul; causal: softmax, mul by the 0/1 mask, divide by the kept sum (exact) |
 | pow.Tensor_Scalar | 2, 3: muls; 0.5: sqrt; -0.5: rsqrt; -1: reciprocal; 1: identity |
@@ -38,6 +40,8 @@ Arguments a decomposition cannot express exactly (dropout, other pow exponents) 
 from __future__ import annotations
 
 import torch
+
+from compiler.frontend.variants import functionalize
 
 aten = torch.ops.aten
 
@@ -105,8 +109,32 @@ def _cumsum(x, dim, dtype=None):
     return y.movedim(-1, dim)
 
 
+def _roll(x, shifts, dims=()):
+    """roll = per rolled dimension, the concatenation of its last `shift` and first
+    `n - shift` slices (exact: data movement only; SLICE and CONCATENATION keep the
+    quantization parameters). No dims: roll of the flattened tensor."""
+    shifts = [shifts] if isinstance(shifts, int) else list(shifts)
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    if not dims:
+        return _roll(x.reshape(-1), shifts, [0]).reshape(x.shape)
+    for shift, dim in zip(shifts, dims):
+        n = x.shape[dim]
+        shift %= n
+        if shift:
+            x = torch.cat([x.narrow(dim, n - shift, shift), x.narrow(dim, 0, n - shift)], dim)
+    return x
+
+
+def _copy(dst, src, non_blocking=False):
+    """copy(dst, src) (a functionalized `dst.copy_(src)`): src in dst's dtype, broadcast
+    to dst's shape; dst's values are not read."""
+    return src.to(dst.dtype).expand(dst.shape).clone()
+
+
 #: ATen op -> its decomposition into ops that Circle (and the quantizer) support
 CIRCLE_DECOMPOSITIONS = {
+    aten.roll.default: _roll,
+    aten.copy.default: _copy,
     aten.layer_norm.default: _layer_norm,
     aten.rms_norm.default: _rms_norm,
     aten.group_norm.default: _group_norm,
@@ -234,29 +262,32 @@ def _unsupported(node: torch.fx.Node) -> str | None:
     return None
 
 
-#: ops that build constants inside decompositions (the causal mask); `fold_constants`
-#: evaluates them at compile time
-_CONSTANT_BUILDERS = {aten.ones.default, aten.tril.default}
-
-
 def fold_constants(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
-    """Replace each chain of `_CONSTANT_BUILDERS` ops that depends on no input by one
-    lifted constant (a CONSTANT_TENSOR placeholder), so that neither the quantizer nor the
-    importer sees the factory ops. The program is changed in place and returned."""
+    """Replace each chain of data-independent ops (`compiler.frontend.fold_factories`:
+    factories such as `ones`, `new_zeros`, and ops computed only from them and from the
+    program's one-element lifted constants, e.g. a causal mask `ones().tril()` or a
+    shifted-window mask built by `new_zeros` and slice assignments) by one lifted
+    constant (a CONSTANT_TENSOR placeholder), so that neither the quantizer nor the
+    importer sees the ops. The program is changed in place and returned."""
     from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
+
+    from compiler.frontend import fold_factories
 
     graph = program.graph
     values: dict[torch.fx.Node, torch.Tensor] = {}
+    literals = {s.arg.name for s in program.graph_signature.input_specs
+                if s.kind == InputKind.CONSTANT_TENSOR and s.target in program.constants
+                and program.constants[s.target].numel() == 1}
     for node in graph.nodes:
-        if node.op != "call_function" or node.target not in _CONSTANT_BUILDERS:
-            continue
-        args = node.args
-        if any(isinstance(a, torch.fx.Node) and a not in values for a in args):
-            continue
-        real = [values[a] if isinstance(a, torch.fx.Node) else a for a in args]
-        kwargs = {k: v for k, v in node.kwargs.items() if k not in ("device", "pin_memory")}
-        values[node] = node.target(*real, **kwargs)
-    roots = [n for n in values if any(u not in values for u in n.users)]
+        if node.op == "placeholder" and node.name in literals:
+            spec = next(s for s in program.graph_signature.input_specs
+                        if getattr(s.arg, "name", None) == node.name)
+            values[node] = program.constants[spec.target]
+        elif node.op == "call_function":
+            value = fold_factories.fold(node, values)
+            if value is not None:
+                values[node] = value
+    roots = [n for n in values if n.op != "placeholder" and any(u not in values for u in n.users)]
     if not roots:
         return program
     first = next(n for n in graph.nodes if n.op == "placeholder")
@@ -271,7 +302,7 @@ def fold_constants(program: torch.export.ExportedProgram) -> torch.export.Export
                          target=name))
         program.constants[name] = values[node].contiguous()
     for node in reversed(list(values)):
-        if not node.users:
+        if not node.users and node.op != "placeholder":
             graph.erase_node(node)
     graph.lint()
     program.graph_module.recompile()
@@ -321,9 +352,14 @@ def decompose_for_circle(
     and those of `SCHEME_DECOMPOSITIONS[scheme]` and, for the 8-bit schemes,
     `EIGHT_BIT_DECOMPOSITIONS` too.
 
+    In-place and `_copy` variants are first replaced by their functional ops
+    (`compiler.frontend.variants.functionalize`), and data-independent subgraphs are
+    folded to constants last (`fold_constants`).
+
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops comes back unchanged.
     """
+    program = functionalize(program)  # in-place and _copy variants: their functional ops
     _check_decomposable(program)
     present = {n.target for n in program.graph.nodes if n.op == "call_function"
                and not _integer_only(n)}
@@ -332,6 +368,6 @@ def decompose_for_circle(
     if scheme != "int16":
         candidates.update(EIGHT_BIT_DECOMPOSITIONS)
     table = {op: fn for op, fn in candidates.items() if op in present}
-    if not table:
-        return program
-    return fold_constants(program.run_decompositions(table))
+    if table:
+        program = program.run_decompositions(table)
+    return fold_constants(program)

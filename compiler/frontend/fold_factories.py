@@ -1,8 +1,8 @@
 """Data-independent tensors, evaluated at import time.
 
-`torch.arange(n)`, `torch.ones_like(x)`, `torch.full(...)` and the like do not depend
-on the model's input *values* (a `_like` factory reads only its argument's shape and
-dtype), and neither does anything computed only from them (`torch.ones(n, n).tril()`,
+`torch.arange(n)`, `torch.ones_like(x)`, `x.new_zeros(...)`, `torch.full(...)` and the
+like do not depend on the model's input *values* (a `_like` or `new_` factory reads only
+its argument's shape and dtype), and neither does anything computed only from them (`torch.ones(n, n).tril()`,
 `torch.arange(n).unsqueeze(0)`). Circle has no ops for them; TFLite's converter folds
 them. The importer does the same: such a node becomes a constant, so that
 
@@ -13,7 +13,8 @@ them. The importer does the same: such a node becomes a constant, so that
 
 What is folded: the factories of `FACTORIES`, and then any ATen op whose tensor
 arguments are *all* folded tensors (never a parameter, a buffer or an input: those stay
-ops, so weights are not rewritten here). Ops that draw random numbers
+ops, so weights are not rewritten here; the importer also counts a program's one-element
+lifted constants and buffers, the `torch.tensor(3)` literals of `mask[a:b] = 3`, as folded). Ops that draw random numbers
 (`nondeterministic_seeded`) are never folded. Values are computed by torch itself, on
 the CPU, so they are exactly what the exported program computes.
 """
@@ -29,13 +30,15 @@ from torch.utils._pytree import tree_flatten, tree_map
 aten = torch.ops.aten
 
 #: tensor factories whose value is fixed by their non-tensor arguments (and, for the
-#: `_like` ones, by their tensor argument's shape and dtype only)
+#: `_like` and `new_` ones, by their tensor argument's shape and dtype only)
 FACTORIES = frozenset({
     aten.arange.default, aten.arange.start, aten.arange.start_step,
     aten.full.default, aten.ones.default, aten.zeros.default, aten.scalar_tensor.default,
     aten.full_like.default, aten.ones_like.default, aten.zeros_like.default,
+    aten.new_zeros.default, aten.new_ones.default, aten.new_full.default,
 })
-_LIKE = frozenset({aten.full_like.default, aten.ones_like.default, aten.zeros_like.default})
+_LIKE = frozenset({aten.full_like.default, aten.ones_like.default, aten.zeros_like.default,
+                   aten.new_zeros.default, aten.new_ones.default, aten.new_full.default})
 
 
 def _placeholder_like(node: Node) -> torch.Tensor:

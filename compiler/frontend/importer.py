@@ -2,9 +2,11 @@
 
 The result holds one `func.func @forward`:
 
-- its arguments are the program's user inputs, in order, with static shapes (`f32`,
-  `i64`, `i1`...), each located `NameLoc(<input name>)`; its results are the user
-  outputs;
+- its arguments are the program's tensor user inputs, in order, with static shapes
+  (`f32`, `i64`, `i1`...), each located `NameLoc(<input name>)`; its results are the
+  user outputs. Python scalars and None among the inputs, which torch.export specialises
+  (their values are constants of the graph, the placeholder is unused), are not
+  arguments; outputs that are always None are not results;
 - parameters, buffers and lifted constants (the graph signature decides) are constants,
   materialized before their first use; unused ones are dropped;
 - `quantized_decomposed.quantize_per_{tensor,channel}` becomes `quant.qcast` to a
@@ -27,8 +29,10 @@ The result holds one `func.func @forward`:
   strides do not exist in the IR): a proven assertion leaves no op, a false one is an
   error (the program would fail at run time);
 - an in-place op of the training IR (`relu_`, `hardtanh_` from `inplace=True` modules,
-  `add_`) becomes its functional op: torch.export already routes every later use of the
-  mutated tensor through the in-place node's result, so the values are the same. An
+  `add_`, `dropout_`) or a `_copy` variant (`slice_copy`, `lift_fresh_copy`) becomes its
+  functional op (`compiler.frontend.variants`; `decompose_for_circle` has already
+  functionalized the programs `compiler.quantize` makes): torch.export routes every
+  later use of a mutated (non-view) tensor through the in-place node's result. An
   in-place op on a placeholder (a user input, parameter or buffer) is refused: that side
   effect outlives the call and a compiled model cannot have it.
 
@@ -68,6 +72,7 @@ from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCas
 from compiler.frontend import fold_factories
 from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
 from compiler.frontend.locations import node_location
+from compiler.frontend.variants import functional_overload, is_view
 from compiler.frontend.tensor_types import (
     dense,
     element_type,
@@ -97,6 +102,8 @@ _QUANTIZE = {
     _qd.quantize_per_channel.default: True,
 }
 _ASSERT_TENSOR_METADATA = torch.ops.aten._assert_tensor_metadata.default
+#: user inputs torch.export specialises: a Python scalar or None, a constant of the graph
+_SPECIALIZED = (int, float, bool, str, type(None))
 
 _DEQUANTIZE = {
     _qd.dequantize_per_tensor.default: False,
@@ -214,6 +221,10 @@ class _Importer:
                 self._user_input(node)
             elif spec.kind in (InputKind.PARAMETER, InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
                 self.constants[node] = (spec.target, self._constant_tensor(spec))
+                if spec.kind != InputKind.PARAMETER and self.constants[node][1].numel() == 1:
+                    # a literal (`mask[a:b] = 3` lifts torch.tensor(3), a buffer once
+                    # converted): data-independent
+                    self.folded[node] = self.constants[node][1]
             else:
                 raise CompileError(
                     f"input '{node.name}' is a {spec.kind.name.lower()}, which this compiler "
@@ -235,10 +246,12 @@ class _Importer:
 
     def _user_input(self, node: torch.fx.Node) -> None:
         val = node.meta.get("val")
+        if isinstance(val, _SPECIALIZED) and not node.users:
+            return  # torch.export baked this Python scalar (or None) into the graph
         if not isinstance(val, torch.Tensor):
             raise CompileError(
                 f"input '{node.name}' is not a tensor ({type(val).__name__}); only tensor "
-                "inputs are supported"
+                "inputs (and Python scalars that torch.export specialises) are supported"
             )
         ty = tensor_type(val, f"input '{node.name}'")
         arg = self.block.insert_arg(ty, len(self.block.args))
@@ -252,6 +265,8 @@ class _Importer:
         flat = list(output_node.args[0])
         results: list[SSAValue] = []
         for i, (spec, value) in enumerate(zip(sig.output_specs, flat)):
+            if value is None and spec.kind == OutputKind.USER_OUTPUT:
+                continue  # an output that is always None: no tensor to return
             if spec.kind != OutputKind.USER_OUTPUT:
                 what = getattr(spec, "target", None) or getattr(spec.arg, "name", "?")
                 raise CompileError(
@@ -355,8 +370,9 @@ class _Importer:
             self._dequantize(node, _DEQUANTIZE[target])
         elif str(target) in aten.BY_TARGET:
             self._aten(node, aten.BY_TARGET[str(target)])
-        elif _functional_target(target) in aten.BY_TARGET:
-            self._aten(node, aten.BY_TARGET[_functional_target(target)])
+        elif str(functional_overload(target)) in aten.BY_TARGET:
+            twin = functional_overload(target)
+            self._aten(node, aten.BY_TARGET[str(twin)], twin)
         else:
             self._generic(node)
         mark_dynamic_consumer(self, node)
@@ -411,6 +427,14 @@ class _Importer:
                     "model in eval mode, model.eval())",
                     location_str(node_location(node.name, node.meta.get("stack_trace"))),
                 )
+            if isinstance(value, torch.fx.Node) and is_view(value):
+                # the mutation shows through the view's base, which later uses read
+                raise CompileError(
+                    f"'{node.name}' ({node.target}) modifies the view '{value.name}' in "
+                    "place; functionalize the program first "
+                    "(compiler.frontend.decompose.decompose_for_circle does)",
+                    location_str(node_location(node.name, node.meta.get("stack_trace"))),
+                )
 
     def _result_types(self, node: torch.fx.Node) -> list[Attribute]:
         val = node.meta.get("val")
@@ -433,8 +457,10 @@ class _Importer:
             results[0] if results else []
         )
 
-    def _aten(self, node: torch.fx.Node, cls: type[aten.AtenOp]) -> None:
-        bound = bind_arguments(node)
+    def _aten(self, node: torch.fx.Node, cls: type[aten.AtenOp], twin: Any = None) -> None:
+        """`node` as the dialect op `cls`; `twin`: the functional op `cls` is, when the
+        node calls an in-place or `_copy` variant of it (arguments bound by position)."""
+        bound = bind_arguments(node, twin)
         operands: list[SSAValue | list[SSAValue]] = []
         for arg in cls.SCHEMA.tensor_args:
             _, value = bound[arg.name]
@@ -608,17 +634,6 @@ class _Importer:
         shape = quantized.type.get_shape()
         op = self._add(DequantizeCastOp(quantized, TensorType(expressed, shape)), node)
         self._record(node, op)
-
-
-def _functional_target(target: object) -> str | None:
-    """`aten.relu_.default` -> `aten.relu.default`: the out-of-place twin of an in-place op."""
-    if not isinstance(target, torch._ops.OpOverload):
-        return None
-    name = target._schema.name  # "aten::relu_"
-    if not name.endswith("_") or name.endswith("__"):
-        return None
-    overload = target._overloadname or "default"
-    return f"{name.replace('::', '.')[:-1]}.{overload}"
 
 
 def _name_hint(name: str) -> str | None:

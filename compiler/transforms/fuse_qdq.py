@@ -180,7 +180,10 @@ class FuseQdqPass(ModulePass):
             if isinstance(o, quant.QuantizeCastOp):
                 src = o.input.owner
                 if isinstance(src, quant.DequantizeCastOp) and is_quantized(src.input.type):
-                    new = circle.QuantizeOp(operands=[src.input], result_types=[o.output.type])
+                    # a requantized constant (a parameter used through a view that
+                    # folded away: a class token's expand) is a circle.const too
+                    source = _quantized_source(src.output)
+                    new = circle.QuantizeOp(operands=[source], result_types=[o.output.type])
                 else:
                     new = circle.QuantizeOp(operands=[o.input], result_types=[o.output.type])
                 new.location = o.location

@@ -297,12 +297,13 @@ def _cache_key() -> str:
     import compiler.frontend.decompose as decompose
     import compiler.frontend.quantizer as quantizer
     import compiler.frontend.schemes as schemes
+    import compiler.frontend.variants as variants
     import compiler.frontend.workflow as workflow
     import torchao
 
     h = hashlib.sha256(f"{torch.__version__}|{torchao.__version__}".encode())
     for module_file in (__file__, quantizer.__file__, schemes.__file__, workflow.__file__,
-                        decompose.__file__):
+                        decompose.__file__, variants.__file__):
         h.update(Path(module_file).read_bytes())
     return h.hexdigest()[:16]
 

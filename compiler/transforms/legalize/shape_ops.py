@@ -89,6 +89,9 @@ def cat(op: Operation, em: Emitter):
     out = result_type(op)
     axis = normalize_dim(op.arg("dim"), len(out.get_shape()))
     inputs = [v for v in op.operands if 0 not in shape(v)]  # torch allows empty pieces
+    if len(inputs) == 1:
+        # cat(empty cache, x) is x: LiteRT aborts the process on a one-input CONCATENATION
+        return [inputs[0]]
     return [em.op(circle.ConcatenationOp, [inputs], out, axis=axis)]
 
 

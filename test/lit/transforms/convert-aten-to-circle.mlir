@@ -66,6 +66,19 @@ func.func @shapes(%x: tensor<2x3x4xf32>) -> (tensor<6x4xf32>, tensor<4x3x2xf32>,
 
 // -----
 
+// cat with an empty piece (GPT-2's empty key/value cache) is its other input: no
+// one-input CONCATENATION (LiteRT aborts the process on one).
+// CHECK-LABEL: func.func @cat_empty_piece(
+// CHECK-SAME:    %[[X:.*]]: tensor<1x2x3xf32>
+// CHECK-NOT:     circle.concatenation
+// CHECK:         func.return %[[X]]
+func.func @cat_empty_piece(%x: tensor<1x2x3xf32>, %empty: tensor<1x0x3xf32>) -> tensor<1x2x3xf32> {
+  %e = aten.cat %empty, %x {dim = 1 : i64} : (tensor<1x0x3xf32>, tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
+  func.return %e : tensor<1x2x3xf32>
+}
+
+// -----
+
 // Torch's max pool pads with -inf (1 on each side here), which Circle's SAME does not
 // match: PADV2 with the lowest float, then VALID. A global average pool is a MEAN.
 // CHECK-LABEL: func.func @pool(

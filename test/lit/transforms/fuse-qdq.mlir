@@ -101,3 +101,26 @@ func.func @int8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
   %rd = quant.dcast %rq : tensor<4x!quant.uniform<i8:f32, 0.2:1>> to tensor<4xf32>
   func.return %rd : tensor<4xf32>
 }
+
+// -----
+
+// A quantized parameter requantized straight into an op (a class token whose expand
+// folded away, concatenated with activations): the constant is a circle.const too; no
+// quant.constant may reach the writer.
+// CHECK-LABEL: func.func @requantized_constant(
+// CHECK:         %[[C:.*]] = circle.const dense<{{\[\[1, 2\]\]}}> : tensor<1x2xi8> to tensor<1x2x!quant.uniform<i8:f32, 0.5:3>>
+// CHECK:         %[[Q:.*]] = circle.quantize %[[C]] : {{.*}} -> tensor<1x2x!quant.uniform<i8:f32, 0.25:1>>
+// CHECK:         circle.concatenation %[[Q]], %{{.*}} {axis = 0 : i32}
+// CHECK-NOT:     = quant.
+func.func @requantized_constant(%x: tensor<1x2xf32>) -> tensor<2x2xf32> {
+  %c = quant.constant dense<[[1, 2]]> : tensor<1x2xi8> to tensor<1x2x!quant.uniform<i8:f32, 0.5:3>>
+  %dc = quant.dcast %c : tensor<1x2x!quant.uniform<i8:f32, 0.5:3>> to tensor<1x2xf32>
+  %rq = quant.qcast %dc : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.25:1>>
+  %drq = quant.dcast %rq : tensor<1x2x!quant.uniform<i8:f32, 0.25:1>> to tensor<1x2xf32>
+  %qx = quant.qcast %x : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.25:1>>
+  %dx = quant.dcast %qx : tensor<1x2x!quant.uniform<i8:f32, 0.25:1>> to tensor<1x2xf32>
+  %cat = circle.concatenation %drq, %dx {axis = 0 : i32} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<2x2xf32>
+  %qc = quant.qcast %cat : tensor<2x2xf32> to tensor<2x2x!quant.uniform<i8:f32, 0.25:1>>
+  %dcat = quant.dcast %qc : tensor<2x2x!quant.uniform<i8:f32, 0.25:1>> to tensor<2x2xf32>
+  func.return %dcat : tensor<2x2xf32>
+}

@@ -1,0 +1,50 @@
+"""Shared by the architecture zoo's model files (`examples/archs/*.py`).
+
+Every model is built from a fixed seed and fed fixed random inputs, so two processes
+get the same weights, qparams and outputs. Random weights need batch-norm statistics
+that match them: `reestimate_batch_norm` replaces the initial (0, 1) running statistics
+by those of random batches, so activations neither vanish nor explode through depth.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+SEED = 0
+#: calibration batches; qcompile holds the last one back for --verify
+BATCHES = 5
+
+
+def batches(shape, n: int = BATCHES, seed: int = SEED + 1, dtype=torch.float32):
+    """`n` random input batches of `shape` (normal floats, or token ids for integers)."""
+    g = torch.Generator().manual_seed(seed)
+    if dtype.is_floating_point:
+        return [(torch.randn(*shape, generator=g),) for _ in range(n)]
+    return [(torch.randint(0, 100, shape, generator=g, dtype=dtype),) for _ in range(n)]
+
+
+def reestimate_batch_norm(model: nn.Module, shape, steps: int = 4) -> nn.Module:
+    """Running statistics of every batch norm from `steps` train-mode forward passes on
+    random batches of `shape` (a cumulative average), then eval mode."""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None
+    model.train()
+    g = torch.Generator().manual_seed(SEED + 7)
+    with torch.no_grad():
+        for _ in range(steps):
+            model(torch.randn(*shape, generator=g))
+    return model.eval()
+
+
+class LastHiddenState(nn.Module):
+    """A Hugging Face model as tensors in, one tensor out (`last_hidden_state`)."""
+
+    def __init__(self, hf_model: nn.Module):
+        super().__init__()
+        self.hf = hf_model
+
+    def forward(self, x):
+        return self.hf(x).last_hidden_state
