@@ -101,7 +101,8 @@ def _check_target(args: argparse.Namespace) -> None:
 
 
 def quantized_program(args, progress: Progress):
-    """(converted ExportedProgram, float model or None, held-back inputs as numpy)."""
+    """(converted program: an ExportedProgram from a .pt2, else convert_pt2e's GraphModule;
+    float model or None; held-back inputs as numpy)."""
     import torch
 
     torch.set_num_threads(1)
@@ -117,7 +118,7 @@ def quantized_program(args, progress: Progress):
             program.example_inputs) else None
         return program, None, example
 
-    from compiler.frontend.workflow import quantize
+    from compiler.frontend.workflow import quantize_graph_module
     from compiler.tools.model_file import (
         as_batch,
         call_user,
@@ -149,7 +150,7 @@ def quantized_program(args, progress: Progress):
 
     timings: dict[str, float] = {}
     try:
-        program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
+        program = quantize_graph_module(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
                            per_channel=not args.per_tensor,
                            progress=not args.quiet and sys.stderr.isatty(),
                            timings=timings, allow_float=args.allow_float,
@@ -171,7 +172,7 @@ def _first_line(e: BaseException) -> str:
 
 def compile_model(args: argparse.Namespace) -> dict:
     from compiler.codegen import write_circle, write_tflite
-    from compiler.frontend import import_program
+    from compiler.frontend import import_graph_module, import_program
     from compiler.transforms.pipelines import lower
 
     progress = Progress(args.quiet)
@@ -186,7 +187,11 @@ def compile_model(args: argparse.Namespace) -> dict:
         dump.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    module = import_program(program)
+    # convert_pt2e's GraphModule is imported as is: no re-export (compiler.frontend.workflow)
+    from torch.export import ExportedProgram
+
+    module = (import_program(program) if isinstance(program, ExportedProgram)
+              else import_graph_module(program))
     n_ops = sum(1 for _ in module.walk())
     progress.line("import", time.perf_counter() - start, f"{n_ops} ops")
     stages = ["import"]
