@@ -35,9 +35,10 @@ def export_names(graph: torch.fx.Graph) -> dict[torch.fx.Node, str]:
     """The name torch.export gives each placeholder and call_function node of `graph`."""
     namespace = _Namespace()
     names: dict[torch.fx.Node, str] = {}
-    for node in graph.nodes:
-        if node.op == "placeholder":  # the user inputs keep their names, first
-            names[node] = namespace.create_name(node.name, None)
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    for node, name in zip(placeholders, _user_input_names(graph, placeholders)):
+        names[node] = name  # first, as given (`input` too, which FX would avoid)
+        namespace._used_names.add(name)
     for node in graph.nodes:
         if node.op != "call_function":
             continue
@@ -46,6 +47,17 @@ def export_names(graph: torch.fx.Graph) -> dict[torch.fx.Node, str]:
         base = packet.__name__ if packet is not None else target.__name__
         names[node] = namespace.create_name(graph._target_to_str(base), None)
     return names
+
+
+def _user_input_names(graph: torch.fx.Graph, placeholders: list[torch.fx.Node]) -> list[str]:
+    """torch.export names a user input after its `forward` parameter, lower-cased; the
+    graph of `ExportedProgram.module()` keeps those names in its pytree codegen (its own
+    placeholders may differ: `input_1` for `input`)."""
+    info = getattr(graph._codegen, "pytree_info", None)
+    args = list(info.orig_args) if info is not None else []
+    if len(args) != len(placeholders):
+        args = [n.name for n in placeholders]
+    return [a.lower() for a in args]
 
 
 def attribute(module: torch.nn.Module, target: str) -> object:
