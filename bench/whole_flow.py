@@ -117,7 +117,7 @@ def child_phases(name: str, out: str) -> None:
     module = import_graph_module(gm)
     ops = sum(1 for _ in module.walk())
     lap("import")
-    lower(module, scheme="uint8")
+    lower(module, scheme="uint8", verify_each=False)  # as qcompile
     lap("passes")
     with tempfile.TemporaryDirectory() as tmp:
         write_atomically(os.path.join(tmp, "out.circle"), write_circle(module))
@@ -150,7 +150,7 @@ def child_10k(out: str, repeats: int) -> None:
         module = import_graph_module(gm)
         ops = sum(1 for _ in module.walk())
         w1, c1 = time.perf_counter(), time.process_time()
-        lower(module, scheme="uint8")
+        lower(module, scheme="uint8", verify_each=False)  # as qcompile
         w2, c2 = time.perf_counter(), time.process_time()
         write_circle(module)
         w3, c3 = time.perf_counter(), time.process_time()

@@ -76,6 +76,7 @@ from compiler.frontend.tensor_types import (
     tensor_type,
     to_numpy,
 )
+from compiler.ir.collector import gc_paused
 from compiler.ir.diagnostics import CompileError, location_str, verify_module
 from compiler.ir.quant_types import QuantizedType, is_quantized, make_quantized_type
 
@@ -133,8 +134,9 @@ def import_program(program: ExportedProgram | str | os.PathLike) -> ModuleOp:
             f"expected a torch.export.ExportedProgram or a .pt2 path, got "
             f"{type(program).__name__}{hint}"
         )
-    module = _Importer(program).run()
-    verify_module(module)
+    with gc_paused():
+        module = _Importer(program).run()
+        verify_module(module)
     return module
 
 
@@ -147,9 +149,9 @@ def import_graph_module(gm: torch.fx.GraphModule) -> ModuleOp:
     (`compiler.frontend.graph_module` gives the nodes the names and types torch.export
     would). `gm` is left as it was.
     """
-    with export_view(gm):
+    with export_view(gm), gc_paused():
         module = _Importer(None, gm).run()
-    verify_module(module)
+        verify_module(module)
     return module
 
 

@@ -132,7 +132,10 @@ def quantize_graph_module(
     prepared = prepare(exported.module(), quantizer)
     if float_ops is not None:
         float_ops.extend(quantizer.float_ops)
-    with torch.no_grad():
+    # PTQ observers only read activations: inference mode (no autograd bookkeeping at
+    # all) gives the same statistics as no_grad. QAT updates batch-norm statistics and
+    # fake-quant state that later runs in normal mode: no_grad there.
+    with torch.no_grad() if is_qat else torch.inference_mode():
         for batch in tqdm(calibration_data, desc=f"calibrating ({scheme})", disable=not progress,
                           leave=False):
             prepared(*_as_tuple(batch))

@@ -97,3 +97,27 @@ def test_quantize_still_returns_the_reexported_program():
                                          progress=False, timings=timings)
     assert isinstance(program, torch.export.ExportedProgram)
     assert set(timings) == {"export", "calibrate", "convert", "re-export"}
+
+
+@pytest.mark.parametrize("scheme", zoo.SCHEMES)
+@pytest.mark.parametrize("name", ["mobilenet_block", "transformer_block", "embedding"])
+def test_calibration_in_inference_mode_observes_what_no_grad_does(name, scheme):
+    """`quantize_graph_module` calibrates PTQ models under `torch.inference_mode`: the
+    observers must end with the statistics they get under `torch.no_grad`."""
+    from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+
+    from compiler.frontend.decompose import decompose_for_circle
+    from compiler.frontend.quantizer import CircleQuantizer
+
+    torch.set_num_threads(1)
+    example = zoo.example_inputs(name)
+    texts = []
+    for mode in (torch.no_grad, torch.inference_mode):
+        exported = decompose_for_circle(torch.export.export(zoo.float_model(name), example), scheme)
+        prepared = prepare_pt2e(exported.module(), CircleQuantizer(
+            scheme, allow_float=zoo.allow_float(name, scheme)))
+        with mode():
+            for batch in zoo.calibration_data(name):
+                prepared(*batch)
+        texts.append(_text(import_graph_module(convert_pt2e(prepared))))
+    assert texts[0] == texts[1]
