@@ -163,11 +163,13 @@ def child_10k(out: str, repeats: int) -> None:
 # ---- measuring processes --------------------------------------------------------------
 
 
-def run_process(argv: list[str]) -> dict[str, float]:
-    """Run argv to completion: wall s, cpu s (user+sys), peak RSS MiB, exit status."""
+def run_process(argv: list[str], pythonpath: str | None = None) -> dict[str, float]:
+    """Run argv to completion: wall s, cpu s (user+sys), peak RSS MiB."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
@@ -195,19 +197,31 @@ def spread(xs) -> str:
     return f"{med(xs):.2f} ({min(xs):.2f}–{max(xs):.2f})"
 
 
-def paired(name: str, runs: int, tmp: str) -> dict:
-    out = os.path.join(tmp, f"{name}.circle")
-    a = qcompile_argv(name, out)
+def paired(name: str, runs: int, tmp: str, baseline: str | None) -> dict:
+    """qcompile and export-only in turn (and the baseline's qcompile, when given)."""
+    a = qcompile_argv(name, os.path.join(tmp, f"{name}.circle"))
     b = me("--child", "export", name)
-    run_process(a), run_process(b)  # warm-up: file caches, .pyc
+    c = qcompile_argv(name, os.path.join(tmp, f"{name}-baseline.circle"))
     rows = []
-    for _ in range(runs):
-        rows.append((run_process(a), run_process(b)))
-    return dict(
+    for i in range(runs + 1):  # the first round is a warm-up (file caches, .pyc)
+        row = (run_process(a), run_process(b), run_process(c, baseline) if baseline else None)
+        if i:
+            rows.append(row)
+    if baseline and Path(tmp, f"{name}.circle").read_bytes() != Path(
+            tmp, f"{name}-baseline.circle").read_bytes():
+        raise SystemExit(f"{name}: the baseline wrote a different .circle")
+    result = dict(
         qcompile=[r[0] for r in rows], export=[r[1] for r in rows],
         ratio_wall=[r[0]["wall"] / r[1]["wall"] for r in rows],
         ratio_cpu=[r[0]["cpu"] / r[1]["cpu"] for r in rows],
     )
+    if baseline:
+        result.update(
+            baseline=[r[2] for r in rows],
+            base_ratio_wall=[r[2]["wall"] / r[1]["wall"] for r in rows],
+            base_ratio_cpu=[r[2]["cpu"] / r[1]["cpu"] for r in rows],
+        )
+    return result
 
 
 def phases(name: str, runs: int, tmp: str) -> dict:
@@ -244,6 +258,9 @@ def main() -> None:
     ap.add_argument("--examples", nargs="*", default=EXAMPLES)
     ap.add_argument("--quick", action="store_true", help="3 pairs, no 10k-op graph")
     ap.add_argument("--no-10k", action="store_true", help="skip the 10k-op graph")
+    ap.add_argument("--baseline", metavar="DIR",
+                    help="a source tree of an earlier version (its `compiler` package, with "
+                         "tools/ copied to compiler/tools): its qcompile joins the pairs")
     ap.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -263,21 +280,28 @@ def main() -> None:
         base_rss = med([r["rss"] for r in torch_only])
         say("## Whole process: qcompile vs torch.export alone")
         say()
-        say(f"{runs} pairs per example, run in turn after one warm-up pair; medians "
-            "(min–max) in seconds; ratios are medians of the pair-by-pair ratios.")
+        say(f"{runs} rounds per example, the processes run in turn after one warm-up round; "
+            "medians (min–max) in seconds; ratios are medians of the ratios within a round"
+            + (f"; `baseline`: qcompile of {args.baseline} (same .circle bytes checked)"
+               if args.baseline else "") + ".")
         say()
-        say("| example | qcompile wall | export-only wall | ratio wall | qcompile CPU | "
-            "export-only CPU | ratio CPU |")
-        say("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        say("| example | process | wall | CPU | ÷ export-only (wall) | ÷ export-only (CPU) |")
+        say("| --- | --- | ---: | ---: | ---: | ---: |")
         table: dict[str, dict] = {}
         for name in args.examples:
-            p = paired(name, runs, tmp)
+            p = paired(name, runs, tmp, args.baseline)
             table[name] = p
-            say(f"| {name} | {spread([r['wall'] for r in p['qcompile']])} | "
-                f"{spread([r['wall'] for r in p['export']])} | **{med(p['ratio_wall']):.2f}×** "
-                f"({min(p['ratio_wall']):.2f}–{max(p['ratio_wall']):.2f}) | "
-                f"{spread([r['cpu'] for r in p['qcompile']])} | "
-                f"{spread([r['cpu'] for r in p['export']])} | {med(p['ratio_cpu']):.2f}× |")
+
+            def row(label, procs, rw, rc):
+                say(f"| {name} | {label} | {spread([r['wall'] for r in procs])} | "
+                    f"{spread([r['cpu'] for r in procs])} | "
+                    + (f"**{med(rw):.2f}×** ({min(rw):.2f}–{max(rw):.2f}) | "
+                       f"**{med(rc):.2f}×** ({min(rc):.2f}–{max(rc):.2f}) |" if rw else "| |"))
+
+            row("qcompile", p["qcompile"], p["ratio_wall"], p["ratio_cpu"])
+            if args.baseline:
+                row("qcompile (baseline)", p["baseline"], p["base_ratio_wall"], p["base_ratio_cpu"])
+            row("export-only", p["export"], None, None)
         say()
         say("## Phases (medians, CPU seconds)")
         say()
