@@ -169,7 +169,9 @@ def run_process(argv: list[str], pythonpath: str | None = None) -> dict[str, flo
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # cwd: not the checkout, whose `compiler` would shadow a --baseline's on sys.path
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=tempfile.gettempdir())
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
@@ -344,7 +346,7 @@ def main() -> None:
         say()
         if not (args.quick or args.no_10k):
             out = os.path.join(tmp, "10k.json")
-            run_process(me("--child", "10k", out, "3"))
+            run_process(me("--child", "10k", out, "2"))
             r10 = json.loads(Path(out).read_text())
             say("## Compiler proper at 10k ops (conv-840: import → passes → write)")
             say()
