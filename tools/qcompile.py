@@ -146,7 +146,8 @@ def _check_target(args: argparse.Namespace) -> None:
 
 
 def quantized_program(args, progress: Progress):
-    """(converted ExportedProgram, float model or None, held-back inputs as numpy)."""
+    """(converted program: an ExportedProgram from a .pt2, else convert_pt2e's GraphModule;
+    float model or None; held-back inputs as numpy)."""
     import torch
 
     torch.set_num_threads(1)
@@ -166,7 +167,7 @@ def quantized_program(args, progress: Progress):
             program.example_inputs) else None
         return program, None, example
 
-    from compiler.frontend.workflow import quantize
+    from compiler.frontend.workflow import quantize_graph_module
     from compiler.tools.model_file import (
         as_batch,
         call_user,
@@ -213,11 +214,11 @@ def quantized_program(args, progress: Progress):
             t.detach().numpy() for t in held]
     try:
         with without_graph_dumps():
-            program = quantize(model, example, calibration, scheme=args.scheme, is_qat=args.qat,
-                               per_channel=not args.per_tensor,
-                               progress=not args.quiet and sys.stderr.isatty(),
-                               timings=timings, allow_float=args.allow_float,
-                               float_ops=args.float_ops)
+            program = quantize_graph_module(
+                model, example, calibration, scheme=args.scheme, is_qat=args.qat,
+                per_channel=not args.per_tensor,
+                progress=not args.quiet and sys.stderr.isatty(),
+                timings=timings, allow_float=args.allow_float, float_ops=args.float_ops)
     except CompileError:
         raise
     except Exception as e:  # torch.export / PT2E errors: at the user's line when known
@@ -230,7 +231,7 @@ def quantized_program(args, progress: Progress):
 
 def compile_model(args: argparse.Namespace) -> dict:
     from compiler.codegen import write_circle, write_tflite
-    from compiler.frontend import import_program
+    from compiler.frontend import import_graph_module, import_program
     from compiler.transforms.pipelines import lower
 
     progress = Progress(args.quiet)
@@ -251,12 +252,16 @@ def compile_model(args: argparse.Namespace) -> dict:
         dump.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
+    from torch.export import ExportedProgram
+
     if args.model.endswith(".onnx"):
         from compiler.frontend.onnx_importer import import_onnx
 
         module = import_onnx(program)
-    else:
+    elif isinstance(program, ExportedProgram):
         module = import_program(program)
+    else:  # convert_pt2e's GraphModule, imported without a re-export (frontend.workflow)
+        module = import_graph_module(program)
     n_ops = sum(1 for _ in module.walk())
     progress.line("import", time.perf_counter() - start, f"{n_ops} ops")
     from compiler.tools.qcompile_adapt import adapt_imported

@@ -8,10 +8,29 @@
   circle-dialect IR with quantized types.
 
 The flatbuffers are built with circle-schema's generated object API (`ModelT.Pack`).
+
+Imported lazily: writing a `.circle` does not load the reader or the TFLite checks.
 """
 
-from compiler.codegen.reader import read_flatbuffer
-from compiler.codegen.tflite import write_tflite
-from compiler.codegen.writer import write_circle
+from __future__ import annotations
 
-__all__ = ["read_flatbuffer", "write_circle", "write_tflite"]
+import importlib
+from typing import Any
+
+_LAZY = {
+    "read_flatbuffer": "compiler.codegen.reader",
+    "write_tflite": "compiler.codegen.tflite",
+    "write_circle": "compiler.codegen.writer",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'compiler.codegen' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

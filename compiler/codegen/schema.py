@@ -80,6 +80,7 @@ NUMPY_OF_TENSOR_TYPE: dict[str, np.dtype] = {
 }
 
 
+@cache
 def snake_to_camel(name: str) -> str:
     """`stride_w` -> `strideW`, `dilation_w_factor` -> `dilationWFactor` (the object
     API's field spelling of a schema field)."""

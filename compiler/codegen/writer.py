@@ -52,6 +52,7 @@ from compiler.codegen.schema import (
 )
 from compiler.codegen.tensors import circle_type_name, quantization_of, tensor_type_code
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
+from compiler.ir.collector import gc_paused
 from compiler.ir.diagnostics import CompileError, error_at, verify_module
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 from compiler.ir.verify_tensors import dense_as_numpy
@@ -210,6 +211,7 @@ class _ModelBuilder:
         return operator
 
 
+@gc_paused()
 def build_model(module: ModuleOp):
     """The `ModelT` of a verified module (see the module docstring for what it contains);
     a module that does not verify is refused with the verifier's located message."""
@@ -280,6 +282,7 @@ class _AlignedBuilder(flatbuffers.Builder):
         return super().CreateNumpyVector(x)
 
 
+@gc_paused()
 def pack_model(model, identifier: bytes = CIRCLE_IDENTIFIER) -> bytes:
     """Serialize a `ModelT` with a 4-byte file identifier."""
     size = sum(len(b.data) for b in model.buffers if b.data is not None)

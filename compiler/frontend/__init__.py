@@ -4,8 +4,11 @@
   (`compiler.frontend.quantizer`, specs in `compiler.frontend.schemes`);
 - `quantize(model, example_inputs, calibration_data, scheme)`: export, prepare,
   calibrate, convert, re-export (`compiler.frontend.workflow`);
+- `quantize_graph_module(...)`: the same without the re-export: `convert_pt2e`'s
+  GraphModule, named as its re-export would be;
 - `import_program(program)`: ExportedProgram (or `.pt2` path) -> `builtin.module` of
-  quant/aten/circle ops (`compiler.frontend.importer`);
+  quant/aten/circle ops (`compiler.frontend.importer`); `import_graph_module(gm)`: the
+  same module from the converted GraphModule, without re-exporting it.
 - `import_onnx(model)`: an ONNX QDQ model (or `.onnx` path) -> the same IR
   (`compiler.frontend.onnx_importer`, ops in `compiler.frontend.onnx_ops`).
 
@@ -21,8 +24,10 @@ _LAZY = {
     "CircleQuantizer": "compiler.frontend.quantizer",
     "SchemeSpecs": "compiler.frontend.schemes",
     "quantize": "compiler.frontend.workflow",
+    "quantize_graph_module": "compiler.frontend.workflow",
     "import_program": "compiler.frontend.importer",
     "import_onnx": "compiler.frontend.onnx_importer",
+    "import_graph_module": "compiler.frontend.importer",
 }
 
 __all__ = sorted(_LAZY)

@@ -71,6 +71,7 @@ from compiler.dialects.circle_base import ConstOp
 from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCastOp
 from compiler.frontend import fold_factories
 from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
+from compiler.frontend.graph_module import attribute, export_view
 from compiler.frontend.locations import node_location
 from compiler.frontend.variants import functional_overload, is_view
 from compiler.frontend.tensor_types import (
@@ -81,6 +82,7 @@ from compiler.frontend.tensor_types import (
     tensor_type,
     to_numpy,
 )
+from compiler.ir.collector import gc_paused
 from compiler.ir.diagnostics import CompileError, CompileWarning, location_str, verify_module
 from compiler.ir.quant_types import QuantizedType, is_quantized, make_quantized_type
 
@@ -154,22 +156,46 @@ def import_program(program: ExportedProgram | str | os.PathLike) -> ModuleOp:
             f"expected a torch.export.ExportedProgram or a .pt2 path, got "
             f"{type(program).__name__}{hint}"
         )
-    module = _Importer(program).run()
-    verify_module(module)
+    with gc_paused():
+        module = _Importer(program).run()
+        verify_module(module)
+    _warn_if_unquantized(module)
+    return module
+
+
+def _warn_if_unquantized(module: ModuleOp) -> None:
     if not any(op.name.startswith("quant.") for op in module.walk()):
         # Legitimate (it lowers to a float model), but rarely what a caller of a
         # quantizing compiler meant: say so rather than produce a float file silently.
         warnings.warn(CompileWarning(
             "the program is unquantized (no quantize/dequantize ops): it lowers to a float "
             "model; quantize it first (compiler.quantize, or torchao's prepare_pt2e/"
-            "convert_pt2e with CircleQuantizer, then torch.export.export)"), stacklevel=2)
+            "convert_pt2e with CircleQuantizer, then torch.export.export)"), stacklevel=3)
+
+
+def import_graph_module(gm: torch.fx.GraphModule) -> ModuleOp:
+    """Import `convert_pt2e`'s GraphModule as `import_program` imports its re-export.
+
+    The result is the module `import_program(torch.export.export(gm, example_inputs))`
+    gives, op for op and name for name, without the re-export (which traces the whole
+    model again): placeholders are the user inputs, `get_attr` nodes the constants
+    (`compiler.frontend.graph_module` gives the nodes the names and types torch.export
+    would). `gm` is left as it was.
+    """
+    with export_view(gm), gc_paused():
+        module = _Importer(None, gm).run()
+        verify_module(module)
+    _warn_if_unquantized(module)
     return module
 
 
 class _Importer:
-    def __init__(self, program: ExportedProgram):
+    def __init__(self, program: ExportedProgram | None, graph_module: torch.fx.GraphModule | None = None):
+        #: None when importing a GraphModule directly (no signature: placeholders are
+        #: user inputs, constants are get_attr nodes)
         self.program = program
-        self.graph = program.graph_module.graph
+        self.graph_module = program.graph_module if program is not None else graph_module
+        self.graph = self.graph_module.graph
         self.block = Block()
         #: FX node -> its value (a list for multi-result ops)
         self.values: dict[torch.fx.Node, SSAValue | list[SSAValue]] = {}
@@ -194,6 +220,10 @@ class _Importer:
                 self._get_attr(node)
             elif node.op == "call_function":
                 self._call(node)
+            elif node.op == "call_module" and node.target == "_guards_fn" and self.program is None:
+                # ExportedProgram.module()'s check of the input shapes (static here); the
+                # re-export drops it too
+                continue
             else:
                 raise CompileError(
                     f"unsupported FX node '{node.name}' ({node.op} {node.target}) in the "
@@ -211,8 +241,8 @@ class _Importer:
         return ModuleOp([func])
 
     def _signature(self) -> None:
-        sig = self.program.graph_signature
-        specs = {s.arg.name: s for s in sig.input_specs if hasattr(s.arg, "name")}
+        sig = self.program.graph_signature if self.program is not None else None
+        specs = {s.arg.name: s for s in sig.input_specs if hasattr(s.arg, "name")} if sig else {}
         for node in self.graph.nodes:
             if node.op != "placeholder":
                 continue
@@ -260,14 +290,16 @@ class _Importer:
         self.values[node] = arg
 
     def _outputs(self) -> list[SSAValue]:
-        sig = self.program.graph_signature
         output_node = next(n for n in self.graph.nodes if n.op == "output")
         flat = list(output_node.args[0])
+        specs = self.program.graph_signature.output_specs if self.program is not None else [
+            None] * len(flat)
         results: list[SSAValue] = []
-        for i, (spec, value) in enumerate(zip(sig.output_specs, flat)):
-            if value is None and spec.kind == OutputKind.USER_OUTPUT:
+        for i, (spec, value) in enumerate(zip(specs, flat)):
+            user = spec is None or spec.kind == OutputKind.USER_OUTPUT
+            if value is None and user:
                 continue  # an output that is always None: no tensor to return
-            if spec.kind != OutputKind.USER_OUTPUT:
+            if not user:
                 what = getattr(spec, "target", None) or getattr(spec.arg, "name", "?")
                 raise CompileError(
                     f"the program has a {spec.kind.name.lower()} output ('{what}'): it "
@@ -343,7 +375,7 @@ class _Importer:
 
     # -- nodes ----------------------------------------------------------------------------
     def _get_attr(self, node: torch.fx.Node) -> None:
-        value = getattr(self.program.graph_module, str(node.target))
+        value = attribute(self.graph_module, str(node.target))
         if not isinstance(value, torch.Tensor):
             raise CompileError(f"attribute '{node.target}' is not a tensor")
         self.constants[node] = (str(node.target), value)

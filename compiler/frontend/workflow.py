@@ -2,6 +2,12 @@
 
 A convenience over the standard torchao PT2E calls, which stay usable directly with
 `CircleQuantizer`; nothing here is required by the rest of the compiler.
+
+`quantize_graph_module` stops before the re-export: `convert_pt2e`'s GraphModule, with
+its nodes named as the re-export would name them, goes straight to
+`compiler.frontend.importer.import_graph_module`, which imports it to the same module as
+`import_program` imports the re-export (the re-export traces the model a second time,
+about as long as the first export).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Iterable, Sequence
 import torch
 
 from compiler.frontend.decompose import decompose_for_circle
+from compiler.frontend.graph_module import name_as_export
 from compiler.frontend.quantizer import CircleQuantizer
 
 
@@ -31,8 +38,41 @@ def quantize(
     allow_float: bool = False,
     float_ops: list | None = None,
     is_dynamic: bool = False,
-) -> torch.export.ExportedProgram:
-    """Quantize `model` with `CircleQuantizer(scheme)` and return the converted program.
+) -> torch.fx.GraphModule:
+    """Quantize `model` with `CircleQuantizer(scheme)`; `convert_pt2e`'s GraphModule.
+
+    `quantize_graph_module` (its arguments are the same), then the converted
+    GraphModule is re-exported (`convert_pt2e` does not return an ExportedProgram)
+    with `example_inputs`, so shapes stay static. `timings`, when given, receives the
+    seconds spent in "export", "calibrate", "convert" and "re-export".
+    """
+    import time
+
+    converted = quantize_graph_module(
+        model, example_inputs, calibration_data, scheme=scheme, is_qat=is_qat,
+        per_channel=per_channel, progress=progress, timings=timings,
+        allow_float=allow_float, float_ops=float_ops, is_dynamic=is_dynamic)
+    start = time.perf_counter()
+    program = torch.export.export(converted, _as_tuple(example_inputs))
+    if timings is not None:
+        timings["re-export"] = time.perf_counter() - start
+    return program
+
+
+def quantize_graph_module(
+    model: torch.nn.Module,
+    example_inputs: Sequence,
+    calibration_data: Iterable,
+    scheme: str = "uint8",
+    is_qat: bool = False,
+    per_channel: bool = True,
+    progress: bool = True,
+    timings: dict[str, float] | None = None,
+    allow_float: bool = False,
+    float_ops: list | None = None,
+    is_dynamic: bool = False,
+) -> torch.fx.GraphModule:
+    """Quantize `model` with `CircleQuantizer(scheme)`; `convert_pt2e`'s GraphModule.
 
     `calibration_data` is an iterable of input tuples (a bare tensor counts as a 1-tuple);
     each is run through the prepared model under `torch.no_grad()` with a progress bar
@@ -46,8 +86,10 @@ def quantize(
     (the exported GraphModule shares parameter storage with it); in PTQ it is only put
     into eval mode.
 
-    The converted GraphModule is re-exported (`convert_pt2e` does not return an
-    ExportedProgram) with `example_inputs`, so shapes stay static.
+    The converted GraphModule's nodes are named as `torch.export` names them
+    (`compiler.frontend.graph_module.name_as_export`), so that the module imported from
+    it (`import_graph_module`) and from its re-export (`quantize`) are the same, and
+    the tensors `compiler.verify` records by node name meet the IR's.
 
     `allow_float`: ops no runtime runs as integers in `scheme`
     (`compiler.frontend.float_ops`) stay float instead of raising a `CompileError`;
@@ -58,7 +100,7 @@ def quantize(
     calibration batches only run the model (nothing is observed but the weights).
 
     `timings`, when given, receives the seconds spent in "export", "calibrate" and
-    "convert" (re-export included).
+    "convert".
     """
     import time
 
@@ -90,7 +132,10 @@ def quantize(
     prepared = prepare(exported.module(), quantizer)
     if float_ops is not None:
         float_ops.extend(quantizer.float_ops)
-    with torch.no_grad():
+    # PTQ observers only read activations: inference mode (no autograd bookkeeping at
+    # all) gives the same statistics as no_grad. QAT updates batch-norm statistics and
+    # fake-quant state that later runs in normal mode: no_grad there.
+    with torch.no_grad() if is_qat else torch.inference_mode():
         for batch in tqdm(calibration_data, desc=f"calibrating ({scheme})", disable=not progress,
                           leave=False):
             prepared(*_as_tuple(batch))
@@ -98,6 +143,6 @@ def quantize(
         move_exported_model_to_eval(prepared)
     lap("calibrate")
     converted = convert_pt2e(prepared)
-    program = torch.export.export(converted, example_inputs)
+    name_as_export(converted)
     lap("convert")
-    return program
+    return converted

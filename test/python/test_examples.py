@@ -19,8 +19,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _check(result, outputs) -> None:
+    program = result["program"]  # convert_pt2e's GraphModule (an ExportedProgram from .pt2)
+    model = program.module() if isinstance(program, torch.export.ExportedProgram) else program
     with torch.no_grad():
-        ref = result["program"].module()(*[torch.from_numpy(x) for x in result["held"]])
+        ref = model(*[torch.from_numpy(x) for x in result["held"]])
     ref = ref.numpy() if isinstance(ref, torch.Tensor) else ref[0].numpy()
     step = _output_step(result["circle"], 0)
     lsb = np.abs(np.rint(outputs[0] / step) - np.rint(ref / step)).max()

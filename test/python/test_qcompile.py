@@ -69,8 +69,10 @@ def _reference(path: Path, name: str = "model") -> np.ndarray:
 
 
 def _pt2e_output(result) -> np.ndarray:
+    program = result["program"]  # convert_pt2e's GraphModule (an ExportedProgram from .pt2)
+    model = program.module() if isinstance(program, torch.export.ExportedProgram) else program
     with torch.no_grad():
-        return result["program"].module()(*[torch.from_numpy(x) for x in _inputs()]).numpy()
+        return model(*[torch.from_numpy(x) for x in _inputs()]).numpy()
 
 
 def _output_step(result) -> float:

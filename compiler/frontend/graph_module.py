@@ -1,0 +1,148 @@
+"""`export_view`: a converted GraphModule seen as its torch.export re-export would be.
+
+`convert_pt2e` returns a `torch.fx.GraphModule`. Re-exporting it
+(`torch.export.export(converted, example_inputs)`) traces the whole model again, which
+costs about as much as the first export, only to give the importer an ExportedProgram.
+The converted graph already holds the same nodes in the same order, with the same
+targets, arguments and stack traces; two things differ, and `export_view` supplies them
+for the duration of an import:
+
+- **names**: torch.export names every traced node after its operator's packet
+  (`dequantize_per_channel`, `dequantize_per_channel_1`...), in graph order, in a
+  namespace that starts with the user inputs; the converted graph keeps the names PT2E
+  gave its nodes (`dequantize_per_channel_default`). The importer's locations and SSA
+  names come from node names, so the view renames the nodes as the re-export would.
+- **types**: the quantize/dequantize nodes `convert_pt2e` inserts, and the folded
+  weights it reads with `get_attr`, carry no `meta["val"]`; the view gives them a meta
+  tensor of the shape and dtype the op produces (a quantize keeps its input's shape and
+  takes its `dtype` argument; a dequantize gives `out_dtype`, float32 by default).
+
+Both are undone on exit: the GraphModule is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import torch
+from torch.fx.graph import _Namespace
+
+_qd = torch.ops.quantized_decomposed
+
+
+def export_names(graph: torch.fx.Graph) -> dict[torch.fx.Node, str]:
+    """The name torch.export gives each placeholder and call_function node of `graph`."""
+    namespace = _Namespace()
+    names: dict[torch.fx.Node, str] = {}
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    for node, name in zip(placeholders, _user_input_names(graph, placeholders)):
+        names[node] = name  # first, as given (`input` too, which FX would avoid)
+        namespace._used_names.add(name)
+    for node in graph.nodes:
+        if node.op != "call_function":
+            continue
+        target = node.target
+        packet = getattr(target, "overloadpacket", None)
+        base = packet.__name__ if packet is not None else target.__name__
+        names[node] = namespace.create_name(graph._target_to_str(base), None)
+    return names
+
+
+def _user_input_names(graph: torch.fx.Graph, placeholders: list[torch.fx.Node]) -> list[str]:
+    """torch.export names a user input after its `forward` parameter, lower-cased; the
+    graph of `ExportedProgram.module()` keeps those names in its pytree codegen (its own
+    placeholders may differ: `input_1` for `input`)."""
+    info = getattr(graph._codegen, "pytree_info", None)
+    args = list(info.orig_args) if info is not None else []
+    if len(args) != len(placeholders):
+        args = [n.name for n in placeholders]
+    return [a.lower() for a in args]
+
+
+def attribute(module: torch.nn.Module, target: str) -> object:
+    """The value a `get_attr` node reads (`target` may be a dotted path)."""
+    value: object = module
+    for part in target.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _as_meta(t: torch.Tensor, dtype: torch.dtype | None = None) -> torch.Tensor:
+    return torch.empty(t.shape, dtype=dtype or t.dtype, device="meta")
+
+
+def _is_qdq(target: object) -> tuple[bool, bool]:
+    """(is a quantize_per_*, is a dequantize_per_*) of quantized_decomposed."""
+    packet = getattr(target, "overloadpacket", None)
+    return (packet in (_qd.quantize_per_tensor, _qd.quantize_per_channel),
+            packet in (_qd.dequantize_per_tensor, _qd.dequantize_per_channel))
+
+
+def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor]:
+    """Meta tensors for the nodes convert_pt2e left without `meta["val"]` (see module doc)."""
+    from compiler.frontend.aten_args import bind_arguments
+
+    vals: dict[torch.fx.Node, torch.Tensor] = {}
+
+    def val(node: object) -> object:
+        if not isinstance(node, torch.fx.Node):
+            return None
+        return vals.get(node, node.meta.get("val"))
+
+    for node in gm.graph.nodes:
+        if "val" in node.meta:
+            continue
+        if node.op == "get_attr":
+            value = attribute(gm, str(node.target))
+            if isinstance(value, torch.Tensor):
+                vals[node] = _as_meta(value)
+        elif node.op == "call_function":
+            is_q, is_dq = _is_qdq(node.target)
+            if not (is_q or is_dq):
+                continue
+            source = val(node.args[0])
+            if not isinstance(source, torch.Tensor):
+                continue
+            bound = {k: v for k, (_, v) in bind_arguments(node).items()}
+            dtype = bound.get("dtype") if is_q else (bound.get("out_dtype") or torch.float32)
+            vals[node] = _as_meta(source, dtype)
+    return vals
+
+
+def name_as_export(gm: torch.fx.GraphModule) -> None:
+    """Rename `gm`'s nodes as its re-export would name them, for good (and recompile).
+
+    Who then runs the GraphModule (`compiler.verify` records tensors by node name) sees
+    the names of the imported IR. Nodes the re-export has no counterpart for (`get_attr`,
+    `output`) keep their names unless one is taken, then get a fresh one.
+    """
+    names = export_names(gm.graph)
+    namespace = _Namespace()
+    for node, name in names.items():
+        node.name = namespace.create_name(name, node)
+    for node in gm.graph.nodes:
+        if node not in names:
+            node.name = namespace.create_name(node.name, node)
+    gm.graph._graph_namespace = namespace
+    gm.recompile()
+
+
+@contextlib.contextmanager
+def export_view(gm: torch.fx.GraphModule) -> Iterator[torch.fx.GraphModule]:
+    """`gm` with its nodes named and typed as in its re-export, restored on exit."""
+    names = export_names(gm.graph)
+    vals = missing_values(gm)
+    old = {node: node.name for node in names}
+    try:
+        for node, name in names.items():
+            node.name = name
+        for node, value in vals.items():
+            node.meta["val"] = value
+        yield gm
+    finally:
+        for node, name in old.items():
+            node.name = name
+        for node in vals:
+            node.meta.pop("val", None)
+
