@@ -62,6 +62,7 @@ from compiler.ir.layout_traits import Elementwise
 from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
+    add_rescale_aborts,
     LITERT_OPTIMIZED,
     ONERT,
     QUANTIZED,
@@ -421,6 +422,16 @@ class _BinaryActOp(_BinaryOp):
     traits = elementwise_traits(HasFusedActivation())
 
 
+#: LiteRT aborts (no message) preparing an ADD/SUB whose scales overflow its float32
+#: multiplier arithmetic (`add_rescale_aborts`; test_add_rescale.py)
+_RESCALE_ABORTS = refuses(
+    LITERT, QUANTIZED, "TFLITE_CHECK failed in QuantizeMultiplierSmallerThanOneExp",
+    when=add_rescale_aborts,
+    reason="LiteRT aborts the process preparing this {builtin}: its scales overflow the "
+           "float32 rescaling (2 max(s_lhs, s_rhs) / (2^left_shift s_out) must be a "
+           "float in (0, 1); a scale >= 2^108 makes it 0)")
+
+
 @irdl_op_definition
 class AddOp(_BinaryActOp):
     """ADD with broadcasting; int16 uses general scales (`pot_scale_int16 = false`)."""
@@ -429,7 +440,8 @@ class AddOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "ADD"
     OPTIONS: ClassVar[str] = "AddOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding("i8"))
+    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding("i8"),
+                                _RESCALE_ABORTS)
 
 
 @irdl_op_definition
@@ -440,6 +452,7 @@ class SubOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "SUB"
     OPTIONS: ClassVar[str] = "SubOptions"
     pot_scale_int16 = bool_prop(False)
+    traits = elementwise_traits(HasFusedActivation(), _RESCALE_ABORTS)
 
 
 @irdl_op_definition

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.dialects.builtin import Float32Type, IntegerType, NoneType, TensorType
 from xdsl.ir import Operation, SSAValue
 from xdsl.traits import OpTrait
@@ -206,6 +207,31 @@ def rank_above_4(op: Operation) -> bool:
 
 def to_int8(op: Operation) -> bool:
     return storage(op.results[0]) == "i8"
+
+
+def add_rescale_aborts(op: Operation) -> bool:
+    """A quantized ADD/SUB whose rescaling multipliers LiteRT cannot build: its Prepare
+    (add.cc, sub.cc) computes `2 * max(s1, s2)` and `(1 << left_shift) * s_out` in
+    float32 (left shift 20 for 8-bit, 15 for int16) and `TFLITE_CHECK`s that the three
+    multipliers `s1 / 2max`, `s2 / 2max`, `2max / (2^shift s_out)` are in (0, 1) with a
+    shift <= 0 once quantized: else the process aborts. A scale >= 2^108 (8-bit; 2^113
+    int16) overflows the product to inf (multiplier 0): e.g. the -3.4e38 causal mask of a
+    Hugging Face decoder quantized per tensor."""
+    from compiler.interpreter.fixedpoint import quantize_multiplier
+
+    ts = [getattr(v.type, "element_type", None) for v in (*op.operands[:2], op.results[0])]
+    if not all(isinstance(t, UniformQuantizedType) for t in ts):
+        return False
+    s1, s2, so = (np.float32(t.scale.data) for t in ts)  # type: ignore[union-attr]
+    shift = 15 if ts[0].storage_spelling == "i16" else 20  # type: ignore[union-attr]
+    with np.errstate(over="ignore"):
+        twice_max = np.float32(2) * max(s1, s2)
+        denominator = np.float32(1 << shift) * so
+    for m in (float(s1) / float(twice_max), float(s2) / float(twice_max),
+              float(twice_max) / float(denominator)):
+        if not 0.0 < m < 1.0 or quantize_multiplier(m)[1] > 0:
+            return True
+    return False
 
 
 def half_pixel_centers(op: Operation) -> bool:

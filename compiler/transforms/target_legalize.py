@@ -15,6 +15,9 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
      like the interpreter;
+   (LiteRT) a quantized ADD/SUB that LiteRT aborts on (`add_rescale_aborts`) whose one
+   operand's rescaling multiplier is flushed to 0 and whose other operand is a
+   constant: the constant it computes (the interpreter's kernel, bit for bit);
 2. with `allow-float=true`, a float island: the op in float32 between DEQUANTIZE of its
    quantized inputs (constants dequantized at compile time) and QUANTIZE of its results,
    when the runtime runs the float op;
@@ -270,6 +273,38 @@ def _slice_low_rank(op: Operation) -> str | None:
     return None
 
 
+# -- rewrites (LiteRT) ------------------------------------------------------------------
+
+def _constant_sum(op: Operation) -> str | None:
+    """A quantized ADD/SUB of a constant and an operand whose rescaling multiplier is
+    flushed to 0 (`s / 2 max(s_lhs, s_rhs)` below 2^-31, `QuantizeMultiplier`): in the
+    op's own integer semantics that operand contributes nothing, so the result is a
+    constant, computed here by the interpreter's kernel (bit for bit what the op
+    computes). LiteRT aborts preparing such an op when the other scale is huge: a
+    causal mask of -3.4e38 added to attention scores."""
+    from compiler.interpreter import circle_int_eltwise as kernels
+    from compiler.interpreter.fixedpoint import quantize_multiplier
+    from compiler.interpreter.values import f32_scale
+
+    types = [v.type.element_type for v in (*op.operands, op.results[0])]
+    if not all(isinstance(t, UniformQuantizedType) for t in types):
+        return "it is not quantized per tensor"
+    s1, s2 = f32_scale(types[0]), f32_scale(types[1])
+    twice_max = 2.0 * max(s1, s2)
+    flushed = [quantize_multiplier(s / twice_max) == (0, 0) for s in (s1, s2)]
+    consts = [constant_of(v) for v in op.operands]
+    if not any(f and consts[1 - i] is not None for i, f in enumerate(flushed)):
+        return "no operand is both flushed to 0 and beside a constant"
+    args = [c if c is not None else np.zeros(shape(v), t.numpy_storage_dtype)
+            for c, v, t in zip(consts, op.operands, types)]
+    kernel = kernels.add if isinstance(op, circle.AddOp) else kernels.sub
+    (value,) = kernel(op, *args)
+    out = op.results[0]
+    const = ConstOp(dense_from_numpy(value, types[2].storage_type), out.type)
+    _replace(op, [_insert(const, op).results[0]])
+    return None
+
+
 #: target -> op class -> rewrite (returns None when done, else why it does not apply)
 REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = {
     ONERT: {
@@ -284,7 +319,10 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,
     },
-    LITERT: {},
+    LITERT: {
+        circle.AddOp: _constant_sum,
+        circle.SubOp: _constant_sum,
+    },
 }
 
 
