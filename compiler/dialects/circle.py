@@ -505,6 +505,8 @@ class HardSwishOp(_UnaryOp):
 
     name = "circle.hard_swish"
     BUILTIN: ClassVar[str] = "HARD_SWISH"
+    #: LiteRT: "Only float32, uint8 and int8 are supported currently, got INT16"
+    NO_INTEGER_KERNEL: ClassVar[frozenset[str]] = frozenset({"i16"})
 
 
 @irdl_op_definition

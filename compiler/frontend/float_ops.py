@@ -62,6 +62,18 @@ FLOAT_ONLY.update({
                                 "tensor"},
 })
 
+# compiler.quantize decomposes hardswish in int16 before quantization (decompose.py);
+# these rows catch the programs that reach the quantizer undecomposed (plain torchao
+# prepare_pt2e, the in-place form)
+_NO_INT16_HARD_SWISH = ("LiteRT's HARD_SWISH has no int16 kernel ('Only float32, uint8 and "
+                        "int8 are supported currently, got INT16') and onert runs no int16 "
+                        "tensor; decompose_for_circle(program, 'int16') before prepare_pt2e "
+                        "lowers it to quantized ops")
+FLOAT_ONLY.update({
+    aten.hardswish.default: {"int16": _NO_INT16_HARD_SWISH},
+    aten.hardswish_.default: {"int16": _NO_INT16_HARD_SWISH},
+})
+
 
 @dataclass(frozen=True)
 class FloatOp:

@@ -112,6 +112,28 @@ def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
     assert kept, "the op was quantized after all"
 
 
+@pytest.mark.parametrize("inplace", [False, True])
+def test_int16_hardswish_without_decomposition_is_refused_or_kept_float(inplace):
+    """int16 hardswish that reaches plain torchao `prepare_pt2e` undecomposed: LiteRT has
+    no int16 HARD_SWISH, so a located CompileError (was: an internal NotImplementedError
+    in the interpreter after writing a file LiteRT refuses), float with allow-float."""
+    from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+
+    from compiler.frontend.quantizer import CircleQuantizer
+
+    model = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.Hardswish(inplace=inplace))
+    x = _x()
+    exported = torch.export.export(model.eval(), (x,))
+    with pytest.raises(CompileError, match="'hardswish_?'.*no integer kernel in the int16"):
+        prepare_pt2e(exported.module(), CircleQuantizer("int16"))
+    prepared = prepare_pt2e(exported.module(), CircleQuantizer("int16", allow_float=True))
+    prepared(x)
+    program = torch.export.export(convert_pt2e(prepared), (x,))
+    module = compiler.lower(compiler.import_program(program), scheme="int16", allow_float=True)
+    (ours,) = compiler.run(module, [x.numpy()])
+    np.testing.assert_allclose(ours, model(x).detach().numpy(), atol=0.01)
+
+
 def test_float_only_table_covers_every_scheme_for_the_float_builtins():
     aten = torch.ops.aten
     for target in (aten.sin.default, aten.cos.default, aten.round.default,

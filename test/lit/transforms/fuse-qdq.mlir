@@ -91,6 +91,25 @@ func.func @uint8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// An int16 HARD_SWISH has no kernel in any runtime (LiteRT: "Only float32, uint8 and int8
+// are supported currently, got INT16"; HardSwishOp.NO_INTEGER_KERNEL): not quantized,
+// an error without allow-float instead of a file LiteRT refuses.
+// CHECK: model.py:9: 'hardswish': circle.hard_swish: could not be quantized: an operand or result has no quantization parameters (1 float op(s) left; allow-float=true keeps them float)
+// FLOAT-LABEL: func.func @int16_hard_swish(
+// FLOAT:         %[[D:.*]] = circle.dequantize %{{.*}} : (tensor<4x!quant.uniform<i16:f32, 0.001>>) -> tensor<4xf32>
+// FLOAT-NEXT:    %[[R:.*]] = circle.hard_swish %[[D]] : (tensor<4xf32>) -> tensor<4xf32>
+// FLOAT-NEXT:    circle.quantize %[[R]] : (tensor<4xf32>) -> tensor<4x!quant.uniform<i16:f32, 0.002>>
+func.func @int16_hard_swish(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i16:f32, 0.001>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<i16:f32, 0.001>> to tensor<4xf32>
+  %r = circle.hard_swish %d : (tensor<4xf32>) -> tensor<4xf32> loc("hardswish"("model.py":9:0))
+  %rq = quant.qcast %r : tensor<4xf32> to tensor<4x!quant.uniform<i16:f32, 0.002>>
+  %rd = quant.dcast %rq : tensor<4x!quant.uniform<i16:f32, 0.002>> to tensor<4xf32>
+  func.return %rd : tensor<4xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @int8_rsqrt(
 // CHECK:         circle.rsqrt %{{.*}} : (tensor<4x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.2:1>>
 func.func @int8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
