@@ -19,7 +19,7 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 |              | (permute/reshape around it); float inputs only                     |
 | log1p        | add 1, log                                                         |
 | instance_norm | the layer-norm steps over H, W per (N, C), per-channel affine     |
-| scaled_dot_product_attention | matmul, mul scale, add mask, softmax, matmul; causal: softmax, mul by the 0/1 mask, divide by the kept sum (exact) |
+| scaled_dot_product_attention | matmul, mul scale, add a float mask, softmax, matmul; causal/boolean mask: masked logits set to their row's minimum - 20 before the softmax (exact) |
 | pow.Tensor_Scalar | 2, 3: muls; 0.5: sqrt; -0.5: rsqrt; -1: reciprocal; 1: identity |
 | clamp.Tensor | maximum, minimum                                                   |
 
@@ -147,15 +147,46 @@ def _repeat_heads(x, heads: int):
     return x.reshape(*lead, kv * group, seq, dim)
 
 
+#: how far (in logit units) below its row's smallest logit a masked logit is put
+#: (`_masked_logits`): far enough that every runtime's softmax gives it exactly the
+#: probability it gives a -inf logit, with a margin for the requantizations of the fill
+MASKED_LOGIT_MARGIN = 20.0
+
+
+def _masked_logits(scores, keep):
+    """`scores` where `keep`, else `rowmin(scores) - MASKED_LOGIT_MARGIN`: a finite fill that
+    the softmax turns into probability 0, as torch's -inf fill.
+
+    Why it is exact. Every masked logit lies at least 20 below every logit of its row, so
+    at least 20 below the row's maximum kept logit, which the softmax subtracts first:
+    - in float, its share exp(-20) < 2.1e-9 vanishes against the kept logits' (the row
+      maximum contributes 1), below float32's relative precision 6e-8;
+    - int8 (TFLite's reference SOFTMAX): a difference below -14 gives a fixed-point exp
+      under 2^-20, which the kernel's rescale to the 12-integer-bit accumulator rounds to
+      0 (and below the kernel's `diff_min`, about -16 to -31, it is skipped outright);
+      its output is the zero probability (the output zero point). The fill is the result
+      of a few requantized ops (each at most a step or two of its range), hence the margin;
+    - int16: TFLite's SOFTMAX clamps differences below -10 to its exp table's first entry
+      (exp(-10), 1 raw unit of Q0.15), like any logit 10 below the row maximum: the
+      interpreter computes the same table, bit-exactly.
+    The fill is data-dependent (the row minimum, as `-max(-scores)`: REDUCE_MAX of a MUL by
+    -1), so calibration gives the SELECT_V2 (whose values and output share one range) a
+    range of width `max - min + 20`, never a huge constant's; torch's finfo.min or -inf
+    fills would make the scale useless. A row with nothing kept is a softmax of its logits
+    lowered by 20 (uniform-ish) where torch gives NaN."""
+    row_min_neg = torch.max(scores * -1.0, -1, keepdim=True).values
+    fill = (row_min_neg + MASKED_LOGIT_MARGIN) * -1.0
+    return torch.where(keep, scores, fill)
+
+
 def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
           enable_gqa=False):
     """softmax(q k^T * scale + mask) v; a float mask is added to the scores. A causal
-    or boolean mask is applied exactly as softmax(s) * keep / sum(softmax(s) * keep),
-    so that no tensor holds the -inf (or huge negative) values a masked fill needs,
-    which calibration cannot quantize. Causal: `keep` (0/1, lower triangular) is built
-    by ops that `fold_constant_subgraphs` turns into one constant; boolean: the masked
-    probabilities are zeroed with a `where` (SELECT_V2, sharing the probabilities'
-    qparams). A row with nothing kept divides 0 by 0, as torch's -inf fill gives NaN."""
+    or boolean mask masks the logits before the softmax (`_masked_logits`), so that no
+    tensor holds the -inf (or huge negative) values a masked fill needs, which calibration
+    cannot quantize, and no SUM/DIV renormalization is needed (LiteRT's reference SUM
+    wraps a sum above its range; its DIV refuses a zero divisor). Causal: `keep` (lower
+    triangular) is built by ops that `fold_constants` turns into one constant."""
     if scale is None:
         scale = 1.0 / float(q.shape[-1]) ** 0.5
     if enable_gqa and k.shape[-3] != q.shape[-3]:
@@ -164,15 +195,12 @@ def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
     boolean = attn_mask is not None and attn_mask.dtype == torch.bool
     if attn_mask is not None and not boolean:
         scores = scores + attn_mask
-    p = torch.softmax(scores, -1)
     if boolean:
-        p = torch.where(attn_mask, p, 0.0)
-        p = p / p.sum(-1, keepdim=True)
+        scores = _masked_logits(scores, attn_mask)
     if is_causal:
-        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=p.dtype).tril()
-        p = p * keep
-        p = p / p.sum(-1, keepdim=True)
-    return torch.matmul(p, v)
+        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+        scores = _masked_logits(scores, keep)
+    return torch.matmul(torch.softmax(scores, -1), v)
 
 
 def _pow_scalar(x, exponent):
@@ -234,48 +262,13 @@ def _unsupported(node: torch.fx.Node) -> str | None:
     return None
 
 
-#: ops that build constants inside decompositions (the causal mask); `fold_constants`
-#: evaluates them at compile time
-_CONSTANT_BUILDERS = {aten.ones.default, aten.tril.default}
-
-
 def fold_constants(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
-    """Replace each chain of `_CONSTANT_BUILDERS` ops that depends on no input by one
-    lifted constant (a CONSTANT_TENSOR placeholder), so that neither the quantizer nor the
-    importer sees the factory ops. The program is changed in place and returned."""
-    from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
+    """Data-independent subgraphs (the causal mask a decomposition builds, masks built from
+    `arange`, rotary tables from buffers) as lifted constants
+    (`compiler.frontend.fold_factories.fold_constant_subgraphs`)."""
+    from compiler.frontend.fold_factories import fold_constant_subgraphs
 
-    graph = program.graph
-    values: dict[torch.fx.Node, torch.Tensor] = {}
-    for node in graph.nodes:
-        if node.op != "call_function" or node.target not in _CONSTANT_BUILDERS:
-            continue
-        args = node.args
-        if any(isinstance(a, torch.fx.Node) and a not in values for a in args):
-            continue
-        real = [values[a] if isinstance(a, torch.fx.Node) else a for a in args]
-        kwargs = {k: v for k, v in node.kwargs.items() if k not in ("device", "pin_memory")}
-        values[node] = node.target(*real, **kwargs)
-    roots = [n for n in values if any(u not in values for u in n.users)]
-    if not roots:
-        return program
-    first = next(n for n in graph.nodes if n.op == "placeholder")
-    for i, node in enumerate(roots):
-        name = f"_circle_constant_{i}"
-        with graph.inserting_before(first):
-            ph = graph.placeholder(name)
-        ph.meta.update(node.meta)
-        node.replace_all_uses_with(ph, delete_user_cb=lambda u: u not in values)
-        program.graph_signature.input_specs.insert(
-            i, InputSpec(kind=InputKind.CONSTANT_TENSOR, arg=TensorArgument(name=ph.name),
-                         target=name))
-        program.constants[name] = values[node].contiguous()
-    for node in reversed(list(values)):
-        if not node.users:
-            graph.erase_node(node)
-    graph.lint()
-    program.graph_module.recompile()
-    return program
+    return fold_constant_subgraphs(program)
 
 
 def _check_decomposable(program: torch.export.ExportedProgram) -> None:
@@ -319,12 +312,16 @@ def decompose_for_circle(
 ) -> torch.export.ExportedProgram:
     """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched),
     and those of `SCHEME_DECOMPOSITIONS[scheme]` and, for the 8-bit schemes,
-    `EIGHT_BIT_DECOMPOSITIONS` too.
+    `EIGHT_BIT_DECOMPOSITIONS` too, and every data-independent subgraph folded to a lifted
+    constant (`fold_constants`).
 
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
-    does); a program without such ops comes back unchanged.
+    does); a program without such ops or subgraphs comes back unchanged.
     """
     _check_decomposable(program)
+    # first, so that decompositions see constant masks and nothing of a constant subgraph
+    # is decomposed, then for the constants the decompositions build
+    program = fold_constants(program)
     present = {n.target for n in program.graph.nodes if n.op == "call_function"
                and not _integer_only(n)}
     candidates = dict(CIRCLE_DECOMPOSITIONS)

@@ -349,26 +349,26 @@ CASES: list[OpCase] = [
            aten=("scaled_dot_product_attention",),
            circle=("circle.batch_matmul", "circle.softmax"), lsb=_ATTENTION_LSB,
            onert=(), skip={"uint8": _NO_U8_BMM}),
-    # causal: the masked softmax is renormalized by its SUM with a DIV (exact; see
-    # decompose._sdpa); LiteRT's reference SUM is wrong in int8/int16 (see sum_dim)
+    # causal: the masked logits set below their row's minimum before the softmax
+    # (decompose._masked_logits: exact), no SUM/DIV renormalization, so LiteRT's reference
+    # kernels run it (its reference SUM wraps above the range; see sum_dim)
     OpCase("sdpa_causal", lambda: Fn(lambda m, q, k, v: F.scaled_dot_product_attention(
                q, k, v, is_causal=True)),
            lambda: (randn(1, 2, 4, 8, seed=47), randn(1, 2, 4, 8, seed=48),
                     randn(1, 2, 4, 8, seed=49)),
            aten=("scaled_dot_product_attention",),
-           circle=("circle.batch_matmul", "circle.softmax", "circle.div"),
-           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
-           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
-    # a boolean mask (True = attend): the masked probabilities zeroed by SELECT_V2 and the
-    # row renormalized by its SUM (exact; see decompose._sdpa)
+           circle=("circle.batch_matmul", "circle.softmax", "circle.select_v2",
+                   "circle.reduce_max"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM}),
+    # a boolean mask (True = attend): the masked logits set below their row's minimum by
+    # SELECT_V2 before the softmax (exact; see decompose._masked_logits)
     OpCase("sdpa_bool_mask", lambda: Fn(lambda m, q, k, v, mask: F.scaled_dot_product_attention(
                q, k, v, attn_mask=mask)),
            lambda: (randn(1, 2, 4, 8, seed=50), randn(1, 2, 5, 8, seed=51),
                     randn(1, 2, 5, 8, seed=52), randn(4, 5, seed=53) > -0.5),
            aten=("scaled_dot_product_attention",),
            circle=("circle.batch_matmul", "circle.softmax", "circle.select_v2"),
-           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
-           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM}),
     # grouped-query attention: key/value heads broadcast (TILE) to their query groups
     OpCase("sdpa_gqa", lambda: Fn(lambda m, q, k, v: F.scaled_dot_product_attention(
                q, k, v, enable_gqa=True)),
