@@ -1102,13 +1102,17 @@ class EluOp(_UnaryOp):
 @irdl_op_definition
 class CastOp(_SameShapeOp):
     """CAST: each element converted to the result's element type (bool <-> integers,
-    integers of any width; true is 1). Quantized tensors are not cast: a CAST copies
+    integers of any width; true is 1; float -> integer truncates toward zero, float ->
+    bool is `!= 0`). Quantized tensors are not cast: a CAST copies
     values, it does not apply scales or zero points, so quantized operands and results
     are refused (the legalizer expresses a bool -> quantized float conversion as a
     SELECT_V2 between the quantized 1 and 0 instead)."""
 
     name = "circle.cast"
     BUILTIN: ClassVar[str] = "CAST"
+    #: a CAST between float and integer is a float island: fuse-qdq never folds a
+    #: dequantize/quantize into it (it would copy stored integers, ignoring the scale)
+    FLOAT_ONLY: ClassVar[bool] = True
     traits = circle_traits()
 
     def verify_circle(self) -> None:

@@ -618,6 +618,12 @@ CASES += [
            lambda: (randn(2, 4, seed=43), torch.tensor([[1, 5, 2, 7]])),
            aten=("_to_copy",), circle=("circle.cast", "circle.select_v2"),
            onert=()),  # onert 0.1.0 refuses quantized SELECT_V2 ("unsupported data type")
+    # float -> int (truncation) and int -> float: CASTs on float values, a float island
+    # between DEQUANTIZE and QUANTIZE (allow-float; an error without it)
+    OpCase("cast_float_int", lambda: Fn(lambda m, x: (
+               (x * 4).to(torch.int32), (x * 4).to(torch.int64).to(torch.float32) * 0.5)),
+           lambda: (randn(2, 8, seed=60),), aten=("to.dtype",), circle=("circle.cast",),
+           allow_float=True),
 ]
 
 BY_NAME = {c.name: c for c in CASES}
