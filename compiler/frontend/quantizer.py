@@ -177,6 +177,9 @@ _COMPARISONS = {
     aten.eq.Tensor, aten.ne.Tensor, aten.gt.Tensor, aten.ge.Tensor, aten.lt.Tensor,
     aten.le.Tensor, aten.eq.Scalar, aten.ne.Scalar, aten.gt.Scalar, aten.ge.Scalar,
     aten.lt.Scalar, aten.le.Scalar,
+    # truth values of float operands (`x != 0`, compared like `ne.Scalar`): any, logic
+    aten.any.default, aten.any.dim, aten.any.dims, aten.logical_not.default,
+    aten.logical_and.default, aten.logical_or.default,
 }
 #: select ops: target -> indices of the tensor value arguments (the others are the
 #: bool condition/mask and Python scalars); values and output share one spec

@@ -551,6 +551,15 @@ CASES += [
            aten=("logical_and", "__or__.Tensor", "bitwise_not", "logical_not",
                  "logical_or", "__and__.Tensor"),
            circle=("circle.logical_and", "circle.logical_or", "circle.logical_not")),
+    # truth values of float and integer tensors: `x != 0` (exact on the quantized grid),
+    # then REDUCE_ANY / logical ops; the float input has exact zeros
+    OpCase("any_logic_nonbool",
+           lambda: Fn(lambda m, x, i: (torch.any(x, dim=-1), torch.any(i, dim=0),
+                                       torch.logical_not(x), torch.logical_and(x, i))),
+           lambda: (randn(2, 3, 4, seed=61) * (randn(2, 3, 4, seed=62) > 0), torch.tensor([[0, 1, 0, 2], [0, 0, 0, 3]] * 3)
+                    .reshape(2, 3, 4)),
+           aten=("any.dim", "logical_not", "logical_and"),
+           circle=("circle.reduce_any", "circle.not_equal")),
     OpCase("where_tensor", lambda: Fn(lambda m, x, y: torch.where(x > y, x * 2, y)),
            lambda: (randn(2, 3, 4, seed=8), randn(2, 1, 4, seed=9)),
            aten=("where.self", "gt.Tensor"), circle=("circle.select_v2",),

@@ -78,11 +78,23 @@ func.func @logic(%m: tensor<2x3xi1>, %n: tensor<3xi1>) -> tensor<2x3xi1> {
 
 // -----
 
-// Circle's logical ops take booleans only.
-func.func @logic_float(%x: tensor<3xf32>, %y: tensor<3xf32>) -> tensor<3xi1> {
-  // expected-error @below {{aten.logical_and: a tensor<3xf32> operand has no Circle lowering (Circle's logical ops and REDUCE_ANY take booleans: compare with 0 first)}}
-  %0 = aten.logical_and %x, %y : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xi1>
-  func.return %0 : tensor<3xi1>
+// Float and integer operands of logical ops and any: their truth value `x != 0` first
+// (NOT_EQUAL with a 0 constant of the operand's type; quantized: the stored zero point).
+// CHECK-LABEL: func.func @logic_float(
+// CHECK-NEXT:    %[[Z:.*]] = circle.const dense<0.000000e+00> : tensor<f32>
+// CHECK-NEXT:    %[[X:.*]] = circle.not_equal %{{.*}}, %[[Z]] : (tensor<3xf32>, tensor<f32>) -> tensor<3xi1>
+// CHECK-NEXT:    %[[IZ:.*]] = circle.const dense<0> : tensor<i64>
+// CHECK-NEXT:    %[[I:.*]] = circle.not_equal %{{.*}}, %[[IZ]] : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+// CHECK-NEXT:    %[[A:.*]] = circle.logical_and %[[X]], %[[I]] : (tensor<3xi1>, tensor<3xi1>) -> tensor<3xi1>
+// CHECK:         %[[Q:.*]] = circle.not_equal %[[DQ:.*]], %{{.*}} : (tensor<3xf32>, tensor<f32>) -> tensor<3xi1>
+// CHECK-NEXT:    %[[AX:.*]] = circle.const dense<0> : tensor<1xi32>
+// CHECK-NEXT:    circle.reduce_any %[[Q]], %[[AX]] : (tensor<3xi1>, tensor<1xi32>) -> tensor<i1>
+func.func @logic_float(%x: tensor<3xf32>, %i: tensor<3xi64>) -> (tensor<3xi1>, tensor<i1>) {
+  %0 = aten.logical_and %x, %i : (tensor<3xf32>, tensor<3xi64>) -> tensor<3xi1>
+  %q = quant.qcast %x : tensor<3xf32> to tensor<3x!quant.uniform<i8:f32, 0.1:3>>
+  %d = quant.dcast %q : tensor<3x!quant.uniform<i8:f32, 0.1:3>> to tensor<3xf32>
+  %1 = aten.any.dim %d {dim = 0 : i64, keepdim = false} : (tensor<3xf32>) -> tensor<i1>
+  func.return %0, %1 : tensor<3xi1>, tensor<i1>
 }
 
 // -----
