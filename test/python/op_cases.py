@@ -560,6 +560,14 @@ CASES += [
                     .reshape(2, 3, 4)),
            aten=("any.dim", "logical_not", "logical_and"),
            circle=("circle.reduce_any", "circle.not_equal")),
+    # comparisons with int64 tensors (torch promotes): a one-valued constant is a scalar
+    # threshold (exact on the quantized grid), mixed integer widths compare in the wider
+    OpCase("compare_int64",
+           lambda: Fn(lambda m, x, i: (x > m.one, m.one <= x, i.to(torch.int32) == m.two),
+                      one=torch.tensor(1), two=torch.tensor(2)),
+           lambda: (torch.linspace(-3, 3, 48).reshape(2, 3, 8), torch.tensor([[1, 2, 3, 2]])),
+           aten=("gt.Tensor", "le.Tensor", "eq.Tensor"),
+           circle=("circle.greater", "circle.cast")),
     OpCase("where_tensor", lambda: Fn(lambda m, x, y: torch.where(x > y, x * 2, y)),
            lambda: (randn(2, 3, 4, seed=8), randn(2, 1, 4, seed=9)),
            aten=("where.self", "gt.Tensor"), circle=("circle.select_v2",),

@@ -100,11 +100,50 @@ def integer_threshold(kind: str, value: float, et: UniformQuantizedType) -> tupl
     raise AssertionError(f"{kind} {value} on {et}: not a threshold set")  # grid not monotone
 
 
+#: the comparison with its operands swapped
+_SWAPPED = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
+
+
+def _single_value(v: SSAValue):
+    """The value of a constant integer operand with one distinct element (a 0-d int64
+    tensor, `torch.tensor(2)`), else None."""
+    from compiler.transforms.utils import constant_of
+
+    values = constant_of(v)
+    if values is None or not isinstance(element_type(v), IntegerType) or values.size == 0:
+        return None
+    flat = np.unique(values)
+    return int(flat[0]) if flat.size == 1 else None
+
+
 @legalizes(*(f"aten.{k}.Tensor" for k in _COMPARE))
 def compare_tensor(op: Operation, em: Emitter):
+    """Operands of one element type: the comparison. Of two types (torch promotes): an
+    integer constant with one value against the other operand is the scalar comparison
+    (`x > torch.tensor(1)`: exact on a quantized grid); integers of two widths are
+    compared in the wider (a CAST of the narrower: exact); an integer tensor against a
+    float one is CAST to float first (a float island in a quantized model)."""
     a, b = op.operands
     kind = op.name.split(".")[1]
-    return [em.op(_COMPARE[kind], [a, b], result_type(op))]
+    out = result_type(op)
+    ta, tb = element_type(a), element_type(b)
+    if ta == tb:
+        return [em.op(_COMPARE[kind], [a, b], out)]
+    # a one-valued constant that broadcasting adds no dimension to: a scalar
+    vb, va = _single_value(b), _single_value(a)
+    if vb is not None and list(out.get_shape()) == list(shape(a)):
+        return [_compare_with_scalar(em, kind, a, vb, out)]
+    if va is not None and list(out.get_shape()) == list(shape(b)):
+        return [_compare_with_scalar(em, _SWAPPED[kind], b, va, out)]
+    if isinstance(ta, IntegerType) and isinstance(tb, IntegerType):
+        wide = ta if ta.width.data >= tb.width.data else tb
+        a, b = (v if element_type(v) == wide else
+                em.op(circle.CastOp, [v], TensorType(wide, shape(v))) for v in (a, b))
+        return [em.op(_COMPARE[kind], [a, b], out)]
+    floating = ta if not isinstance(ta, IntegerType) else tb
+    a, b = (v if element_type(v) == floating else
+            em.op(circle.CastOp, [v], TensorType(floating, shape(v))) for v in (a, b))
+    return [em.op(_COMPARE[kind], [a, b], out)]
 
 
 @legalizes(*(f"aten.{k}.Scalar" for k in _COMPARE))

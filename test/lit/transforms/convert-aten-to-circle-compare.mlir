@@ -40,6 +40,27 @@ func.func @scalar_quantized(%q: tensor<4x!quant.uniform<u8:f32, 0.1:128>>) -> (t
 
 // -----
 
+// Against an int64 tensor (torch promotes): a one-valued integer constant is a scalar
+// threshold (quantized: the same integer threshold as gt.Scalar 1; swapped when it is
+// the lhs: 1 <= x is x >= 1); mixed integer widths compare in the wider (CAST).
+// CHECK-LABEL: func.func @int64_operands(
+// CHECK:         quant.constant dense<138> : tensor<ui8> to tensor<!quant.uniform<u8:f32, 0.1:128>>
+// CHECK:         circle.greater %[[X:.*]], %{{.*}} : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+// CHECK:         quant.constant dense<138> : tensor<ui8> to tensor<!quant.uniform<u8:f32, 0.1:128>>
+// CHECK:         circle.greater_equal %[[X]], %{{.*}} : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+// CHECK:         %[[W:.*]] = circle.cast %{{.*}} : (tensor<4xi32>) -> tensor<4xi64>
+// CHECK-NEXT:    circle.equal %[[W]], %{{.*}} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi1>
+func.func @int64_operands(%q: tensor<4x!quant.uniform<u8:f32, 0.1:128>>, %i: tensor<4xi32>, %j: tensor<4xi64>) -> (tensor<4xi1>, tensor<4xi1>, tensor<4xi1>) {
+  %x = quant.dcast %q : tensor<4x!quant.uniform<u8:f32, 0.1:128>> to tensor<4xf32>
+  %one = circle.const dense<1> : tensor<i64>
+  %0 = aten.gt.Tensor %x, %one : (tensor<4xf32>, tensor<i64>) -> tensor<4xi1>
+  %1 = aten.le.Tensor %one, %x : (tensor<i64>, tensor<4xf32>) -> tensor<4xi1>
+  %2 = aten.eq.Tensor %i, %j : (tensor<4xi32>, tensor<4xi64>) -> tensor<4xi1>
+  func.return %0, %1, %2 : tensor<4xi1>, tensor<4xi1>, tensor<4xi1>
+}
+
+// -----
+
 // Float comparisons: tensor operands map one to one (broadcasting kept); a scalar is a
 // rank-0 constant of the operand's element type.
 // CHECK-LABEL: func.func @float_compare(
