@@ -18,6 +18,7 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | cumsum       | 2-D linear with a constant lower-triangular ones weight along dim  |
 |              | (permute/reshape around it); float inputs only                     |
 | log1p        | add 1, log                                                         |
+| _safe_softmax | softmax (equal but for rows of only -inf: 0 there, NaN in softmax) |
 | instance_norm | the layer-norm steps over H, W per (N, C), per-channel affine     |
 | scaled_dot_product_attention | matmul, mul scale, add a float mask, softmax, matmul; causal/boolean mask: masked logits set to their row's minimum - 20 before the softmax (exact) |
 | pow.Tensor_Scalar | 2, 3: muls; 0.5: sqrt; -0.5: rsqrt; -1: reciprocal; 1: identity |
@@ -230,7 +231,18 @@ def _clamp_tensor(x, min=None, max=None):
 #: exponents `_pow_scalar` decomposes exactly
 POW_EXPONENTS = (1, 2, 3, 0.5, -0.5, -1)
 
+def _safe_softmax(x, dim, dtype=None):
+    """torch's `_safe_softmax` (what `run_decompositions` makes of masked attention):
+    softmax, except that a row of -inf only gives 0 instead of NaN. A row with a finite
+    value is the softmax exactly; quantized, no row is all -inf (the observers clamp the
+    fill to the range's lowest value), so the softmax is what runs either way."""
+    if dtype is not None and dtype != x.dtype:
+        x = x.to(dtype)
+    return torch.softmax(x, dim)
+
+
 CIRCLE_DECOMPOSITIONS.update({
+    aten._safe_softmax.default: _safe_softmax,
     aten.log1p.default: _log1p,
     aten.instance_norm.default: _instance_norm,
     aten.scaled_dot_product_attention.default: _sdpa,
@@ -271,11 +283,11 @@ def fold_constants(program: torch.export.ExportedProgram) -> torch.export.Export
     return fold_constant_subgraphs(program)
 
 
-def _check_decomposable(program: torch.export.ExportedProgram) -> None:
+def _check_decomposable(graph: torch.fx.Graph) -> None:
     from compiler.frontend.locations import node_location
     from compiler.ir.diagnostics import CompileError, location_str
 
-    for node in program.graph.nodes:
+    for node in graph.nodes:
         if node.op == "call_function" and node.target in CIRCLE_DECOMPOSITIONS:
             why = _unsupported(node)
             if why is not None:
@@ -318,17 +330,109 @@ def decompose_for_circle(
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops or subgraphs comes back unchanged.
     """
-    _check_decomposable(program)
+    _check_decomposable(program.graph)
     # first, so that decompositions see constant masks and nothing of a constant subgraph
     # is decomposed, then for the constants the decompositions build
     program = fold_constants(program)
-    present = {n.target for n in program.graph.nodes if n.op == "call_function"
+    table = _table(program.graph, scheme)
+    if not table:
+        return program
+    return fold_constants(program.run_decompositions(table))
+
+
+def _table(graph: torch.fx.Graph, scheme: str | None) -> dict:
+    """The decompositions of `scheme` for the ops present in `graph`."""
+    present = {n.target for n in graph.nodes if n.op == "call_function"
                and not _integer_only(n)}
     candidates = dict(CIRCLE_DECOMPOSITIONS)
     candidates.update(SCHEME_DECOMPOSITIONS.get(scheme or "", {}))
     if scheme != "int16":
         candidates.update(EIGHT_BIT_DECOMPOSITIONS)
-    table = {op: fn for op, fn in candidates.items() if op in present}
+    return {op: fn for op, fn in candidates.items() if op in present}
+
+
+def decompose_graph_module(model: torch.fx.GraphModule, scheme: str | None = None
+                           ) -> torch.fx.GraphModule:
+    """The decompositions of `decompose_for_circle`, on the GraphModule that torchao's
+    `prepare_pt2e` annotates (`CircleQuantizer.transform_for_annotation` calls it), for
+    programs that were not run through `decompose_for_circle` first: the ops arrive
+    decomposed before observers are placed, exactly as `compiler.quantize` would have
+    them, instead of as single ATen ops (group/instance norm, log1p, attention) between
+    q/dq that no Circle builtin computes. Each op is traced through its decomposition
+    (`make_fx`, pre-dispatch ATen like `torch.export`'s) and inlined in its place; the new
+    nodes keep the op's source location. Changed in place and returned."""
+    from torch.fx.experimental.proxy_tensor import make_fx
+    from torch.fx.passes.fake_tensor_prop import FakeTensorProp
+    from torch.utils._pytree import tree_flatten, tree_unflatten
+
+    graph = model.graph
+    _check_decomposable(graph)
+    table = _table(graph, scheme)
     if not table:
-        return program
-    return fold_constants(program.run_decompositions(table))
+        return model
+    changed = False
+    for node in list(graph.nodes):
+        if node.op != "call_function" or node.target not in table or _integer_only(node):
+            continue
+        flat, spec = tree_flatten((node.args, node.kwargs))
+        slots = [i for i, a in enumerate(flat) if isinstance(a, torch.fx.Node)]
+        examples = [_example(model, flat[i]) for i in slots]
+        fn = table[node.target]
+
+        def traced(*tensors, flat=flat, spec=spec, slots=slots, fn=fn):
+            values = list(flat)
+            for i, t in zip(slots, tensors):
+                values[i] = t
+            args, kwargs = tree_unflatten(values, spec)
+            return fn(*args, **kwargs)
+
+        sub = make_fx(traced, pre_dispatch=True)(*examples)
+        _inline(model, node, sub, [flat[i] for i in slots])
+        changed = True
+    if changed:
+        graph.lint()
+        model.recompile()
+        inputs = [n.meta["val"] for n in graph.nodes if n.op == "placeholder"]
+        mode = next(v.fake_mode for v in inputs if hasattr(v, "fake_mode"))
+        FakeTensorProp(model, mode).propagate_dont_convert_inputs(*inputs)
+    return model
+
+
+def _example(model: torch.fx.GraphModule, node: torch.fx.Node) -> torch.Tensor:
+    """A real tensor shaped like `node` (decompositions never read input values)."""
+    val = node.meta.get("val")
+    if val is None and node.op == "get_attr":
+        val = model
+        for part in node.target.split("."):
+            val = getattr(val, part)
+    return torch.zeros(tuple(int(d) for d in val.shape), dtype=val.dtype)
+
+
+def _inline(model: torch.fx.GraphModule, node: torch.fx.Node, sub: torch.fx.GraphModule,
+            operands: list) -> None:
+    """Replace `node` by the graph of `sub` (its placeholders bound to `operands`)."""
+    graph = model.graph
+    env: dict[torch.fx.Node, object] = {}
+    placeholders = [n for n in sub.graph.nodes if n.op == "placeholder"]
+    env.update(zip(placeholders, operands))
+    keep = {k: v for k, v in node.meta.items() if k in ("stack_trace", "nn_module_stack",
+                                                          "source_fn_stack")}
+    result = None
+    with graph.inserting_before(node):
+        for n in sub.graph.nodes:
+            if n.op == "placeholder":
+                continue
+            if n.op == "output":
+                result = torch.fx.map_arg(n.args[0], lambda a: env[a])
+                continue
+            if n.op == "get_attr":  # a tensor the decomposition built (traced constant)
+                name = f"_circle_decomposed_{len([k for k in dir(model) if k.startswith('_circle_decomposed_')])}"
+                model.register_buffer(name, getattr(sub, n.target))
+                new = graph.get_attr(name)
+            else:
+                new = graph.node_copy(n, lambda a: env[a])
+            # shapes for later decompositions; FakeTensorProp replaces the values
+            new.meta = {**keep, **({"val": n.meta["val"]} if "val" in n.meta else {})}
+            env[n] = new
+    node.replace_all_uses_with(result)
+    graph.erase_node(node)

@@ -62,13 +62,13 @@ FLOAT_ONLY.update({
                                 "tensor"},
 })
 
-# compiler.quantize decomposes hardswish in int16 before quantization (decompose.py);
-# these rows catch the programs that reach the quantizer undecomposed (plain torchao
-# prepare_pt2e, the in-place form)
+# int16 hardswish is decomposed before annotation (decompose.py, by compiler.quantize and
+# by CircleQuantizer.transform_for_annotation); these rows catch what reaches the
+# quantizer undecomposed (the in-place form) instead of an int16 HARD_SWISH
 _NO_INT16_HARD_SWISH = ("LiteRT's HARD_SWISH has no int16 kernel ('Only float32, uint8 and "
                         "int8 are supported currently, got INT16') and onert runs no int16 "
-                        "tensor; decompose_for_circle(program, 'int16') before prepare_pt2e "
-                        "lowers it to quantized ops")
+                        "tensor; the functional hardswish is decomposed into quantized ops, "
+                        "this form is not")
 FLOAT_ONLY.update({
     aten.hardswish.default: {"int16": _NO_INT16_HARD_SWISH},
     aten.hardswish_.default: {"int16": _NO_INT16_HARD_SWISH},

@@ -329,7 +329,8 @@ class CircleQuantizer(Quantizer):
         pass
 
     def transform_for_annotation(self, model: GraphModule) -> GraphModule:
-        """QAT: give every bias-less conv that feeds a batch_norm an explicit zero bias.
+        """Decompose what `decompose_for_circle` decomposes (when the user did not), and,
+        QAT: give every bias-less conv that feeds a batch_norm an explicit zero bias.
 
         torchao folds BN into the conv after training; without a conv bias, the folded
         bias (BN's shift) becomes a new float parameter that is never quantized. With a
@@ -339,7 +340,11 @@ class CircleQuantizer(Quantizer):
         """
         if self.specs.is_qat:
             _add_zero_biases_before_batch_norm(model)
-        return model
+        # ops Circle lacks, decomposed like decompose_for_circle does (a no-op after it):
+        # for programs prepared with plain torchao prepare_pt2e
+        from compiler.frontend.decompose import decompose_graph_module
+
+        return decompose_graph_module(model, self.scheme)
 
     def annotate(self, model: GraphModule) -> GraphModule:
         if self.is_dynamic:
