@@ -274,13 +274,15 @@ def _unsupported(node: torch.fx.Node) -> str | None:
     return None
 
 
-def fold_constants(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
+def fold_constants(program: torch.export.ExportedProgram, parameters: bool = False
+                   ) -> torch.export.ExportedProgram:
     """Data-independent subgraphs (the causal mask a decomposition builds, masks built from
-    `arange`, rotary tables from buffers) as lifted constants
+    `arange`, rotary tables from buffers; with `parameters`, weights computed from
+    parameters) as lifted constants
     (`compiler.frontend.fold_factories.fold_constant_subgraphs`)."""
     from compiler.frontend.fold_factories import fold_constant_subgraphs
 
-    return fold_constant_subgraphs(program)
+    return fold_constant_subgraphs(program, parameters)
 
 
 def _check_decomposable(graph: torch.fx.Graph) -> None:
@@ -320,12 +322,14 @@ def _integer_only(node) -> bool:
 
 
 def decompose_for_circle(
-    program: torch.export.ExportedProgram, scheme: str | None = None
+    program: torch.export.ExportedProgram, scheme: str | None = None,
+    fold_parameters: bool = False,
 ) -> torch.export.ExportedProgram:
     """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched),
     and those of `SCHEME_DECOMPOSITIONS[scheme]` and, for the 8-bit schemes,
     `EIGHT_BIT_DECOMPOSITIONS` too, and every data-independent subgraph folded to a lifted
-    constant (`fold_constants`).
+    constant (`fold_constants`; `fold_parameters`: parameters count as constants, for
+    post-training quantization; `compiler.quantize` sets it unless QAT).
 
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
     does); a program without such ops or subgraphs comes back unchanged.
@@ -333,7 +337,7 @@ def decompose_for_circle(
     _check_decomposable(program.graph)
     # first, so that decompositions see constant masks and nothing of a constant subgraph
     # is decomposed, then for the constants the decompositions build
-    program = fold_constants(program)
+    program = fold_constants(program, fold_parameters)
     table = _table(program.graph, scheme)
     if not table:
         return program

@@ -87,9 +87,10 @@ def fold(node: Node, folded: dict[Node, torch.Tensor]) -> torch.Tensor | None:
     return result.contiguous()
 
 
-def _constant_inputs(program: torch.export.ExportedProgram) -> dict[Node, torch.Tensor]:
-    """The placeholders of `program` whose values are fixed: lifted constants and the
-    buffers the program does not mutate."""
+def _constant_inputs(program: torch.export.ExportedProgram, parameters: bool
+                     ) -> dict[Node, torch.Tensor]:
+    """The placeholders of `program` whose values are fixed: lifted constants, the
+    buffers the program does not mutate, and with `parameters` the parameters."""
     from torch.export.graph_signature import InputKind
 
     sig = program.graph_signature
@@ -99,23 +100,28 @@ def _constant_inputs(program: torch.export.ExportedProgram) -> dict[Node, torch.
     for spec in sig.input_specs:
         target = spec.target
         if spec.kind == InputKind.CONSTANT_TENSOR or (
-                spec.kind == InputKind.BUFFER and target not in mutated):
+                spec.kind == InputKind.BUFFER and target not in mutated) or (
+                parameters and spec.kind == InputKind.PARAMETER):
             value = program.constants.get(target, program.state_dict.get(target))
             if isinstance(value, torch.Tensor) and spec.arg.name in by_name:
                 values[by_name[spec.arg.name]] = value.detach()
     return values
 
 
-def fold_constant_subgraphs(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
-    """Evaluate, with torch, every op of `program` whose value depends on no input and no
-    parameter (`fold`, with unmutated buffers and lifted constants as constants), and
-    replace each such subgraph's results that non-folded ops use by lifted constants
-    (CONSTANT_TENSOR placeholders named `_circle_constant_N`). Changed in place and
-    returned; a graph output is never replaced (the output signature names its node)."""
+def fold_constant_subgraphs(program: torch.export.ExportedProgram, parameters: bool = False
+                            ) -> torch.export.ExportedProgram:
+    """Evaluate, with torch, every op of `program` whose value depends on no input
+    (`fold`, with unmutated buffers and lifted constants as constants, and parameters
+    too when `parameters`: post-training quantization, where a weight computed from
+    parameters, as weight normalization or standardization, becomes a constant weight
+    quantized per channel like any other), and replace each such subgraph's results that
+    non-folded ops use by lifted constants (CONSTANT_TENSOR placeholders named
+    `_circle_constant_N`). Changed in place and returned; a graph output is never
+    replaced (the output signature names its node)."""
     from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
 
     graph = program.graph
-    constants = _constant_inputs(program)
+    constants = _constant_inputs(program, parameters)
     folded: dict[Node, torch.Tensor] = dict(constants)
     for node in graph.nodes:
         if node.op == "call_function":

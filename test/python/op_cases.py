@@ -108,6 +108,25 @@ class _BatchNorms(nn.Module):
         return self.bn2(x), self.bn1(y)
 
 
+class _ComputedWeights(nn.Module):
+    """Weights computed from parameters in the forward: a weight-standardized conv and a
+    weight-normalized linear (`compiler.quantize` folds them to constant weights)."""
+
+    def __init__(self):
+        super().__init__()
+        g = torch.Generator().manual_seed(3)
+        self.cw = nn.Parameter(torch.randn(4, 3, 3, 3, generator=g))
+        self.cb = nn.Parameter(torch.randn(4, generator=g))
+        self.v = nn.Parameter(torch.randn(5, 16, generator=g))
+        self.g = nn.Parameter(torch.rand(5, 1, generator=g) + 0.5)
+
+    def forward(self, x):
+        w = self.cw - self.cw.mean((1, 2, 3), keepdim=True)
+        w = w * torch.rsqrt(w.pow(2).mean((1, 2, 3), keepdim=True) + 1e-5)
+        y = F.conv2d(x, w, self.cb, padding=1)
+        return F.linear(y.flatten(1)[:, :16], self.v * self.g / self.v.norm(dim=1, keepdim=True))
+
+
 def _batch_norms():
     return _BatchNorms().eval()
 
@@ -176,6 +195,11 @@ CASES: list[OpCase] = [
                       w=randn(6, 5, seed=7), b=randn(5, seed=8)),
            lambda: (randn(4, 6, seed=9),), aten=("mm", "addmm"),
            circle=("circle.fully_connected",)),
+    # weights computed from parameters (standardization, weight normalization): folded
+    # to constant weights before quantization (a per-channel q/dq of a run-time tensor
+    # has no kernel)
+    OpCase("computed_weights", _ComputedWeights, lambda: (randn(1, 3, 4, 4, seed=63),),
+           aten=("conv2d", "linear"), circle=("circle.conv_2d", "circle.fully_connected")),
     # alpha folded into the weights' scales (negative: the symmetric integers negated;
     # uint8's asymmetric weights refuse it), beta into the float bias quantize-bias quantizes
     OpCase("addmm_alpha_beta",
