@@ -396,9 +396,11 @@ def decompose_graph_module(model: torch.fx.GraphModule, scheme: str | None = Non
     if changed:
         graph.lint()
         model.recompile()
-        inputs = [n.meta["val"] for n in graph.nodes if n.op == "placeholder"]
-        mode = next(v.fake_mode for v in inputs if hasattr(v, "fake_mode"))
-        FakeTensorProp(model, mode).propagate_dont_convert_inputs(*inputs)
+        # fresh fake values for every node (the quantizer reads their dtypes and shapes)
+        inputs = [n.meta.get("val") for n in graph.nodes if n.op == "placeholder"]
+        modes = [v.fake_mode for v in inputs if hasattr(v, "fake_mode")]
+        if modes:
+            FakeTensorProp(model, modes[0]).propagate_dont_convert_inputs(*inputs)
     return model
 
 
