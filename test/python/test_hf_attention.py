@@ -8,7 +8,9 @@ reference kernels wrap or refuse), and Llama's rotary table (`cos`/`sin` of a bu
 inverse frequencies times positions: folded before quantization, so no allow-float).
 Both LiteRT resolvers run the files; BUILTIN_REF (TFLite's reference kernels) is the
 bit-exact oracle. int16 also equals the BUILTIN kernels; int8 there differs by up to 2
-steps on a few elements of GPT-2/Llama (optimized kernels of other ops, docs/codegen.md).
+steps on a few elements of GPT-2/Llama: bisected (every intermediate tensor of both
+resolvers), the first divergent op is a FULLY_CONNECTED (1 step on 1-2 elements: the
+optimized kernel's rounding), not the attention.
 """
 
 from __future__ import annotations
