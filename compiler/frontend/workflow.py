@@ -84,7 +84,9 @@ def quantize(
     model = copy.deepcopy(model).train() if is_qat else model.eval()
     # Ops Circle lacks are decomposed first, so that calibration observes every
     # intermediate tensor (see compiler.frontend.decompose).
-    exported = decompose_for_circle(torch.export.export(model, example_inputs), scheme)
+    # PTQ: weights computed from parameters (weight normalization...) fold to constants
+    exported = decompose_for_circle(torch.export.export(model, example_inputs), scheme,
+                                    fold_parameters=not is_qat)
     lap("export")
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
     prepared = prepare(exported.module(), quantizer)
