@@ -88,6 +88,7 @@ from compiler.ir.quant_traits import (
     SOFTMAX_RANGE,
     TANH_RANGE,
     BiasOperand,
+    ConvertsValues,
     FixedOutputRange,
     FusableActivation,
     HasFusedActivation,
@@ -649,7 +650,10 @@ class HardSwishOp(_UnaryOp):
 
     name = "circle.hard_swish"
     BUILTIN: ClassVar[str] = "HARD_SWISH"
-    traits = elementwise_traits(refuses(ONERT, EVERY, "Unsupported operation: HARD_SWISH"))
+    traits = elementwise_traits(
+        refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
+        refuses(ONERT, EVERY, "Unsupported operation: HARD_SWISH"),
+    )
 
 
 @irdl_op_definition
@@ -1352,14 +1356,15 @@ class EluOp(_UnaryOp):
 @irdl_op_definition
 class CastOp(_SameShapeOp):
     """CAST: each element converted to the result's element type (bool <-> integers,
-    integers of any width; true is 1). Quantized tensors are not cast: a CAST copies
+    integers of any width; true is 1; float -> integer truncates toward zero, float ->
+    bool is `!= 0`). Quantized tensors are not cast: a CAST copies
     values, it does not apply scales or zero points, so quantized operands and results
     are refused (the legalizer expresses a bool -> quantized float conversion as a
     SELECT_V2 between the quantized 1 and 0 instead)."""
 
     name = "circle.cast"
     BUILTIN: ClassVar[str] = "CAST"
-    traits = circle_traits()
+    traits = circle_traits(ConvertsValues())
 
     def verify_circle(self) -> None:
         super().verify_circle()

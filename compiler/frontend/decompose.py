@@ -20,8 +20,9 @@ table below: every other op (conv2d, linear, ...) is left exactly as exported.
 | log1p        | add 1, log                                                         |
 | roll         | per dimension: cat of the last `shift` and the first `n - shift` slices |
 | copy         | (functionalized `dst.copy_(src)`) src cast to dst's dtype, expanded to its shape |
+| _safe_softmax | softmax (equal but for rows of only -inf: 0 there, NaN in softmax) |
 | instance_norm | the layer-norm steps over H, W per (N, C), per-channel affine     |
-| scaled_dot_product_attention | matmul, mul scale, add mask, softmax, matmul; causal: softmax, mul by the 0/1 mask, divide by the kept sum (exact) |
+| scaled_dot_product_attention | matmul, mul scale, add a float mask, softmax, matmul; causal/boolean mask: masked logits set to their row's minimum - 20 before the softmax (exact) |
 | pow.Tensor_Scalar | 2, 3: muls; 0.5: sqrt; -0.5: rsqrt; -1: reciprocal; 1: identity |
 | clamp.Tensor | maximum, minimum                                                   |
 
@@ -175,15 +176,46 @@ def _repeat_heads(x, heads: int):
     return x.reshape(*lead, kv * group, seq, dim)
 
 
+#: how far (in logit units) below its row's smallest logit a masked logit is put
+#: (`_masked_logits`): far enough that every runtime's softmax gives it exactly the
+#: probability it gives a -inf logit, with a margin for the requantizations of the fill
+MASKED_LOGIT_MARGIN = 20.0
+
+
+def _masked_logits(scores, keep):
+    """`scores` where `keep`, else `rowmin(scores) - MASKED_LOGIT_MARGIN`: a finite fill that
+    the softmax turns into probability 0, as torch's -inf fill.
+
+    Why it is exact. Every masked logit lies at least 20 below every logit of its row, so
+    at least 20 below the row's maximum kept logit, which the softmax subtracts first:
+    - in float, its share exp(-20) < 2.1e-9 vanishes against the kept logits' (the row
+      maximum contributes 1), below float32's relative precision 6e-8;
+    - int8 (TFLite's reference SOFTMAX): a difference below -14 gives a fixed-point exp
+      under 2^-20, which the kernel's rescale to the 12-integer-bit accumulator rounds to
+      0 (and below the kernel's `diff_min`, about -16 to -31, it is skipped outright);
+      its output is the zero probability (the output zero point). The fill is the result
+      of a few requantized ops (each at most a step or two of its range), hence the margin;
+    - int16: TFLite's SOFTMAX clamps differences below -10 to its exp table's first entry
+      (exp(-10), 1 raw unit of Q0.15), like any logit 10 below the row maximum: the
+      interpreter computes the same table, bit-exactly.
+    The fill is data-dependent (the row minimum, as `-max(-scores)`: REDUCE_MAX of a MUL by
+    -1), so calibration gives the SELECT_V2 (whose values and output share one range) a
+    range of width `max - min + 20`, never a huge constant's; torch's finfo.min or -inf
+    fills would make the scale useless. A row with nothing kept is a softmax of its logits
+    lowered by 20 (uniform-ish) where torch gives NaN."""
+    row_min_neg = torch.max(scores * -1.0, -1, keepdim=True).values
+    fill = (row_min_neg + MASKED_LOGIT_MARGIN) * -1.0
+    return torch.where(keep, scores, fill)
+
+
 def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
           enable_gqa=False):
     """softmax(q k^T * scale + mask) v; a float mask is added to the scores. A causal
-    or boolean mask is applied exactly as softmax(s) * keep / sum(softmax(s) * keep),
-    so that no tensor holds the -inf (or huge negative) values a masked fill needs,
-    which calibration cannot quantize. Causal: `keep` (0/1, lower triangular) is built
-    by ops that `fold_constant_subgraphs` turns into one constant; boolean: the masked
-    probabilities are zeroed with a `where` (SELECT_V2, sharing the probabilities'
-    qparams). A row with nothing kept divides 0 by 0, as torch's -inf fill gives NaN."""
+    or boolean mask masks the logits before the softmax (`_masked_logits`), so that no
+    tensor holds the -inf (or huge negative) values a masked fill needs, which calibration
+    cannot quantize, and no SUM/DIV renormalization is needed (LiteRT's reference SUM
+    wraps a sum above its range; its DIV refuses a zero divisor). Causal: `keep` (lower
+    triangular) is built by ops that `fold_constants` turns into one constant."""
     if scale is None:
         scale = 1.0 / float(q.shape[-1]) ** 0.5
     if enable_gqa and k.shape[-3] != q.shape[-3]:
@@ -192,15 +224,12 @@ def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
     boolean = attn_mask is not None and attn_mask.dtype == torch.bool
     if attn_mask is not None and not boolean:
         scores = scores + attn_mask
-    p = torch.softmax(scores, -1)
     if boolean:
-        p = torch.where(attn_mask, p, 0.0)
-        p = p / p.sum(-1, keepdim=True)
+        scores = _masked_logits(scores, attn_mask)
     if is_causal:
-        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=p.dtype).tril()
-        p = p * keep
-        p = p / p.sum(-1, keepdim=True)
-    return torch.matmul(p, v)
+        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+        scores = _masked_logits(scores, keep)
+    return torch.matmul(torch.softmax(scores, -1), v)
 
 
 def _pow_scalar(x, exponent):
@@ -230,7 +259,19 @@ def _clamp_tensor(x, min=None, max=None):
 #: exponents `_pow_scalar` decomposes exactly
 POW_EXPONENTS = (1, 2, 3, 0.5, -0.5, -1)
 
+
+def _safe_softmax(x, dim, dtype=None):
+    """torch's `_safe_softmax` (what `run_decompositions` makes of masked attention):
+    softmax, except that a row of -inf only gives 0 instead of NaN. A row with a finite
+    value is the softmax exactly; quantized, no row is all -inf (the observers clamp the
+    fill to the range's lowest value), so the softmax is what runs either way."""
+    if dtype is not None and dtype != x.dtype:
+        x = x.to(dtype)
+    return torch.softmax(x, dim)
+
+
 CIRCLE_DECOMPOSITIONS.update({
+    aten._safe_softmax.default: _safe_softmax,
     aten.log1p.default: _log1p,
     aten.instance_norm.default: _instance_norm,
     aten.scaled_dot_product_attention.default: _sdpa,
@@ -262,58 +303,22 @@ def _unsupported(node: torch.fx.Node) -> str | None:
     return None
 
 
-def fold_constants(program: torch.export.ExportedProgram) -> torch.export.ExportedProgram:
-    """Replace each chain of data-independent ops (`compiler.frontend.fold_factories`:
-    factories such as `ones`, `new_zeros`, and ops computed only from them and from the
-    program's one-element lifted constants, e.g. a causal mask `ones().tril()` or a
-    shifted-window mask built by `new_zeros` and slice assignments) by one lifted
-    constant (a CONSTANT_TENSOR placeholder), so that neither the quantizer nor the
-    importer sees the ops. The program is changed in place and returned."""
-    from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
+def fold_constants(program: torch.export.ExportedProgram, parameters: bool = False
+                   ) -> torch.export.ExportedProgram:
+    """Data-independent subgraphs (the causal mask a decomposition builds, masks built from
+    `arange`, rotary tables from buffers; with `parameters`, weights computed from
+    parameters) as lifted constants
+    (`compiler.frontend.fold_factories.fold_constant_subgraphs`)."""
+    from compiler.frontend.fold_factories import fold_constant_subgraphs
 
-    from compiler.frontend import fold_factories
-
-    graph = program.graph
-    values: dict[torch.fx.Node, torch.Tensor] = {}
-    literals = {s.arg.name for s in program.graph_signature.input_specs
-                if s.kind == InputKind.CONSTANT_TENSOR and s.target in program.constants
-                and program.constants[s.target].numel() == 1}
-    for node in graph.nodes:
-        if node.op == "placeholder" and node.name in literals:
-            spec = next(s for s in program.graph_signature.input_specs
-                        if getattr(s.arg, "name", None) == node.name)
-            values[node] = program.constants[spec.target]
-        elif node.op == "call_function":
-            value = fold_factories.fold(node, values)
-            if value is not None:
-                values[node] = value
-    roots = [n for n in values if n.op != "placeholder" and any(u not in values for u in n.users)]
-    if not roots:
-        return program
-    first = next(n for n in graph.nodes if n.op == "placeholder")
-    for i, node in enumerate(roots):
-        name = f"_circle_constant_{i}"
-        with graph.inserting_before(first):
-            ph = graph.placeholder(name)
-        ph.meta.update(node.meta)
-        node.replace_all_uses_with(ph, delete_user_cb=lambda u: u not in values)
-        program.graph_signature.input_specs.insert(
-            i, InputSpec(kind=InputKind.CONSTANT_TENSOR, arg=TensorArgument(name=ph.name),
-                         target=name))
-        program.constants[name] = values[node].contiguous()
-    for node in reversed(list(values)):
-        if not node.users and node.op != "placeholder":
-            graph.erase_node(node)
-    graph.lint()
-    program.graph_module.recompile()
-    return program
+    return fold_constant_subgraphs(program, parameters)
 
 
-def _check_decomposable(program: torch.export.ExportedProgram) -> None:
+def _check_decomposable(graph: torch.fx.Graph) -> None:
     from compiler.frontend.locations import node_location
     from compiler.ir.diagnostics import CompileError, location_str
 
-    for node in program.graph.nodes:
+    for node in graph.nodes:
         if node.op == "call_function" and node.target in CIRCLE_DECOMPOSITIONS:
             why = _unsupported(node)
             if why is not None:
@@ -346,28 +351,128 @@ def _integer_only(node) -> bool:
 
 
 def decompose_for_circle(
-    program: torch.export.ExportedProgram, scheme: str | None = None
+    program: torch.export.ExportedProgram, scheme: str | None = None,
+    fold_parameters: bool = False,
 ) -> torch.export.ExportedProgram:
     """`program` with the ops of `CIRCLE_DECOMPOSITIONS` decomposed (others untouched),
     and those of `SCHEME_DECOMPOSITIONS[scheme]` and, for the 8-bit schemes,
-    `EIGHT_BIT_DECOMPOSITIONS` too.
+    `EIGHT_BIT_DECOMPOSITIONS` too, and every data-independent subgraph folded to a lifted
+    constant (`fold_constants`; `fold_parameters`: parameters count as constants, for
+    post-training quantization; `compiler.quantize` sets it unless QAT).
 
     In-place and `_copy` variants are first replaced by their functional ops
-    (`compiler.frontend.variants.functionalize`), and data-independent subgraphs are
-    folded to constants last (`fold_constants`).
+    (`compiler.frontend.variants.functionalize`); data-independent subgraphs are folded
+    before the decompositions and again after them (for the masks they build).
 
     Run it on the exported float program before `prepare_pt2e` (`compiler.quantize`
-    does); a program without such ops comes back unchanged.
+    does); a program without such ops or subgraphs comes back unchanged.
     """
     program = functionalize(program)  # in-place and _copy variants: their functional ops
-    _check_decomposable(program)
-    present = {n.target for n in program.graph.nodes if n.op == "call_function"
+    _check_decomposable(program.graph)
+    # first, so that decompositions see constant masks and nothing of a constant subgraph
+    # is decomposed, then for the constants the decompositions build
+    program = fold_constants(program, fold_parameters)
+    table = _table(program.graph, scheme)
+    if not table:
+        return program
+    return fold_constants(program.run_decompositions(table))
+
+
+def _table(graph: torch.fx.Graph, scheme: str | None) -> dict:
+    """The decompositions of `scheme` for the ops present in `graph`."""
+    present = {n.target for n in graph.nodes if n.op == "call_function"
                and not _integer_only(n)}
     candidates = dict(CIRCLE_DECOMPOSITIONS)
     candidates.update(SCHEME_DECOMPOSITIONS.get(scheme or "", {}))
     if scheme != "int16":
         candidates.update(EIGHT_BIT_DECOMPOSITIONS)
-    table = {op: fn for op, fn in candidates.items() if op in present}
-    if table:
-        program = program.run_decompositions(table)
-    return fold_constants(program)
+    return {op: fn for op, fn in candidates.items() if op in present}
+
+
+def decompose_graph_module(model: torch.fx.GraphModule, scheme: str | None = None
+                           ) -> torch.fx.GraphModule:
+    """The decompositions of `decompose_for_circle`, on the GraphModule that torchao's
+    `prepare_pt2e` annotates (`CircleQuantizer.transform_for_annotation` calls it), for
+    programs that were not run through `decompose_for_circle` first: the ops arrive
+    decomposed before observers are placed, exactly as `compiler.quantize` would have
+    them, instead of as single ATen ops (group/instance norm, log1p, attention) between
+    q/dq that no Circle builtin computes. Each op is traced through its decomposition
+    (`make_fx`, pre-dispatch ATen like `torch.export`'s) and inlined in its place; the new
+    nodes keep the op's source location. Changed in place and returned."""
+    from torch.fx.experimental.proxy_tensor import make_fx
+    from torch.fx.passes.fake_tensor_prop import FakeTensorProp
+    from torch.utils._pytree import tree_flatten, tree_unflatten
+
+    graph = model.graph
+    _check_decomposable(graph)
+    table = _table(graph, scheme)
+    if not table:
+        return model
+    changed = False
+    for node in list(graph.nodes):
+        if node.op != "call_function" or node.target not in table or _integer_only(node):
+            continue
+        flat, spec = tree_flatten((node.args, node.kwargs))
+        slots = [i for i, a in enumerate(flat) if isinstance(a, torch.fx.Node)]
+        examples = [_example(model, flat[i]) for i in slots]
+        fn = table[node.target]
+
+        def traced(*tensors, flat=flat, spec=spec, slots=slots, fn=fn):
+            values = list(flat)
+            for i, t in zip(slots, tensors):
+                values[i] = t
+            args, kwargs = tree_unflatten(values, spec)
+            return fn(*args, **kwargs)
+
+        sub = make_fx(traced, pre_dispatch=True)(*examples)
+        _inline(model, node, sub, [flat[i] for i in slots])
+        changed = True
+    if changed:
+        graph.lint()
+        model.recompile()
+        # fresh fake values for every node (the quantizer reads their dtypes and shapes)
+        inputs = [n.meta.get("val") for n in graph.nodes if n.op == "placeholder"]
+        modes = [v.fake_mode for v in inputs if hasattr(v, "fake_mode")]
+        if modes:
+            FakeTensorProp(model, modes[0]).propagate_dont_convert_inputs(*inputs)
+    return model
+
+
+def _example(model: torch.fx.GraphModule, node: torch.fx.Node) -> torch.Tensor:
+    """A real tensor shaped like `node` (decompositions never read input values)."""
+    val = node.meta.get("val")
+    if val is None and node.op == "get_attr":
+        val = model
+        for part in node.target.split("."):
+            val = getattr(val, part)
+    return torch.zeros(tuple(int(d) for d in val.shape), dtype=val.dtype)
+
+
+def _inline(model: torch.fx.GraphModule, node: torch.fx.Node, sub: torch.fx.GraphModule,
+            operands: list) -> None:
+    """Replace `node` by the graph of `sub` (its placeholders bound to `operands`)."""
+    graph = model.graph
+    env: dict[torch.fx.Node, object] = {}
+    placeholders = [n for n in sub.graph.nodes if n.op == "placeholder"]
+    env.update(zip(placeholders, operands))
+    keep = {k: v for k, v in node.meta.items() if k in ("stack_trace", "nn_module_stack",
+                                                          "source_fn_stack")}
+    result = None
+    with graph.inserting_before(node):
+        for n in sub.graph.nodes:
+            if n.op == "placeholder":
+                continue
+            if n.op == "output":
+                result = torch.fx.map_arg(n.args[0], lambda a: env[a])
+                continue
+            if n.op == "get_attr":  # a tensor the decomposition built (traced constant)
+                name = f"_circle_decomposed_{len([k for k in dir(model) if k.startswith('_circle_decomposed_')])}"
+                model.register_buffer(name, getattr(sub, n.target))
+                new = graph.get_attr(name)
+            else:
+                new = graph.node_copy(n, lambda a: env[a])
+            # shapes for later decompositions; FakeTensorProp replaces the values
+            new.meta = {**keep, **({"val": n.meta["val"]} if "val" in n.meta else {})}
+            env[n] = new
+    node.replace_all_uses_with(result)
+    graph.erase_node(node)

@@ -39,7 +39,12 @@ def lowers_to(target: object) -> tuple[type, ...]:
 
 
 def float_only_reason_of(target: object, scheme: str) -> str | None:
-    """Why ATen `target` cannot be quantized in `scheme`, or None."""
+    """Why ATen `target` cannot be quantized in `scheme`, or None. An in-place or `_copy`
+    variant (`hardswish_`, which reaches the quantizer undecomposed through plain
+    `prepare_pt2e`) answers as its functional op."""
+    from compiler.frontend.variants import functional_overload
+
+    target = functional_overload(target) or target
     st = SCHEME_STORAGE.get(scheme)
     for cls in lowers_to(target):
         reason = no_integer_kernel(cls, st)

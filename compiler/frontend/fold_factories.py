@@ -17,6 +17,18 @@ ops, so weights are not rewritten here; the importer also counts a program's one
 lifted constants and buffers, the `torch.tensor(3)` literals of `mask[a:b] = 3`, as folded). Ops that draw random numbers
 (`nondeterministic_seeded`) are never folded. Values are computed by torch itself, on
 the CPU, so they are exactly what the exported program computes.
+
+`fold_constant_subgraphs(program)` does the same on the exported float program *before
+quantization* (`decompose_for_circle`, hence `compiler.quantize`), and there buffers and
+lifted constants count as constants too (never a buffer the program mutates; a parameter
+only with `parameters`, for post-training quantization: in QAT weights keep their weight
+path and stay trainable). That is the stage
+that matters for computed tables such as rotary embeddings (`cos`/`sin` of positions x
+a buffer of inverse frequencies): folded before `prepare_pt2e`, the whole table is one
+constant whose single q/dq (the consumer's annotation) is calibrated on its exact values.
+Left to the import-time fold, the quantizer would have annotated the subgraph op by op
+(a quantized matmul of positions by frequencies, its cos/sin float-only ops needing
+allow-float), rounding the angles before the cos.
 """
 
 from __future__ import annotations
@@ -77,4 +89,74 @@ def fold(node: Node, folded: dict[Node, torch.Tensor]) -> torch.Tensor | None:
     return result.contiguous()
 
 
-__all__ = ["FACTORIES", "fold"]
+def _constant_inputs(program: torch.export.ExportedProgram, parameters: bool
+                     ) -> dict[Node, torch.Tensor]:
+    """The placeholders of `program` whose values are fixed: lifted constants, the
+    buffers the program does not mutate, and with `parameters` the parameters."""
+    from torch.export.graph_signature import InputKind
+
+    sig = program.graph_signature
+    mutated = set(sig.buffers_to_mutate.values())
+    by_name = {n.name: n for n in program.graph.nodes if n.op == "placeholder"}
+    values: dict[Node, torch.Tensor] = {}
+    for spec in sig.input_specs:
+        target = spec.target
+        if spec.kind == InputKind.CONSTANT_TENSOR or (
+                spec.kind == InputKind.BUFFER and target not in mutated) or (
+                parameters and spec.kind == InputKind.PARAMETER):
+            value = program.constants.get(target, program.state_dict.get(target))
+            if isinstance(value, torch.Tensor) and spec.arg.name in by_name:
+                values[by_name[spec.arg.name]] = value.detach()
+    return values
+
+
+def fold_constant_subgraphs(program: torch.export.ExportedProgram, parameters: bool = False
+                            ) -> torch.export.ExportedProgram:
+    """Evaluate, with torch, every op of `program` whose value depends on no input
+    (`fold`, with unmutated buffers and lifted constants as constants, and parameters
+    too when `parameters`: post-training quantization, where a weight computed from
+    parameters, as weight normalization or standardization, becomes a constant weight
+    quantized per channel like any other), and replace each such subgraph's results that
+    non-folded ops use by lifted constants (CONSTANT_TENSOR placeholders named
+    `_circle_constant_N`). Changed in place and returned; a graph output is never
+    replaced (the output signature names its node)."""
+    from torch.export.graph_signature import InputKind, InputSpec, TensorArgument
+
+    graph = program.graph
+    constants = _constant_inputs(program, parameters)
+    folded: dict[Node, torch.Tensor] = dict(constants)
+    for node in graph.nodes:
+        if node.op == "call_function":
+            value = fold(node, folded)
+            if value is not None:
+                folded[node] = value
+    computed = [n for n in folded if n.op == "call_function"]
+    roots = [n for n in computed
+             if any(u not in folded and u.op != "output" for u in n.users)]
+    if not roots:
+        return program
+    taken = set(program.constants) | {n.name for n in graph.nodes}
+    index = 0
+    first = next(n for n in graph.nodes if n.op == "placeholder")
+    for position, node in enumerate(roots):
+        while f"_circle_constant_{index}" in taken:
+            index += 1
+        name = f"_circle_constant_{index}"
+        taken.add(name)
+        with graph.inserting_before(first):
+            ph = graph.placeholder(name)
+        ph.meta.update(node.meta)
+        node.replace_all_uses_with(ph, delete_user_cb=lambda u: u not in folded and u.op != "output")
+        program.graph_signature.input_specs.insert(
+            position, InputSpec(kind=InputKind.CONSTANT_TENSOR, arg=TensorArgument(name=ph.name),
+                                target=name))
+        program.constants[name] = folded[node].contiguous()
+    for node in reversed(computed):
+        if not node.users:
+            graph.erase_node(node)
+    graph.lint()
+    program.graph_module.recompile()
+    return program
+
+
+__all__ = ["FACTORIES", "fold", "fold_constant_subgraphs"]

@@ -177,6 +177,9 @@ _COMPARISONS = {
     aten.eq.Tensor, aten.ne.Tensor, aten.gt.Tensor, aten.ge.Tensor, aten.lt.Tensor,
     aten.le.Tensor, aten.eq.Scalar, aten.ne.Scalar, aten.gt.Scalar, aten.ge.Scalar,
     aten.lt.Scalar, aten.le.Scalar,
+    # truth values of float operands (`x != 0`, compared like `ne.Scalar`): any, logic
+    aten.any.default, aten.any.dim, aten.any.dims, aten.logical_not.default,
+    aten.logical_and.default, aten.logical_or.default,
 }
 #: select ops: target -> indices of the tensor value arguments (the others are the
 #: bool condition/mask and Python scalars); values and output share one spec
@@ -290,7 +293,7 @@ class CircleQuantizer(Quantizer):
             compiler lowers it to TFLite's hybrid FULLY_CONNECTED
             (`compiler.frontend.dynamic`).
         allow_float: leave ops that no runtime runs as integers in this scheme
-            (`compiler.frontend.float_ops.FLOAT_ONLY`) float, recording them in
+            (`compiler.frontend.float_ops`, from the runtime traits) float, recording them in
             `float_ops`; without it, `annotate` raises a located `CompileError` for them.
     """
 
@@ -326,7 +329,8 @@ class CircleQuantizer(Quantizer):
         pass
 
     def transform_for_annotation(self, model: GraphModule) -> GraphModule:
-        """QAT: give every bias-less conv that feeds a batch_norm an explicit zero bias.
+        """Decompose what `decompose_for_circle` decomposes (when the user did not), and,
+        QAT: give every bias-less conv that feeds a batch_norm an explicit zero bias.
 
         torchao folds BN into the conv after training; without a conv bias, the folded
         bias (BN's shift) becomes a new float parameter that is never quantized. With a
@@ -336,7 +340,11 @@ class CircleQuantizer(Quantizer):
         """
         if self.specs.is_qat:
             _add_zero_biases_before_batch_norm(model)
-        return model
+        # ops Circle lacks, decomposed like decompose_for_circle does (a no-op after it):
+        # for programs prepared with plain torchao prepare_pt2e
+        from compiler.frontend.decompose import decompose_graph_module
+
+        return decompose_graph_module(model, self.scheme)
 
     def annotate(self, model: GraphModule) -> GraphModule:
         if self.is_dynamic:

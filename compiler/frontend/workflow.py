@@ -38,8 +38,8 @@ def quantize(
     allow_float: bool = False,
     float_ops: list | None = None,
     is_dynamic: bool = False,
-) -> torch.fx.GraphModule:
-    """Quantize `model` with `CircleQuantizer(scheme)`; `convert_pt2e`'s GraphModule.
+) -> torch.export.ExportedProgram:
+    """Quantize `model` with `CircleQuantizer(scheme)`; the converted program, re-exported.
 
     `quantize_graph_module` (its arguments are the same), then the converted
     GraphModule is re-exported (`convert_pt2e` does not return an ExportedProgram)
@@ -126,7 +126,9 @@ def quantize_graph_module(
     model = copy.deepcopy(model).train() if is_qat else model.eval()
     # Ops Circle lacks are decomposed first, so that calibration observes every
     # intermediate tensor (see compiler.frontend.decompose).
-    exported = decompose_for_circle(torch.export.export(model, example_inputs), scheme)
+    # PTQ: weights computed from parameters (weight normalization...) fold to constants
+    exported = decompose_for_circle(torch.export.export(model, example_inputs), scheme,
+                                    fold_parameters=not is_qat)
     lap("export")
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
     prepared = prepare(exported.module(), quantizer)

@@ -198,7 +198,8 @@ def elementwise_select(op: circle.MaximumOp | circle.MinimumOp, a, b):
 
 #: op class -> kernel, for float and quantized tensors alike.
 def cast(op: circle.CastOp, x):
-    """CAST between integer and boolean types (true -> 1, non-zero -> true)."""
+    """CAST between integer, boolean and float types (true -> 1, non-zero -> true; float
+    -> integer truncates toward zero, TFLite's `static_cast`)."""
     from compiler.interpreter.values import runtime_dtype
 
     dtype = runtime_dtype(op.output)

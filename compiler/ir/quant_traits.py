@@ -88,6 +88,13 @@ class NonQuantizedOperands(OpTrait):
 
 
 @dataclass(frozen=True)
+class ConvertsValues(OpTrait):
+    """The op converts element values between types and has no quantized form (CAST: it
+    copies values, ignoring scales and zero points): fuse-qdq never folds a DEQUANTIZE
+    or QUANTIZE into it, so between float and integer it stays a float island."""
+
+
+@dataclass(frozen=True)
 class HasFusedActivation(OpTrait):
     """The op has a `fused_activation_function` property (Circle's builtin options)."""
 

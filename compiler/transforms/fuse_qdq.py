@@ -33,6 +33,7 @@ from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
 from compiler.ir.hybrid import is_hybrid
+from compiler.ir.quant_traits import ConvertsValues
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.runtime_traits import float_only, no_integer_kernel
 from compiler.transforms.utils import is_float_tensor
@@ -63,6 +64,8 @@ def _storage(t) -> str | None:
 
 def _quantize_op(op: CircleOp) -> bool:
     if float_only(type(op)):  # no integer kernel in any runtime (SIN, CONV_3D...)
+        return False
+    if op.has_trait(ConvertsValues):  # CAST: a float island, never a quantized copy
         return False
     float_operands = [i for i, v in enumerate(op.operands) if is_float_tensor(v)]
     for i in float_operands:

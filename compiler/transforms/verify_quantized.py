@@ -121,6 +121,13 @@ class VerifyQuantizedPass(ModulePass):
                 out += self._prelu_alpha_16x8(et, what)
             elif bias is not None and index == bias.index:
                 out += self._bias(op, et, bias, scheme, what)
+            elif isinstance(op, circle.QuantizeOp) and isinstance(et, UniformQuantizedPerAxisType):
+                out.append(
+                    f"{what}: a tensor computed at run time is quantized per channel (a "
+                    "weight computed from parameters, as weight normalization or "
+                    "standardization), which no runtime kernel does; in post-training "
+                    "quantization compiler.quantize folds such weights to constants "
+                    "(decompose_for_circle(..., fold_parameters=True) before prepare_pt2e)")
             else:
                 out += self._activation(et, scheme, what)
         out += self._same_scale(op)

@@ -111,6 +111,25 @@ class _BatchNorms(nn.Module):
         return self.bn2(x), self.bn1(y)
 
 
+class _ComputedWeights(nn.Module):
+    """Weights computed from parameters in the forward: a weight-standardized conv and a
+    weight-normalized linear (`compiler.quantize` folds them to constant weights)."""
+
+    def __init__(self):
+        super().__init__()
+        g = torch.Generator().manual_seed(3)
+        self.cw = nn.Parameter(torch.randn(4, 3, 3, 3, generator=g))
+        self.cb = nn.Parameter(torch.randn(4, generator=g))
+        self.v = nn.Parameter(torch.randn(5, 16, generator=g))
+        self.g = nn.Parameter(torch.rand(5, 1, generator=g) + 0.5)
+
+    def forward(self, x):
+        w = self.cw - self.cw.mean((1, 2, 3), keepdim=True)
+        w = w * torch.rsqrt(w.pow(2).mean((1, 2, 3), keepdim=True) + 1e-5)
+        y = F.conv2d(x, w, self.cb, padding=1)
+        return F.linear(y.flatten(1)[:, :16], self.v * self.g / self.v.norm(dim=1, keepdim=True))
+
+
 def _batch_norms():
     return _BatchNorms().eval()
 
@@ -191,6 +210,25 @@ CASES: list[OpCase] = [
                       w=randn(6, 5, seed=7), b=randn(5, seed=8)),
            lambda: (randn(4, 6, seed=9),), aten=("mm", "addmm"),
            circle=("circle.fully_connected",)),
+    # weights computed from parameters (standardization, weight normalization): folded
+    # to constant weights before quantization (a per-channel q/dq of a run-time tensor
+    # has no kernel)
+    OpCase("computed_weights", _ComputedWeights, lambda: (randn(1, 3, 4, 4, seed=63),),
+           aten=("conv2d", "linear"), circle=("circle.conv_2d", "circle.fully_connected")),
+    # alpha folded into the weights' scales (negative: the symmetric integers negated;
+    # uint8's asymmetric weights refuse it), beta into the float bias quantize-bias quantizes
+    OpCase("addmm_alpha_beta",
+           lambda: Fn(lambda m, x: (torch.addmm(m.b, x, m.w, beta=0.5, alpha=2.0),
+                                    torch.addmm(m.b, x, m.w, beta=-1.5, alpha=0.25)),
+                      w=randn(6, 5, seed=7), b=randn(5, seed=8)),
+           lambda: (randn(4, 6, seed=9),), aten=("addmm",),
+           circle=("circle.fully_connected",)),
+    OpCase("addmm_negative_alpha",
+           lambda: Fn(lambda m, x: torch.addmm(m.b, x, m.w, beta=2.0, alpha=-0.5),
+                      w=randn(6, 5, seed=7), b=randn(5, seed=8)),
+           lambda: (randn(4, 6, seed=9),), aten=("addmm",),
+           circle=("circle.fully_connected",), onert=(),
+           skip={"uint8": "a negative alpha with asymmetric uint8 weights: a located error"}),
     OpCase("clamp", lambda: Fn(lambda m, x: torch.clamp(x, -0.5, 0.8)),
            lambda: (randn(1, 8, seed=11),), aten=("clamp",),
            circle=("circle.maximum", "circle.minimum"),
@@ -369,26 +407,26 @@ CASES: list[OpCase] = [
            aten=("scaled_dot_product_attention",),
            circle=("circle.batch_matmul", "circle.softmax"), lsb=_ATTENTION_LSB,
            onert=(), skip={"uint8": _NO_U8_BMM}),
-    # causal: the masked softmax is renormalized by its SUM with a DIV (exact; see
-    # decompose._sdpa); LiteRT's reference SUM is wrong in int8/int16 (see sum_dim)
+    # causal: the masked logits set below their row's minimum before the softmax
+    # (decompose._masked_logits: exact), no SUM/DIV renormalization, so LiteRT's reference
+    # kernels run it (its reference SUM wraps above the range; see sum_dim)
     OpCase("sdpa_causal", lambda: Fn(lambda m, q, k, v: F.scaled_dot_product_attention(
                q, k, v, is_causal=True)),
            lambda: (randn(1, 2, 4, 8, seed=47), randn(1, 2, 4, 8, seed=48),
                     randn(1, 2, 4, 8, seed=49)),
            aten=("scaled_dot_product_attention",),
-           circle=("circle.batch_matmul", "circle.softmax", "circle.div"),
-           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
-           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
-    # a boolean mask (True = attend): the masked probabilities zeroed by SELECT_V2 and the
-    # row renormalized by its SUM (exact; see decompose._sdpa)
+           circle=("circle.batch_matmul", "circle.softmax", "circle.select_v2",
+                   "circle.reduce_max"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM}),
+    # a boolean mask (True = attend): the masked logits set below their row's minimum by
+    # SELECT_V2 before the softmax (exact; see decompose._masked_logits)
     OpCase("sdpa_bool_mask", lambda: Fn(lambda m, q, k, v, mask: F.scaled_dot_product_attention(
                q, k, v, attn_mask=mask)),
            lambda: (randn(1, 2, 4, 8, seed=50), randn(1, 2, 5, 8, seed=51),
                     randn(1, 2, 5, 8, seed=52), randn(4, 5, seed=53) > -0.5),
            aten=("scaled_dot_product_attention",),
            circle=("circle.batch_matmul", "circle.softmax", "circle.select_v2"),
-           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM},
-           litert_resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES"),
+           lsb=_ATTENTION_LSB, onert=(), skip={"uint8": _NO_U8_BMM}),
     # grouped-query attention: key/value heads broadcast (TILE) to their query groups
     OpCase("sdpa_gqa", lambda: Fn(lambda m, q, k, v: F.scaled_dot_product_attention(
                q, k, v, enable_gqa=True)),
@@ -487,11 +525,12 @@ CASES += [
            lambda: (randn(2, 5),), aten=("full_like",), circle=("circle.mul",)),
     OpCase("arange_add", lambda: Fn(lambda m, x: x + torch.arange(5, dtype=torch.float32)),
            lambda: (randn(2, 5),), aten=("arange",), circle=("circle.add",)),
-    # position ids: an int64 arange indexing an embedding table (a constant GATHER index)
+    # position ids: an int64 arange indexing an embedding table; data-independent, so the
+    # embedded positions fold into one constant before quantization (no GATHER left)
     OpCase("arange_positions",
            lambda: Fn(lambda m, x: x + F.embedding(torch.arange(1, 5), m.table), table=_TABLE),
            lambda: (randn(4, 8),), aten=("arange.start", "embedding"),
-           circle=("circle.gather", "circle.add")),
+           circle=("circle.add",)),
     OpCase("zeros_ones_full",
            lambda: Fn(lambda m, x: torch.cat(
                [x + torch.zeros_like(x), torch.zeros(2, 3), torch.ones(2, 2),
@@ -572,6 +611,23 @@ CASES += [
            aten=("logical_and", "__or__.Tensor", "bitwise_not", "logical_not",
                  "logical_or", "__and__.Tensor"),
            circle=("circle.logical_and", "circle.logical_or", "circle.logical_not")),
+    # truth values of float and integer tensors: `x != 0` (exact on the quantized grid),
+    # then REDUCE_ANY / logical ops; the float input has exact zeros
+    OpCase("any_logic_nonbool",
+           lambda: Fn(lambda m, x, i: (torch.any(x, dim=-1), torch.any(i, dim=0),
+                                       torch.logical_not(x), torch.logical_and(x, i))),
+           lambda: (randn(2, 3, 4, seed=61) * (randn(2, 3, 4, seed=62) > 0), torch.tensor([[0, 1, 0, 2], [0, 0, 0, 3]] * 3)
+                    .reshape(2, 3, 4)),
+           aten=("any.dim", "logical_not", "logical_and"),
+           circle=("circle.reduce_any", "circle.not_equal")),
+    # comparisons with int64 tensors (torch promotes): a one-valued constant is a scalar
+    # threshold (exact on the quantized grid), mixed integer widths compare in the wider
+    OpCase("compare_int64",
+           lambda: Fn(lambda m, x, i: (x > m.one, m.one <= x, i.to(torch.int32) == m.two),
+                      one=torch.tensor(1), two=torch.tensor(2)),
+           lambda: (torch.linspace(-3, 3, 48).reshape(2, 3, 8), torch.tensor([[1, 2, 3, 2]])),
+           aten=("gt.Tensor", "le.Tensor", "eq.Tensor"),
+           circle=("circle.greater", "circle.cast")),
     OpCase("where_tensor", lambda: Fn(lambda m, x, y: torch.where(x > y, x * 2, y)),
            lambda: (randn(2, 3, 4, seed=8), randn(2, 1, 4, seed=9)),
            aten=("where.self", "gt.Tensor"), circle=("circle.select_v2",),
@@ -639,6 +695,12 @@ CASES += [
            lambda: (randn(2, 4, seed=43), torch.tensor([[1, 5, 2, 7]])),
            aten=("_to_copy",), circle=("circle.cast", "circle.select_v2"),
            onert=()),  # onert 0.1.0 refuses quantized SELECT_V2 ("unsupported data type")
+    # float -> int (truncation) and int -> float: CASTs on float values, a float island
+    # between DEQUANTIZE and QUANTIZE (allow-float; an error without it)
+    OpCase("cast_float_int", lambda: Fn(lambda m, x: (
+               (x * 4).to(torch.int32), (x * 4).to(torch.int64).to(torch.float32) * 0.5)),
+           lambda: (randn(2, 8, seed=60),), aten=("to.dtype",), circle=("circle.cast",),
+           allow_float=True),
 ]
 
 BY_NAME = {c.name: c for c in CASES}

@@ -113,6 +113,33 @@ def test_ops_without_a_runtime_kernel_in_a_scheme(name, fn, scheme, refused):
     assert kept, "the op was quantized after all"
 
 
+@pytest.mark.parametrize("inplace", [False, True])
+def test_int16_hardswish_with_plain_prepare_pt2e(inplace):
+    """int16 hardswish through plain torchao `prepare_pt2e` (no decompose_for_circle):
+    LiteRT has no int16 HARD_SWISH. The functional form is decomposed by the quantizer's
+    transform_for_annotation (no HARD_SWISH left); the in-place form is a located
+    CompileError, float with allow-float. Before: an internal NotImplementedError in the
+    interpreter, after writing a file LiteRT refuses."""
+    from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+
+    from compiler.frontend.quantizer import CircleQuantizer
+
+    model = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.Hardswish(inplace=inplace))
+    x = _x()
+    exported = torch.export.export(model.eval(), (x,))
+    if inplace:
+        with pytest.raises(CompileError, match="'hardswish_'.*no integer kernel in the int16"):
+            prepare_pt2e(exported.module(), CircleQuantizer("int16"))
+    prepared = prepare_pt2e(exported.module(), CircleQuantizer("int16", allow_float=inplace))
+    prepared(x)
+    program = torch.export.export(convert_pt2e(prepared), (x,))
+    module = compiler.lower(compiler.import_program(program), scheme="int16",
+                            allow_float=inplace)
+    assert inplace == any(o.name == "circle.hard_swish" for o in module.walk())
+    (ours,) = compiler.run(module, [x.numpy()])
+    np.testing.assert_allclose(ours, model(x).detach().numpy(), atol=0.01)
+
+
 def test_float_only_table_covers_every_scheme_for_the_float_builtins():
     aten = torch.ops.aten
     table = float_only_table()

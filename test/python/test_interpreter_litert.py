@@ -239,6 +239,25 @@ def test_binary(scheme, op, broadcast):
     assert_bit_exact(m, rng)
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_mul_multiplier_in_float32(scheme):
+    """TFLite computes MUL's rescale `s1 * s2 / s_out` in float32; in double, the 31-bit
+    multiplier's last bit differs for some scales (int16: 3 of 21504 elements over these
+    60 scale draws before the interpreter did the same), with broadcasting or without."""
+    rng = np.random.default_rng(0)
+    shapes = [([2, 8, 16], [2, 8, 16]), ([2, 8, 16], [1, 1, 16]), ([2, 8, 16], [2, 8, 1]),
+              ([1, 4, 8, 16], [1, 4, 1, 16]), ([4, 1, 16], [1, 8, 16])]
+    lo, hi = (-5, -2) if scheme == "int16" else (-3, -1)
+    for trial in range(60):
+        s1, s2 = shapes[trial % len(shapes)]
+        zp0 = 128 if scheme == "uint8" else 0
+        t1, t2, to = (act(scheme, 10 ** rng.uniform(lo, hi), zp0 + int(rng.integers(-20, 20)))
+                      for _ in range(3))
+        m = single_op_module(circle.MulOp, [Input(tensor(s1, t1)), Input(tensor(s2, t2))],
+                             [tensor(list(np.broadcast_shapes(s1, s2)), to)])
+        assert_bit_exact(m, rng, count=1)
+
+
 @pytest.mark.parametrize("scheme", ["int8", "uint8"])
 def test_add_rounding_ties(scheme):
     """Scales in ratios of powers of two put rescaled values exactly on .5 ties."""

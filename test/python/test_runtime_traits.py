@@ -31,7 +31,7 @@ BY_NAME = {c.name: c for c in circle.CIRCLE_OPS}
 NO_INTEGER_KERNEL = {
     "BATCH_MATMUL": {"u8"}, "EXP": {"u8"}, "LOG": {"u8"}, "SQRT": {"u8"},
     "RSQRT": {"u8"}, "ABS": {"u8"},
-    "ELU": {"i16"}, "LOG_SOFTMAX": {"i16"}, "ARG_MAX": {"i16"}, "ARG_MIN": {"i16"},
+    "ELU": {"i16"}, "HARD_SWISH": {"i16"}, "LOG_SOFTMAX": {"i16"}, "ARG_MAX": {"i16"}, "ARG_MIN": {"i16"},
     "SIN": set(QUANTIZED), "COS": set(QUANTIZED), "ROUND": set(QUANTIZED),
     "CONV_3D": set(QUANTIZED),
 }

@@ -100,63 +100,108 @@ def integer_threshold(kind: str, value: float, et: UniformQuantizedType) -> tupl
     raise AssertionError(f"{kind} {value} on {et}: not a threshold set")  # grid not monotone
 
 
+#: the comparison with its operands swapped
+_SWAPPED = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
+
+
+def _single_value(v: SSAValue):
+    """The value of a constant integer operand with one distinct element (a 0-d int64
+    tensor, `torch.tensor(2)`), else None."""
+    from compiler.transforms.utils import constant_of
+
+    values = constant_of(v)
+    if values is None or not isinstance(element_type(v), IntegerType) or values.size == 0:
+        return None
+    flat = np.unique(values)
+    return int(flat[0]) if flat.size == 1 else None
+
+
 @legalizes(*(f"aten.{k}.Tensor" for k in _COMPARE))
 def compare_tensor(op: Operation, em: Emitter):
+    """Operands of one element type: the comparison. Of two types (torch promotes): an
+    integer constant with one value against the other operand is the scalar comparison
+    (`x > torch.tensor(1)`: exact on a quantized grid); integers of two widths are
+    compared in the wider (a CAST of the narrower: exact); an integer tensor against a
+    float one is CAST to float first (a float island in a quantized model)."""
     a, b = op.operands
     kind = op.name.split(".")[1]
-    return [em.op(_COMPARE[kind], [a, b], result_type(op))]
+    out = result_type(op)
+    ta, tb = element_type(a), element_type(b)
+    if ta == tb:
+        return [em.op(_COMPARE[kind], [a, b], out)]
+    # a one-valued constant that broadcasting adds no dimension to: a scalar
+    vb, va = _single_value(b), _single_value(a)
+    if vb is not None and list(out.get_shape()) == list(shape(a)):
+        return [_compare_with_scalar(em, kind, a, vb, out)]
+    if va is not None and list(out.get_shape()) == list(shape(b)):
+        return [_compare_with_scalar(em, _SWAPPED[kind], b, va, out)]
+    if isinstance(ta, IntegerType) and isinstance(tb, IntegerType):
+        wide = ta if ta.width.data >= tb.width.data else tb
+        a, b = (v if element_type(v) == wide else
+                em.op(circle.CastOp, [v], TensorType(wide, shape(v))) for v in (a, b))
+        return [em.op(_COMPARE[kind], [a, b], out)]
+    floating = ta if not isinstance(ta, IntegerType) else tb
+    a, b = (v if element_type(v) == floating else
+            em.op(circle.CastOp, [v], TensorType(floating, shape(v))) for v in (a, b))
+    return [em.op(_COMPARE[kind], [a, b], out)]
 
 
 @legalizes(*(f"aten.{k}.Scalar" for k in _COMPARE))
 def compare_scalar(op: Operation, em: Emitter):
     (a,) = op.operands
     kind = op.name.split(".")[1]
-    value = op.arg("other")
+    return [_compare_with_scalar(em, kind, a, op.arg("other"), result_type(op))]
+
+
+def _compare_with_scalar(em: Emitter, kind: str, a: SSAValue, value, out) -> SSAValue:
     et = _qtype(a)
     if et is None:  # a float or integer program: the scalar in the operand's type
         c = _constant(em, value, element_type(a))
-        return [em.op(_COMPARE[kind], [a, c], result_type(op))]
+        return em.op(_COMPARE[kind], [a, c], out)
     if not isinstance(et, UniformQuantizedType):
         raise em.error("a per-axis quantized operand cannot be compared")
     cls, stored = integer_threshold(kind, float(value), et)
     c = em.emit(quantized_const(np.asarray(stored, dtype=et.numpy_storage_dtype), et))
     d = em.emit(quant.DequantizeCastOp(c.results[0], TensorType(element_type(a), [])))
-    return [em.op(cls, [a, d.results[0]], result_type(op))]
+    return em.op(cls, [a, d.results[0]], out)
 
 
 # ---- logic --------------------------------------------------------------------------------
 
 
-def _bools(op: Operation, em: Emitter) -> None:
+def _bools(op: Operation, em: Emitter) -> list[SSAValue]:
+    """The operands as booleans: a float or integer operand becomes `x != 0` (torch's
+    truth value; a quantized one compares its stored integers with the zero's, exactly:
+    `integer_threshold`)."""
+    bools = []
     for v in op.operands:
         if not _is_bool(v):
-            raise em.error(
-                f"a {v.type} operand has no Circle lowering (Circle's logical ops and "
-                "REDUCE_ANY take booleans: compare with 0 first)")
+            if not isinstance(v.type, TensorType):
+                raise em.error(f"a {v.type} operand has no Circle lowering")
+            out = TensorType(IntegerType(1), v.type.get_shape())
+            v = _compare_with_scalar(em, "ne", v, 0, out)
+        bools.append(v)
+    return bools
 
 
 @legalizes("aten.logical_and", "aten.bitwise_and.Tensor", "aten.__and__.Tensor")
 def logical_and(op: Operation, em: Emitter):
-    _bools(op, em)
-    return [em.op(circle.LogicalAndOp, list(op.operands), result_type(op))]
+    return [em.op(circle.LogicalAndOp, _bools(op, em), result_type(op))]
 
 
 @legalizes("aten.logical_or", "aten.bitwise_or.Tensor", "aten.__or__.Tensor")
 def logical_or(op: Operation, em: Emitter):
-    _bools(op, em)
-    return [em.op(circle.LogicalOrOp, list(op.operands), result_type(op))]
+    return [em.op(circle.LogicalOrOp, _bools(op, em), result_type(op))]
 
 
 @legalizes("aten.logical_not", "aten.bitwise_not")
 def logical_not(op: Operation, em: Emitter):
-    _bools(op, em)
-    return [em.op(circle.LogicalNotOp, list(op.operands), result_type(op))]
+    return [em.op(circle.LogicalNotOp, _bools(op, em), result_type(op))]
 
 
 @legalizes("aten.any", "aten.any.dim", "aten.any.dims")
 def any_(op: Operation, em: Emitter):
-    (x,) = op.operands
-    _bools(op, em)
+    (x,) = _bools(op, em)
     rank = len(shape(x))
     dim = op.arg("dim")
     if dim is None or dim == []:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from xdsl.dialects.builtin import NoneType
 from xdsl.ir import Operation, SSAValue
 
@@ -224,9 +225,65 @@ def matmul(op: Operation, em: Emitter):
 
 @legalizes("aten.addmm")
 def addmm(op: Operation, em: Emitter):
+    """beta * bias + alpha * (m1 @ m2), m2 constant: FULLY_CONNECTED. alpha is folded into
+    the weights exactly (quantized: the same stored integers with every scale times
+    |alpha|; a negative alpha negates the integers of a symmetric weight), beta into the
+    bias, which becomes a float constant beta * bias that `quantize-bias` quantizes to
+    the FULLY_CONNECTED's bias scale (s_in * alpha * s_w)."""
     bias, m1, m2 = op.operands
-    if op.arg("beta") != 1 or op.arg("alpha") != 1:
-        raise em.error("addmm with beta or alpha other than 1 has no Circle lowering")
     if len(shape(bias)) != 1:
         raise em.error("addmm with a non-vector bias has no Circle lowering")
+    alpha, beta = float(op.arg("alpha")), float(op.arg("beta"))
+    if (alpha, beta) != (1.0, 1.0):
+        if not _is_constant(m2) or alpha == 0:
+            raise em.error(f"addmm with alpha={op.arg('alpha')} has no Circle lowering "
+                           "unless the second matrix is a constant and alpha != 0")
+        m2 = _scaled_constant(em, m2, alpha)
+        if beta != 1.0:
+            bias = _scaled_bias(em, bias, beta)
     return [_fully_connected(em, m1, em.relayout(m2, (1, 0)), bias, result_type(op))]
+
+
+def _scaled_constant(em: Emitter, w: SSAValue, alpha: float) -> SSAValue:
+    """`alpha * w` for a constant `w` (float: the values; quantized: the scales)."""
+    from compiler.dialects import quant
+    from compiler.dialects.quant import dense_from_numpy
+    from compiler.ir.quant_types import UniformQuantizedPerAxisType, make_quantized_type
+    from compiler.transforms.utils import element_type, quantized_const
+
+    values = constant_of(w)
+    if values is not None:  # a float constant
+        scaled = (values.astype(np.float32) * np.float32(alpha)).astype(np.float32)
+        return em.emit(circle.ConstOp(dense_from_numpy(scaled, element_type(w)))).results[0]
+    stored_v = w.owner.input
+    stored, qt = constant_of(stored_v), element_type(stored_v)
+    per_axis = isinstance(qt, UniformQuantizedPerAxisType)
+    scales = np.asarray(qt.scales if per_axis else [qt.scale.data], np.float64)
+    zps = np.asarray(qt.zero_points if per_axis else [qt.zero_point.data], np.int64)
+    if alpha < 0:
+        if zps.any() or qt.qmin != -qt.qmax:
+            raise em.error(f"addmm with alpha={alpha} and an asymmetric weight type {qt} has "
+                           "no exact Circle lowering")
+        stored = -stored.astype(np.int64)
+    new_scales = [float(np.float32(s * abs(alpha))) for s in scales]
+    if per_axis:
+        nt = make_quantized_type(qt.storage_spelling, new_scales, zps, axis=qt.quantized_dimension,
+                                 qmin=qt.qmin, qmax=qt.qmax)
+    else:
+        nt = make_quantized_type(qt.storage_spelling, new_scales[0], int(zps[0]), qmin=qt.qmin,
+                                 qmax=qt.qmax)
+    c = em.emit(quantized_const(np.asarray(stored).astype(nt.numpy_storage_dtype), nt))
+    return em.emit(quant.DequantizeCastOp(c.results[0], w.type)).results[0]
+
+
+def _scaled_bias(em: Emitter, b: SSAValue, beta: float) -> SSAValue:
+    """`beta * b` as a float constant (its real values; quantize-bias quantizes it)."""
+    from compiler.dialects.quant import dense_from_numpy
+
+    values = constant_of(b)
+    if values is None:
+        values = dequantized_constant_of(b)
+    if values is None:
+        raise em.error(f"addmm with beta={beta} needs a constant bias")
+    scaled = (values.astype(np.float64) * beta).astype(np.float32)
+    return em.emit(circle.ConstOp(dense_from_numpy(scaled, b.type.element_type))).results[0]

@@ -22,8 +22,12 @@ def to_dtype(op: Operation, em: Emitter):
     """Same type: nothing. Between integer/boolean types: CAST. Boolean to float (a mask
     used in arithmetic, `mask.float()`): SELECT_V2 between the constants 1 and 0, which
     quant-propagate quantizes with the result's parameters (a CAST would copy 1 and 0
-    as stored integers, ignoring scale and zero point). Float to integer or boolean has
-    no exact integer lowering: an error."""
+    as stored integers, ignoring scale and zero point). Float to integer or boolean: a
+    CAST on the float values (truncation toward zero, as torch; non-zero -> true), a
+    float island: in a quantized model its float operand is a DEQUANTIZE's result, which
+    `verify-quantized` accepts only with allow-float (there is no integer kernel that
+    truncates a dequantized value). Integer to float: a CAST too (a float island whose
+    result a QUANTIZE takes back to the scheme)."""
     (x,) = op.operands
     src, dst = element_type(x), element_type(op.results[0])
     if src == dst:
@@ -36,6 +40,9 @@ def to_dtype(op: Operation, em: Emitter):
 
         one, zero = scalar(em, 1.0, op.results[0]), scalar(em, 0.0, op.results[0])
         return [em.op(circle.SelectV2Op, [x, one, zero], out)]
+    if (isinstance(src, Float32Type) and isinstance(dst, IntegerType)) or (
+            isinstance(src, IntegerType) and isinstance(dst, Float32Type)):
+        return [em.op(circle.CastOp, [x], out)]
     raise em.error(f"conversion from {src} to {dst} has no Circle lowering")
 
 

@@ -24,8 +24,14 @@ func.func @mask_to_float(%m: tensor<2x3xi1>) -> tensor<2x3xf32> {
 
 // -----
 
-func.func @float_to_int(%x: tensor<2xf32>) -> tensor<2xi32> {
-  // expected-error @+1 {{conversion from f32 to i32 has no Circle lowering}}
+// Float to integer: CAST (truncation toward zero, as torch), and integer to float: CAST;
+// both compute on float values (a float island in a quantized model: fuse-qdq.mlir).
+// CHECK-LABEL: func.func @float_to_int(
+// CHECK-NEXT:    %[[R:.*]] = circle.cast %{{.*}} : (tensor<2xf32>) -> tensor<2xi32>
+// CHECK-NEXT:    %[[F:.*]] = circle.cast %[[R]] : (tensor<2xi32>) -> tensor<2xf32>
+// CHECK-NEXT:    func.return %[[F]]
+func.func @float_to_int(%x: tensor<2xf32>) -> tensor<2xf32> {
   %r = aten.to.dtype %x {dtype = "int32", non_blocking = false, copy = false} : (tensor<2xf32>) -> tensor<2xi32>
-  func.return %r : tensor<2xi32>
+  %f = aten.to.dtype %r {dtype = "float32", non_blocking = false, copy = false} : (tensor<2xi32>) -> tensor<2xf32>
+  func.return %f : tensor<2xf32>
 }

@@ -40,6 +40,27 @@ func.func @scalar_quantized(%q: tensor<4x!quant.uniform<u8:f32, 0.1:128>>) -> (t
 
 // -----
 
+// Against an int64 tensor (torch promotes): a one-valued integer constant is a scalar
+// threshold (quantized: the same integer threshold as gt.Scalar 1; swapped when it is
+// the lhs: 1 <= x is x >= 1); mixed integer widths compare in the wider (CAST).
+// CHECK-LABEL: func.func @int64_operands(
+// CHECK:         quant.constant dense<138> : tensor<ui8> to tensor<!quant.uniform<u8:f32, 0.1:128>>
+// CHECK:         circle.greater %[[X:.*]], %{{.*}} : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+// CHECK:         quant.constant dense<138> : tensor<ui8> to tensor<!quant.uniform<u8:f32, 0.1:128>>
+// CHECK:         circle.greater_equal %[[X]], %{{.*}} : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+// CHECK:         %[[W:.*]] = circle.cast %{{.*}} : (tensor<4xi32>) -> tensor<4xi64>
+// CHECK-NEXT:    circle.equal %[[W]], %{{.*}} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi1>
+func.func @int64_operands(%q: tensor<4x!quant.uniform<u8:f32, 0.1:128>>, %i: tensor<4xi32>, %j: tensor<4xi64>) -> (tensor<4xi1>, tensor<4xi1>, tensor<4xi1>) {
+  %x = quant.dcast %q : tensor<4x!quant.uniform<u8:f32, 0.1:128>> to tensor<4xf32>
+  %one = circle.const dense<1> : tensor<i64>
+  %0 = aten.gt.Tensor %x, %one : (tensor<4xf32>, tensor<i64>) -> tensor<4xi1>
+  %1 = aten.le.Tensor %one, %x : (tensor<i64>, tensor<4xf32>) -> tensor<4xi1>
+  %2 = aten.eq.Tensor %i, %j : (tensor<4xi32>, tensor<4xi64>) -> tensor<4xi1>
+  func.return %0, %1, %2 : tensor<4xi1>, tensor<4xi1>, tensor<4xi1>
+}
+
+// -----
+
 // Float comparisons: tensor operands map one to one (broadcasting kept); a scalar is a
 // rank-0 constant of the operand's element type.
 // CHECK-LABEL: func.func @float_compare(
@@ -78,11 +99,23 @@ func.func @logic(%m: tensor<2x3xi1>, %n: tensor<3xi1>) -> tensor<2x3xi1> {
 
 // -----
 
-// Circle's logical ops take booleans only.
-func.func @logic_float(%x: tensor<3xf32>, %y: tensor<3xf32>) -> tensor<3xi1> {
-  // expected-error @below {{aten.logical_and: a tensor<3xf32> operand has no Circle lowering (Circle's logical ops and REDUCE_ANY take booleans: compare with 0 first)}}
-  %0 = aten.logical_and %x, %y : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xi1>
-  func.return %0 : tensor<3xi1>
+// Float and integer operands of logical ops and any: their truth value `x != 0` first
+// (NOT_EQUAL with a 0 constant of the operand's type; quantized: the stored zero point).
+// CHECK-LABEL: func.func @logic_float(
+// CHECK-NEXT:    %[[Z:.*]] = circle.const dense<0.000000e+00> : tensor<f32>
+// CHECK-NEXT:    %[[X:.*]] = circle.not_equal %{{.*}}, %[[Z]] : (tensor<3xf32>, tensor<f32>) -> tensor<3xi1>
+// CHECK-NEXT:    %[[IZ:.*]] = circle.const dense<0> : tensor<i64>
+// CHECK-NEXT:    %[[I:.*]] = circle.not_equal %{{.*}}, %[[IZ]] : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+// CHECK-NEXT:    %[[A:.*]] = circle.logical_and %[[X]], %[[I]] : (tensor<3xi1>, tensor<3xi1>) -> tensor<3xi1>
+// CHECK:         %[[Q:.*]] = circle.not_equal %[[DQ:.*]], %{{.*}} : (tensor<3xf32>, tensor<f32>) -> tensor<3xi1>
+// CHECK-NEXT:    %[[AX:.*]] = circle.const dense<0> : tensor<1xi32>
+// CHECK-NEXT:    circle.reduce_any %[[Q]], %[[AX]] : (tensor<3xi1>, tensor<1xi32>) -> tensor<i1>
+func.func @logic_float(%x: tensor<3xf32>, %i: tensor<3xi64>) -> (tensor<3xi1>, tensor<i1>) {
+  %0 = aten.logical_and %x, %i : (tensor<3xf32>, tensor<3xi64>) -> tensor<3xi1>
+  %q = quant.qcast %x : tensor<3xf32> to tensor<3x!quant.uniform<i8:f32, 0.1:3>>
+  %d = quant.dcast %q : tensor<3x!quant.uniform<i8:f32, 0.1:3>> to tensor<3xf32>
+  %1 = aten.any.dim %d {dim = 0 : i64, keepdim = false} : (tensor<3xf32>) -> tensor<i1>
+  func.return %0, %1 : tensor<3xi1>, tensor<i1>
 }
 
 // -----

@@ -91,6 +91,41 @@ func.func @uint8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// An int16 HARD_SWISH has no kernel in any runtime (LiteRT: "Only float32, uint8 and int8
+// are supported currently, got INT16"; HardSwishOp.NO_INTEGER_KERNEL): not quantized,
+// an error without allow-float instead of a file LiteRT refuses.
+// CHECK: model.py:9: 'hardswish': circle.hard_swish: could not be quantized: an operand or result has no quantization parameters (1 float op(s) left; allow-float=true keeps them float)
+// FLOAT-LABEL: func.func @int16_hard_swish(
+// FLOAT:         %[[D:.*]] = circle.dequantize %{{.*}} : (tensor<4x!quant.uniform<i16:f32, 0.001>>) -> tensor<4xf32>
+// FLOAT-NEXT:    %[[R:.*]] = circle.hard_swish %[[D]] : (tensor<4xf32>) -> tensor<4xf32>
+// FLOAT-NEXT:    circle.quantize %[[R]] : (tensor<4xf32>) -> tensor<4x!quant.uniform<i16:f32, 0.002>>
+func.func @int16_hard_swish(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i16:f32, 0.001>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<i16:f32, 0.001>> to tensor<4xf32>
+  %r = circle.hard_swish %d : (tensor<4xf32>) -> tensor<4xf32> loc("hardswish"("model.py":9:0))
+  %rq = quant.qcast %r : tensor<4xf32> to tensor<4x!quant.uniform<i16:f32, 0.002>>
+  %rd = quant.dcast %rq : tensor<4x!quant.uniform<i16:f32, 0.002>> to tensor<4xf32>
+  func.return %rd : tensor<4xf32>
+}
+
+// -----
+
+// A float -> int CAST of a dequantized value is a float island (CastOp.FLOAT_ONLY: a CAST
+// of the stored integers would ignore the scale): an error, or with allow-float,
+// DEQUANTIZE then CAST.
+// CHECK: model.py:4: 'to': circle.cast: could not be quantized: an operand or result has no quantization parameters (1 float op(s) left; allow-float=true keeps them float)
+// FLOAT-LABEL: func.func @float_to_int_cast(
+// FLOAT:         %[[D:.*]] = circle.dequantize %{{.*}} : (tensor<4x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<4xf32>
+// FLOAT-NEXT:    circle.cast %[[D]] : (tensor<4xf32>) -> tensor<4xi32>
+func.func @float_to_int_cast(%x: tensor<4xf32>) -> tensor<4xi32> {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.1:3>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.1:3>> to tensor<4xf32>
+  %c = circle.cast %d : (tensor<4xf32>) -> tensor<4xi32> loc("to"("model.py":4:0))
+  func.return %c : tensor<4xi32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @int8_rsqrt(
 // CHECK:         circle.rsqrt %{{.*}} : (tensor<4x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.2:1>>
 func.func @int8_rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {

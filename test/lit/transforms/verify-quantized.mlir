@@ -79,3 +79,15 @@ func.func @prelu16(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>, te
   %f3 = circle.dequantize %pc : (tensor<1x2x!quant.uniform<i16:f32, 0.5>>) -> tensor<1x2xf32>
   func.return %f1, %f2, %f3 : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>
 }
+
+// -----
+
+// A weight computed at run time (weight normalization: w * g) quantized per channel by
+// a plain prepare_pt2e: no runtime quantizes per channel at run time; the error says that
+// compiler.quantize folds such weights in post-training quantization.
+// CHECK: model.py:7: 'quantize_per_channel': circle.quantize: result #0: a tensor computed at run time is quantized per channel (a weight computed from parameters, as weight normalization or standardization), which no runtime kernel does; in post-training quantization compiler.quantize folds such weights to constants (decompose_for_circle(..., fold_parameters=True) before prepare_pt2e)
+func.func @computed_per_channel_weight(%w: tensor<2x4xf32>, %g: tensor<2x1xf32>) -> tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>> {
+  %wg = circle.mul %w, %g : (tensor<2x4xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  %q = circle.quantize %wg : (tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>> loc("quantize_per_channel"("model.py":7:0))
+  func.return %q : tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>
+}
