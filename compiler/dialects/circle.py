@@ -12,6 +12,12 @@ for 16x8), rescale with a fixed-point multiplier and shift (`QuantizeMultiplier`
 zero point, clamp to the activation range. The quantization rules (weight and bias
 operands, shared scales, fixed output ranges) are declared as traits from
 `compiler.ir.quant_traits`.
+
+Op families live in sibling modules, imported and re-exported here (`circle.ReluOp`)
+and listed in `CIRCLE_OPS`: `circle_activation` (activations, unary element-wise math,
+softmax), `circle_compare` (comparisons, logic, select), `circle_index` (arg max/min,
+tile, gather_nd), `circle_float_ops` (float-only builtins). `circle_base` holds the op
+base class, option properties, constants and the bases the families share.
 """
 
 from __future__ import annotations
@@ -33,12 +39,16 @@ from compiler.dialects.circle_base import (
     CircleOp,
     ConstOp,
     NoValueOp,
+    _BinaryOp,
+    _ReduceOp,
+    _SameShapeOp,
+    _UnaryOp,
     act_prop,
     bool_prop,
     circle_traits,
+    elementwise_traits,
     enum_prop,
     expect_rank,
-    f32_prop,
     i32_prop,
     is_none,
     padding_prop,
@@ -58,7 +68,39 @@ from compiler.dialects.circle_float_ops import (  # noqa: F401  (re-exported as 
     RoundOp,
     SinOp,
 )
-from compiler.ir.layout_traits import Elementwise
+from compiler.dialects.circle_activation import (  # re-exported as circle.*
+    AbsOp,
+    EluOp,
+    ExpOp,
+    GeluOp,
+    HardSwishOp,
+    LeakyReluOp,
+    LogOp,
+    LogSoftmaxOp,
+    LogisticOp,
+    NegOp,
+    PReluOp,
+    Relu6Op,
+    ReluN1To1Op,
+    ReluOp,
+    RsqrtOp,
+    SoftmaxOp,
+    SqrtOp,
+    TanhOp,
+)
+from compiler.dialects.circle_compare import (  # re-exported as circle.*
+    EqualOp,
+    GreaterEqualOp,
+    GreaterOp,
+    LessEqualOp,
+    LessOp,
+    LogicalAndOp,
+    LogicalNotOp,
+    LogicalOrOp,
+    NotEqualOp,
+    ReduceAnyOp,
+    SelectV2Op,
+)
 from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
@@ -84,13 +126,8 @@ from compiler.ir.runtime_traits import (
 )
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
-    LOGISTIC_RANGE,
-    SOFTMAX_RANGE,
-    TANH_RANGE,
     BiasOperand,
     ConvertsValues,
-    FixedOutputRange,
-    FusableActivation,
     HasFusedActivation,
     NonQuantizedOperands,
     SameScale,
@@ -121,14 +158,6 @@ ONERT_RUNTIME_WEIGHTS = refuses(
 ONERT_REDUCE_SHAPES = refuses(
     ONERT, EVERY, "ShapeValidator failed", when=drops_dims_of_rank4,
     reason="onert's ShapeValidator refuses some rank-4 {builtin} without keep_dims")
-#: a standalone quantized RELU/RELU6 in onert
-_FUSE_IT = ("onert has no quantized kernel for a standalone {builtin} (onert: "
-            "\"ElementwiseActivationLayer(ReLU): unsupported data type\"; fuse it into the "
-            "producer's fused_activation_function)")
-
-
-def elementwise_traits(*extra):
-    return circle_traits(Elementwise(), *extra)
 
 
 def _check_bias(op: CircleOp, bias, channels: int) -> None:
@@ -371,51 +400,7 @@ class AveragePool2DOp(_Pool2DOp):
     BUILTIN: ClassVar[str] = "AVERAGE_POOL_2D"
 
 
-# ---- element-wise ------------------------------------------------------------------------
-
-
-def _dynamic(shape: tuple[int, ...]) -> bool:
-    return any(d < 0 for d in shape)
-
-
-def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
-    """NumPy broadcasting of two shapes; -1 for a dimension that is dynamic on either
-    side; None when they do not broadcast."""
-    rank = max(len(a), len(b))
-    a = (1,) * (rank - len(a)) + a
-    b = (1,) * (rank - len(b)) + b
-    out = []
-    for x, y in zip(a, b):
-        if x < 0 or y < 0:
-            out.append(-1)
-        elif x == y or y == 1:
-            out.append(x)
-        elif x == 1:
-            out.append(y)
-        else:
-            return None
-    return tuple(out)
-
-
-def _matches(expected: tuple[int, ...], actual: tuple[int, ...]) -> bool:
-    """Shapes equal, a dynamic dimension (-1 or `?`) matching anything."""
-    return len(expected) == len(actual) and all(
-        e == a or e < 0 or a < 0 for e, a in zip(expected, actual))
-
-
-class _BinaryOp(CircleOp):
-    lhs = operand_def(TensorType)
-    rhs = operand_def(TensorType)
-    output = result_def(TensorType)
-
-    def verify_circle(self) -> None:
-        a, b = shape_of(self.lhs), shape_of(self.rhs)
-        out = _broadcast(a, b)
-        if out is None or not _matches(out, shape_of(self.output)):
-            raise VerifyException(
-                f"{self.name}: shapes {list(a)} and {list(b)} do not broadcast to "
-                f"{list(shape_of(self.output))}"
-            )
+# ---- element-wise arithmetic, QUANTIZE, DEQUANTIZE (activations: circle_activation.py) ----
 
 
 class _BinaryActOp(_BinaryOp):
@@ -520,249 +505,6 @@ class SquaredDifferenceOp(_BinaryOp):
     traits = elementwise_traits()
 
 
-class _SameShapeOp(CircleOp):
-    """One operand, a result of the same shape."""
-
-    input = operand_def(TensorType)
-    output = result_def(TensorType)
-
-    def verify_circle(self) -> None:
-        if shape_of(self.input) != shape_of(self.output):
-            raise VerifyException(
-                f"{self.name}: result shape {list(shape_of(self.output))} differs from "
-                f"input shape {list(shape_of(self.input))}"
-            )
-
-
-class _UnaryOp(_SameShapeOp):
-    """An element-wise unary op."""
-
-    traits = elementwise_traits()
-
-
-@irdl_op_definition
-class LogisticOp(_UnaryOp):
-    """LOGISTIC: 1 / (1 + exp(-x)); quantized output fixed to 1/256 (1/32768 for i16)."""
-
-    name = "circle.logistic"
-    BUILTIN: ClassVar[str] = "LOGISTIC"
-    traits = elementwise_traits(
-        LOGISTIC_RANGE,
-        refuses(ONERT, "i8", "ElementwiseActivationLayer(Logistic): unsupported data type"),
-    )
-
-
-@irdl_op_definition
-class TanhOp(_UnaryOp):
-    """TANH; quantized output fixed to 1/128 (zp 128 for u8; 1/32768 for i16)."""
-
-    name = "circle.tanh"
-    BUILTIN: ClassVar[str] = "TANH"
-    traits = elementwise_traits(
-        TANH_RANGE,
-        refuses(ONERT, "i8", "ElementwiseActivationLayer(Tanh): unsupported data type"),
-    )
-
-
-@irdl_op_definition
-class ReluOp(_UnaryOp):
-    """RELU: max(x, 0)."""
-
-    name = "circle.relu"
-    BUILTIN: ClassVar[str] = "RELU"
-    traits = elementwise_traits(
-        FusableActivation("RELU"),
-        refuses(
-            ONERT,
-            ("u8", "i8"),
-            "ElementwiseActivationLayer(ReLU): unsupported data type",
-            reason=_FUSE_IT,
-        ),
-    )
-
-
-@irdl_op_definition
-class Relu6Op(_UnaryOp):
-    """RELU6: min(max(x, 0), 6)."""
-
-    name = "circle.relu6"
-    BUILTIN: ClassVar[str] = "RELU6"
-    traits = elementwise_traits(
-        FusableActivation("RELU6"),
-        refuses(
-            ONERT,
-            ("u8", "i8"),
-            "ElementwiseActivationLayer(ReLU): unsupported data type",
-            reason=_FUSE_IT,
-        ),
-    )
-
-
-@irdl_op_definition
-class ReluN1To1Op(_UnaryOp):
-    """RELU_N1_TO_1: min(max(x, -1), 1)."""
-
-    name = "circle.relu_n1_to_1"
-    BUILTIN: ClassVar[str] = "RELU_N1_TO_1"
-    traits = elementwise_traits(FusableActivation("RELU_N1_TO_1"))
-
-
-@irdl_op_definition
-class LeakyReluOp(_UnaryOp):
-    """LEAKY_RELU: x if x >= 0 else alpha * x."""
-
-    name = "circle.leaky_relu"
-    BUILTIN: ClassVar[str] = "LEAKY_RELU"
-    traits = elementwise_traits(
-        refuses(
-            ONERT,
-            ("u8", "i8"),
-            "ElementwiseActivationLayer(LeakyReLU): unsupported data type",
-        ),
-        xnnpack_rounding(("i8", "u8")),
-    )
-    OPTIONS: ClassVar[str] = "LeakyReluOptions"
-    alpha = f32_prop(0.01)
-
-
-@irdl_op_definition
-class PReluOp(CircleOp):
-    """PRELU: x if x >= 0 else alpha * x, alpha broadcast against x (a constant slope)."""
-
-    name = "circle.prelu"
-    BUILTIN: ClassVar[str] = "PRELU"
-    input = operand_def(TensorType)
-    alpha = operand_def(TensorType)
-    output = result_def(TensorType)
-    traits = elementwise_traits(
-        refuses(ONERT, EVERY, "KernelGenerator: NYI for operation 'PReLU'"),
-    )
-
-    def verify_circle(self) -> None:
-        out = _broadcast(shape_of(self.input), shape_of(self.alpha))
-        if out is None or not _matches(out, shape_of(self.input)):
-            raise VerifyException(f"{self.name}: alpha does not broadcast to the input")
-
-
-@irdl_op_definition
-class HardSwishOp(_UnaryOp):
-    """HARD_SWISH: x * relu6(x + 3) / 6."""
-
-    name = "circle.hard_swish"
-    BUILTIN: ClassVar[str] = "HARD_SWISH"
-    traits = elementwise_traits(
-        refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
-        refuses(ONERT, EVERY, "Unsupported operation: HARD_SWISH"),
-    )
-
-
-@irdl_op_definition
-class GeluOp(_UnaryOp):
-    """GELU: x * Phi(x), or the tanh approximation when `approximate`."""
-
-    name = "circle.gelu"
-    BUILTIN: ClassVar[str] = "GELU"
-    traits = elementwise_traits(refuses(ONERT, ("u8", "i8"), "OperationValidator failed"))
-    OPTIONS: ClassVar[str] = "GeluOptions"
-    approximate = bool_prop(False)
-
-
-@irdl_op_definition
-class ExpOp(_UnaryOp):
-    """EXP: e^x."""
-
-    name = "circle.exp"
-    BUILTIN: ClassVar[str] = "EXP"
-    traits = elementwise_traits(
-        refuses(LITERT, "u8", "Type 3 is currently not supported by Exp"),
-        refuses(ONERT, "u8", "Exp: Unsupported data type"),
-    )
-    OPTIONS: ClassVar[str] = "ExpOptions"
-
-
-@irdl_op_definition
-class LogOp(_UnaryOp):
-    """LOG: natural logarithm."""
-
-    name = "circle.log"
-    BUILTIN: ClassVar[str] = "LOG"
-    traits = elementwise_traits(
-        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Log"),
-        refuses(ONERT, "u8", "Log: Unsupported data type"),
-    )
-
-
-@irdl_op_definition
-class SqrtOp(_UnaryOp):
-    """SQRT."""
-
-    name = "circle.sqrt"
-    BUILTIN: ClassVar[str] = "SQRT"
-    traits = elementwise_traits(
-        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Sqrt"),
-        refuses(ONERT, "u8", "Sqrt: Unsupported data type"),
-    )
-
-
-@irdl_op_definition
-class RsqrtOp(_UnaryOp):
-    """RSQRT: 1 / sqrt(x)."""
-
-    name = "circle.rsqrt"
-    BUILTIN: ClassVar[str] = "RSQRT"
-    traits = elementwise_traits(
-        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
-        refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
-    )
-
-
-@irdl_op_definition
-class AbsOp(_UnaryOp):
-    """ABS."""
-
-    name = "circle.abs"
-    BUILTIN: ClassVar[str] = "ABS"
-    traits = elementwise_traits(
-        refuses(LITERT, "u8", "Type UINT8 is unsupported by op Abs"),
-        refuses(ONERT, "u8", "Abs: Unsupported data type"),
-    )
-    OPTIONS: ClassVar[str] = "AbsOptions"
-
-
-@irdl_op_definition
-class NegOp(_UnaryOp):
-    """NEG: -x."""
-
-    name = "circle.neg"
-    BUILTIN: ClassVar[str] = "NEG"
-    OPTIONS: ClassVar[str] = "NegOptions"
-
-
-@irdl_op_definition
-class SoftmaxOp(_SameShapeOp):
-    """SOFTMAX over the last dimension: exp(beta x) / sum(exp(beta x))."""
-
-    name = "circle.softmax"
-    BUILTIN: ClassVar[str] = "SOFTMAX"
-    OPTIONS: ClassVar[str] = "SoftmaxOptions"
-    beta = f32_prop(1.0)
-    traits = circle_traits(SOFTMAX_RANGE)
-
-
-@irdl_op_definition
-class LogSoftmaxOp(_SameShapeOp):
-    """LOG_SOFTMAX over the last dimension; quantized output fixed to 16/256, zp max-0."""
-
-    name = "circle.log_softmax"
-    BUILTIN: ClassVar[str] = "LOG_SOFTMAX"
-    OPTIONS: ClassVar[str] = "LogSoftmaxOptions"
-    traits = circle_traits(
-        FixedOutputRange((("u8", 16.0 / 256, 255), ("i8", 16.0 / 256, 127))),
-        refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
-        refuses(ONERT, "i8", "LogSoftmax : unsupported data type"),
-    )
-
-
 @irdl_op_definition
 class QuantizeOp(_UnaryOp):
     """QUANTIZE: float -> quantized, or requantize between two quantized types."""
@@ -807,6 +549,10 @@ class DequantizeOp(_UnaryOp):
 
 
 # ---- shape and data movement -------------------------------------------------------------
+
+
+def _dynamic(shape: tuple[int, ...]) -> bool:
+    return any(d < 0 for d in shape)
 
 
 def _numel(shape: tuple[int, ...]) -> int:
@@ -1091,14 +837,6 @@ class ResizeNearestNeighborOp(_ResizeOp):
     )
 
 
-class _ReduceOp(CircleOp):
-    OPTIONS: ClassVar[str] = "ReducerOptions"
-    input = operand_def(TensorType)
-    axis = operand_def(TensorType)
-    output = result_def(TensorType)
-    keep_dims = bool_prop(False)
-
-
 @irdl_op_definition
 class MeanOp(_ReduceOp):
     """MEAN over the axes in `axis` (i32[k])."""
@@ -1143,213 +881,6 @@ class ReduceMaxOp(_ReduceOp):
     )
 
 
-# ---- comparisons, logic, select (family: comparisons) -----------------------------------
-
-
-def _is_bool(v) -> bool:
-    from xdsl.dialects.builtin import IntegerType
-
-    et = v.type.element_type if isinstance(v.type, TensorType) else None
-    return isinstance(et, IntegerType) and et.width.data == 1
-
-
-def _expect_bool(op: CircleOp, v, what: str) -> None:
-    if not _is_bool(v):
-        raise VerifyException(f"{op.name}: {what} must be a boolean (i1) tensor, got {v.type}")
-
-
-class _ComparisonOp(_BinaryOp):
-    """A broadcasting comparison: operands of one element type, a boolean result.
-
-    Quantized operands are compared as the real values they stand for: TFLite's uint8/
-    int8 kernels rescale both operands (input offsets, a left shift of 8, one multiplier
-    per operand), so their parameters may differ; its int16 kernels compare the raw
-    integers, so int16 operands must share their scale and zero point.
-
-    Not `Elementwise` (nor the logical ops): a layout transpose sunk through a
-    comparison would end up on its boolean result, and onert has no boolean TRANSPOSE.
-    """
-
-    traits = circle_traits()
-
-    def verify_circle(self) -> None:
-        super().verify_circle()
-        _expect_bool(self, self.output, "the result")
-        a, b = self.lhs.type.element_type, self.rhs.type.element_type
-        qa, qb = is_quantized(self.lhs.type), is_quantized(self.rhs.type)
-        if qa != qb or (not qa and a != b) or (
-                qa and a.storage_spelling != b.storage_spelling):
-            raise VerifyException(
-                f"{self.name}: operands must have the same element type, got {a} and {b}")
-        if qa and a.storage_spelling == "i16" and (
-                a.scale != b.scale or a.zero_point != b.zero_point):
-            raise VerifyException(
-                f"{self.name}: int16 operands must share scale and zero point (TFLite "
-                f"compares their raw integers), got {a} and {b}")
-
-
-@irdl_op_definition
-class EqualOp(_ComparisonOp):
-    """EQUAL: lhs == rhs, broadcasting, boolean result."""
-
-    name = "circle.equal"
-    BUILTIN: ClassVar[str] = "EQUAL"
-    OPTIONS: ClassVar[str] = "EqualOptions"
-
-
-@irdl_op_definition
-class NotEqualOp(_ComparisonOp):
-    """NOT_EQUAL: lhs != rhs, broadcasting, boolean result."""
-
-    name = "circle.not_equal"
-    BUILTIN: ClassVar[str] = "NOT_EQUAL"
-    OPTIONS: ClassVar[str] = "NotEqualOptions"
-
-
-@irdl_op_definition
-class GreaterOp(_ComparisonOp):
-    """GREATER: lhs > rhs, broadcasting, boolean result."""
-
-    name = "circle.greater"
-    BUILTIN: ClassVar[str] = "GREATER"
-    OPTIONS: ClassVar[str] = "GreaterOptions"
-
-
-@irdl_op_definition
-class GreaterEqualOp(_ComparisonOp):
-    """GREATER_EQUAL: lhs >= rhs, broadcasting, boolean result."""
-
-    name = "circle.greater_equal"
-    BUILTIN: ClassVar[str] = "GREATER_EQUAL"
-    OPTIONS: ClassVar[str] = "GreaterEqualOptions"
-
-
-@irdl_op_definition
-class LessOp(_ComparisonOp):
-    """LESS: lhs < rhs, broadcasting, boolean result."""
-
-    name = "circle.less"
-    BUILTIN: ClassVar[str] = "LESS"
-    OPTIONS: ClassVar[str] = "LessOptions"
-
-
-@irdl_op_definition
-class LessEqualOp(_ComparisonOp):
-    """LESS_EQUAL: lhs <= rhs, broadcasting, boolean result."""
-
-    name = "circle.less_equal"
-    BUILTIN: ClassVar[str] = "LESS_EQUAL"
-    OPTIONS: ClassVar[str] = "LessEqualOptions"
-
-
-class _LogicalBinaryOp(_BinaryOp):
-    traits = circle_traits()  # not Elementwise: see _ComparisonOp
-
-    def verify_circle(self) -> None:
-        super().verify_circle()
-        for v, what in ((self.lhs, "lhs"), (self.rhs, "rhs"), (self.output, "the result")):
-            _expect_bool(self, v, what)
-
-
-@irdl_op_definition
-class LogicalAndOp(_LogicalBinaryOp):
-    """LOGICAL_AND of boolean tensors, broadcasting."""
-
-    name = "circle.logical_and"
-    BUILTIN: ClassVar[str] = "LOGICAL_AND"
-    OPTIONS: ClassVar[str] = "LogicalAndOptions"
-
-
-@irdl_op_definition
-class LogicalOrOp(_LogicalBinaryOp):
-    """LOGICAL_OR of boolean tensors, broadcasting."""
-
-    name = "circle.logical_or"
-    BUILTIN: ClassVar[str] = "LOGICAL_OR"
-    OPTIONS: ClassVar[str] = "LogicalOrOptions"
-
-
-@irdl_op_definition
-class LogicalNotOp(_SameShapeOp):
-    """LOGICAL_NOT of a boolean tensor."""
-
-    name = "circle.logical_not"
-    BUILTIN: ClassVar[str] = "LOGICAL_NOT"
-    OPTIONS: ClassVar[str] = "LogicalNotOptions"
-    traits = circle_traits()  # not Elementwise: see _ComparisonOp
-
-    def verify_circle(self) -> None:
-        super().verify_circle()
-        _expect_bool(self, self.input, "the input")
-        _expect_bool(self, self.output, "the result")
-
-
-@irdl_op_definition
-class SelectV2Op(CircleOp):
-    """SELECT_V2: `condition ? x : y` element-wise, all three broadcasting together.
-
-    The kernel copies elements without rescaling: quantized x, y and the result share
-    one scale and zero point."""
-
-    name = "circle.select_v2"
-    BUILTIN: ClassVar[str] = "SELECT_V2"
-    OPTIONS: ClassVar[str] = "SelectV2Options"
-    condition = operand_def(TensorType)
-    x = operand_def(TensorType)
-    y = operand_def(TensorType)
-    output = result_def(TensorType)
-    traits = elementwise_traits(
-        SameScale((1, 2)),
-        NonQuantizedOperands((0,)),
-        refuses(ONERT, ("u8", "i8"), "Select: unsupported data type"),
-        DataOperand(1),
-    )
-
-    def verify_circle(self) -> None:
-        _expect_bool(self, self.condition, "the condition")
-        c, x, y = shape_of(self.condition), shape_of(self.x), shape_of(self.y)
-        xy = _broadcast(x, y)
-        out = _broadcast(c, xy) if xy is not None else None
-        if out is None or not _matches(out, shape_of(self.output)):
-            raise VerifyException(
-                f"{self.name}: shapes {list(c)}, {list(x)} and {list(y)} do not broadcast "
-                f"to {list(shape_of(self.output))}")
-        ex, ey, eo = (v.type.element_type for v in (self.x, self.y, self.output))
-        if not ex == ey == eo and not (is_quantized(self.x.type) and is_quantized(
-                self.y.type) and is_quantized(self.output.type)):
-            raise VerifyException(
-                f"{self.name}: x, y and the result must have one element type, got "
-                f"{ex}, {ey} and {eo}")
-
-
-@irdl_op_definition
-class ReduceAnyOp(_ReduceOp):
-    """REDUCE_ANY: logical or of a boolean tensor over the axes in `axis` (i32[k])."""
-
-    name = "circle.reduce_any"
-    BUILTIN: ClassVar[str] = "REDUCE_ANY"
-    traits = circle_traits(NonQuantizedOperands((1,)))
-
-    def verify_circle(self) -> None:
-        _expect_bool(self, self.input, "the input")
-        _expect_bool(self, self.output, "the result")
-
-# -- element-wise math (ops-math) ---------------------------------------------------------
-
-
-@irdl_op_definition
-class EluOp(_UnaryOp):
-    """ELU: x if x > 0 else exp(x) - 1 (alpha 1). Quantized, LiteRT runs int8 only (a
-    256-entry table); the output has its own range."""
-
-    name = "circle.elu"
-    BUILTIN: ClassVar[str] = "ELU"
-    traits = elementwise_traits(
-        refuses(LITERT, "i16", "no int16 ELU kernel (activations.cc: float32 and int8)"),
-        refuses(ONERT, "u8", "OperationValidator failed"),
-    )
-
-
 # -- conversions ---------------------------------------------------------------------------
 
 
@@ -1378,6 +909,7 @@ CIRCLE_OPS = [
     Conv2DOp, DepthwiseConv2DOp, TransposeConvOp, FullyConnectedOp, BatchMatMulOp,
     MaxPool2DOp, AveragePool2DOp,
     AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, SquaredDifferenceOp,
+    # activations and unary math (compiler/dialects/circle_activation.py)
     LogisticOp, TanhOp, ReluOp, Relu6Op, ReluN1To1Op, LeakyReluOp, PReluOp, HardSwishOp,
     GeluOp, ExpOp, LogOp, SqrtOp, RsqrtOp, AbsOp, NegOp, SoftmaxOp, LogSoftmaxOp,
     QuantizeOp, DequantizeOp,
@@ -1387,10 +919,10 @@ CIRCLE_OPS = [
     *INDEX_OPS,
     # float-only family (SIN, COS, ROUND, CONV_3D): compiler/dialects/circle_float_ops.py
     *FLOAT_ONLY_OPS,
-    # comparisons, logic, select
+    # comparisons, logic, select (compiler/dialects/circle_compare.py)
     EqualOp, NotEqualOp, GreaterOp, GreaterEqualOp, LessOp, LessEqualOp,
     LogicalAndOp, LogicalOrOp, LogicalNotOp, SelectV2Op, ReduceAnyOp,
-    # element-wise math (ops-math)
+    # element-wise math (ops-math; compiler/dialects/circle_activation.py)
     EluOp,
     # conversions
     CastOp,

@@ -7,6 +7,9 @@ names are the snake_case spelling of the schema's option fields (`stride_w` is `
 so the flatbuffer writer and reader map them without a per-op table. Enumerated options
 (`padding`, `fused_activation_function`, `weights_format`) are strings holding the
 schema's enumerator names.
+
+Also the bases that several op-family modules share: broadcasting binary ops, same-shape
+(unary) ops, reductions, and `elementwise_traits`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
     irdl_op_definition,
+    operand_def,
     opt_prop_def,
     prop_def,
     result_def,
@@ -45,6 +49,7 @@ from compiler.dialects.quant import (
     print_constant_body,
     verify_constant_payload,
 )
+from compiler.ir.layout_traits import Elementwise
 from compiler.ir.verify_tensors import VerifyQuantizedTensors
 
 #: Enumerated options: property name -> allowed values (the schema's enumerators).
@@ -204,6 +209,81 @@ def is_none(v: SSAValue) -> bool:
     return isinstance(v.type, NoneType)
 
 
+# ---- bases shared by the op families (circle.py, circle_activation.py, circle_compare.py)
+
+
+def elementwise_traits(*extra):
+    return circle_traits(Elementwise(), *extra)
+
+
+def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """NumPy broadcasting of two shapes; -1 for a dimension that is dynamic on either
+    side; None when they do not broadcast."""
+    rank = max(len(a), len(b))
+    a = (1,) * (rank - len(a)) + a
+    b = (1,) * (rank - len(b)) + b
+    out = []
+    for x, y in zip(a, b):
+        if x < 0 or y < 0:
+            out.append(-1)
+        elif x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        else:
+            return None
+    return tuple(out)
+
+
+def _matches(expected: tuple[int, ...], actual: tuple[int, ...]) -> bool:
+    """Shapes equal, a dynamic dimension (-1 or `?`) matching anything."""
+    return len(expected) == len(actual) and all(
+        e == a or e < 0 or a < 0 for e, a in zip(expected, actual))
+
+
+class _BinaryOp(CircleOp):
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    def verify_circle(self) -> None:
+        a, b = shape_of(self.lhs), shape_of(self.rhs)
+        out = _broadcast(a, b)
+        if out is None or not _matches(out, shape_of(self.output)):
+            raise VerifyException(
+                f"{self.name}: shapes {list(a)} and {list(b)} do not broadcast to "
+                f"{list(shape_of(self.output))}"
+            )
+
+
+class _SameShapeOp(CircleOp):
+    """One operand, a result of the same shape."""
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    def verify_circle(self) -> None:
+        if shape_of(self.input) != shape_of(self.output):
+            raise VerifyException(
+                f"{self.name}: result shape {list(shape_of(self.output))} differs from "
+                f"input shape {list(shape_of(self.input))}"
+            )
+
+
+class _UnaryOp(_SameShapeOp):
+    """An element-wise unary op."""
+
+    traits = elementwise_traits()
+
+
+class _ReduceOp(CircleOp):
+    OPTIONS: ClassVar[str] = "ReducerOptions"
+    input = operand_def(TensorType)
+    axis = operand_def(TensorType)
+    output = result_def(TensorType)
+    keep_dims = bool_prop(False)
+
+
 @irdl_op_definition
 class ConstOp(IRDLOperation):
     """A constant tensor (a Circle buffer). Float and integer payloads have the payload's
@@ -262,6 +342,7 @@ __all__ = [
     "attribute_value",
     "bool_prop",
     "circle_traits",
+    "elementwise_traits",
     "expect_rank",
     "enum_prop",
     "f32_prop",
