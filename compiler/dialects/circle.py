@@ -316,6 +316,9 @@ class FullyConnectedOp(CircleOp):
             when=per_channel_weights,
         ),
         optimized_rounding("i8"),
+        # measured on the transformer example's own inputs (bisected): 1 step on ~0.2 %
+        tolerance(ONERT, "u8", 1, "rescales the accumulator with two roundings where TFLite "
+                  "rounds once"),
     )
 
     def verify_circle(self) -> None:
@@ -347,6 +350,8 @@ class BatchMatMulOp(CircleOp):
     traits = circle_traits(
         refuses(LITERT, "u8", "lhs_data->type == kTfLiteFloat32 || ... was not true"),
         refuses(ONERT, ("u8", "i8"), "BatchMatMul: unsupported data type"),
+        # float islands of uint8 attention (measured: 2 ulps on ~60 % of elements)
+        tolerance(ONERT, "f32", 2, "float kernel accumulates in another order than numpy"),
     )
 
     def verify_circle(self) -> None:
