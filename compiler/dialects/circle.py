@@ -113,6 +113,7 @@ from compiler.ir.runtime_traits import (
     drops_dims_of_rank4,
     grouped,
     half_pixel_centers,
+    keeps_batch_dims,
     miscomputes,
     missing_bias,
     optimized_rounding,
@@ -314,6 +315,17 @@ class FullyConnectedOp(CircleOp):
             "applies channel 0's weight scale and zero point to every channel; use per-tensor "
             "weights",
             when=per_channel_weights,
+        ),
+        # measured: an FC on [2, 4, 16] -> [2, 4, 8] then ADD with a [2, 4, 8] input is
+        # refused at prepare ("Incompatible shapes for broadcast"); ConvNeXt's MLP on
+        # NHWC activations is refused the same way (test_target_legalize.py)
+        miscomputes(
+            ONERT,
+            "u8",
+            "onert ignores keep_num_dims: its output is [N, O] (N the product of the "
+            "leading dimensions), so the ops after it see another shape (refused at "
+            "prepare: \"Incompatible shapes for broadcast\", or broadcast wrongly)",
+            when=keeps_batch_dims,
         ),
         optimized_rounding("i8"),
     )

@@ -181,3 +181,55 @@ def test_litert_div_by_a_constant_zero_point_is_refused_before_writing():
 
     with pytest.raises(CompileError, match="divisor element equal to its zero point"):
         TargetLegalizePass(target="litert").apply(Context(), m)
+
+
+def _fc_then_add(batch: list[int]):
+    """FULLY_CONNECTED [*batch, 16] -> [*batch, 8] (keep_num_dims) then ADD with an
+    input of the same shape, uint8, per-tensor weights."""
+    from xdsl.builder import ImplicitBuilder
+    from xdsl.dialects.builtin import ModuleOp
+    from xdsl.dialects.func import FuncOp, ReturnOp
+
+    from compiler.dialects import circle
+    from compiler.interpreter.build import _const, option_attribute
+
+    t = make_quantized_type("u8", 0.05, 128)
+    rng = np.random.default_rng(0)
+    out = tensor([*batch, 8], t)
+    func = FuncOp("main", ([tensor([*batch, 16], t), out], [out]))
+    with ImplicitBuilder(func.body) as (x, y):
+        w = _const(Const(rng.integers(0, 256, (8, 16), dtype=np.uint8),
+                         tensor([8, 16], make_quantized_type("u8", 0.01, 128)))).output
+        b = _const(Const(rng.integers(-100, 100, (8,), dtype=np.int32),
+                         tensor([8], make_quantized_type("i32", 0.0005, 0)))).output
+        none = option_attribute("NONE")
+        fc = circle.FullyConnectedOp(operands=[x, w, b], result_types=[out], properties={
+            "keep_num_dims": option_attribute(True), "fused_activation_function": none})
+        add = circle.AddOp(operands=[fc.output, y], result_types=[out],
+                           properties={"fused_activation_function": none})
+        ReturnOp(add.output)
+    module = ModuleOp([func])
+    module.verify()
+    inputs = [rng.integers(0, 256, size=(*batch, n), dtype=np.uint8) for n in (16, 8)]
+    return module, inputs
+
+
+@needs_onert
+@pytest.mark.parametrize("batch", [[2, 4], [1, 2, 4]])
+def test_onert_fully_connected_keeping_batch_dims_is_flattened_exactly(batch):
+    """onert ignores keep_num_dims (its FULLY_CONNECTED outputs [N, O]), so an ADD of
+    that output with a [*batch, O] tensor is refused at prepare (ConvNeXt's and Swin's
+    MLPs on NHWC activations); target-legalize reshapes around a rank-2 FC, bit-exact."""
+    from xdsl.context import Context
+
+    module, inputs = _fc_then_add(batch)
+    with pytest.raises(runtimes.RuntimeRefused, match="Incompatible shapes for broadcast"):
+        runtimes.run_onert(write_circle(module), inputs)
+    want = run(module, inputs)[0]
+    TargetLegalizePass(target="onert").apply(Context(), module)
+    names = [o.name for o in module.walk() if o.name.startswith("circle.")
+             and o.name != "circle.const"]
+    assert names == ["circle.reshape", "circle.fully_connected", "circle.reshape",
+                     "circle.add"]
+    got = runtimes.run_onert(write_circle(module), inputs)[0]
+    np.testing.assert_array_equal(np.asarray(got).reshape(np.shape(want)), want)
