@@ -327,6 +327,9 @@ class FullyConnectedOp(CircleOp):
             "prepare: \"Incompatible shapes for broadcast\", or broadcast wrongly)",
             when=keeps_batch_dims,
         ),
+        tolerance(ONERT, "u8", 1, "requantizes with gemmlowp's two roundings (rounding "
+                  "doubling high multiply, then rounding shift): a value just below a half "
+                  "step rounds away from zero"),
         optimized_rounding("i8"),
     )
 

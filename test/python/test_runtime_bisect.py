@@ -191,6 +191,7 @@ func.func @main(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:128>>) -> tensor<
 MEASURED_TOLERANCES = {
     ("onert", None): {
         ("MEAN", "u8"): 1, ("RESIZE_BILINEAR", "u8"): 1, ("SIN", "f32"): 1, ("COS", "f32"): 1,
+        ("FULLY_CONNECTED", "u8"): 1,
     },
     ("litert", "BUILTIN_REF"): {("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3},
     ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {

@@ -233,3 +233,32 @@ def test_onert_fully_connected_keeping_batch_dims_is_flattened_exactly(batch):
                      "circle.add"]
     got = runtimes.run_onert(write_circle(module), inputs)[0]
     np.testing.assert_array_equal(np.asarray(got).reshape(np.shape(want)), want)
+
+
+@needs_onert
+def test_onert_uint8_fully_connected_rounds_twice():
+    """onert's uint8 FULLY_CONNECTED requantizes with gemmlowp's two roundings: with
+    vit's scales (M = 0.0020256, a right shift of 8) an accumulator of -1234 gives
+    -2.4996 -> -2.5 -> -3, one step from the IR's single rounding (-2); the op's
+    `Tolerance` for onert is that one step, no more."""
+    from compiler.dialects import circle
+    from compiler.ir.runtime_traits import Tolerance
+
+    ti = make_quantized_type("u8", 0.025508705526590347, 113)
+    tw = make_quantized_type("u8", 0.0016977915074676275, 127)
+    tb = make_quantized_type("i32", 4.330846422817558e-05, 0)
+    to = make_quantized_type("u8", 0.021380510181188583, 131)
+    accs = np.array([-1234, -36779, -1233, 1234], np.int32)  # x - zx = 1, w - zw = 0
+    m = single_op_module(circle.FullyConnectedOp,
+                         [Input(tensor([1, 1], ti)),
+                          Const(np.full((4, 1), 127, np.uint8), tensor([4, 1], tw)),
+                          Const(accs, tensor([4], tb))],
+                         [tensor([1, 4], to)], fused_activation_function="NONE")
+    x = np.array([[113]], np.uint8)
+    want = np.asarray(run(m, [x])[0]).view(np.uint8).reshape(-1)
+    got = np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).reshape(-1)
+    np.testing.assert_array_equal(want, [129, 57, 129, 133])  # round(131 + acc * M)
+    np.testing.assert_array_equal(got, [128, 56, 129, 134])
+    steps = [t.steps for t in circle.FullyConnectedOp.get_traits_of_type(Tolerance)
+             if t.runtime == "onert" and "u8" in t.storages]
+    assert steps == [int(np.abs(got.astype(int) - want).max())]
