@@ -183,6 +183,11 @@ def grouped(op: Operation) -> bool:
     return shape_w[-1] != shape_in[-1]
 
 
+def keeps_batch_dims(op: Operation) -> bool:
+    """A FULLY_CONNECTED whose output keeps more than one leading dimension (rank > 2)."""
+    return len(op.results[0].type.get_shape()) > 2
+
+
 def drops_dims_of_rank4(op: Operation) -> bool:
     """A reduction of a rank >= 4 input without keep_dims."""
     return len(op.operands[0].type.get_shape()) >= 4 and not op.option("keep_dims")

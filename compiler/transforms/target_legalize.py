@@ -10,6 +10,8 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
      channels, with its slices of the filter and bias, joined by CONCATENATION (every
      output channel is computed as before: same inputs, weights, bias and parameters);
    - SPLIT / SPLIT_V: one SLICE per output (the same elements, same parameters);
+   - a FULLY_CONNECTED with output rank > 2 (onert ignores keep_num_dims and outputs
+     [N, O]): RESHAPE to [N, I], the FULLY_CONNECTED, RESHAPE back;
    - a standalone RELU / RELU6 whose input and output share their parameters:
      MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
@@ -56,6 +58,7 @@ from compiler.ir.runtime_traits import (
     ONERT,
     RUNTIME_REFUSES,
     grouped,
+    keeps_batch_dims,
     problem,
     storage,
 )
@@ -273,6 +276,30 @@ def _slice_low_rank(op: Operation) -> str | None:
     return None
 
 
+def _flat_fully_connected(op: Operation) -> str | None:
+    """A FULLY_CONNECTED with output rank > 2 as RESHAPE of its input to [N, I], the
+    FULLY_CONNECTED on that rank-2 input (no keep_num_dims; onert's own output shape)
+    and a RESHAPE back: every output row is the same dot products of the same row."""
+    if not keeps_batch_dims(op):
+        return "its output has rank 2 already"
+    x = op.operands[0]
+    out = op.results[0].type
+    dims = list(shape(x))
+    rows = int(np.prod(dims[:-1]))
+    flat_c = _insert(i32_const([rows, dims[-1]]), op).results[0]
+    flat = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
+        TensorType(x.type.element_type, [rows, dims[-1]])]), op).results[0]
+    props = dict(op.properties)
+    props["keep_num_dims"] = BoolAttr.from_bool(False)
+    fc = _insert(type(op).create(
+        operands=[flat, *op.operands[1:]], properties=props, attributes=dict(op.attributes),
+        result_types=[TensorType(out.element_type, [rows, out.get_shape()[-1]])]), op)
+    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
+    back = _insert(circle.ReshapeOp(operands=[fc.results[0], back_c], result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
 # -- rewrites (LiteRT) ------------------------------------------------------------------
 
 def _constant_sum(op: Operation) -> str | None:
@@ -315,6 +342,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.Relu6Op: _relu,
         circle.QuantizeOp: _requantize_in_float,
         circle.SliceOp: _slice_low_rank,
+        circle.FullyConnectedOp: _flat_fully_connected,
         circle.MeanOp: _keep_dims,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,

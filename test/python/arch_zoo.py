@@ -191,6 +191,12 @@ def evaluate(model: str, scheme: str, default_kernels: bool = False,
 #: (model, scheme) -> why it fails today (work owned elsewhere); see the module doc
 _ONERT_UINT8_TRANSFORMER = ("onert refuses the uint8 transformer (float islands for layer norm / "
                             "activation matmuls; onert's work item of issue 18)")
+#: convnext / swin uint8 run in onert since FULLY_CONNECTED keeps its shape (target-legalize
+#: reshapes around a rank-2 FC) but differ: float islands' RSQRT / GELU / BATCH_MATMUL 1-2 ulp
+#: from the interpreter and onert's uint8 FULLY_CONNECTED 1 step on ~0.2 % of elements
+_ONERT_UINT8_DIFFERS = ("onert differs from the IR (convnext 7 steps, swin 2 steps): float "
+                        "islands' RSQRT/GELU/BATCH_MATMUL 1-2 ulp and uint8 FULLY_CONNECTED "
+                        "1 step on ~0.2 % of elements (compiler.bisect)")
 KNOWN: dict[tuple[str, str], str] = {
     ("mobilenet_v3", "int8"): (
         "circle IR 4.7 dB below PT2E; first departure at the stem's int8 HARD_SWISH "
@@ -202,11 +208,11 @@ KNOWN: dict[tuple[str, str], str] = {
                               "column for interpolate, mean)"),
     ("resnet50", "uint8-pt"): ("circle IR 3.4 dB below PT2E with uint8 per-tensor weights "
                                "(not bisected yet)"),
-    ("convnext", "uint8"): _ONERT_UINT8_TRANSFORMER,
+    ("convnext", "uint8"): _ONERT_UINT8_DIFFERS,
     ("convnext", "int8"): ("circle IR 1.01 dB below PT2E (20.7 vs 21.7 dB; LiteRT bit-exact "
                            "with the IR): just over the 1 dB bound, not bisected yet"),
     ("vit", "uint8"): _ONERT_UINT8_TRANSFORMER,
-    ("swin", "uint8"): _ONERT_UINT8_TRANSFORMER,
+    ("swin", "uint8"): _ONERT_UINT8_DIFFERS,
     ("hf_gpt2", "uint8"): "onert differs from the IR (not bisected yet; uint8 transformer in onert)",
     ("hf_gpt2", "int16"): ("circle IR 24 dB below PT2E (18.2 vs 42.4 dB; LiteRT bit-exact with the "
                            "IR, both resolvers): int16 numerics, not bisected yet"),

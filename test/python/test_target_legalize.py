@@ -181,3 +181,84 @@ def test_litert_div_by_a_constant_zero_point_is_refused_before_writing():
 
     with pytest.raises(CompileError, match="divisor element equal to its zero point"):
         TargetLegalizePass(target="litert").apply(Context(), m)
+
+
+def _fc_then_add(batch: list[int]):
+    """FULLY_CONNECTED [*batch, 16] -> [*batch, 8] (keep_num_dims) then ADD with an
+    input of the same shape, uint8, per-tensor weights."""
+    from xdsl.builder import ImplicitBuilder
+    from xdsl.dialects.builtin import ModuleOp
+    from xdsl.dialects.func import FuncOp, ReturnOp
+
+    from compiler.dialects import circle
+    from compiler.interpreter.build import _const, option_attribute
+
+    t = make_quantized_type("u8", 0.05, 128)
+    rng = np.random.default_rng(0)
+    out = tensor([*batch, 8], t)
+    func = FuncOp("main", ([tensor([*batch, 16], t), out], [out]))
+    with ImplicitBuilder(func.body) as (x, y):
+        w = _const(Const(rng.integers(0, 256, (8, 16), dtype=np.uint8),
+                         tensor([8, 16], make_quantized_type("u8", 0.01, 128)))).output
+        b = _const(Const(rng.integers(-100, 100, (8,), dtype=np.int32),
+                         tensor([8], make_quantized_type("i32", 0.0005, 0)))).output
+        none = option_attribute("NONE")
+        fc = circle.FullyConnectedOp(operands=[x, w, b], result_types=[out], properties={
+            "keep_num_dims": option_attribute(True), "fused_activation_function": none})
+        add = circle.AddOp(operands=[fc.output, y], result_types=[out],
+                           properties={"fused_activation_function": none})
+        ReturnOp(add.output)
+    module = ModuleOp([func])
+    module.verify()
+    inputs = [rng.integers(0, 256, size=(*batch, n), dtype=np.uint8) for n in (16, 8)]
+    return module, inputs
+
+
+@needs_onert
+@pytest.mark.parametrize("batch", [[2, 4], [1, 2, 4]])
+def test_onert_fully_connected_keeping_batch_dims_is_flattened_exactly(batch):
+    """onert ignores keep_num_dims (its FULLY_CONNECTED outputs [N, O]), so an ADD of
+    that output with a [*batch, O] tensor is refused at prepare (ConvNeXt's and Swin's
+    MLPs on NHWC activations); target-legalize reshapes around a rank-2 FC, bit-exact."""
+    from xdsl.context import Context
+
+    module, inputs = _fc_then_add(batch)
+    with pytest.raises(runtimes.RuntimeRefused, match="Incompatible shapes for broadcast"):
+        runtimes.run_onert(write_circle(module), inputs)
+    want = run(module, inputs)[0]
+    TargetLegalizePass(target="onert").apply(Context(), module)
+    names = [o.name for o in module.walk() if o.name.startswith("circle.")
+             and o.name != "circle.const"]
+    assert names == ["circle.reshape", "circle.fully_connected", "circle.reshape",
+                     "circle.add"]
+    got = runtimes.run_onert(write_circle(module), inputs)[0]
+    np.testing.assert_array_equal(np.asarray(got).reshape(np.shape(want)), want)
+
+
+@needs_onert
+def test_onert_uint8_fully_connected_rounds_twice():
+    """onert's uint8 FULLY_CONNECTED requantizes with gemmlowp's two roundings: with
+    vit's scales (M = 0.0020256, a right shift of 8) an accumulator of -1234 gives
+    -2.4996 -> -2.5 -> -3, one step from the IR's single rounding (-2); the op's
+    `Tolerance` for onert is that one step, no more."""
+    from compiler.dialects import circle
+    from compiler.ir.runtime_traits import Tolerance
+
+    ti = make_quantized_type("u8", 0.025508705526590347, 113)
+    tw = make_quantized_type("u8", 0.0016977915074676275, 127)
+    tb = make_quantized_type("i32", 4.330846422817558e-05, 0)
+    to = make_quantized_type("u8", 0.021380510181188583, 131)
+    accs = np.array([-1234, -36779, -1233, 1234], np.int32)  # x - zx = 1, w - zw = 0
+    m = single_op_module(circle.FullyConnectedOp,
+                         [Input(tensor([1, 1], ti)),
+                          Const(np.full((4, 1), 127, np.uint8), tensor([4, 1], tw)),
+                          Const(accs, tensor([4], tb))],
+                         [tensor([1, 4], to)], fused_activation_function="NONE")
+    x = np.array([[113]], np.uint8)
+    want = np.asarray(run(m, [x])[0]).view(np.uint8).reshape(-1)
+    got = np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).reshape(-1)
+    np.testing.assert_array_equal(want, [129, 57, 129, 133])  # round(131 + acc * M)
+    np.testing.assert_array_equal(got, [128, 56, 129, 134])
+    steps = [t.steps for t in circle.FullyConnectedOp.get_traits_of_type(Tolerance)
+             if t.runtime == "onert" and "u8" in t.storages]
+    assert steps == [int(np.abs(got.astype(int) - want).max())]
