@@ -300,15 +300,15 @@ def _flat_fully_connected(op: Operation) -> str | None:
     return None
 
 
-# -- rewrites (LiteRT) ------------------------------------------------------------------
+# -- rewrites (LiteRT and onert) ------------------------------------------------------------------
 
 def _constant_sum(op: Operation) -> str | None:
     """A quantized ADD/SUB of a constant and an operand whose rescaling multiplier is
     flushed to 0 (`s / 2 max(s_lhs, s_rhs)` below 2^-31, `QuantizeMultiplier`): in the
     op's own integer semantics that operand contributes nothing, so the result is a
     constant, computed here by the interpreter's kernel (bit for bit what the op
-    computes). LiteRT aborts preparing such an op when the other scale is huge: a
-    causal mask of -3.4e38 added to attention scores."""
+    computes). LiteRT aborts preparing such an op when the other scale is huge (a
+    causal mask of -3.4e38 added to attention scores), and onert computes it wrongly."""
     from compiler.interpreter import circle_int_eltwise as kernels
     from compiler.interpreter.fixedpoint import quantize_multiplier
     from compiler.interpreter.values import f32_scale
@@ -346,6 +346,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.MeanOp: _keep_dims,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,
+        circle.AddOp: _constant_sum,
     },
     LITERT: {
         circle.AddOp: _constant_sum,

@@ -99,3 +99,30 @@ def test_no_constant_operand_stays_a_located_error():
                          [tensor([1, 2, 4, 4], MASK)])
     with pytest.raises(CompileError, match="no exact rewrite: no operand is both flushed"):
         TargetLegalizePass(target="litert").apply(Context(), m)
+
+
+@pytest.mark.skipif(not runtimes.onert_available(), reason="onert not installed")
+@pytest.mark.parametrize("op_class", [circle.AddOp])
+def test_onert_miscomputes_the_raw_op_and_runs_the_constant_exactly(op_class):
+    """The uint8 form (a Hugging Face decoder's mask ADD for onert): onert runs the raw
+    op but departs from its integer semantics (its SUB of the same operands saturates
+    as the IR does); target-legalize writes the constant,
+    which onert returns exactly."""
+    from compiler.codegen import write_circle
+
+    scores = make_quantized_type("u8", 0.00048472, 84)
+    mask = make_quantized_type("u8", 1.3344406e36, 255)
+    causal = np.where(np.tri(4, dtype=bool), 255, 0).astype(np.uint8).reshape(1, 1, 4, 4)
+    m = single_op_module(op_class, [Input(tensor([1, 2, 4, 4], scores)),
+                                    Const(causal, tensor([1, 1, 4, 4], mask))],
+                         [tensor([1, 2, 4, 4], mask)])
+    assert add_rescale_aborts(_op(m))
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (1, 2, 4, 4), dtype=np.uint8)
+    ours = run(m, [x])[0]
+    (raw,) = runtimes.run_runtime("onert", write_circle(m), [x], isolated=True)
+    assert not np.array_equal(ours, raw.reshape(ours.shape))
+    TargetLegalizePass(target="onert").apply(Context(), m)
+    assert not any(isinstance(o, circle.AddOp | circle.SubOp) for o in m.walk())
+    (theirs,) = runtimes.run_runtime("onert", write_circle(m), [x], isolated=True)
+    np.testing.assert_array_equal(ours, theirs.reshape(ours.shape))
