@@ -212,7 +212,8 @@ def test_onert_grouped_conv_is_wrong_and_predicted(quantized, tmp_path):
         data = compiler.write_circle(module)
         want = compiler.run(compiler.read_flatbuffer(data), [x])[0]
         got = run_onert(data, [x])[0]
-        assert (np.abs(got - want).max() > 10 * step) == wrong
+        # onert's grouped output is garbage, NaN included: 'far off' is 'not within'
+        assert bool(np.any(~(np.abs(got - want) <= 10 * step))) == wrong
         legal = import_onnx(model)
         compiler.lower(legal, scheme="uint8" if quantized else "auto", target="onert")
         assert not onert_problems(legal)
