@@ -51,6 +51,9 @@ from compiler.ir.runtime_traits import (
 _FUSE_IT = ("onert has no quantized kernel for a standalone {builtin} (onert: "
             "\"ElementwiseActivationLayer(ReLU): unsupported data type\"; fuse it into the "
             "producer's fused_activation_function)")
+_STANDALONE_RELU = refuses(ONERT, ("u8", "i8"),
+                           "ElementwiseActivationLayer(ReLU): unsupported data type",
+                           reason=_FUSE_IT)
 
 
 @irdl_op_definition
@@ -85,12 +88,7 @@ class ReluOp(_UnaryOp):
     BUILTIN: ClassVar[str] = "RELU"
     traits = elementwise_traits(
         FusableActivation("RELU"),
-        refuses(
-            ONERT,
-            ("u8", "i8"),
-            "ElementwiseActivationLayer(ReLU): unsupported data type",
-            reason=_FUSE_IT,
-        ),
+        _STANDALONE_RELU,
     )
 
 
@@ -102,12 +100,7 @@ class Relu6Op(_UnaryOp):
     BUILTIN: ClassVar[str] = "RELU6"
     traits = elementwise_traits(
         FusableActivation("RELU6"),
-        refuses(
-            ONERT,
-            ("u8", "i8"),
-            "ElementwiseActivationLayer(ReLU): unsupported data type",
-            reason=_FUSE_IT,
-        ),
+        _STANDALONE_RELU,
     )
 
 
