@@ -18,7 +18,7 @@ asymmetrically at run time, as torch's `choose_qparams` does per tensor.
 
 The hybrid op is not bit-exact with torch's converted program (TFLite quantizes per
 batch row with its own scale/zero-point rule; torch per tensor): the end-to-end test states
-its tolerance. It is bit-exact with LiteRT (`compiler.interpreter.circle_hybrid`).
+its tolerance. It is bit-exact with LiteRT (`compiler.interpreter.circle_conv`).
 """
 
 from __future__ import annotations

@@ -110,23 +110,27 @@ def _run_call(op: aten.CallOp, args: tuple) -> tuple:
     return tuple(_from_torch(op, r, v) for r, v in zip(op.results, outs))
 
 
-def _make_functions() -> type[InterpreterFunctions]:
-    def run(self, interpreter: Interpreter, op: aten.AtenOp, args: tuple) -> tuple:
+def _with_schema_impls(cls: type[InterpreterFunctions]) -> type[InterpreterFunctions]:
+    """Give every schema-defined op of `aten.ATEN_OPS` an `@impl` running `run_schema_op`
+    (keyed by op name: class names can coincide); `register_impls` then collects them."""
+    for op_class in aten.ATEN_OPS:
+        setattr(cls, f"run_{op_class.name.replace('.', '_')}", impl(op_class)(cls.run_schema_op))
+    return cls
+
+
+@register_impls
+@_with_schema_impls
+class AtenFunctions(InterpreterFunctions):
+    """Schema-defined aten ops through torch, `aten.none` and `aten.call` (see the module
+    notes)."""
+
+    def run_schema_op(self, interpreter: Interpreter, op: aten.AtenOp, args: tuple) -> tuple:
         return _call(op, args)
 
-    namespace: dict[str, object] = {"__doc__": __doc__}
-    for op_class in aten.ATEN_OPS:  # keyed by op name: class names can coincide
-        namespace[f"run_{op_class.name.replace('.', '_')}"] = impl(op_class)(run)
-
+    @impl(aten.NoneOp)
     def run_none(self, interpreter: Interpreter, op: aten.NoneOp, args: tuple) -> tuple:
         return (None,)
 
+    @impl(aten.CallOp)
     def run_call(self, interpreter: Interpreter, op: aten.CallOp, args: tuple) -> tuple:
         return _run_call(op, args)
-
-    namespace["run_none"] = impl(aten.NoneOp)(run_none)
-    namespace["run_call"] = impl(aten.CallOp)(run_call)
-    return register_impls(type("AtenFunctions", (InterpreterFunctions,), namespace))
-
-
-AtenFunctions = _make_functions()

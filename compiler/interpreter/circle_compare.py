@@ -1,5 +1,6 @@
-"""Kernels of the comparison / logic / select family: EQUAL, NOT_EQUAL, GREATER,
-GREATER_EQUAL, LESS, LESS_EQUAL, LOGICAL_AND/OR/NOT, SELECT_V2, REDUCE_ANY.
+"""Kernels of the comparison family (`compiler.dialects.circle_compare`): EQUAL,
+NOT_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL, LOGICAL_AND/OR/NOT, SELECT_V2,
+REDUCE_ANY.
 
 Quantized comparisons follow TFLite's reference kernels (`comparisons.cc`,
 `reference/comparisons.h`) bit for bit:
@@ -21,10 +22,20 @@ quantized value operands and result share their parameters, checked).
 from __future__ import annotations
 
 import numpy as np
+from xdsl.interpreter import InterpreterFunctions
 from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle
-from compiler.interpreter.circle_data import _as_result, _axis, _same_qparams
+from compiler.interpreter.circle_base import (
+    ANY,
+    FLOAT,
+    INTEGER,
+    as_result,
+    kernel,
+    normalize_axis,
+    register_kernels,
+    same_qparams,
+)
 from compiler.interpreter.fixedpoint import quantize_multiplier, rounding_divide_by_pot, srdhm
 from compiler.interpreter.values import f32_scale, per_tensor
 
@@ -41,6 +52,51 @@ _COMPARE = {
 }
 
 
+@register_kernels
+class CircleCompareFunctions(InterpreterFunctions):
+    """Comparisons (float and quantized), logic and REDUCE_ANY (boolean), SELECT_V2."""
+
+    @kernel(circle.EqualOp, circle.NotEqualOp, circle.GreaterOp, circle.GreaterEqualOp,
+            circle.LessOp, circle.LessEqualOp, on=FLOAT)
+    def compare_float(op: Operation, a: np.ndarray, b: np.ndarray):
+        return (as_result(op, _COMPARE[type(op)](a, b)),)
+
+    @kernel(circle.EqualOp, circle.NotEqualOp, circle.GreaterOp, circle.GreaterEqualOp,
+            circle.LessOp, circle.LessEqualOp, on=INTEGER)
+    def compare_int(op: Operation, a: np.ndarray, b: np.ndarray):
+        """A quantized comparison (see the module notes)."""
+        qa = per_tensor(op, op.lhs, "the lhs")
+        if qa.storage_spelling == "i16":
+            same_qparams(op, op.lhs, op.rhs)  # the kernel compares raw integers
+            return (as_result(op, _COMPARE[type(op)](a, b)),)
+        return (as_result(op, _COMPARE[type(op)](_rescaled(op, op.lhs, a),
+                                                  _rescaled(op, op.rhs, b))),)
+
+    @kernel(circle.LogicalAndOp, on=FLOAT)
+    def logical_and(op: circle.LogicalAndOp, a, b):
+        return (as_result(op, np.logical_and(a, b)),)
+
+    @kernel(circle.LogicalOrOp, on=FLOAT)
+    def logical_or(op: circle.LogicalOrOp, a, b):
+        return (as_result(op, np.logical_or(a, b)),)
+
+    @kernel(circle.LogicalNotOp, on=FLOAT)
+    def logical_not(op: circle.LogicalNotOp, x):
+        return (as_result(op, np.logical_not(x)),)
+
+    @kernel(circle.SelectV2Op, on=ANY)
+    def select_v2(op: circle.SelectV2Op, cond, x, y):
+        """`cond ? x : y`, broadcasting; quantized x, y and result must share qparams."""
+        same_qparams(op, op.x, op.output)
+        same_qparams(op, op.y, op.output)
+        return (as_result(op, np.where(np.asarray(cond, dtype=bool), x, y)),)
+
+    @kernel(circle.ReduceAnyOp, on=FLOAT)
+    def reduce_any(op: circle.ReduceAnyOp, x, axis):
+        axes = tuple(sorted({normalize_axis(int(a), x.ndim) for a in np.asarray(axis).reshape(-1)}))
+        return (as_result(op, np.any(x, axis=axes, keepdims=op.keep_dims.value.data)),)
+
+
 def _rescaled(op: Operation, v: SSAValue, x: np.ndarray) -> np.ndarray:
     """One operand of `ComparisonWithScaling`, as the int32 values the kernel compares."""
     q = per_tensor(op, v, "a quantized comparison operand")
@@ -54,55 +110,3 @@ def _rescaled(op: Operation, v: SSAValue, x: np.ndarray) -> np.ndarray:
             "kernel has undefined behaviour there)")
     shifted = (x.astype(np.int64) - q.zero_point.data) * (1 << LEFT_SHIFT)
     return rounding_divide_by_pot(srdhm(shifted, multiplier), -shift)
-
-
-def compare_int(op: Operation, a: np.ndarray, b: np.ndarray):
-    """A quantized comparison (see the module notes)."""
-    qa = per_tensor(op, op.lhs, "the lhs")
-    if qa.storage_spelling == "i16":
-        _same_qparams(op, op.lhs, op.rhs)  # the kernel compares raw integers
-        return (_as_result(op, _COMPARE[type(op)](a, b)),)
-    return (_as_result(op, _COMPARE[type(op)](_rescaled(op, op.lhs, a),
-                                              _rescaled(op, op.rhs, b))),)
-
-
-def compare_float(op: Operation, a: np.ndarray, b: np.ndarray):
-    return (_as_result(op, _COMPARE[type(op)](a, b)),)
-
-
-def logical_and(op: circle.LogicalAndOp, a, b):
-    return (_as_result(op, np.logical_and(a, b)),)
-
-
-def logical_or(op: circle.LogicalOrOp, a, b):
-    return (_as_result(op, np.logical_or(a, b)),)
-
-
-def logical_not(op: circle.LogicalNotOp, x):
-    return (_as_result(op, np.logical_not(x)),)
-
-
-def select_v2(op: circle.SelectV2Op, cond, x, y):
-    """`cond ? x : y`, broadcasting; quantized x, y and result must share qparams."""
-    _same_qparams(op, op.x, op.output)
-    _same_qparams(op, op.y, op.output)
-    return (_as_result(op, np.where(np.asarray(cond, dtype=bool), x, y)),)
-
-
-def reduce_any(op: circle.ReduceAnyOp, x, axis):
-    axes = tuple(sorted({_axis(int(a), x.ndim) for a in np.asarray(axis).reshape(-1)}))
-    return (_as_result(op, np.any(x, axis=axes, keepdims=op.keep_dims.value.data)),)
-
-
-_BOOL_KERNELS = {
-    circle.LogicalAndOp: logical_and,
-    circle.LogicalOrOp: logical_or,
-    circle.LogicalNotOp: logical_not,
-    circle.ReduceAnyOp: reduce_any,
-    circle.SelectV2Op: select_v2,
-}
-
-#: op class -> kernel on float (and boolean) tensors
-FLOAT_KERNELS = {**{cls: compare_float for cls in _COMPARE}, **_BOOL_KERNELS}
-#: op class -> kernel when an operand or result is quantized
-INT_KERNELS = {**{cls: compare_int for cls in _COMPARE}, circle.SelectV2Op: select_v2}

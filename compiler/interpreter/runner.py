@@ -7,14 +7,37 @@ from collections.abc import Sequence
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
-from xdsl.interpreter import Interpreter
+from xdsl.interpreter import Interpreter, InterpreterFunctions
 from xdsl.interpreters.func import FuncFunctions
 
 from compiler.interpreter.aten import AtenFunctions
 from compiler.interpreter.circle import CircleFunctions
+from compiler.interpreter.circle_activation import CircleActivationFunctions
+from compiler.interpreter.circle_base import CircleBaseFunctions
+from compiler.interpreter.circle_compare import CircleCompareFunctions
+from compiler.interpreter.circle_conv import CircleConvFunctions
+from compiler.interpreter.circle_float_ops import CircleFloatOpsFunctions
+from compiler.interpreter.circle_index import CircleIndexFunctions
+from compiler.interpreter.circle_softmax import CircleSoftmaxFunctions
 from compiler.interpreter.quant import QuantFunctions
 from compiler.interpreter.values import check_input
 from compiler.ir.diagnostics import CompileError
+
+#: The implementations every interpreter registers: xDSL's func, then one class per dialect,
+#: and for `circle` one per op family (each op is implemented by exactly one of them).
+FUNCTIONS: tuple[type[InterpreterFunctions], ...] = (
+    FuncFunctions,
+    QuantFunctions,
+    AtenFunctions,
+    CircleBaseFunctions,
+    CircleFunctions,
+    CircleConvFunctions,
+    CircleActivationFunctions,
+    CircleSoftmaxFunctions,
+    CircleCompareFunctions,
+    CircleIndexFunctions,
+    CircleFloatOpsFunctions,
+)
 
 #: Entry points tried, in order, when a module holds more than one function.
 ENTRY_NAMES = ("forward", "main")
@@ -39,10 +62,10 @@ def entry_function(module: ModuleOp) -> FuncOp:
 def make_interpreter(
     module: ModuleOp, listeners: Sequence[Interpreter.Listener] = ()
 ) -> Interpreter:
-    """An xDSL interpreter with func, quant, aten and circle implementations."""
+    """An xDSL interpreter with the implementations of `FUNCTIONS`."""
     interpreter = Interpreter(module, listeners=tuple(listeners))
-    for functions in (FuncFunctions(), QuantFunctions(), AtenFunctions(), CircleFunctions()):
-        interpreter.register_implementations(functions)
+    for functions in FUNCTIONS:
+        interpreter.register_implementations(functions())
     return interpreter
 
 

@@ -50,6 +50,19 @@ def per_tensor(op: Operation, value: SSAValue, what: str) -> UniformQuantizedTyp
     return q
 
 
+def eight_bit_io(op: Operation) -> tuple[UniformQuantizedType, UniformQuantizedType]:
+    """The per-tensor (input, output) types of an op whose integer kernel exists for 8-bit
+    storage only; a `NotImplementedError` naming the storage type otherwise."""
+    qi = per_tensor(op, op.operands[0], "the input")
+    qo = per_tensor(op, op.results[0], "the output")
+    if qi.width != 8 or qo.width != 8:
+        raise NotImplementedError(
+            f"{op.name}: the {qi.storage_spelling} kernel is not bit-exact yet "
+            "(only int8/uint8 are implemented)"
+        )
+    return qi, qo
+
+
 def runtime_dtype(value: SSAValue | Attribute) -> np.dtype | None:
     """The numpy dtype an array of this value has at run time (None for `none`)."""
     t = value.type if isinstance(value, SSAValue) else value

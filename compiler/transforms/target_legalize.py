@@ -309,7 +309,7 @@ def _constant_sum(op: Operation) -> str | None:
     constant, computed here by the interpreter's kernel (bit for bit what the op
     computes). LiteRT aborts preparing such an op when the other scale is huge (a
     causal mask of -3.4e38 added to attention scores), and onert computes it wrongly."""
-    from compiler.interpreter import circle_int_eltwise as kernels
+    from compiler.interpreter.circle import CircleFunctions as kernels
     from compiler.interpreter.fixedpoint import quantize_multiplier
     from compiler.interpreter.values import f32_scale
 
@@ -324,7 +324,7 @@ def _constant_sum(op: Operation) -> str | None:
         return "no operand is both flushed to 0 and beside a constant"
     args = [c if c is not None else np.zeros(shape(v), t.numpy_storage_dtype)
             for c, v, t in zip(consts, op.operands, types)]
-    kernel = kernels.add if isinstance(op, circle.AddOp) else kernels.sub
+    kernel = kernels.add_int if isinstance(op, circle.AddOp) else kernels.sub_int
     (value,) = kernel(op, *args)
     out = op.results[0]
     const = ConstOp(dense_from_numpy(value, types[2].storage_type), out.type)

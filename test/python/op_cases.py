@@ -307,7 +307,7 @@ CASES: list[OpCase] = [
            lambda: (randn(1, 3, 4, 4, seed=28),), aten=("mean.dim",),
            circle=("circle.mean",), onert=()),  # onert's uint8 MEAN rounds once: 1 LSB off
     # LiteRT's reference SUM is wrong in int8 (it reads the int8 bytes as uint8, see
-    # circle_int.sum_) and in int16 (measured: every output differs): its builtin
+    # CircleFunctions.sum_int) and in int16 (measured: every output differs): its builtin
     # kernels are the oracle. onert: no uint8 SUM.
     OpCase("sum_dim", lambda: Fn(lambda m, x: (x.sum(1), x.sum(-1, keepdim=True))),
            lambda: (randn(1, 3, 4, 4, seed=28),), aten=("sum.dim_IntList",),

@@ -243,11 +243,25 @@ def test_pool_with_differing_qparams_is_refused():
         run(m, [np.zeros((1, 2, 2, 1), np.int8)])
 
 
+def test_every_circle_op_has_kernels_in_exactly_one_listed_family():
+    """The runner registers the families it lists, explicitly: an op whose family is not
+    listed, or that two families implement, is caught here rather than at run time."""
+    from compiler.interpreter.runner import FUNCTIONS
+
+    owners: dict[type, list[str]] = {}
+    for functions in FUNCTIONS:
+        for op_class in getattr(functions, "KERNELS", {}):
+            owners.setdefault(op_class, []).append(functions.__name__)
+    assert set(owners) == set(circle.CIRCLE_OPS) - {circle.ConstOp, circle.NoValueOp}
+    assert {op.name: fs for op, fs in owners.items() if len(fs) > 1} == {}
+
+
 def test_missing_integer_kernel_is_not_approximated(monkeypatch):
     # every quantized op that verifies has a kernel now: take one away to reach the dispatch
-    from compiler.interpreter.circle import INT_KERNELS
+    from compiler.interpreter.circle_base import INTEGER
+    from compiler.interpreter.circle_softmax import CircleSoftmaxFunctions
 
-    monkeypatch.delitem(INT_KERNELS, circle.LogSoftmaxOp)
+    monkeypatch.delitem(CircleSoftmaxFunctions.KERNELS[circle.LogSoftmaxOp], INTEGER)
     t = make_quantized_type("i8", 0.1, 0)
     m = single_op_module(circle.LogSoftmaxOp, [Input(tensor([2], t))], [tensor([2], t)])
     with pytest.raises(NotImplementedError, match="circle.log_softmax: no integer kernel"):

@@ -838,7 +838,7 @@ def test_div_uint8_where_litert_is_defined():
     """Equal to LiteRT wherever TFLite's total right shift is at most 31 bits; beyond, the
     C++ shifts by 32+ bits (undefined) and LiteRT saturates: x1 = 1 over x2 = 199 gives
     255 there, the interpreter the true quotient."""
-    from compiler.interpreter.circle_int_eltwise import division_total_shift
+    from compiler.interpreter.circle import division_total_shift
 
     rng = np.random.default_rng(25)
     for _ in range(4):
@@ -903,11 +903,11 @@ def test_int16_sigmoid_table_recovered_from_litert():
     scale * 3 * 4096 * 2^shift an exact integer multiplier) are added until every entry
     0..254 has been seen; entry 255 (an interpolation end point only) is covered by the
     exhaustive tests above."""
-    from compiler.interpreter.circle_int16_sigmoid import (
-        SIGMOID_TABLE_UINT16,
-        _input_rescale,
-        _rescaled,
+    from compiler.interpreter.circle_activation import (
+        sigmoid16_input_multiplier,
+        sigmoid16_rescale,
     )
+    from compiler.interpreter.lut import SIGMOID_TABLE_UINT16
 
     seen: dict[int, int] = {}
     x = _ALL_INT16.astype(np.int64)
@@ -915,7 +915,7 @@ def test_int16_sigmoid_table_recovered_from_litert():
         for k in (24, 25, 26):
             module = _int16_unary(circle.TanhOp, m3 / 2**k)
             tanh = next(o for o in module.walk() if isinstance(o, circle.TanhOp))
-            v = _rescaled(x, *_input_rescale(tanh, (0, 1)))
+            v = sigmoid16_rescale(x, *sigmoid16_input_multiplier(tanh, (0, 1)))
             exact = (v >= 0) & (v % 256 == 0) & ((v >> 8) < 255)
             if set((v[exact] >> 8).tolist()) <= seen.keys():
                 continue

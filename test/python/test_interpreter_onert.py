@@ -165,8 +165,10 @@ def test_uint8_fully_connected_in_onert_rounds_twice():
     test_interpreter_litert.py::test_fully_connected_rounds_once); onert rounds twice
     (`MultiplyByQuantizedMultiplier`), so the two differ by one step exactly where the
     exact value lies within 2^-shift of a half (25 of 16,384 outputs here)."""
-    from compiler.interpreter.fixedpoint import multiply_by_quantized_multiplier
-    from compiler.interpreter.requant import channel_multipliers
+    from compiler.interpreter.fixedpoint import (
+        channel_multipliers,
+        multiply_by_quantized_multiplier,
+    )
 
     rng = np.random.default_rng(7)
     ti, to = rand_act("uint8", rng), rand_act("uint8", rng)
