@@ -1,11 +1,12 @@
-"""Float kernels of the float-only builtins (SIN, COS, ROUND, CONV_3D).
+"""Float kernels of the float-only builtins (SIN, COS, ROUND, POW, CONV_3D).
 
 These ops have no integer kernel anywhere (see `compiler.dialects.circle_float_ops`),
 so there is no entry for them in the integer tables: a quantized one is a
 "no integer kernel" error, never an approximation.
 
 SIN, COS: computed in float32 like TFLite's `std::sin`/`std::cos` on floats (numpy's
-float32 sin/cos may differ from libm's by an ulp). ROUND: half to even, exact. CONV_3D:
+float32 sin/cos may differ from libm's by an ulp). ROUND: half to even, exact. POW:
+numpy's float32 power, like TFLite's `std::pow` on floats. CONV_3D:
 float64 accumulation rounded to float32 (as the other float kernels; TFLite
 accumulates in float32, so results agree up to float rounding).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from compiler.dialects import circle
+from compiler.dialects.circle_float_ops import PowOp
 from compiler.interpreter.circle_float import _f32
 from compiler.interpreter.values import shape_of
 from compiler.interpreter.windows import pad_before
@@ -63,4 +65,7 @@ KERNELS = {
     circle.CosOp: _unary(np.cos),
     circle.RoundOp: _unary(np.round),  # half to even, like TFLite's ROUND
     circle.Conv3DOp: conv_3d,
+    # float32 powf, like TFLite's std::pow on floats (numpy broadcasts like POW)
+    PowOp: lambda op, x, y: (_f32(op, np.power(np.asarray(x, dtype=np.float32),
+                                               np.asarray(y, dtype=np.float32))),),
 }
