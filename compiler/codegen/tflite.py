@@ -28,7 +28,7 @@ from compiler.codegen.schema import BUILTIN_CODES, TFLITE_IDENTIFIER
 from compiler.codegen.writer import build_model, model_function, pack_model
 from compiler.dialects.circle_base import CircleOp, ConstOp
 from compiler.ir.diagnostics import error_at
-from compiler.ir.quant_traits import BiasOperand, WeightOperand
+from compiler.ir.quant_traits import BiasOperand, WeightOperand, feeds_only_weights
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 from compiler.ir.runtime_traits import LITERT, refusal
 
@@ -48,8 +48,6 @@ def _runtime_weight(v: SSAValue) -> bool:
     """A non-constant tensor used only as weights (a model input relaid out at most):
     LiteRT's CONV_2D / FULLY_CONNECTED read per-channel parameters from any filter tensor
     (measured bit-exact with the interpreter, test_ops_end_to_end's runtime_weights)."""
-    from compiler.transforms.verify_quantized import feeds_only_weights
-
     return feeds_only_weights(v)
 
 

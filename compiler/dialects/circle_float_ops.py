@@ -1,4 +1,4 @@
-"""Circle builtins that the runtimes only run in float: SIN, COS, ROUND, CONV_3D.
+"""Circle builtins that the runtimes only run in float: SIN, COS, ROUND, POW, CONV_3D.
 
 LiteRT's kernels for these accept float32 only (elementwise.cc: Sin/Cos; round.cc;
 conv3d.cc), and onert has no quantized kernel for them either (their `Refuses` traits,
@@ -22,6 +22,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from compiler.dialects.circle_base import (
     CircleOp,
+    _BinaryOp,
     act_prop,
     circle_traits,
     expect_rank,
@@ -108,6 +109,21 @@ class RoundOp(_FloatUnaryOp):
 
 
 @irdl_op_definition
+class PowOp(_BinaryOp):
+    """POW: x ** y element-wise, y broadcast against x (float32 only). A negative base
+    with a non-integer exponent is NaN, as in torch."""
+
+    name = "circle.pow"
+    BUILTIN: ClassVar[str] = "POW"
+    OPTIONS: ClassVar[str] = "PowOptions"
+    traits = circle_traits(Elementwise(), *float32_only("POW"))
+
+    def verify_circle(self) -> None:
+        super().verify_circle()
+        _refuse_quantized(self)
+
+
+@irdl_op_definition
 class Conv3DOp(CircleOp):
     """CONV_3D: NDHWC input, DHWIO filter, optional bias [O]; no groups (float only)."""
 
@@ -158,4 +174,4 @@ class Conv3DOp(CircleOp):
         _refuse_quantized(self)
 
 
-FLOAT_ONLY_OPS = [SinOp, CosOp, RoundOp, Conv3DOp]
+FLOAT_ONLY_OPS = [SinOp, CosOp, RoundOp, PowOp, Conv3DOp]

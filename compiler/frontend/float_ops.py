@@ -28,14 +28,27 @@ from compiler.ir.diagnostics import CompileError, location_str
 from compiler.ir.runtime_traits import SCHEME_STORAGE, no_integer_kernel
 
 
-def lowers_to(target: object) -> tuple[type, ...]:
-    """The circle op classes the legalization of ATen `target` may produce."""
+def _declared_name(target: object) -> str | None:
     from compiler.dialects.aten import BY_TARGET
     from compiler.transforms.legalize import PRODUCES, load_all
 
     load_all()
     op = BY_TARGET.get(str(target))
-    return PRODUCES.get(op.SCHEMA.op_name, ()) if op is not None else ()
+    return op.SCHEMA.op_name if op is not None and op.SCHEMA.op_name in PRODUCES else None
+
+
+def declared(target: object) -> bool:
+    """Whether the legalization of ATen `target` declares the circle ops it produces."""
+    return _declared_name(target) is not None
+
+
+def lowers_to(target: object) -> tuple[type, ...]:
+    """The circle op classes the legalization of ATen `target` may produce (the one
+    computing the result first; `()` if it produces none or is undeclared)."""
+    from compiler.transforms.legalize import PRODUCES
+
+    name = _declared_name(target)
+    return PRODUCES[name] if name is not None else ()
 
 
 def float_only_reason_of(target: object, scheme: str) -> str | None:

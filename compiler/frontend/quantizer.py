@@ -25,7 +25,11 @@ What it annotates (see `get_supported_operators()` for the exact ATen targets):
   unsqueeze, slice/select, split/chunk/unbind, expand, pad, interpolate, dropout, embedding):
   the output shares the input's spec (`SharedQuantizationSpec`);
 - cat: all inputs and the output share one spec;
-- sigmoid, tanh, softmax, log_softmax: the fixed output qparams of `SchemeSpecs.fixed_qparams`.
+- sigmoid, tanh, softmax, log_softmax: the fixed output qparams their circle ops declare
+  (`FixedOutputRange`, turned into a spec by `SchemeSpecs.fixed_spec`).
+
+Which of these an ATen op gets is derived from the circle ops its legalization produces
+(`compiler.frontend.annotation_kinds`); the tables below keep only the torch-specific rest.
 
 Nodes whose output (or whose tensor inputs) are not floating point are skipped: for
 example `num_batches_tracked.add_(1)` in a train-mode export, which fake-quantize cannot
@@ -52,20 +56,31 @@ from torchao.quantization.pt2e.quantizer import (
     SharedQuantizationSpec,
 )
 
+from compiler.frontend.annotation_kinds import Kind, derived_kind, derived_targets, fixed_range
 from compiler.frontend.float_ops import (
     FloatOp,
     float_only_reason,
     float_op,
+    lowers_to,
     no_integer_kernel_error,
 )
 from compiler.frontend.schemes import SchemeSpecs
+from compiler.frontend.variants import functional_overload
+from compiler.ir.quant_traits import FusableActivation, HasFusedActivation
 
 _ANNOTATION = "quantization_annotation"
 
 aten = torch.ops.aten
 
-#: conv-like ops: target -> (index of groups argument or None)
-_WEIGHTED = {
+# What the quantizer does with an ATen op is derived from the circle ops its legalization
+# produces (`compiler.frontend.annotation_kinds`: weighted, fixed range, shared, concat,
+# own range). The tables below hold only what those traits cannot say, each with why;
+# test_annotation_kinds.py checks them against the traits.
+
+#: torch's weight layout of the weighted ops (circle relays the weights out, so the
+#: WeightOperand axis is circle's): target -> index of the groups argument or None;
+#: every derived WEIGHTED target has an entry
+_WEIGHT_LAYOUT = {
     aten.conv1d.default: 6,
     aten.conv2d.default: 6,
     aten.conv1d.padding: 6,
@@ -73,116 +88,90 @@ _WEIGHTED = {
     aten.conv_transpose2d.input: 6,
     aten.linear.default: None,
 }
+#: IOHW weights (output channels on axis 1 when groups == 1)
 _TRANSPOSED = {aten.conv_transpose2d.input}
 
+#: batch_norm as the ATen graph has it: fused into a preceding conv (QAT; PTQ folds it
+#: in torch before annotating), or standalone (see _OWN_RANGE_LOWERINGS)
 _BATCH_NORM = {aten.batch_norm.default, aten._native_batch_norm_legit_no_training.default}
 
-#: activations that fold into a producer's fused_activation_function
-_FUSABLE_ACTIVATIONS = {aten.relu.default, aten.relu_.default, aten.relu6.default,
-                        aten.hardtanh.default, aten.hardtanh_.default, aten.clamp.default}
+#: in-place variants that torch.export's training IR keeps from common modules
+#: (`nn.ReLU(inplace=True)`, `x += y`): annotated like their functional op
+#: (`functional_overload`); the legalizer sees them functionalized
+_IN_PLACE = {aten.relu_.default, aten.hardtanh_.default, aten.leaky_relu_.default,
+             aten.silu_.default, aten.hardswish_.default, aten.elu_.default,
+             aten.sigmoid_.default, aten.tanh_.default,
+             aten.add_.Tensor, aten.sub_.Tensor, aten.mul_.Tensor, aten.div_.Tensor}
 
-_BINARY = {aten.add.Tensor, aten.add_.Tensor, aten.sub.Tensor, aten.sub_.Tensor,
-           aten.mul.Tensor, aten.mul_.Tensor, aten.div.Tensor, aten.div_.Tensor}
-_BINARY_FUSABLE = {aten.add.Tensor, aten.add_.Tensor, aten.sub.Tensor, aten.sub_.Tensor,
-                   aten.mul.Tensor, aten.mul_.Tensor}
-
-#: ops with their own output qparams; value: indices of extra float tensor args quantized
-#: like activations (prelu's slope, layer_norm's weight and bias)
-_OWN_RANGE: dict[object, tuple[int, ...]] = {
-    aten.matmul.default: (1,),
-    aten.bmm.default: (1,),
-    aten.mm.default: (1,),
-    aten.relu.default: (),
-    aten.relu_.default: (),
-    aten.relu6.default: (),
-    aten.hardtanh.default: (),
-    aten.hardtanh_.default: (),
-    aten.leaky_relu.default: (),
-    aten.leaky_relu_.default: (),
-    aten.prelu.default: (1,),
-    aten.gelu.default: (),
-    aten.silu.default: (),
-    aten.silu_.default: (),
-    aten.hardswish.default: (),
-    aten.hardswish_.default: (),
-    aten.adaptive_avg_pool2d.default: (),
-    aten.mean.dim: (),
-    aten.mean.default: (),
-    aten.sum.dim_IntList: (),
-    aten.sum.default: (),
-    aten.clamp.default: (),
-    aten.neg.default: (),
-    aten.abs.default: (),
-    aten.log.default: (),
-    aten.maximum.default: (1,),
-    aten.minimum.default: (1,),
-    aten.layer_norm.default: (2, 3),
-    aten.rsqrt.default: (),
-    aten.sqrt.default: (),
-    aten.exp.default: (),
+#: lowerings whose circle ops disagree (no derived kind), or whose PT2E annotation is not
+#: the circle op's: own output range; value: the argument indices of the float tensors
+#: quantized like activations (the others stay float constants)
+_OWN_RANGE_LOWERINGS: dict[object, tuple[int, ...]] = {
+    # FULLY_CONNECTED when the matrix is a constant (`_is_matmul_by_constant`, weights),
+    # else BATCH_MATMUL with two activations
+    aten.matmul.default: (0, 1),
+    aten.bmm.default: (0, 1),
+    aten.mm.default: (0, 1),
+    # RELU / RELU6 / RELU_N1_TO_1, or MAXIMUM and MINIMUM, depending on the bounds
+    aten.hardtanh.default: (0,),
+    aten.clamp.default: (0,),
+    # LOGISTIC then MUL
+    aten.silu.default: (0,),
+    # MEAN, or AVERAGE_POOL_2D, depending on the output size
+    aten.adaptive_avg_pool2d.default: (0,),
+    # MEAN, SUB, MUL, RSQRT, ADD (weight and bias are activations of the MUL and ADD)
+    aten.layer_norm.default: (0, 2, 3),
     # standalone batch_norm (not after a conv): its statistics stay float constants,
-    # folded into a multiply-add by the legalizer
-    aten.batch_norm.default: (),
-    # element-wise math (ops-math)
-    aten.elu.default: (),
-    aten.elu_.default: (),
-    aten.reciprocal.default: (),
+    # folded into a DEPTHWISE_CONV_2D by the legalizer, which quantizes them itself
+    aten.batch_norm.default: (0,),
+    # DIV(1, x): the ATen operand is the circle op's second
+    aten.reciprocal.default: (0,),
+    # MAXIMUM / MINIMUM are SameScale over both operands, which PT2E cannot express for
+    # two independent inputs: each operand and the result are observed, and
+    # quant-propagate requantizes an operand whose parameters differ
+    aten.maximum.default: (0, 1),
+    aten.minimum.default: (0, 1),
 }
 
-_FIXED_RANGE = {
-    aten.sigmoid.default: "sigmoid",
-    aten.sigmoid_.default: "sigmoid",
-    aten.tanh.default: "tanh",
-    aten.tanh_.default: "tanh",
-    aten.softmax.int: "softmax",
-    aten._softmax.default: "softmax",
-    aten.log_softmax.int: "log_softmax",
-    aten._log_softmax.default: "log_softmax",
-}
+#: derived OWN ops that take a following activation into their fused_activation_function
+#: are those whose circle op HasFusedActivation, except these: PT2E keeps q/dq between a
+#: DIV and its activation (the annotation since the first scheme; LiteRT's quantized DIV
+#: is the only one refusing inputs, see DivOp)
+_NO_ACTIVATION_FUSION = {aten.div.Tensor}
 
-#: output shares the (input 0, node) edge's spec
-_SHARED_RANGE = {
-    aten.max_pool2d.default, aten.avg_pool2d.default,
-    aten.reshape.default, aten.view.default, aten._unsafe_view.default,
-    aten.flatten.using_ints, aten.unflatten.int,
-    aten.permute.default, aten.transpose.int, aten.t.default,
-    aten.squeeze.default, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
-    aten.slice.Tensor, aten.select.int, aten.expand.default,
-    aten.pad.default, aten.constant_pad_nd.default,
-    aten.upsample_nearest2d.vec, aten.upsample_bilinear2d.vec,
-    aten.dropout.default, aten.clone.default, aten.contiguous.default,
-    aten.alias.default, aten.detach.default,
-}
+#: standalone activations a producer may absorb: the derived ones (FusableActivation:
+#: relu, relu6) and hardtanh/clamp, whose lowering is an activation only for the bounds
+#: `_is_fusable_activation` checks
+_BOUNDED_ACTIVATIONS = {aten.hardtanh.default, aten.clamp.default}
 
-#: list-valued ops: each getitem user shares the (input 0, node) edge's spec
+#: list-valued ops: each getitem user shares the (input 0, node) edge's spec (torch's
+#: getitem has no circle op: SPLIT's results are the ATen op's list elements)
 _SPLITS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default,
            aten.unbind.int}
 
-_CAT = {aten.cat.default}
-_EMBEDDING = {aten.embedding.default}
-
-# -- indexing family: data movement (the result's elements are input 0's, so it shares
-# input 0's spec: GATHER, GATHER_ND and TILE copy integers without rescaling)
-_INDEX_SHARED = {aten.index_select.default, aten.gather.default, aten.index.Tensor,
-                 aten.repeat.default}
-#: max.dim: the values (getitem 0) share the input's spec; the indices are integers
+# -- indexing family, torch-specific results
+#: max.dim: a (values, indices) pair: the values (getitem 0) share the input's spec; the
+#: indices are integers
 _INDEX_VALUES_AND_INDICES = {aten.max.dim}
 #: integer results: only the input is quantized (ARG_MAX compares stored integers)
 _ARG_REDUCTIONS = {aten.argmax.default, aten.argmin.default}
-#: slice_scatter: self, src and the result share one spec (a CONCATENATION of them)
+#: slice_scatter(self, src): self, src and the result share one spec (a CONCATENATION of
+#: slices of self and src; torch's arguments are not the CONCATENATION's)
 _SCATTER = {aten.slice_scatter.default}
 # -- comparisons, logic, select (family: comparisons)
-#: comparisons: float operands share one spec, the bool result is not quantized
+#: comparisons: float operands share one spec, the bool result is not quantized. Torch's
+#: scalar overloads and the truth values of float operands (`any`, logic: torch's
+#: implicit `x != 0`) become integer thresholds in the legalizer
 _COMPARISONS = {
     aten.eq.Tensor, aten.ne.Tensor, aten.gt.Tensor, aten.ge.Tensor, aten.lt.Tensor,
     aten.le.Tensor, aten.eq.Scalar, aten.ne.Scalar, aten.gt.Scalar, aten.ge.Scalar,
     aten.lt.Scalar, aten.le.Scalar,
-    # truth values of float operands (`x != 0`, compared like `ne.Scalar`): any, logic
     aten.any.default, aten.any.dim, aten.any.dims, aten.logical_not.default,
     aten.logical_and.default, aten.logical_or.default,
 }
 #: select ops: target -> indices of the tensor value arguments (the others are the
-#: bool condition/mask and Python scalars); values and output share one spec
+#: bool condition/mask and Python scalars, which torch's overloads place differently);
+#: values and output share one spec
 _SELECTS = {
     aten.where.self: (1, 2),
     aten.where.ScalarOther: (1,),
@@ -190,6 +179,19 @@ _SELECTS = {
     aten.where.Scalar: (),
     aten.masked_fill.Scalar: (0,),
 }
+
+
+def _functional(target: object) -> object:
+    """An annotated in-place variant as its functional op; any other target as is."""
+    return functional_overload(target) if target in _IN_PLACE else target
+
+
+def _kind(target: object) -> Kind | None:
+    """The derived kind of `target`, unless a table above decides."""
+    target = _functional(target)
+    if target in _OWN_RANGE_LOWERINGS or target is aten.addmm.default:
+        return None
+    return derived_kind(target)
 
 
 def _is_float(node: object) -> bool:
@@ -228,14 +230,17 @@ def _single_user(node: Node) -> Node | None:
 
 
 def _is_fusable_activation(node: Node) -> bool:
-    """relu, relu6, and hardtanh/clamp with the bounds of RELU, RELU6 or RELU_N1_TO_1."""
-    if node.target not in _FUSABLE_ACTIVATIONS:
-        return False
-    if node.target in (aten.hardtanh.default, aten.hardtanh_.default):
+    """relu, relu6 (FusableActivation), and hardtanh/clamp with the bounds of RELU, RELU6
+    or RELU_N1_TO_1."""
+    target = _functional(node.target)
+    if target not in _BOUNDED_ACTIVATIONS:
+        classes = lowers_to(target) if _kind(target) is not None else ()
+        return bool(classes) and classes[0].get_trait(FusableActivation) is not None
+    if target is aten.hardtanh.default:
         lo = node.args[1] if len(node.args) > 1 else node.kwargs.get("min_val", -1.0)
         hi = node.args[2] if len(node.args) > 2 else node.kwargs.get("max_val", 1.0)
         return (float(lo), float(hi)) in ((0.0, 6.0), (-1.0, 1.0))
-    if node.target is aten.clamp.default:
+    if target is aten.clamp.default:
         lo = node.args[1] if len(node.args) > 1 else node.kwargs.get("min")
         hi = node.args[2] if len(node.args) > 2 else node.kwargs.get("max")
         bounds = (None if lo is None else float(lo), None if hi is None else float(hi))
@@ -248,7 +253,7 @@ def _add_zero_biases_before_batch_norm(model: GraphModule) -> None:
     (see `CircleQuantizer.transform_for_annotation`). Values are unchanged."""
     graph = model.graph
     for node in list(graph.nodes):
-        if node.op != "call_function" or node.target not in _WEIGHTED:
+        if node.op != "call_function" or node.target not in _WEIGHT_LAYOUT:
             continue
         if node.target is aten.linear.default or not _is_float(node):
             continue
@@ -317,10 +322,10 @@ class CircleQuantizer(Quantizer):
     @staticmethod
     def get_supported_operators() -> list[str]:
         """The qualified ATen targets this quantizer annotates (`aten.conv2d.default`...)."""
-        targets = [*_WEIGHTED, *_BATCH_NORM, *_BINARY, *_OWN_RANGE, *_FIXED_RANGE,
-                   *_SHARED_RANGE, *_SPLITS, *_CAT, *_EMBEDDING,
+        targets = [*derived_targets(), *_IN_PLACE, *_BATCH_NORM, *_OWN_RANGE_LOWERINGS,
+                   *_SPLITS,
                    # indexing family
-                   *_INDEX_SHARED, *_INDEX_VALUES_AND_INDICES, *_ARG_REDUCTIONS, *_SCATTER,
+                   *_INDEX_VALUES_AND_INDICES, *_ARG_REDUCTIONS, *_SCATTER,
                    # comparisons, logic, select
                    *_COMPARISONS, *_SELECTS]
         return sorted({str(t) for t in targets})
@@ -351,27 +356,30 @@ class CircleQuantizer(Quantizer):
             from compiler.frontend.dynamic import annotate_dynamic
 
             return annotate_dynamic(model, self.specs)
+        by_kind: dict[Kind, Callable[[Node], None]] = {
+            Kind.WEIGHTED: self._annotate_weighted,
+            Kind.FIXED: self._annotate_fixed,
+            Kind.SHARED: self._annotate_shared,
+            Kind.CONCAT: self._annotate_cat,
+            Kind.OWN: self._annotate_own_range,
+        }
         handlers: list[tuple[Callable[[Node], bool], Callable[[Node], None]]] = [
-            (lambda n: n.target in _WEIGHTED, self._annotate_weighted),
-            (lambda n: n.target in _BINARY, self._annotate_binary),
-            (lambda n: n.target in _FIXED_RANGE, self._annotate_fixed),
-            (lambda n: n.target in _SHARED_RANGE, self._annotate_shared),
-            (lambda n: n.target in _SPLITS, self._annotate_split),
-            (lambda n: n.target in _CAT, self._annotate_cat),
-            (lambda n: n.target in _EMBEDDING, self._annotate_embedding),
-            # ops-math: a matmul by a constant matrix is a FULLY_CONNECTED (weights)
+            # a matmul by a constant matrix is a FULLY_CONNECTED (weights)
             (_is_matmul_by_constant, self._annotate_matmul_by_constant),
-            (lambda n: n.target in _OWN_RANGE, self._annotate_own_range),
+            (lambda n: _functional(n.target) in _OWN_RANGE_LOWERINGS,
+             self._annotate_own_range),
+            (lambda n: n.target is aten.addmm.default, self._annotate_addmm),
+            (lambda n: n.target in _SPLITS, self._annotate_split),
             # indexing family
-            (lambda n: n.target in _INDEX_SHARED, self._annotate_shared),
             (lambda n: n.target in _INDEX_VALUES_AND_INDICES, self._annotate_split),
             (lambda n: n.target in _ARG_REDUCTIONS, self._annotate_arg_reduction),
             (lambda n: n.target in _SCATTER, self._annotate_scatter),
             # comparisons, logic, select
             (lambda n: n.target in _COMPARISONS, self._annotate_comparison),
             (lambda n: n.target in _SELECTS, self._annotate_select),
-            # ops-math
-            (lambda n: n.target is aten.addmm.default, self._annotate_addmm),
+            # everything else: what the circle ops it lowers to call for
+            (lambda n: _kind(n.target) in by_kind,
+             lambda n: by_kind[_kind(n.target)](n)),
         ]
         self.float_ops = []
         for node in model.graph.nodes:
@@ -444,8 +452,10 @@ class CircleQuantizer(Quantizer):
         if not (_is_float(node) and _is_float(x) and _is_float(w)):
             return
         axis, per_channel = 0, None
+        if node.target not in _WEIGHT_LAYOUT:
+            return  # a weighted op without a torch layout here (test_annotation_kinds)
         if node.target in _TRANSPOSED:
-            gi = _WEIGHTED[node.target]
+            gi = _WEIGHT_LAYOUT[node.target]
             groups = node.args[gi] if gi is not None and len(node.args) > gi else 1
             # IOHW: axis 1 is the output channel only without groups (O/groups per group)
             axis, per_channel = (1, None) if groups == 1 else (0, False)
@@ -462,34 +472,36 @@ class CircleQuantizer(Quantizer):
             inputs[b] = self.specs.bias_spec((x, node), (w, node), per_channel)
         self._annotate_chain(node, inputs, self._fusion_tail(node, allow_batch_norm=True))
 
-    def _annotate_binary(self, node: Node) -> None:
-        if not _is_float(node):
-            return
-        inputs = {a: self._input_spec(a) for a in self._float_inputs(node, (0, 1))}
-        if not inputs:  # a float op on two Python scalars cannot occur; be safe
-            return
-        tail = self._fusion_tail(node, False) if node.target in _BINARY_FUSABLE else []
-        self._annotate_chain(node, inputs, tail)
-
     def _annotate_own_range(self, node: Node) -> None:
-        if not (_is_float(node) and _is_float(node.args[0])):
-            return
-        x = node.args[0]
-        inputs: dict[Node, QuantizationSpecBase] = {x: self._input_spec(x)}
-        for extra in self._float_inputs(node, _OWN_RANGE[node.target]):
-            if node.target is aten.prelu.default and self.scheme == "int16":
+        """Float inputs observed (their producers' specs shared), the output observed;
+        a derived op whose circle op HasFusedActivation takes a following activation."""
+        target = _functional(node.target)
+        indices = _OWN_RANGE_LOWERINGS.get(target)
+        if indices is None:
+            # derived: every float tensor argument is an activation of the circle op
+            inputs = {a: self._input_spec(a) for a in self._float_inputs(node)}
+            if not _is_float(node) or not inputs:
+                return
+            classes = lowers_to(target)
+            fuses = (classes[0].get_trait(HasFusedActivation) is not None
+                     and target not in _NO_ACTIVATION_FUSION)
+            if target is aten.prelu.default and self.scheme == "int16":
                 # TFLite's int16 PRELU is 16x8: it reads the slope as int8 (an int16
                 # slope's bytes would be misread), so the slope is an int8 tensor
-                inputs.setdefault(extra, self.specs.weight_spec(per_channel=False))
-            else:
-                inputs.setdefault(extra, self._input_spec(extra))
+                for extra in list(inputs)[1:]:
+                    inputs[extra] = self.specs.weight_spec(per_channel=False)
+            self._annotate_chain(node, inputs, self._fusion_tail(node, False) if fuses else [])
+            return
+        if not (_is_float(node) and _is_float(node.args[0])):
+            return
+        inputs = {a: self._input_spec(a) for a in self._float_inputs(node, indices)}
         _annotate(node, inputs, self.specs.activation_spec())
 
     def _annotate_fixed(self, node: Node) -> None:
         if not (_is_float(node) and _is_float(node.args[0])):
             return
         x = node.args[0]
-        fixed = self.specs.fixed_qparams(_FIXED_RANGE[node.target])
+        fixed = self.specs.fixed_spec(fixed_range(_functional(node.target)))
         _annotate(node, {x: self._input_spec(x)}, fixed or self.specs.activation_spec())
 
     def _annotate_shared(self, node: Node) -> None:
@@ -520,13 +532,6 @@ class CircleQuantizer(Quantizer):
         for t in tensors[1:]:
             inputs.setdefault(t, SharedQuantizationSpec((first, node)))
         _annotate(node, inputs, SharedQuantizationSpec((first, node)))
-
-    def _annotate_embedding(self, node: Node) -> None:
-        table = node.args[0]
-        if not (_is_float(node) and _is_float(table)):
-            return
-        # GATHER keeps the table's qparams: the rows are the table's stored integers.
-        _annotate(node, {table: self._input_spec(table)}, SharedQuantizationSpec((table, node)))
 
     # -- indexing family ----------------------------------------------------------------
     def _annotate_arg_reduction(self, node: Node) -> None:
@@ -593,14 +598,12 @@ class CircleQuantizer(Quantizer):
         import dataclasses
 
         from compiler.frontend.observers import FiniteMinMaxObserver
-        from compiler.frontend.schemes import EPS, EPS_INT16
 
         spec = self.specs.activation_spec()
         if self.specs.is_qat:
             return spec
-        eps = EPS_INT16 if self.scheme == "int16" else EPS
-        return dataclasses.replace(
-            spec, observer_or_fake_quant_ctr=FiniteMinMaxObserver.with_args(eps=eps))
+        return dataclasses.replace(spec, observer_or_fake_quant_ctr=FiniteMinMaxObserver.with_args(
+            eps=self.specs.facts.activation_eps))
 
     # -- ops-math ---------------------------------------------------------------------
     def _matrix_weight_spec(self):

@@ -1,29 +1,19 @@
-"""The quantization specs of each scheme `CircleQuantizer` implements (DESIGN.md, "Schemes").
-
-| scheme  | activations                    | weights                                  | bias |
-| ------- | ------------------------------ | ---------------------------------------- | ---- |
-| `uint8` | u8 asymmetric [0, 255]         | u8 asymmetric, per-channel or per-tensor | i32  |
-| `int8`  | i8 asymmetric [-128, 127]      | i8 symmetric narrow [-127, 127]          | i32  |
-| `int16` | i16 symmetric (zp 0)           | i8 symmetric narrow [-127, 127]          | i64* |
+"""The PT2E quantization specs of each scheme `CircleQuantizer` implements, built from the
+scheme facts in `compiler.ir.schemes` (storage types, symmetry, smallest scales) and the
+circle ops' fixed output ranges (`FixedOutputRange`); DESIGN.md, "Schemes".
 
 The bias scale is `float32(s_in * s_w)` with zero point 0 (per channel when the weight is),
 derived from the observers of the op's input and weight (`DerivedQuantizationSpec`).
 
-(*) The PT2E graph cannot hold an int64 bias: `quantized_decomposed` has no int64 dtype,
+The PT2E graph cannot hold an int64 bias: `quantized_decomposed` has no int64 dtype,
 and `convert_pt2e` silently leaves a bias annotated int64 in float. So the `int16` scheme
 quantizes the bias to i32 in the graph, with the same derived scale; the backend widens
 it to the i64 that 16x8 kernels take (exact: same scale, same integers). A 16x8 bias
 outside the i32 range saturates in the PT2E model, and so in the compiled one.
 
 Fixed output ranges are what the runtimes' integer kernels require (TFLite checks them
-when preparing LOGISTIC, TANH, SOFTMAX and LOG_SOFTMAX): see `fixed_qparams`.
-
-Every observer has a smallest scale `eps`, so that a constant or all-zero tensor still
-gets a usable (exactly representable) scale: `2**-12` for 8-bit tensors and weights, as
-the research notes recommend, but `2**-20` for int16 activations. With `2**-12`, every
-i16 tensor whose values stay within +-8 would get the scale 2**-12 (a range of +-8 for
-32768 steps) instead of max|x| / 32767.5, throwing away up to 8 bits of the resolution
-16x8 quantization exists for.
+when preparing LOGISTIC, TANH, SOFTMAX and LOG_SOFTMAX): they are declared once, on the
+circle op (`FixedOutputRange`), and `fixed_spec` turns one into a torch spec.
 """
 
 from __future__ import annotations
@@ -44,14 +34,15 @@ from torchao.quantization.pt2e.quantizer import (
     QuantizationSpec,
 )
 
-SCHEMES = ("uint8", "int8", "int16")
+from compiler.ir.quant_traits import FixedOutputRange
+from compiler.ir.schemes import EPS, EPS_INT16, SCHEMES as _SCHEMES, Scheme, spelling_range
 
-#: smallest scale an observer may produce (see the research notes on all-zero tensors)
-EPS = 2.0**-12
-#: the same for int16 activations (see the module notes)
-EPS_INT16 = 2.0**-20
+__all__ = ["EPS", "EPS_INT16", "SCHEMES", "SchemeSpecs"]
 
-_I32 = (-(2**31), 2**31 - 1)
+SCHEMES = tuple(_SCHEMES)
+
+#: torch's dtype of each storage spelling
+_TORCH_DTYPES = {"u8": torch.uint8, "i8": torch.int8, "i16": torch.int16, "i32": torch.int32}
 
 
 def _observer(per_channel: bool, is_qat: bool, eps: float = EPS):
@@ -92,19 +83,26 @@ class SchemeSpecs:
                 f"unknown quantization scheme '{self.scheme}'; expected one of {', '.join(SCHEMES)}"
             )
 
+    @property
+    def facts(self) -> Scheme:
+        return _SCHEMES[self.scheme]
+
+    @property
+    def storage(self) -> str:
+        """The activation storage spelling (`u8`)."""
+        return self.facts.activation
+
     # -- activations ------------------------------------------------------------------
     @property
     def activation_dtype(self) -> torch.dtype:
-        return {"uint8": torch.uint8, "int8": torch.int8, "int16": torch.int16}[self.scheme]
+        return _TORCH_DTYPES[self.facts.activation]
 
     def activation_spec(self) -> QuantizationSpec:
         info = torch.iinfo(self.activation_dtype)
-        symmetric = self.scheme == "int16"
+        symmetric = self.facts.activation_symmetric
         return QuantizationSpec(
             dtype=self.activation_dtype,
-            observer_or_fake_quant_ctr=_observer(
-                False, self.is_qat, EPS_INT16 if self.scheme == "int16" else EPS
-            ),
+            observer_or_fake_quant_ctr=_observer(False, self.is_qat, self.facts.activation_eps),
             quant_min=info.min,
             quant_max=info.max,
             qscheme=torch.per_tensor_symmetric if symmetric else torch.per_tensor_affine,
@@ -120,21 +118,17 @@ class SchemeSpecs:
                 "QAT with per-channel weights along an axis other than 0 (e.g. "
                 "conv_transpose2d) is not supported by torchao's prepare_qat_pt2e"
             )
-        if self.scheme == "uint8":
-            return QuantizationSpec(
-                dtype=torch.uint8,
-                observer_or_fake_quant_ctr=_observer(per_channel, self.is_qat),
-                quant_min=0,
-                quant_max=255,
-                qscheme=torch.per_channel_affine if per_channel else torch.per_tensor_affine,
-                ch_axis=ch_axis if per_channel else None,
-            )
+        lo, hi = self.facts.weight_range
+        if self.facts.weight_narrow:  # symmetric, zero point 0
+            qscheme = torch.per_channel_symmetric if per_channel else torch.per_tensor_symmetric
+        else:
+            qscheme = torch.per_channel_affine if per_channel else torch.per_tensor_affine
         return QuantizationSpec(
-            dtype=torch.int8,
+            dtype=_TORCH_DTYPES[self.facts.weight],
             observer_or_fake_quant_ctr=_observer(per_channel, self.is_qat),
-            quant_min=-127,
-            quant_max=127,
-            qscheme=torch.per_channel_symmetric if per_channel else torch.per_tensor_symmetric,
+            quant_min=lo,
+            quant_max=hi,
+            qscheme=qscheme,
             ch_axis=ch_axis if per_channel else None,
         )
 
@@ -147,7 +141,7 @@ class SchemeSpecs:
     def bias_spec(self, input_edge, weight_edge, per_channel: bool | None = None):
         """Bias derived from the op's input and weight observers (`s_in * s_w`, zp 0)."""
         per_channel = self.per_channel if per_channel is None else per_channel
-        lo, hi = _I32
+        lo, hi = spelling_range("i32")
         return DerivedQuantizationSpec(
             derived_from=[input_edge, weight_edge],
             derive_qparams_fn=_derive_bias_qparams,
@@ -159,25 +153,14 @@ class SchemeSpecs:
         )
 
     # -- fixed output ranges ----------------------------------------------------------
-    def fixed_qparams(self, kind: str) -> FixedQParamsQuantizationSpec | None:
-        """The output spec the runtimes require for `kind`, or None if the range is free.
-
-        u8: logistic/softmax 1/256 zp 0, tanh 1/128 zp 128, log_softmax 16/256 zp 255;
-        i8: logistic/softmax 1/256 zp -128, tanh 1/128 zp 0, log_softmax 16/256 zp 127;
-        i16: logistic/tanh/softmax 1/32768 zp 0 (TFLite has no int16 LOG_SOFTMAX, so its
-        range is left to the observer).
-        """
-        table = {
-            "uint8": {"sigmoid": (1 / 256, 0), "softmax": (1 / 256, 0),
-                      "tanh": (1 / 128, 128), "log_softmax": (16 / 256, 255)},
-            "int8": {"sigmoid": (1 / 256, -128), "softmax": (1 / 256, -128),
-                     "tanh": (1 / 128, 0), "log_softmax": (16 / 256, 127)},
-            "int16": {"sigmoid": (1 / 32768, 0), "softmax": (1 / 32768, 0),
-                      "tanh": (1 / 32768, 0)},
-        }[self.scheme]
-        if kind not in table:
+    def fixed_spec(self, fixed: FixedOutputRange | None) -> FixedQParamsQuantizationSpec | None:
+        """The output spec of an op whose circle op has the fixed output range `fixed`
+        (its trait, `compiler.ir.quant_traits`), or None if the range is free in this
+        scheme's storage (no trait, or none for it: TFLite has no int16 LOG_SOFTMAX)."""
+        qparams = fixed.for_storage(self.storage) if fixed is not None else None
+        if qparams is None:
             return None
-        scale, zp = table[kind]
+        scale, zp = qparams
         info = torch.iinfo(self.activation_dtype)
         return FixedQParamsQuantizationSpec(
             dtype=self.activation_dtype,

@@ -1,11 +1,12 @@
 """Kernels of the float-only builtins (`compiler.dialects.circle_float_ops`): SIN, COS,
-ROUND, CONV_3D.
+ROUND, POW, CONV_3D.
 
 These ops have no integer kernel anywhere, so none is registered here: a quantized one
 is a "no integer kernel" error, never an approximation.
 
 SIN, COS: computed in float32 like TFLite's `std::sin`/`std::cos` on floats (numpy's
-float32 sin/cos may differ from libm's by an ulp). ROUND: half to even, exact. CONV_3D:
+float32 sin/cos may differ from libm's by an ulp). ROUND: half to even, exact. POW:
+numpy's float32 power, like TFLite's `std::pow` on floats. CONV_3D:
 float64 accumulation rounded to float32 (as the other float kernels; TFLite
 accumulates in float32, so results agree up to float rounding).
 """
@@ -24,7 +25,7 @@ from compiler.interpreter.windows import pad_before
 
 @register_kernels
 class CircleFloatOpsFunctions(InterpreterFunctions):
-    """SIN, COS, ROUND and CONV_3D, float only."""
+    """SIN, COS, ROUND, POW and CONV_3D, float only."""
 
     @kernel(circle.SinOp, on=FLOAT)
     def sin_float(op: circle.SinOp, x):
@@ -37,6 +38,12 @@ class CircleFloatOpsFunctions(InterpreterFunctions):
     @kernel(circle.RoundOp, on=FLOAT)
     def round_float(op: circle.RoundOp, x):
         return _float32_unary(op, x, np.round)  # half to even, like TFLite's ROUND
+
+    @kernel(circle.PowOp, on=FLOAT)
+    def pow_float(op: circle.PowOp, x, y):
+        """float32 powf, like TFLite's std::pow on floats (numpy broadcasts as POW does)."""
+        return (float_result(op, np.power(np.asarray(x, dtype=np.float32),
+                                          np.asarray(y, dtype=np.float32))),)
 
     @kernel(circle.Conv3DOp, on=FLOAT)
     def conv_3d_float(op: circle.Conv3DOp, x, w, b):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 from xdsl.traits import OpTrait
 
 
@@ -109,3 +109,28 @@ class FusableActivation(OpTrait):
 def non_quantized_operands(op: Operation) -> tuple[int, ...]:
     t = op.get_trait(NonQuantizedOperands)
     return t.indices if t is not None else ()
+
+
+# -- questions the passes and writers ask about a value, from its users' traits ---------
+
+
+def feeds_only_weights(v: SSAValue) -> bool:
+    """`v` is used, and only as a weight operand, directly or through data-movement
+    (`SameScale`) ops: a runtime weight (e.g. a conv filter that is a model input)."""
+    if not v.uses:
+        return False
+    for use in v.uses:
+        user = use.operation
+        w = user.get_trait(WeightOperand)
+        if w is not None and use.index == w.index:
+            continue
+        if not relays_out_weights(user):
+            return False
+    return True
+
+
+def relays_out_weights(op: Operation) -> bool:
+    """A data-movement op whose results only feed weights."""
+    if op.get_trait(SameScale) is None or not op.results:
+        return False
+    return all(feeds_only_weights(r) for r in op.results)

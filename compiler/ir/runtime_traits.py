@@ -36,6 +36,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.traits import OpTrait
 
 from compiler.ir.quant_traits import BiasOperand, WeightOperand
+from compiler.ir.schemes import SCHEMES
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
 
 LITERT = "litert"
@@ -47,7 +48,7 @@ QUANTIZED = frozenset({"u8", "i8", "i16"})
 EVERY = QUANTIZED | {"f32", "bool"}
 LONG = {"u8": "uint8", "i8": "int8", "i16": "int16", "f32": "float32", "bool": "boolean"}
 #: scheme name -> activation storage
-SCHEME_STORAGE = {"uint8": "u8", "int8": "i8", "int16": "i16"}
+SCHEME_STORAGE = {name: s.activation for name, s in SCHEMES.items()}
 
 #: runtime -> {storage: reason}: storages the runtime runs in no op at all (measured:
 #: onert's "OperationValidator failed" at load for every int16 op, symmetric or not)

@@ -1,11 +1,20 @@
-"""The quantization schemes as contracts on IR types (the torch side is
-`compiler.frontend.schemes`; this is what the backend checks and completes).
+"""The quantization schemes: the one home of their facts (names, storage types, symmetry,
+smallest observer scales). The backend checks and completes IR types against them; the
+torch side (`compiler.frontend.schemes.SchemeSpecs`) builds its PT2E specs from them;
+fixed output ranges are declared on the circle ops (`FixedOutputRange`), per storage.
 
 | scheme  | activations            | weights                                   | bias |
 | ------- | ---------------------- | ----------------------------------------- | ---- |
 | `uint8` | u8 asymmetric          | u8 asymmetric, per-channel or per-tensor  | i32  |
 | `int8`  | i8 asymmetric          | i8 symmetric [-127, 127], per-channel     | i32  |
 | `int16` | i16 symmetric (zp 0)   | i8 symmetric [-127, 127], per-channel     | i64  |
+
+Every observer has a smallest scale `eps`, so that a constant or all-zero tensor still
+gets a usable (exactly representable) scale: `2**-12` for 8-bit tensors and weights, as
+the research notes recommend, but `2**-20` for int16 activations. With `2**-12`, every
+i16 tensor whose values stay within +-8 would get the scale 2**-12 (a range of +-8 for
+32768 steps) instead of max|x| / 32767.5, throwing away up to 8 bits of the resolution
+16x8 quantization exists for.
 """
 
 from __future__ import annotations
@@ -17,7 +26,13 @@ from xdsl.dialects.builtin import ModuleOp, TensorType
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     UniformQuantizedType,
+    storage_range,
 )
+
+#: smallest scale an observer may produce (see the module notes)
+EPS = 2.0**-12
+#: the same for int16 activations (see the module notes)
+EPS_INT16 = 2.0**-20
 
 
 @dataclass(frozen=True)
@@ -29,12 +44,27 @@ class Scheme:
     weight_narrow: bool  # symmetric [-(2^(n-1) - 1), 2^(n-1) - 1], zero point 0
     weight_per_channel_required: bool
     bias: str
+    activation_eps: float = EPS  # smallest activation scale an observer produces
+
+    @property
+    def activation_range(self) -> tuple[int, int]:
+        return spelling_range(self.activation)
+
+    @property
+    def weight_range(self) -> tuple[int, int]:
+        lo, hi = spelling_range(self.weight)
+        return (lo + 1, hi) if self.weight_narrow else (lo, hi)
+
+
+def spelling_range(spelling: str) -> tuple[int, int]:
+    """The integer range of a storage spelling (`u8` -> (0, 255))."""
+    return storage_range(int(spelling[1:]), spelling.startswith("i"))
 
 
 SCHEMES: dict[str, Scheme] = {
     "uint8": Scheme("uint8", "u8", False, "u8", False, False, "i32"),
     "int8": Scheme("int8", "i8", False, "i8", True, True, "i32"),
-    "int16": Scheme("int16", "i16", True, "i8", True, True, "i64"),
+    "int16": Scheme("int16", "i16", True, "i8", True, True, "i64", EPS_INT16),
 }
 
 _BY_ACTIVATION = {s.activation: s for s in SCHEMES.values()}

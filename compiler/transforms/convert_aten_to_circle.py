@@ -24,6 +24,7 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
 from xdsl.transforms.dead_code_elimination import region_dce
 
+from compiler.dialects import circle
 from compiler.dialects.aten import AtenOp, CallOp
 from compiler.ir.diagnostics import CompileError, op_location
 from compiler.transforms.legalize import Emitter, load_all
@@ -55,8 +56,6 @@ class LegalizeAtenOp(RewritePattern):
 
 def _computing_op(value, anchor: Operation) -> Operation | None:
     """The op a legalization emitted that computes `value`, behind layout ops."""
-    from compiler.dialects import circle
-
     owner = value.owner if isinstance(value, OpResult) else None
     while isinstance(owner, circle.TransposeOp | circle.ReshapeOp) and isinstance(
         owner.input, OpResult

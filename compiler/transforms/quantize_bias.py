@@ -42,7 +42,7 @@ from compiler.ir.quant_types import (
     storage_range,
 )
 from compiler.transforms.quant_propagate import operand_qtype
-from compiler.transforms.utils import dequantized_constant_of, quantized_const
+from compiler.transforms.utils import dequantized_constant_of, float_const, quantized_const
 
 
 def _scales(et: Attribute) -> np.ndarray:
@@ -71,8 +71,6 @@ def _same_bias_type(have: Attribute, want: Attribute) -> bool:
 def _zero_bias(op: Operation, trait: BiasOperand) -> SSAValue:
     """A float zero bias (one per output channel) for an op that must have one; it is
     quantized below like any float bias."""
-    from compiler.transforms.utils import float_const
-
     channels = op.results[0].type.get_shape()[-1]
     c = float_const(np.zeros(channels, np.float32), op.location)
     Rewriter.insert_op(c, InsertPoint.before(op))

@@ -8,6 +8,8 @@ import numpy as np
 from xdsl.dialects.builtin import (
     IntegerType,
     ModuleOp,
+    NameLoc,
+    StringAttr,
     TensorType,
     i32,
 )
@@ -143,3 +145,12 @@ def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) 
             return et.with_axis(i)
         acc *= d
     return None
+
+
+def helper_location(location: Attribute, kind: str) -> Attribute:
+    """`loc("conv2d"(...))` -> `loc("conv2d/transpose"(...))` for the ops a legalization
+    adds around the one that computes the ATen op's value, so tensor names stay unique
+    and say where they come from."""
+    if isinstance(location, NameLoc):
+        return NameLoc(StringAttr(f"{location.desc.data}/{kind}"), location.location)
+    return location

@@ -36,9 +36,16 @@ from compiler.dialects import circle
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, op_location
 from compiler.ir.hybrid import is_hybrid
-from compiler.ir.quant_traits import BiasOperand, FixedOutputRange, SameScale, WeightOperand, non_quantized_operands
+from compiler.ir.quant_traits import (
+    BiasOperand,
+    FixedOutputRange,
+    SameScale,
+    WeightOperand,
+    non_quantized_operands,
+    relays_out_weights,
+)
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType, is_quantized
-from compiler.ir.schemes import Scheme, resolve_scheme, scheme_named
+from compiler.ir.schemes import SCHEMES, Scheme, resolve_scheme, scheme_named
 from compiler.transforms.utils import is_float_tensor
 
 
@@ -97,7 +104,7 @@ class VerifyQuantizedPass(ModulePass):
         skip = set(non_quantized_operands(op))
         weight = op.get_trait(WeightOperand)
         bias = op.get_trait(BiasOperand)
-        if _relays_out_weights(op):
+        if relays_out_weights(op):
             return [m for what, v in [*((f"operand #{i}", v) for i, v in enumerate(op.operands)
                                         if i not in skip),
                                       *((f"result #{r.index}", r) for r in op.results)]
@@ -217,32 +224,8 @@ class VerifyQuantizedPass(ModulePass):
         return out
 
 
-def feeds_only_weights(v: SSAValue) -> bool:
-    """`v` is used, and only as a weight operand, directly or through data-movement
-    (`SameScale`) ops: a runtime weight (e.g. a conv filter that is a model input)."""
-    if not v.uses:
-        return False
-    for use in v.uses:
-        user = use.operation
-        w = user.get_trait(WeightOperand)
-        if w is not None and use.index == w.index:
-            continue
-        if not _relays_out_weights(user):
-            return False
-    return True
-
-
-def _relays_out_weights(op: Operation) -> bool:
-    """A data-movement op whose results only feed weights."""
-    if op.get_trait(SameScale) is None or not op.results:
-        return False
-    return all(feeds_only_weights(r) for r in op.results)
-
-
 def _scheme_from_types(module: ModuleOp) -> Scheme | None:
     """The scheme of an already lowered module, from its activation storage."""
-    from compiler.ir.schemes import SCHEMES
-
     for o in module.walk():
         if isinstance(o, circle.QuantizeOp) and is_float_tensor(o.input):
             et = _et(o.output)

@@ -568,6 +568,11 @@ CASES += [
            # LiteRT's BUILTIN_REF resolver has no ROUND ("Didn't find op for builtin
            # opcode 'ROUND'"): test_float_ops.py runs it with the BUILTIN kernels instead
            litert=()),
+    # x ** y of two tensors (the base kept positive: a negative one with a fractional
+    # exponent is NaN); float-only, so POW stays float between DEQUANTIZE and QUANTIZE
+    OpCase("pow_tensor", lambda: Fn(lambda m, x, y: torch.pow(x * x + 1, y) + x),
+           lambda: (randn(2, 8, seed=8), randn(2, 8, seed=9)), aten=("pow.Tensor_Tensor",),
+           circle=("circle.pow", "circle.dequantize", "circle.quantize"), allow_float=True),
     OpCase("conv3d_same", lambda: _Conv3dAdd(padding=1), lambda: (randn(1, 2, 4, 5, 5, seed=6),),
            aten=("conv3d",), circle=("circle.conv_3d",), allow_float=True,
            onert=()),  # onert: "Unsupported operation: CONV_3D"

@@ -302,8 +302,15 @@ def _cache_key() -> str:
     import torchao
 
     h = hashlib.sha256(f"{torch.__version__}|{torchao.__version__}".encode())
+    # the annotations derive from the legalizations' declared circle ops and their traits
+    compiler_root = Path(quantizer.__file__).parents[1]
+    derived_from = sorted([*(compiler_root / "transforms" / "legalize").glob("*.py"),
+                           *(compiler_root / "dialects").glob("*.py"),
+                           *(compiler_root / "ir").glob("*.py")])
     for module_file in (__file__, quantizer.__file__, schemes.__file__, workflow.__file__,
-                        decompose.__file__, variants.__file__):
+                        decompose.__file__, variants.__file__, *derived_from,
+                        compiler_root / "frontend" / "annotation_kinds.py",
+                        compiler_root / "frontend" / "float_ops.py"):
         h.update(Path(module_file).read_bytes())
     return h.hexdigest()[:16]
 

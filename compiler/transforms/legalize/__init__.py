@@ -10,7 +10,8 @@ Constant weights are relaid out at compile time (conv OHWI, depthwise 1HWC, FC O
 transpose-conv OHWI), and their per-axis quantized dimension follows the relayout.
 
 Adding an op: write its function in the file of its family (conv, elementwise, pool,
-shape, norm) and decorate it; the pass picks it up.
+shape, norm, ...) and decorate it, naming the circle ops it produces (`produces=`, from
+which the quantizer derives the op's annotation); the pass picks it up.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
 from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
+from compiler.ir.quant_types import is_quantized
 from compiler.transforms.utils import (
     constant_of,
     element_type,
+    helper_location,
     i32_const,
     permute_type,
     quantized_const,
@@ -42,23 +45,27 @@ Legalization = Callable[[Operation, "Emitter"], Sequence[SSAValue]]
 #: ATen op name -> legalization
 LEGALIZATIONS: dict[str, Legalization] = {}
 #: ATen op name -> the circle op classes its legalization may produce (declared with
-#: `produces=`): the quantizer asks their runtime traits whether the ATen op can be
-#: quantized at all (`compiler.frontend.float_ops`)
+#: `produces=`; the first computes the result, the others are alternatives or helpers,
+#: `()` for an op that is no op at all). The ATen -> circle map as data: the quantizer
+#: asks their runtime traits whether the ATen op can be quantized at all
+#: (`compiler.frontend.float_ops`) and their quantization traits how
+#: (`compiler.frontend.annotation_kinds`).
 PRODUCES: dict[str, tuple[type[CircleOp], ...]] = {}
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
-def legalizes(*names: str, produces=()):
+def legalizes(*names: str, produces=None):
     """Register `fn` for the ATen ops `names`; `produces` is the circle op classes it may
-    build (a tuple for every name, or a dict name -> class for table-driven ones)."""
+    build, the one computing the result first (a tuple for every name, `()` for an
+    identity, or a dict name -> class for table-driven ones); None leaves it undeclared."""
 
     def register(fn: Legalization) -> Legalization:
         for name in names:
             LEGALIZATIONS[name] = fn
             made = produces.get(name) if isinstance(produces, dict) else produces
-            if made:
+            if made is not None:
                 PRODUCES[name] = made if isinstance(made, tuple) else (made,)
         return fn
 
@@ -126,20 +133,7 @@ class Emitter:
         return folded if folded is not None else self.reshape(v, new_shape)
 
 
-def helper_location(location: Attribute, kind: str) -> Attribute:
-    """`loc("conv2d"(...))` -> `loc("conv2d/transpose"(...))` for the ops a legalization
-    adds around the one that computes the ATen op's value, so tensor names stay unique
-    and say where they come from."""
-    from xdsl.dialects.builtin import NameLoc, StringAttr
-
-    if isinstance(location, NameLoc):
-        return NameLoc(StringAttr(f"{location.desc.data}/{kind}"), location.location)
-    return location
-
-
 def _is_quantized_const(op: circle.ConstOp) -> bool:
-    from compiler.ir.quant_types import is_quantized
-
     return is_quantized(op.output.type)
 
 

@@ -27,7 +27,7 @@ from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.quant_types import UniformQuantizedType
 from compiler.ir.verify_tensors import numpy_dtype
 from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
-from compiler.transforms.utils import element_type, quantized_const, shape
+from compiler.transforms.utils import constant_of, element_type, quantized_const, shape
 
 _COMPARE: dict[str, type[circle.CircleOp]] = {
     "eq": circle.EqualOp,
@@ -107,8 +107,6 @@ _SWAPPED = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "g
 def _single_value(v: SSAValue):
     """The value of a constant integer operand with one distinct element (a 0-d int64
     tensor, `torch.tensor(2)`), else None."""
-    from compiler.transforms.utils import constant_of
-
     values = constant_of(v)
     if values is None or not isinstance(element_type(v), IntegerType) or values.size == 0:
         return None

@@ -9,8 +9,10 @@ import numpy as np
 from xdsl.dialects.builtin import NoneType
 from xdsl.ir import Operation, SSAValue
 
-from compiler.dialects import circle
+from compiler.dialects import circle, quant
+from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.hybrid import DYNAMIC_ATTR
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, make_quantized_type
 from compiler.transforms.legalize import (
     Emitter,
     legalizes,
@@ -18,11 +20,22 @@ from compiler.transforms.legalize import (
     result_type,
 )
 from compiler.transforms.legalize.dynamic import hybrid_linear
-from compiler.transforms.utils import constant_of, dequantized_constant_of, shape, with_shape
+from compiler.transforms.utils import (
+    constant_of,
+    dequantized_constant_of,
+    element_type,
+    quantized_const,
+    shape,
+    with_shape,
+)
 
 
 def _bias(em: Emitter, b: SSAValue) -> SSAValue:
     return em.none() if isinstance(b.type, NoneType) else b
+
+
+#: what conv2d_nchw builds: the convolution (or its depthwise form) and layout helpers
+_CONV_2D = (circle.Conv2DOp, circle.DepthwiseConv2DOp, circle.PadOp, circle.TransposeOp)
 
 
 def padding_mode(
@@ -99,7 +112,7 @@ def _pads_from(padding, kernel: Sequence[int], dilation: Sequence[int]):
     return [(p, p) for p in padding]
 
 
-@legalizes("aten.conv2d", "aten.conv2d.padding")
+@legalizes("aten.conv2d", "aten.conv2d.padding", produces=_CONV_2D)
 def conv2d(op: Operation, em: Emitter):
     x, w, b = op.operands
     kernel = shape(w)[2:]
@@ -111,7 +124,7 @@ def conv2d(op: Operation, em: Emitter):
     ]
 
 
-@legalizes("aten.conv1d", "aten.conv1d.padding")
+@legalizes("aten.conv1d", "aten.conv1d.padding", produces=(*_CONV_2D, circle.ReshapeOp))
 def conv1d(op: Operation, em: Emitter):
     """NCW conv as a 2-D conv over [N, C, 1, W] (H = 1)."""
     x, w, b = op.operands
@@ -143,7 +156,8 @@ def convolution(op: Operation, em: Emitter):
     raise em.error(f"{rank - 2}-D convolution has no Circle lowering yet")
 
 
-@legalizes("aten.conv_transpose2d.input")
+@legalizes("aten.conv_transpose2d.input",
+           produces=(circle.TransposeConvOp, circle.SliceOp, circle.TransposeOp))
 def conv_transpose2d(op: Operation, em: Emitter):
     x, w, b = op.operands
     return _transpose_conv(op, em, x, w, b, op.arg("stride"), op.arg("padding"),
@@ -189,7 +203,7 @@ def _transpose_conv(op, em: Emitter, x, w, b, stride, padding, output_padding, g
     return [em.to_nchw(y)]
 
 
-@legalizes("aten.linear")
+@legalizes("aten.linear", produces=(circle.FullyConnectedOp, circle.ReshapeOp))
 def linear(op: Operation, em: Emitter):
     if DYNAMIC_ATTR in op.attributes:  # dynamic quantization: hybrid FULLY_CONNECTED
         return hybrid_linear(op, em)
@@ -246,11 +260,6 @@ def addmm(op: Operation, em: Emitter):
 
 def _scaled_constant(em: Emitter, w: SSAValue, alpha: float) -> SSAValue:
     """`alpha * w` for a constant `w` (float: the values; quantized: the scales)."""
-    from compiler.dialects import quant
-    from compiler.dialects.quant import dense_from_numpy
-    from compiler.ir.quant_types import UniformQuantizedPerAxisType, make_quantized_type
-    from compiler.transforms.utils import element_type, quantized_const
-
     values = constant_of(w)
     if values is not None:  # a float constant
         scaled = (values.astype(np.float32) * np.float32(alpha)).astype(np.float32)
@@ -278,8 +287,6 @@ def _scaled_constant(em: Emitter, w: SSAValue, alpha: float) -> SSAValue:
 
 def _scaled_bias(em: Emitter, b: SSAValue, beta: float) -> SSAValue:
     """`beta * b` as a float constant (its real values; quantize-bias quantizes it)."""
-    from compiler.dialects.quant import dense_from_numpy
-
     values = constant_of(b)
     if values is None:
         values = dequantized_constant_of(b)

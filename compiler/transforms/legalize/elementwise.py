@@ -115,13 +115,13 @@ def clamp(op: Operation, em: Emitter):
     return [_clamp(em, op.operands[0], op.arg("min"), op.arg("max"), result_type(op))]
 
 
-@legalizes("aten.leaky_relu")
+@legalizes("aten.leaky_relu", produces=(circle.LeakyReluOp,))
 def leaky_relu(op: Operation, em: Emitter):
     return [em.op(circle.LeakyReluOp, [op.operands[0]], result_type(op),
                   alpha=float(op.arg("negative_slope")))]
 
 
-@legalizes("aten.prelu")
+@legalizes("aten.prelu", produces=(circle.PReluOp, circle.ReshapeOp))
 def prelu(op: Operation, em: Emitter):
     """PReLU slopes are per channel (dim 1): broadcast them as [C, 1, ..., 1]."""
     x, w = op.operands
@@ -181,12 +181,13 @@ def _softmax(op: Operation, em: Emitter, cls):
     return [em.transpose(y, inv)]
 
 
-@legalizes("aten.softmax.int", "aten._softmax")
+@legalizes("aten.softmax.int", "aten._softmax", produces=(circle.SoftmaxOp, circle.TransposeOp))
 def softmax(op: Operation, em: Emitter):
     return _softmax(op, em, circle.SoftmaxOp)
 
 
-@legalizes("aten.log_softmax.int", "aten._log_softmax", produces=(circle.LogSoftmaxOp,))
+@legalizes("aten.log_softmax.int", "aten._log_softmax",
+           produces=(circle.LogSoftmaxOp, circle.TransposeOp))
 def log_softmax(op: Operation, em: Emitter):
     return _softmax(op, em, circle.LogSoftmaxOp)
 

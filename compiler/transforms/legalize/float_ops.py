@@ -1,4 +1,4 @@
-"""Ops the runtimes run in float only: sin, cos, round (element-wise) and conv3d.
+"""Ops the runtimes run in float only: sin, cos, round, pow (element-wise) and conv3d.
 
 They are legalized like any op; what keeps them float in a quantized model is the
 quantizer (`compiler.frontend.float_ops`, which refuses them unless allow-float) and
@@ -11,9 +11,10 @@ from __future__ import annotations
 from xdsl.ir import Operation
 
 from compiler.dialects import circle
+from compiler.dialects.circle_float_ops import PowOp
 from compiler.transforms.legalize import Emitter, legalizes, result_type
 from compiler.transforms.legalize.conv import _bias, padding_mode
-from compiler.transforms.utils import permute_type, shape, with_shape
+from compiler.transforms.utils import element_type, permute_type, shape, with_shape
 
 _UNARY = {
     "aten.sin": circle.SinOp,
@@ -29,6 +30,16 @@ OIDHW_TO_DHWIO = (2, 3, 4, 1, 0)
 @legalizes(*_UNARY, produces=_UNARY)
 def unary(op: Operation, em: Emitter):
     return [em.op(_UNARY[op.name], [op.operands[0]], result_type(op))]
+
+
+@legalizes("aten.pow.Tensor_Tensor", produces=(PowOp,))
+def pow_tensor(op: Operation, em: Emitter):
+    """x ** y for two tensors (y broadcast against x): POW takes two float32 tensors."""
+    x, y = op.operands
+    if element_type(x) != element_type(y):
+        raise em.error(f"pow of a {element_type(x)} tensor by a {element_type(y)} tensor "
+                       "has no Circle lowering (POW takes two tensors of one type)")
+    return [em.op(PowOp, [x, y], result_type(op))]
 
 
 @legalizes("aten.conv3d", produces=(circle.Conv3DOp,))

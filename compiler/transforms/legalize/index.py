@@ -89,7 +89,7 @@ def max_dim(op: Operation, em: Emitter):
     return [values, indices]
 
 
-@legalizes("aten.repeat")
+@legalizes("aten.repeat", produces=(circle.TileOp, circle.ReshapeOp))
 def repeat(op: Operation, em: Emitter):
     """TILE; extra leading repeats first add leading dimensions of size 1 (torch)."""
     (x,) = op.operands
@@ -114,7 +114,9 @@ def _flat_gather(em: Emitter, x: SSAValue, k: int, coords: list[np.ndarray],
     return em.op(circle.GatherOp, [rows, em.i32(flat)], out, axis=0)
 
 
-@legalizes("aten.gather")
+@legalizes("aten.gather",
+           produces=(circle.GatherNdOp, circle.GatherOp, circle.ConcatenationOp,
+                     circle.ReshapeOp))
 def gather(op: Operation, em: Emitter):
     """out[i..] = x[i.. with dim replaced by index[i..]].
 
@@ -148,7 +150,8 @@ def gather(op: Operation, em: Emitter):
     return [em.op(circle.GatherNdOp, [x, coords], out)]
 
 
-@legalizes("aten.index.Tensor")
+@legalizes("aten.index.Tensor", produces=(circle.GatherNdOp, circle.GatherOp,
+                                          circle.ConcatenationOp, circle.ReshapeOp))
 def index(op: Operation, em: Emitter):
     """x[..., idx, ...] with integer index tensors.
 

@@ -57,7 +57,8 @@ def _pool(op: Operation, em: Emitter, cls, x: SSAValue, kernel, stride, padding,
     return em.to_nchw(y)
 
 
-@legalizes("aten.max_pool2d", "aten.max_pool2d_with_indices")
+@legalizes("aten.max_pool2d", "aten.max_pool2d_with_indices",
+           produces=(circle.MaxPool2DOp, circle.PadV2Op, circle.TransposeOp))
 def max_pool2d(op: Operation, em: Emitter):
     if any(d != 1 for d in op.arg("dilation")):
         raise em.error("dilated max pooling has no Circle lowering")
@@ -70,7 +71,7 @@ def max_pool2d(op: Operation, em: Emitter):
     return [y] + ([None] if len(op.results) > 1 else [])
 
 
-@legalizes("aten.avg_pool2d")
+@legalizes("aten.avg_pool2d", produces=(circle.AveragePool2DOp, circle.PadOp, circle.TransposeOp))
 def avg_pool2d(op: Operation, em: Emitter):
     if op.arg("divisor_override") is not None:
         raise em.error("average pooling with divisor_override has no Circle lowering")
@@ -103,18 +104,19 @@ def _reduce(op: Operation, em: Emitter, cls, dims):
     return [em.op(cls, [x, em.i32(sorted(dims))], result_type(op), keep_dims=keep)]
 
 
-@legalizes("aten.mean.dim", "aten.mean")
+@legalizes("aten.mean.dim", "aten.mean", produces=(circle.MeanOp,))
 def mean(op: Operation, em: Emitter):
     return _reduce(op, em, circle.MeanOp, op.arg("dim") if "dim" in op.properties else None)
 
 
-@legalizes("aten.sum.dim_IntList", "aten.sum")
+@legalizes("aten.sum.dim_IntList", "aten.sum", produces=(circle.SumOp,))
 def sum_(op: Operation, em: Emitter):
     return _reduce(op, em, circle.SumOp, op.arg("dim") if "dim" in op.properties else None)
 
 
 @legalizes("aten.upsample_nearest2d.vec", "aten.upsample_nearest2d",
-           "aten.upsample_bilinear2d.vec", "aten.upsample_bilinear2d")
+           "aten.upsample_bilinear2d.vec", "aten.upsample_bilinear2d",
+           produces=(circle.ResizeBilinearOp, circle.ResizeNearestNeighborOp, circle.TransposeOp))
 def upsample(op: Operation, em: Emitter):
     (x,) = op.operands
     out = result_type(op)

@@ -7,10 +7,12 @@ from xdsl.ir import Operation
 
 from compiler.dialects import circle
 from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.legalize.elementwise import scalar
 from compiler.transforms.utils import element_type, shape, with_shape
 
 
-@legalizes("aten.alias", "aten.clone", "aten.detach", "aten.contiguous", "aten.dropout")
+@legalizes("aten.alias", "aten.clone", "aten.detach", "aten.contiguous", "aten.dropout",
+           produces=())  # no op: the result is the operand
 def identity(op: Operation, em: Emitter):
     if op.name == "aten.dropout" and op.arg("train"):
         raise em.error("dropout in training mode has no Circle lowering (export in eval mode)")
@@ -36,8 +38,6 @@ def to_dtype(op: Operation, em: Emitter):
     if isinstance(src, IntegerType) and isinstance(dst, IntegerType):
         return [em.op(circle.CastOp, [x], out)]
     if isinstance(src, IntegerType) and src.width.data == 1 and isinstance(dst, Float32Type):
-        from compiler.transforms.legalize.elementwise import scalar
-
         one, zero = scalar(em, 1.0, op.results[0]), scalar(em, 0.0, op.results[0])
         return [em.op(circle.SelectV2Op, [x, one, zero], out)]
     if (isinstance(src, Float32Type) and isinstance(dst, IntegerType)) or (
@@ -49,13 +49,13 @@ def to_dtype(op: Operation, em: Emitter):
 @legalizes(
     "aten.reshape", "aten.view", "aten._unsafe_view", "aten.flatten.using_ints",
     "aten.unflatten.int", "aten.squeeze.dim", "aten.squeeze.dims", "aten.squeeze",
-    "aten.unsqueeze",
+    "aten.unsqueeze", produces=(circle.ReshapeOp,),
 )
 def reshape(op: Operation, em: Emitter):
     return [em.reshape(op.operands[0], result_type(op).get_shape())]
 
 
-@legalizes("aten.expand")
+@legalizes("aten.expand", produces=(circle.TileOp, circle.ReshapeOp))
 def expand(op: Operation, em: Emitter):
     """A broadcast: size-1 dimensions (and new leading ones) repeated with TILE, which
     copies the integers (the result shares the input's qparams, like torch's view)."""
@@ -71,14 +71,14 @@ def expand(op: Operation, em: Emitter):
                   result_type(op))]
 
 
-@legalizes("aten.permute")
+@legalizes("aten.permute", produces=(circle.TransposeOp,))
 def permute(op: Operation, em: Emitter):
     (x,) = op.operands
     rank = len(shape(x))
     return [em.transpose(x, [normalize_dim(d, rank) for d in op.arg("dims")])]
 
 
-@legalizes("aten.transpose.int", "aten.t")
+@legalizes("aten.transpose.int", "aten.t", produces=(circle.TransposeOp,))
 def transpose(op: Operation, em: Emitter):
     (x,) = op.operands
     rank = len(shape(x))
@@ -91,7 +91,7 @@ def transpose(op: Operation, em: Emitter):
     return [em.transpose(x, perm)]
 
 
-@legalizes("aten.cat")
+@legalizes("aten.cat", produces=(circle.ConcatenationOp,))
 def cat(op: Operation, em: Emitter):
     out = result_type(op)
     axis = normalize_dim(op.arg("dim"), len(out.get_shape()))
@@ -118,7 +118,7 @@ def _slice(em: Emitter, x, dim: int, start: int, end: int, step: int, out: Tenso
     return em.op(circle.StridedSliceOp, [x, em.i32(begin), em.i32(ends), em.i32(strides)], out)
 
 
-@legalizes("aten.slice.Tensor")
+@legalizes("aten.slice.Tensor", produces=(circle.StridedSliceOp, circle.SliceOp))
 def slice_(op: Operation, em: Emitter):
     (x,) = op.operands
     rank = len(shape(x))
@@ -132,7 +132,8 @@ def slice_(op: Operation, em: Emitter):
     return [_slice(em, x, dim, start, end, op.arg("step"), result_type(op))]
 
 
-@legalizes("aten.select.int")
+@legalizes("aten.select.int",
+           produces=(circle.StridedSliceOp, circle.SliceOp, circle.ReshapeOp))
 def select(op: Operation, em: Emitter):
     (x,) = op.operands
     rank = len(shape(x))
@@ -145,7 +146,7 @@ def select(op: Operation, em: Emitter):
     return [em.reshape(piece, result_type(op).get_shape())]
 
 
-@legalizes("aten.split.Tensor", "aten.split_with_sizes", "aten.chunk")
+@legalizes("aten.split.Tensor", "aten.split_with_sizes", "aten.chunk", produces=(circle.SplitVOp,))
 def split(op: Operation, em: Emitter):
     (x,) = op.operands
     rank = len(shape(x))
@@ -160,7 +161,7 @@ def split(op: Operation, em: Emitter):
     return list(new.results)
 
 
-@legalizes("aten.unbind.int")
+@legalizes("aten.unbind.int", produces=(circle.SplitOp, circle.ReshapeOp))
 def unbind(op: Operation, em: Emitter):
     """Slices of size 1 along `dim`, with `dim` removed."""
     (x,) = op.operands
@@ -177,7 +178,7 @@ def unbind(op: Operation, em: Emitter):
     return [em.reshape(p, r.type.get_shape()) for p, r in zip(parts.results, op.results)]
 
 
-@legalizes("aten.constant_pad_nd", "aten.pad")
+@legalizes("aten.constant_pad_nd", "aten.pad", produces=(circle.PadOp, circle.PadV2Op))
 def pad(op: Operation, em: Emitter):
     """PAD (zeros), or PADV2 with the value as a scalar constant that quant-propagate
     quantizes with the input's parameters (PADV2 shares them): a value outside the
@@ -194,20 +195,18 @@ def pad(op: Operation, em: Emitter):
     if any(p < 0 for pair in paddings for p in pair):
         raise em.error("negative padding (cropping) has no Circle lowering yet")
     if value != 0:
-        from compiler.transforms.legalize.elementwise import scalar
-
         return [em.op(circle.PadV2Op, [x, em.i32(paddings), scalar(em, float(value), x)],
                       result_type(op))]
     return [em.op(circle.PadOp, [x, em.i32(paddings)], result_type(op))]
 
 
-@legalizes("aten.embedding")
+@legalizes("aten.embedding", produces=(circle.GatherOp,))
 def embedding(op: Operation, em: Emitter):
     weight, indices = op.operands
     return [em.op(circle.GatherOp, [weight, indices], result_type(op), axis=0)]
 
 
-@legalizes("aten.index_select")
+@legalizes("aten.index_select", produces=(circle.GatherOp,))
 def index_select(op: Operation, em: Emitter):
     x, index = op.operands
     dim = normalize_dim(op.arg("dim"), len(shape(x)))

@@ -22,6 +22,7 @@ from compiler.dialects import circle, quant
 from compiler.ir.layout_traits import Elementwise
 from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
 from compiler.transforms.utils import (
+    helper_location,
     constant_of,
     i32_const,
     permute_type,
@@ -42,8 +43,6 @@ def inverse(perm: Sequence[int]) -> list[int]:
 def _transpose_after(rewriter: PatternRewriter, anchor: Operation, v: SSAValue,
                      perm: Sequence[int], result_type) -> SSAValue:
     """Insert `transpose(v, perm)` after `anchor`."""
-    from compiler.transforms.legalize import helper_location
-
     c = i32_const(list(perm))
     t = circle.TransposeOp(operands=[v, c.results[0]], result_types=[result_type])
     t.location = helper_location(anchor.location, "transpose")

@@ -60,3 +60,23 @@ func.func @conv3d_groups(%x: tensor<1x4x3x3x3xf32>) -> tensor<1x4x1x1x1xf32> {
   func.return %y : tensor<1x4x1x1x1xf32>
 }
 // CHECK: m.py:3: 'conv3d': aten.conv3d: conv3d with groups=2: Circle's CONV_3D has no groups
+
+// -----
+
+// pow of two tensors: one POW, the exponent broadcast against the base as in torch.
+// CHECK-LABEL: func.func @pow_tensor(
+// CHECK-NEXT:    %[[P:.*]] = circle.pow %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    func.return %[[P]]
+func.func @pow_tensor(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<2x3xf32> {
+  %p = aten.pow.Tensor_Tensor %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  func.return %p : tensor<2x3xf32>
+}
+
+// -----
+
+// POW takes two tensors of one type: an integer exponent is a located error.
+func.func @pow_mixed(%x: tensor<3xf32>, %y: tensor<3xi64>) -> tensor<3xf32> {
+  %p = aten.pow.Tensor_Tensor %x, %y : (tensor<3xf32>, tensor<3xi64>) -> tensor<3xf32> loc("pow"("m.py":5:0))
+  func.return %p : tensor<3xf32>
+}
+// CHECK: m.py:5: 'pow': aten.pow.Tensor_Tensor: pow of a f32 tensor by a i64 tensor has no Circle lowering (POW takes two tensors of one type)

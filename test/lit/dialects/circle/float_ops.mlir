@@ -1,4 +1,4 @@
-// Round trip of the float-only ops (SIN, COS, ROUND, CONV_3D): custom -> generic ->
+// Round trip of the float-only ops (SIN, COS, ROUND, POW, CONV_3D): custom -> generic ->
 // custom and generic -> generic; non-default CONV_3D options, a `none` bias.
 // RUN: QOPT_ROUNDTRIP
 // RUN: QOPT_GENERIC_ROUNDTRIP
@@ -33,4 +33,16 @@ func.func @conv3d(%x: tensor<1x4x6x6x2xf32>) -> (tensor<1x2x3x3x3xf32>, tensor<1
   // CHECK: circle.conv_3d %{{[^ ,]+}}, %{{[^ ,]+}}, %{{[^ ,]+}} {padding = "SAME"} : (tensor<1x4x6x6x2xf32>, tensor<3x3x3x2x3xf32>, none) -> tensor<1x4x6x6x3xf32>
   %z = circle.conv_3d %x, %w, %n {padding = "SAME"} : (tensor<1x4x6x6x2xf32>, tensor<3x3x3x2x3xf32>, none) -> tensor<1x4x6x6x3xf32>
   func.return %y, %z : tensor<1x2x3x3x3xf32>, tensor<1x4x6x6x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pow(
+// GENERIC-LABEL: "func.func"() <{sym_name = "pow"
+func.func @pow(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<2x3xf32> {
+  // CHECK-NEXT: %[[P:[^ ,]+]] = circle.pow %{{[^ ,]+}}, %{{[^ ,]+}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // GENERIC: "circle.pow"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %p = circle.pow %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK-NEXT: func.return %[[P]]
+  func.return %p : tensor<2x3xf32>
 }

@@ -41,3 +41,19 @@ func.func @f(%x: tensor<1x4x6x6x2xf32>, %w: tensor<3x3x3x2x3xf32>, %n: none) {
   func.return
 }
 // CHECK: float_ops_invalid.mlir:[[# @LINE - 3]]:3: circle.conv_3d: option stride_d must be at least 1
+
+// -----
+
+func.func @f(%x: tensor<4x!quant.uniform<i8:f32, 0.5:0>>, %y: tensor<4xf32>) {
+  %p = circle.pow %x, %y : (tensor<4x!quant.uniform<i8:f32, 0.5:0>>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+// CHECK: float_ops_invalid.mlir:[[# @LINE - 3]]:3: circle.pow: operand is quantized (tensor<4x!quant.uniform<i8:f32, 0.5>>), but POW has float kernels only (keep it float with allow-float)
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>, %y: tensor<4xf32>) {
+  %p = circle.pow %x, %y : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  func.return
+}
+// CHECK: float_ops_invalid.mlir:[[# @LINE - 3]]:3: circle.pow: shapes [2, 3] and [4] do not broadcast to [2, 3]
