@@ -18,6 +18,7 @@ from xdsl.interpreter import InterpreterFunctions
 from xdsl.ir import Operation
 
 from compiler.dialects import circle
+from compiler.dialects.circle_float_ops import PowOp
 from compiler.interpreter.circle_base import FLOAT, float_result, kernel, register_kernels
 from compiler.interpreter.values import shape_of
 from compiler.interpreter.windows import pad_before
@@ -39,8 +40,8 @@ class CircleFloatOpsFunctions(InterpreterFunctions):
     def round_float(op: circle.RoundOp, x):
         return _float32_unary(op, x, np.round)  # half to even, like TFLite's ROUND
 
-    @kernel(circle.PowOp, on=FLOAT)
-    def pow_float(op: circle.PowOp, x, y):
+    @kernel(PowOp, on=FLOAT)
+    def pow_float(op: PowOp, x, y):
         """float32 powf, like TFLite's std::pow on floats (numpy broadcasts as POW does)."""
         return (float_result(op, np.power(np.asarray(x, dtype=np.float32),
                                           np.asarray(y, dtype=np.float32))),)
