@@ -327,9 +327,11 @@ class FullyConnectedOp(CircleOp):
             "prepare: \"Incompatible shapes for broadcast\", or broadcast wrongly)",
             when=keeps_batch_dims,
         ),
-        tolerance(ONERT, "u8", 1, "requantizes with gemmlowp's two roundings (rounding "
-                  "doubling high multiply, then rounding shift): a value just below a half "
-                  "step rounds away from zero"),
+        # measured: 1 step on ~0.2 % of elements (test_target_legalize.py); target-legalize
+        # computes it as a 1x1 CONV_2D, which onert rounds exactly like the interpreter
+        miscomputes(ONERT, "u8", "requantizes with gemmlowp's two roundings (rounding "
+                    "doubling high multiply, then rounding shift) where TFLite rounds once: "
+                    "a value just below a half step rounds away (1 step)"),
         optimized_rounding("i8"),
     )
 

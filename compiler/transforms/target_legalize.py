@@ -10,8 +10,10 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
      channels, with its slices of the filter and bias, joined by CONCATENATION (every
      output channel is computed as before: same inputs, weights, bias and parameters);
    - SPLIT / SPLIT_V: one SLICE per output (the same elements, same parameters);
-   - a FULLY_CONNECTED with output rank > 2 (onert ignores keep_num_dims and outputs
-     [N, O]): RESHAPE to [N, I], the FULLY_CONNECTED, RESHAPE back;
+   - a FULLY_CONNECTED (onert rounds its rescale twice, ignores keep_num_dims and
+     applies channel 0's parameters to per-channel weights): a 1x1 CONV_2D between
+     RESHAPEs, which onert computes bit-exactly (the IR then rounds like a convolution:
+     within 1 step of the FC on ~0.2 % of elements, see `_fully_connected_as_conv`);
    - a standalone RELU / RELU6 whose input and output share their parameters:
      MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
@@ -58,7 +60,6 @@ from compiler.ir.runtime_traits import (
     ONERT,
     RUNTIME_REFUSES,
     grouped,
-    keeps_batch_dims,
     problem,
     storage,
 )
@@ -276,26 +277,48 @@ def _slice_low_rank(op: Operation) -> str | None:
     return None
 
 
-def _flat_fully_connected(op: Operation) -> str | None:
-    """A FULLY_CONNECTED with output rank > 2 as RESHAPE of its input to [N, I], the
-    FULLY_CONNECTED on that rank-2 input (no keep_num_dims; onert's own output shape)
-    and a RESHAPE back: every output row is the same dot products of the same row."""
-    if not keeps_batch_dims(op):
-        return "its output has rank 2 already"
-    x = op.operands[0]
+def _fully_connected_as_conv(op: Operation) -> str | None:
+    """A uint8 FULLY_CONNECTED as a 1x1 CONV_2D: RESHAPE of its input to [1, 1, N, I]
+    (N the product of the leading dimensions), CONV_2D (VALID, stride 1) with the
+    weights as an [O, 1, 1, I] filter (same values and parameters, per-channel ones
+    too), the bias (a zero one when it has none: onert's loader needs it) and the fused
+    activation, and a RESHAPE to the FC's output shape.
+
+    The same dot products of the same rows; what changes is the requantization's
+    rounding: the IR's (LiteRT's) FULLY_CONNECTED rounds `acc * M` once, a convolution
+    rounds twice (gemmlowp's rounding doubling high multiply, then a rounding right
+    shift), so the rewritten IR differs from the FC by 1 step where `acc * M` is within
+    2^-shift of a half (~0.2 % of elements). onert computes its uint8 FULLY_CONNECTED
+    with the convolution's two roundings anyway, and its 1x1 CONV_2D bit-exactly like
+    the interpreter (docs/runtimes.md), so the file computes exactly its IR."""
+    from compiler.transforms.quantize_bias import expected_bias_type
+
+    x, w, b = op.operands
+    if not isinstance(w.owner, ConstOp) or not (is_none(b) or isinstance(b.owner, ConstOp)):
+        return "its weights and bias are not constants"
     out = op.results[0].type
-    dims = list(shape(x))
-    rows = int(np.prod(dims[:-1]))
-    flat_c = _insert(i32_const([rows, dims[-1]]), op).results[0]
+    o, i = shape(w)
+    rows = int(np.prod(shape(x)[:-1]))
+    et = x.type.element_type
+    flat_c = _insert(i32_const([1, 1, rows, i]), op).results[0]
     flat = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
-        TensorType(x.type.element_type, [rows, dims[-1]])]), op).results[0]
-    props = dict(op.properties)
-    props["keep_num_dims"] = BoolAttr.from_bool(False)
-    fc = _insert(type(op).create(
-        operands=[flat, *op.operands[1:]], properties=props, attributes=dict(op.attributes),
-        result_types=[TensorType(out.element_type, [rows, out.get_shape()[-1]])]), op)
+        TensorType(et, [1, 1, rows, i])]), op).results[0]
+    w_arr = constant_of(w)
+    filt = _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(w_arr.reshape(o, 1, 1, i)),
+                                            w.owner.value.type.element_type),
+                           TensorType(w.type.element_type, [o, 1, 1, i])), op).results[0]
+    if is_none(b):
+        bt = expected_bias_type(et, w.type.element_type, o)
+        zeros = np.zeros(o, bt.numpy_storage_dtype)
+        b = _insert(ConstOp(dense_from_numpy(zeros, bt.storage_type), TensorType(bt, [o])),
+                    op).results[0]
+    conv = _insert(circle.Conv2DOp.from_options(
+        [flat, filt, b], [TensorType(out.element_type, [1, 1, rows, o])], padding="VALID",
+        stride_w=1, stride_h=1, dilation_w_factor=1, dilation_h_factor=1,
+        fused_activation_function=op.fused_activation_function.data), op)
+    conv.attributes.update(op.attributes)
     back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
-    back = _insert(circle.ReshapeOp(operands=[fc.results[0], back_c], result_types=[out]), op)
+    back = _insert(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
     _replace(op, [back.results[0]])
     return None
 
@@ -342,7 +365,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.Relu6Op: _relu,
         circle.QuantizeOp: _requantize_in_float,
         circle.SliceOp: _slice_low_rank,
-        circle.FullyConnectedOp: _flat_fully_connected,
+        circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _keep_dims,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,

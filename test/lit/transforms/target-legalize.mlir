@@ -95,3 +95,38 @@ func.func @slice_rank6(%x: tensor<2x3x4x5x6x1xf32>) -> tensor<1x2x4x5x6x1xf32> {
   %y = circle.slice %x, %b, %s : (tensor<2x3x4x5x6x1xf32>, tensor<6xi32>, tensor<6xi32>) -> tensor<1x2x4x5x6x1xf32>
   func.return %y : tensor<1x2x4x5x6x1xf32>
 }
+
+// -----
+
+// A uint8 FULLY_CONNECTED (onert rounds its rescale twice, ignores keep_num_dims, and
+// misreads per-channel weights): a 1x1 CONV_2D between RESHAPEs, its rows the batch,
+// the weights as an [O, 1, 1, I] filter with the same (per-channel) parameters.
+// CHECK-LABEL: func.func @fully_connected(
+// CHECK:         %[[S:.*]] = circle.const dense<[1, 1, 6, 3]> : tensor<4xi32>
+// CHECK-NEXT:    %[[X:.*]] = circle.reshape %{{.*}}, %[[S]] : {{.*}} -> tensor<1x1x6x3x!quant.uniform<u8:f32, 0.02:3>>
+// CHECK-NEXT:    %[[W:.*]] = circle.const dense<{{\[}}{{\[}}{{\[}}[1, 2, 3]]], {{\[}}{{\[}}[4, 5, 6]]]]> : tensor<2x1x1x3xui8> to tensor<2x1x1x3x!quant.uniform<u8:f32:0, {0.01:128,0.02:128}>>
+// CHECK-NEXT:    %[[C:.*]] = circle.conv_2d %[[X]], %[[W]], %b {fused_activation_function = "RELU"} : {{.*}} -> tensor<1x1x6x2x!quant.uniform<u8:f32, 0.05:7>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<[2, 3, 2]> : tensor<3xi32>
+// CHECK-NEXT:    %[[Y:.*]] = circle.reshape %[[C]], %[[B]] : {{.*}} -> tensor<2x3x2x!quant.uniform<u8:f32, 0.05:7>>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @fully_connected(%x: tensor<2x3x3x!quant.uniform<u8:f32, 0.02:3>>) -> tensor<2x3x2x!quant.uniform<u8:f32, 0.05:7>> {
+  %w = circle.const dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xui8> to tensor<2x3x!quant.uniform<u8:f32:0, {0.01:128, 0.02:128}>>
+  %b = circle.const dense<[5, 6]> : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {0.0002, 0.0004}>>
+  %y = circle.fully_connected %x, %w, %b {fused_activation_function = "RELU", keep_num_dims = true} : (tensor<2x3x3x!quant.uniform<u8:f32, 0.02:3>>, tensor<2x3x!quant.uniform<u8:f32:0, {0.01:128, 0.02:128}>>, tensor<2x!quant.uniform<i32:f32:0, {0.0002, 0.0004}>>) -> tensor<2x3x2x!quant.uniform<u8:f32, 0.05:7>>
+  func.return %y : tensor<2x3x2x!quant.uniform<u8:f32, 0.05:7>>
+}
+
+// -----
+
+// Without a bias (onert's loader needs one for CONV_2D): a zero bias at scale
+// float32(s_in * s_w) (0.02 * 0.01).
+// CHECK-LABEL: func.func @fully_connected_no_bias(
+// CHECK:         %[[B:.*]] = circle.const dense<0> : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32, 0.00019999999494757503>>
+// CHECK-NEXT:    %[[C:.*]] = circle.conv_2d %{{.*}}, %{{.*}}, %[[B]] : {{.*}} -> tensor<1x1x4x2x!quant.uniform<u8:f32, 0.05:7>>
+// CHECK:         circle.reshape %[[C]], %{{.*}} : {{.*}} -> tensor<4x2x!quant.uniform<u8:f32, 0.05:7>>
+func.func @fully_connected_no_bias(%x: tensor<4x3x!quant.uniform<u8:f32, 0.02:3>>) -> tensor<4x2x!quant.uniform<u8:f32, 0.05:7>> {
+  %w = circle.const dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xui8> to tensor<2x3x!quant.uniform<u8:f32, 0.01:128>>
+  %none = circle.no_value : none
+  %y = circle.fully_connected %x, %w, %none : (tensor<4x3x!quant.uniform<u8:f32, 0.02:3>>, tensor<2x3x!quant.uniform<u8:f32, 0.01:128>>, none) -> tensor<4x2x!quant.uniform<u8:f32, 0.05:7>>
+  func.return %y : tensor<4x2x!quant.uniform<u8:f32, 0.05:7>>
+}
