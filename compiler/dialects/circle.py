@@ -114,6 +114,7 @@ from compiler.ir.runtime_traits import (
     grouped,
     half_pixel_centers,
     keeps_batch_dims,
+    mean_rewritable,
     miscomputes,
     missing_bias,
     optimized_rounding,
@@ -871,8 +872,14 @@ class MeanOp(_ReduceOp):
         NonQuantizedOperands((1,)),
         refuses(ONERT, "i8", "Mean: unsupported data type"),
         ONERT_REDUCE_SHAPES,
-        tolerance(ONERT, "u8", 1, "rounds the mean once (sum * scale) where TFLite rounds "
-                  "twice"),
+        # measured: 1 step on ~6 % of elements (test_target_legalize.py); over the last
+        # axis or H and W target-legalize computes it as a convolution, which onert
+        # rounds exactly like the interpreter; over other axes the step is tolerated
+        miscomputes(ONERT, "u8", "computes the uint8 mean in float (round(sum / n * "
+                    "scale)) where TFLite rescales in fixed point (1 step)",
+                    when=mean_rewritable),
+        tolerance(ONERT, "u8", 1, "computes the mean in float and rounds it once where "
+                  "TFLite rescales in fixed point"),
         optimized_rounding("i8"),
         xnnpack_rounding(("i8", "u8")),
     )

@@ -239,6 +239,32 @@ def add_rescale_aborts(op: Operation) -> bool:
     return False
 
 
+def mean_as_conv_axes(op: Operation) -> str | None:
+    """How a uint8 MEAN (per-tensor, constant axes) reduces, when a convolution can
+    compute it: "last" (the last axis only) or "hw" (axes 1 and 2 of a rank-4 input);
+    else None."""
+    from compiler.transforms.utils import constant_of
+
+    x = op.operands[0]
+    et = getattr(x.type, "element_type", None)
+    axes = constant_of(op.operands[1])
+    if not isinstance(et, UniformQuantizedType) or et.storage_spelling != "u8" or axes is None:
+        return None
+    if not isinstance(getattr(op.results[0].type, "element_type", None), UniformQuantizedType):
+        return None
+    rank = len(x.type.get_shape())
+    picked = {int(a) % rank for a in np.asarray(axes).reshape(-1)}
+    if picked == {rank - 1}:
+        return "last"
+    if rank == 4 and picked == {1, 2}:
+        return "hw"
+    return None
+
+
+def mean_rewritable(op: Operation) -> bool:
+    return mean_as_conv_axes(op) is not None
+
+
 def half_pixel_centers(op: Operation) -> bool:
     return bool(op.option("half_pixel_centers"))  # type: ignore[attr-defined]
 

@@ -53,6 +53,7 @@ from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     UniformQuantizedType,
     is_quantized,
+    make_quantized_type,
 )
 from compiler.ir.runtime_traits import (
     LITERT,
@@ -323,6 +324,63 @@ def _fully_connected_as_conv(op: Operation) -> str | None:
     return None
 
 
+def _mean_as_conv(op: Operation) -> str | None:
+    """A uint8 MEAN as a convolution summing with weight 1 at scale 1/n (a stored 1,
+    zero point 0, n the reduced element count) and a zero bias, then a RESHAPE to the
+    MEAN's output shape:
+
+    - over the last axis: a 1x1 CONV_2D of the input reshaped to [1, 1, rows, C] with
+      one [1, 1, 1, C] filter;
+    - over H and W of an NHWC tensor: a VALID DEPTHWISE_CONV_2D with an [1, H, W, C]
+      filter (multiplier 1).
+
+    The same sum of the same elements; the rescale by `s_in / (n s_out)` rounds as a
+    convolution's (two roundings, the multiplier of `float32(1/n) s_in / s_out`) where
+    the IR's MEAN folds 1/n into its multiplier by integer division: within 1 step of
+    the MEAN. onert computes its uint8 MEAN in float (`round(sum / n * scale)`, 1 step
+    off on ~6 % of elements) but these convolutions bit-exactly (docs/runtimes.md)."""
+    from compiler.ir.runtime_traits import mean_as_conv_axes
+    from compiler.transforms.quantize_bias import expected_bias_type
+
+    kind = mean_as_conv_axes(op)
+    if kind is None:
+        return _keep_dims(op) if not op.option("keep_dims") else "its axes are neither " \
+            "the last one nor H and W"
+    x = op.operands[0]
+    dims = list(shape(x))
+    et = x.type.element_type
+    out = op.results[0].type
+    c = dims[-1]
+    if kind == "last":
+        n = c
+        rows = int(np.prod(dims[:-1]))
+        flat_c = _insert(i32_const([1, 1, rows, c]), op).results[0]
+        x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
+            TensorType(et, [1, 1, rows, c])]), op).results[0]
+        filt_shape, channels, conv_shape = [1, 1, 1, c], 1, [1, 1, rows, 1]
+    else:
+        n = dims[1] * dims[2]
+        filt_shape, channels, conv_shape = [1, dims[1], dims[2], c], c, [dims[0], 1, 1, c]
+    wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(n)), 0)
+    filt = _insert(ConstOp(dense_from_numpy(np.ones(filt_shape, np.uint8), wt.storage_type),
+                           TensorType(wt, filt_shape)), op).results[0]
+    bt = expected_bias_type(et, wt, channels)
+    bias = _insert(ConstOp(dense_from_numpy(np.zeros(channels, bt.numpy_storage_dtype),
+                                            bt.storage_type), TensorType(bt, [channels])),
+                   op).results[0]
+    conv_t = TensorType(out.element_type, conv_shape)
+    if kind == "last":
+        conv = circle.Conv2DOp.from_options([x, filt, bias], [conv_t], padding="VALID")
+    else:
+        conv = circle.DepthwiseConv2DOp.from_options([x, filt, bias], [conv_t],
+                                                     padding="VALID", depth_multiplier=1)
+    _insert(conv, op)
+    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
+    back = _insert(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
 # -- rewrites (LiteRT and onert) ------------------------------------------------------------------
 
 def _constant_sum(op: Operation) -> str | None:
@@ -366,7 +424,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.QuantizeOp: _requantize_in_float,
         circle.SliceOp: _slice_low_rank,
         circle.FullyConnectedOp: _fully_connected_as_conv,
-        circle.MeanOp: _keep_dims,
+        circle.MeanOp: _mean_as_conv,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,
         circle.AddOp: _constant_sum,

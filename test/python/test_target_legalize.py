@@ -315,3 +315,59 @@ def test_onert_fully_connected_as_conv_is_bit_exact(per_channel, bias, act):
     np.testing.assert_array_equal(got.reshape(want.shape), want)
     moved = np.abs(want - before)
     assert moved.max() <= 1 and (moved > 0).mean() < 0.01
+
+
+@needs_onert
+@pytest.mark.parametrize("shape, axes, keep", [
+    ((2, 9, 7, 32), [1, 2], True), ((1, 8, 8, 64), [2, 1], False),
+    ((2, 50, 96), [-1], True), ((64, 96), [1], False)])
+def test_onert_mean_as_conv_is_bit_exact(shape, axes, keep):
+    """onert computes a uint8 MEAN in float (1 step off on a few % of elements);
+    target-legalize computes a MEAN over the last axis as a 1x1 CONV_2D and one over
+    H and W as a DEPTHWISE_CONV_2D (weight 1 at scale 1/n): onert equals the
+    interpreter on the rewritten IR bit for bit, and the IR stays within 1 step of the
+    MEAN."""
+    from xdsl.context import Context
+
+    from compiler.dialects import circle
+
+    rng = np.random.default_rng(3)
+    rank = len(shape)
+    reduced = {a % rank for a in axes}
+    out = [1 if d in reduced else n for d, n in enumerate(shape)]
+    if not keep:
+        out = [n for d, n in enumerate(shape) if d not in reduced]
+    m = single_op_module(circle.MeanOp, [
+        Input(tensor(list(shape), make_quantized_type("u8", 0.05, 100))),
+        Const(np.array(axes, np.int32), tensor([len(axes)], "i32"))],
+        [tensor(out, make_quantized_type("u8", 0.013, 90))], keep_dims=keep)
+    xs = [rng.integers(0, 256, shape, dtype=np.uint8) for _ in range(4)]
+    before = [np.asarray(run(m, [x])[0]).view(np.uint8).astype(int) for x in xs]
+    as_mean = [np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).astype(int) for x in xs]
+    TargetLegalizePass(target="onert").apply(Context(), m)
+    conv = "circle.depthwise_conv_2d" if reduced == {1, 2} else "circle.conv_2d"
+    names = [o.name for o in m.walk() if o.name.startswith("circle.") and o.name != "circle.const"]
+    assert conv in names and "circle.mean" not in names
+    data = write_circle(m)
+    for x, b, a in zip(xs, before, as_mean):
+        want = np.asarray(run(m, [x])[0]).view(np.uint8).astype(int)
+        got = np.asarray(runtimes.run_onert(data, [x])[0]).astype(int)
+        np.testing.assert_array_equal(got.reshape(want.shape), want)
+        assert np.abs(want - b).max() <= 1 and np.abs(a.reshape(b.shape) - b).max() <= 1
+
+
+@needs_onert
+def test_onert_uint8_mean_departs_without_the_rewrite():
+    """The fact behind MEAN's `Miscomputes` for onert: its uint8 MEAN over the last axis
+    (a layer norm's) is 1 step off the IR on some rows."""
+    from compiler.dialects import circle
+
+    rng = np.random.default_rng(3)
+    m = single_op_module(circle.MeanOp, [
+        Input(tensor([256, 96], make_quantized_type("u8", 0.05, 100))),
+        Const(np.array([1], np.int32), tensor([1], "i32"))],
+        [tensor([256, 1], make_quantized_type("u8", 0.013, 90))], keep_dims=True)
+    x = rng.integers(0, 256, (256, 96), dtype=np.uint8)
+    want = np.asarray(run(m, [x])[0]).view(np.uint8).astype(int)
+    got = np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).astype(int).reshape(want.shape)
+    assert np.abs(got - want).max() == 1

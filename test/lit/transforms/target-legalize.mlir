@@ -130,3 +130,36 @@ func.func @fully_connected_no_bias(%x: tensor<4x3x!quant.uniform<u8:f32, 0.02:3>
   %y = circle.fully_connected %x, %w, %none : (tensor<4x3x!quant.uniform<u8:f32, 0.02:3>>, tensor<2x3x!quant.uniform<u8:f32, 0.01:128>>, none) -> tensor<4x2x!quant.uniform<u8:f32, 0.05:7>>
   func.return %y : tensor<4x2x!quant.uniform<u8:f32, 0.05:7>>
 }
+
+// -----
+
+// A uint8 MEAN over the last axis (onert computes it in float): a 1x1 CONV_2D with
+// one filter of stored 1s at scale 1/4 and a zero bias, between RESHAPEs.
+// CHECK-LABEL: func.func @mean_last_axis(
+// CHECK:         %[[X:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x1x6x4x!quant.uniform<u8:f32, 0.05:100>>
+// CHECK-NEXT:    %[[W:.*]] = circle.const dense<1> : tensor<1x1x1x4xui8> to tensor<1x1x1x4x!quant.uniform<u8:f32, 0.25>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<1xi32> to tensor<1x!quant.uniform<i32:f32, 0.012500000186264515>>
+// CHECK-NEXT:    %[[C:.*]] = circle.conv_2d %[[X]], %[[W]], %[[B]] : {{.*}} -> tensor<1x1x6x1x!quant.uniform<u8:f32, 0.013:90>>
+// CHECK:         %[[Y:.*]] = circle.reshape %[[C]], %{{.*}} : {{.*}} -> tensor<2x3x1x!quant.uniform<u8:f32, 0.013:90>>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @mean_last_axis(%x: tensor<2x3x4x!quant.uniform<u8:f32, 0.05:100>>) -> tensor<2x3x1x!quant.uniform<u8:f32, 0.013:90>> {
+  %axis = circle.const dense<[-1]> : tensor<1xi32>
+  %y = circle.mean %x, %axis {keep_dims = true} : (tensor<2x3x4x!quant.uniform<u8:f32, 0.05:100>>, tensor<1xi32>) -> tensor<2x3x1x!quant.uniform<u8:f32, 0.013:90>>
+  func.return %y : tensor<2x3x1x!quant.uniform<u8:f32, 0.013:90>>
+}
+
+// -----
+
+// A uint8 global average pool (MEAN over H and W, without keep_dims): a VALID
+// DEPTHWISE_CONV_2D with an [1, H, W, C] filter of stored 1s at scale 1/(H W).
+// CHECK-LABEL: func.func @mean_spatial(
+// CHECK:         %[[W:.*]] = circle.const dense<1> : tensor<1x2x4x3xui8> to tensor<1x2x4x3x!quant.uniform<u8:f32, 0.125>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<3xi32>
+// CHECK-NEXT:    %[[C:.*]] = circle.depthwise_conv_2d %{{.*}}, %[[W]], %[[B]] : {{.*}} -> tensor<1x1x1x3x!quant.uniform<u8:f32, 0.013:90>>
+// CHECK:         %[[Y:.*]] = circle.reshape %[[C]], %{{.*}} : {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @mean_spatial(%x: tensor<1x2x4x3x!quant.uniform<u8:f32, 0.05:100>>) -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>> {
+  %axes = circle.const dense<[1, 2]> : tensor<2xi32>
+  %y = circle.mean %x, %axes : (tensor<1x2x4x3x!quant.uniform<u8:f32, 0.05:100>>, tensor<2xi32>) -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
+  func.return %y : tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
+}
