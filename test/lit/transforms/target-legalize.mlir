@@ -163,3 +163,17 @@ func.func @mean_spatial(%x: tensor<1x2x4x3x!quant.uniform<u8:f32, 0.05:100>>) ->
   %y = circle.mean %x, %axes : (tensor<1x2x4x3x!quant.uniform<u8:f32, 0.05:100>>, tensor<2xi32>) -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
   func.return %y : tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
 }
+
+// -----
+
+// A float32 RSQRT (an ulp off in onert; a uint8 layer norm's float island): SQRT, then
+// DIV of a constant 1 by it.
+// CHECK-LABEL: func.func @rsqrt(
+// CHECK-NEXT:    %[[R:.*]] = circle.sqrt %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
+// CHECK-NEXT:    %[[ONE:.*]] = circle.const dense<1.000000e+00> : tensor<1xf32>
+// CHECK-NEXT:    %[[Y:.*]] = circle.div %[[ONE]], %[[R]] : (tensor<1xf32>, tensor<4xf32>) -> tensor<4xf32>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = circle.rsqrt %x : (tensor<4xf32>) -> tensor<4xf32>
+  func.return %y : tensor<4xf32>
+}
