@@ -241,8 +241,8 @@ def add_rescale_aborts(op: Operation) -> bool:
 
 def mean_as_conv_axes(op: Operation) -> str | None:
     """How a uint8 MEAN (per-tensor, constant axes) reduces, when a convolution can
-    compute it: "last" (the last axis only) or "hw" (axes 1 and 2 of a rank-4 input);
-    else None."""
+    compute it: "last" (the trailing axes: the last one, or the last k, e.g. H and W of
+    an NCHW tensor) or "hw" (axes 1 and 2 of a rank-4 NHWC input); else None."""
     from compiler.transforms.utils import constant_of
 
     x = op.operands[0]
@@ -254,7 +254,7 @@ def mean_as_conv_axes(op: Operation) -> str | None:
         return None
     rank = len(x.type.get_shape())
     picked = {int(a) % rank for a in np.asarray(axes).reshape(-1)}
-    if picked == {rank - 1}:
+    if picked == set(range(rank - len(picked), rank)):
         return "last"
     if rank == 4 and picked == {1, 2}:
         return "hw"

@@ -16,7 +16,7 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
      within 1 step of the FC on ~0.2 % of elements, see `_fully_connected_as_conv`);
    - a standalone RELU / RELU6 whose input and output share their parameters:
      MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
-   - a uint8 MEAN over the last axis or H and W (onert computes it in float): a 1x1
+   - a uint8 MEAN over the trailing axes or H and W (onert computes it in float): a 1x1
      CONV_2D or a DEPTHWISE_CONV_2D summing with weight 1 at scale 1/n (within 1 step
      of the MEAN, see `_mean_as_conv`);
    - a float32 RSQRT (an ulp off in onert): SQRT and DIV of 1 by it (within 1 ulp);
@@ -333,8 +333,8 @@ def _mean_as_conv(op: Operation) -> str | None:
     zero point 0, n the reduced element count) and a zero bias, then a RESHAPE to the
     MEAN's output shape:
 
-    - over the last axis: a 1x1 CONV_2D of the input reshaped to [1, 1, rows, C] with
-      one [1, 1, 1, C] filter;
+    - over the trailing axes (the last one; H and W of an NCHW tensor): a 1x1 CONV_2D
+      of the input reshaped to [1, 1, rows, n] with one [1, 1, 1, n] filter;
     - over H and W of an NHWC tensor: a VALID DEPTHWISE_CONV_2D with an [1, H, W, C]
       filter (multiplier 1).
 
@@ -349,21 +349,21 @@ def _mean_as_conv(op: Operation) -> str | None:
     kind = mean_as_conv_axes(op)
     if kind is None:
         return _keep_dims(op) if not op.option("keep_dims") else "its axes are neither " \
-            "the last one nor H and W"
+            "the trailing ones nor H and W"
     x = op.operands[0]
     dims = list(shape(x))
     et = x.type.element_type
     out = op.results[0].type
     c = dims[-1]
+    axes = {int(a) % len(dims) for a in np.asarray(constant_of(op.operands[1])).reshape(-1)}
+    n = int(np.prod([dims[a] for a in axes]))
     if kind == "last":
-        n = c
-        rows = int(np.prod(dims[:-1]))
-        flat_c = _insert(i32_const([1, 1, rows, c]), op).results[0]
+        rows = int(np.prod(dims)) // n
+        flat_c = _insert(i32_const([1, 1, rows, n]), op).results[0]
         x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
-            TensorType(et, [1, 1, rows, c])]), op).results[0]
-        filt_shape, channels, conv_shape = [1, 1, 1, c], 1, [1, 1, rows, 1]
+            TensorType(et, [1, 1, rows, n])]), op).results[0]
+        filt_shape, channels, conv_shape = [1, 1, 1, n], 1, [1, 1, rows, 1]
     else:
-        n = dims[1] * dims[2]
         filt_shape, channels, conv_shape = [1, dims[1], dims[2], c], c, [dims[0], 1, 1, c]
     wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(n)), 0)
     filt = _insert(ConstOp(dense_from_numpy(np.ones(filt_shape, np.uint8), wt.storage_type),

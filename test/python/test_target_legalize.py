@@ -320,11 +320,12 @@ def test_onert_fully_connected_as_conv_is_bit_exact(per_channel, bias, act):
 @needs_onert
 @pytest.mark.parametrize("shape, axes, keep", [
     ((2, 9, 7, 32), [1, 2], True), ((1, 8, 8, 64), [2, 1], False),
-    ((2, 50, 96), [-1], True), ((64, 96), [1], False)])
+    ((2, 50, 96), [-1], True), ((64, 96), [1], False), ((1, 48, 4, 4), [3, 2], True)])
 def test_onert_mean_as_conv_is_bit_exact(shape, axes, keep):
     """onert computes a uint8 MEAN in float (1 step off on a few % of elements);
-    target-legalize computes a MEAN over the last axis as a 1x1 CONV_2D and one over
-    H and W as a DEPTHWISE_CONV_2D (weight 1 at scale 1/n): onert equals the
+    target-legalize computes a MEAN over the trailing axes (a layer norm's; an NCHW
+    squeeze-excite pool's) as a 1x1 CONV_2D and one over H and W (NHWC) as a
+    DEPTHWISE_CONV_2D (weight 1 at scale 1/n): onert equals the
     interpreter on the rewritten IR bit for bit, and the IR stays within 1 step of the
     MEAN."""
     from xdsl.context import Context

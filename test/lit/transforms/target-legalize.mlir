@@ -133,7 +133,7 @@ func.func @fully_connected_no_bias(%x: tensor<4x3x!quant.uniform<u8:f32, 0.02:3>
 
 // -----
 
-// A uint8 MEAN over the last axis (onert computes it in float): a 1x1 CONV_2D with
+// A uint8 MEAN over the trailing axis (onert computes it in float): a 1x1 CONV_2D with
 // one filter of stored 1s at scale 1/4 and a zero bias, between RESHAPEs.
 // CHECK-LABEL: func.func @mean_last_axis(
 // CHECK:         %[[X:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x1x6x4x!quant.uniform<u8:f32, 0.05:100>>
