@@ -19,6 +19,9 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a uint8 MEAN over the trailing axes or H and W (onert computes it in float): a 1x1
      CONV_2D or a DEPTHWISE_CONV_2D summing with weight 1 at scale 1/n (within 1 step
      of the MEAN, see `_mean_as_conv`);
+   - a uint8 RESIZE_BILINEAR upsampling by integer factors (onert truncates it): an
+     edge-replicated 3x3 DEPTHWISE_CONV_2D with one output channel per phase, the
+     phases reordered to their pixels (within 1 step, see `_resize_as_conv`);
    - a float32 RSQRT (an ulp off in onert): SQRT and DIV of 1 by it (within 1 ulp);
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
@@ -385,6 +388,82 @@ def _mean_as_conv(op: Operation) -> str | None:
     return None
 
 
+def _resize_as_conv(op: Operation) -> str | None:
+    """A uint8 RESIZE_BILINEAR upsampling by integer factors (fh, fw) as a depthwise
+    convolution: the input edge-replicated by one pixel on each side (SLICEs and
+    CONCATENATIONs: TFLite clamps the source indices, the same values), a VALID 3x3
+    DEPTHWISE_CONV_2D with depth multiplier fh * fw whose output channel `c fh fw + m`
+    holds phase m = (ry, rx) of channel c (weights wy[ry] x wx[rx] over the common
+    denominator, `runtime_traits.bilinear_phase_weights`, stored as integers at scale
+    1/den, zero point 0), and RESHAPE / TRANSPOSE / RESHAPE / TRANSPOSE / RESHAPE putting
+    phase (ry, rx) of input pixel (i, j) at output (fh i + ry, fw j + rx).
+
+    The same weighted sums as the resize; the result is rounded as a convolution's
+    (two roundings of `acc / den`, half away from the zero point) where the IR's uint8
+    resize rounds the float value half up: within 1 step of it. onert truncates its
+    uint8 resize (1 step on ~45 % of elements) but computes these ops bit-exactly."""
+    from compiler.ir.runtime_traits import bilinear_phase_weights, resize_as_conv
+    from compiler.transforms.quantize_bias import expected_bias_type
+
+    if not resize_as_conv(op):
+        return "it is not an integer-factor upsampling of a uint8 tensor"
+    x = op.operands[0]
+    et = x.type.element_type
+    n, h, w, c = shape(x)
+    out = op.results[0].type
+    _, oh, ow, _ = out.get_shape()
+    half = bool(op.option("half_pixel_centers"))
+    (wy, den_y), (wx, den_x) = (bilinear_phase_weights(h, oh, half),
+                                bilinear_phase_weights(w, ow, half))
+    fh, fw = oh // h, ow // w
+    mult = fh * fw
+
+    def cat(parts: list[SSAValue], axis: int) -> SSAValue:
+        dims = list(shape(parts[0]))
+        dims[axis] = sum(shape(v)[axis] for v in parts)
+        return _insert(circle.ConcatenationOp.from_options(
+            [parts], [TensorType(et, dims)], axis=axis), op).results[0]
+
+    rows = cat([_slice(x, [0, 0, 0, 0], [n, 1, w, c], op), x,
+                _slice(x, [0, h - 1, 0, 0], [n, 1, w, c], op)], 1)
+    padded = cat([_slice(rows, [0, 0, 0, 0], [n, h + 2, 1, c], op), rows,
+                  _slice(rows, [0, 0, w - 1, 0], [n, h + 2, 1, c], op)], 2)
+    # filter[0, a, b, ch * mult + ry * fw + rx] = wy[ry][a] * wx[rx][b]
+    phase = np.einsum("ya,xb->abyx", np.array(wy), np.array(wx)).reshape(3, 3, mult)
+    filt_arr = np.broadcast_to(phase[:, :, None, :], (3, 3, c, mult)).reshape(1, 3, 3, c * mult)
+    wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(den_y * den_x)), 0)
+    filt = _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(filt_arr, np.uint8),
+                                            wt.storage_type),
+                           TensorType(wt, [1, 3, 3, c * mult])), op).results[0]
+    bt = expected_bias_type(et, wt, c * mult)
+    bias = _insert(ConstOp(dense_from_numpy(np.zeros(c * mult, bt.numpy_storage_dtype),
+                                            bt.storage_type), TensorType(bt, [c * mult])),
+                   op).results[0]
+    conv = _insert(circle.DepthwiseConv2DOp.from_options(
+        [padded, filt, bias], [TensorType(out.element_type, [n, h, w, c * mult])],
+        padding="VALID", depth_multiplier=mult), op).results[0]
+    ot = out.element_type
+
+    def reshape(v: SSAValue, dims: list[int]) -> SSAValue:
+        target = _insert(i32_const(dims), op).results[0]
+        return _insert(circle.ReshapeOp(operands=[v, target],
+                                        result_types=[TensorType(ot, dims)]), op).results[0]
+
+    def transpose(v: SSAValue, perm: list[int]) -> SSAValue:
+        dims = [shape(v)[k] for k in perm]
+        p = _insert(i32_const(perm), op).results[0]
+        return _insert(circle.TransposeOp(operands=[v, p], result_types=[TensorType(ot, dims)]),
+                       op).results[0]
+
+    y = transpose(reshape(conv, [n * h * w, c, mult]), [0, 2, 1])  # [pixel, phase, c]
+    y = transpose(reshape(y, [n * h, w, fh, fw * c]), [0, 2, 1, 3])  # [(n, h), ry, w, (rx, c)]
+    back = _insert(circle.ReshapeOp(operands=[y, _insert(i32_const(list(out.get_shape())),
+                                                          op).results[0]],
+                                    result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
 def _rsqrt_as_sqrt_div(op: Operation) -> str | None:
     """A float32 RSQRT as SQRT and DIV of a constant 1 by it. onert's RSQRT is an ulp
     off the interpreter's (which rounds 1 / sqrt(x) once, from float64) on ~26 % of
@@ -448,6 +527,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _mean_as_conv,
         circle.RsqrtOp: _rsqrt_as_sqrt_div,
+        circle.ResizeBilinearOp: _resize_as_conv,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,
         circle.AddOp: _constant_sum,

@@ -438,3 +438,51 @@ def test_onert_uint8_resize_bilinear_truncates(size, out, align, half):
     assert steps.max() <= tolerated_steps(resize, "onert", None, "u8") == 1
     if size == (1, 1):
         assert steps.max() == 0
+
+
+@needs_onert
+@pytest.mark.parametrize("size, out, half", [
+    ((8, 8), (64, 64), True), ((3, 5), (9, 10), True), ((2, 3), (16, 6), True),
+    ((4, 4), (8, 8), False), ((3, 5), (9, 10), False)])
+def test_onert_resize_bilinear_as_depthwise_conv_is_bit_exact(size, out, half):
+    """target-legalize computes a uint8 RESIZE_BILINEAR upsampling by integer factors
+    (deeplab_v3's 8x) as an edge-replicated 3x3 DEPTHWISE_CONV_2D with one output
+    channel per phase and a reordering: onert equals the interpreter on the rewritten IR
+    bit for bit, where it truncates the resize; the IR stays within 1 step of the
+    resize (the convolution rounds ties away from the zero point, the resize up)."""
+    from xdsl.context import Context
+
+    from compiler.dialects import circle
+
+    rng = np.random.default_rng(11)
+    t = make_quantized_type("u8", 0.05, 100)
+    m = single_op_module(circle.ResizeBilinearOp, [
+        Input(tensor([1, *size, 5], t)), Const(np.array(out, np.int32), tensor([2], "i32"))],
+        [tensor([1, *out, 5], t)], align_corners=False, half_pixel_centers=half)
+    xs = [rng.integers(0, 256, (1, *size, 5), dtype=np.uint8) for _ in range(3)]
+    before = [np.asarray(run(m, [x])[0]).view(np.uint8).astype(int) for x in xs]
+    TargetLegalizePass(target="onert").apply(Context(), m)
+    names = [o.name for o in m.walk() if o.name.startswith("circle.") and o.name != "circle.const"]
+    assert "circle.depthwise_conv_2d" in names and "circle.resize_bilinear" not in names
+    data = write_circle(m)
+    for x, b in zip(xs, before):
+        want = np.asarray(run(m, [x])[0]).view(np.uint8).astype(int)
+        got = np.asarray(runtimes.run_onert(data, [x])[0]).reshape(want.shape).astype(int)
+        np.testing.assert_array_equal(got, want)
+        assert np.abs(want - b).max() <= 1 and (want != b).mean() < 0.15
+
+
+def test_bilinear_phase_weights_are_torchs_interpolation():
+    """The phase weights reproduce F.interpolate's bilinear upsampling (align_corners
+    False) exactly, edges included, with and without half-pixel centers (float64)."""
+    from compiler.ir.runtime_traits import bilinear_phase_weights
+
+    x = torch.arange(5, dtype=torch.float64).reshape(1, 1, 5, 1) ** 2
+    for f in (2, 3, 8):
+        (w, den) = bilinear_phase_weights(5, 5 * f, True)
+        padded = np.concatenate([[0.0], np.arange(5.0) ** 2, [16.0]])
+        ours = np.array([sum(w[r][a] * padded[i + a] for a in range(3)) / den
+                         for i in range(5) for r in range(f)])
+        theirs = torch.nn.functional.interpolate(x, size=(5 * f, 1), mode="bilinear",
+                                                 align_corners=False).reshape(-1).numpy()
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)

@@ -177,3 +177,27 @@ func.func @rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = circle.rsqrt %x : (tensor<4xf32>) -> tensor<4xf32>
   func.return %y : tensor<4xf32>
 }
+
+// -----
+
+// A uint8 2x half-pixel RESIZE_BILINEAR (onert truncates it): the input edge-replicated
+// (rows, then columns), a 3x3 DEPTHWISE_CONV_2D with one output channel per phase
+// (ry, rx) holding wy[ry] x wx[rx] in 16ths (wy = [1, 3, 0] / 4, [0, 3, 1] / 4), and the
+// phases moved to their output pixels.
+// CHECK-LABEL: func.func @resize_bilinear(
+// CHECK:         %[[R:.*]] = circle.concatenation %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i32} : {{.*}} -> tensor<1x4x2x1x!quant.uniform<u8:f32, 0.05:100>>
+// CHECK:         %[[P:.*]] = circle.concatenation %{{.*}}, %[[R]], %{{.*}} {axis = 2 : i32} : {{.*}} -> tensor<1x4x4x1x!quant.uniform<u8:f32, 0.05:100>>
+// CHECK-NEXT:    %[[W:.*]] = circle.const dense<{{\[}}{{\[}}{{\[}}[1, 0, 0, 0], [3, 3, 0, 0], [0, 1, 0, 0]], {{\[}}[3, 0, 3, 0], [9, 9, 9, 9], [0, 3, 0, 3]], {{\[}}[0, 0, 1, 0], [0, 0, 3, 3], [0, 0, 0, 1]]]]> : tensor<1x3x3x4xui8> to tensor<1x3x3x4x!quant.uniform<u8:f32, 0.0625>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<4xi32>
+// CHECK-NEXT:    %[[D:.*]] = circle.depthwise_conv_2d %[[P]], %[[W]], %[[B]] {depth_multiplier = 4 : i32} : {{.*}} -> tensor<1x2x2x4x!quant.uniform<u8:f32, 0.05:100>>
+// CHECK:         circle.reshape %[[D]], %{{.*}} -> tensor<4x1x4x
+// CHECK:         circle.transpose {{.*}} -> tensor<4x4x1x
+// CHECK:         circle.reshape {{.*}} -> tensor<2x2x2x2x
+// CHECK:         circle.transpose {{.*}} -> tensor<2x2x2x2x
+// CHECK:         %[[Y:.*]] = circle.reshape {{.*}} -> tensor<1x4x4x1x!quant.uniform<u8:f32, 0.05:100>>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @resize_bilinear(%x: tensor<1x2x2x1x!quant.uniform<u8:f32, 0.05:100>>) -> tensor<1x4x4x1x!quant.uniform<u8:f32, 0.05:100>> {
+  %size = circle.const dense<[4, 4]> : tensor<2xi32>
+  %y = circle.resize_bilinear %x, %size {half_pixel_centers = true} : (tensor<1x2x2x1x!quant.uniform<u8:f32, 0.05:100>>, tensor<2xi32>) -> tensor<1x4x4x1x!quant.uniform<u8:f32, 0.05:100>>
+  func.return %y : tensor<1x4x4x1x!quant.uniform<u8:f32, 0.05:100>>
+}
