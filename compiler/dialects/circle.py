@@ -881,9 +881,9 @@ class MeanOp(_ReduceOp):
         NonQuantizedOperands((1,)),
         refuses(ONERT, "i8", "Mean: unsupported data type"),
         ONERT_REDUCE_SHAPES,
-        # measured: 1 step on ~6 % of elements (test_target_legalize.py); over the trailing
-        # axes or H and W target-legalize computes it as a convolution, which onert
-        # rounds exactly like the interpreter; over other axes the step is tolerated
+        # measured: 1 step on ~6 % of elements (test_target_legalize.py); over contiguous
+        # axes target-legalize computes it as a convolution, which onert rounds exactly
+        # like the interpreter; over other axes the step is tolerated
         miscomputes(ONERT, "u8", "computes the uint8 mean in float (round(sum / n * "
                     "scale)) where TFLite rescales in fixed point (1 step)",
                     when=mean_rewritable),

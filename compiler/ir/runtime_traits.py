@@ -242,7 +242,8 @@ def add_rescale_aborts(op: Operation) -> bool:
 def mean_as_conv_axes(op: Operation) -> str | None:
     """How a uint8 MEAN (per-tensor, constant axes) reduces, when a convolution can
     compute it: "last" (the trailing axes: the last one, or the last k, e.g. H and W of
-    an NCHW tensor) or "hw" (axes 1 and 2 of a rank-4 NHWC input); else None."""
+    an NCHW tensor) or "block" (other contiguous axes: H and W of an NHWC tensor, the
+    sequence of [B, T, C]); else None."""
     from compiler.transforms.utils import constant_of
 
     x = op.operands[0]
@@ -254,10 +255,12 @@ def mean_as_conv_axes(op: Operation) -> str | None:
         return None
     rank = len(x.type.get_shape())
     picked = {int(a) % rank for a in np.asarray(axes).reshape(-1)}
+    if not picked:
+        return None
     if picked == set(range(rank - len(picked), rank)):
         return "last"
-    if rank == 4 and picked == {1, 2}:
-        return "hw"
+    if picked and picked == set(range(min(picked), max(picked) + 1)):
+        return "block"
     return None
 
 

@@ -16,9 +16,9 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
      within 1 step of the FC on ~0.2 % of elements, see `_fully_connected_as_conv`);
    - a standalone RELU / RELU6 whose input and output share their parameters:
      MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
-   - a uint8 MEAN over the trailing axes or H and W (onert computes it in float): a 1x1
-     CONV_2D or a DEPTHWISE_CONV_2D summing with weight 1 at scale 1/n (within 1 step
-     of the MEAN, see `_mean_as_conv`);
+   - a uint8 MEAN over contiguous axes (onert computes it in float): a 1x1 CONV_2D
+     (trailing axes) or a DEPTHWISE_CONV_2D summing with weight 1 at scale 1/n (within
+     1 step of the MEAN, see `_mean_as_conv`);
    - a uint8 RESIZE_BILINEAR upsampling by integer factors (onert truncates it): an
      edge-replicated 3x3 DEPTHWISE_CONV_2D with one output channel per phase, the
      phases reordered to their pixels (within 1 step, see `_resize_as_conv`);
@@ -338,8 +338,9 @@ def _mean_as_conv(op: Operation) -> str | None:
 
     - over the trailing axes (the last one; H and W of an NCHW tensor): a 1x1 CONV_2D
       of the input reshaped to [1, 1, rows, n] with one [1, 1, 1, n] filter;
-    - over H and W of an NHWC tensor: a VALID DEPTHWISE_CONV_2D with an [1, H, W, C]
-      filter (multiplier 1).
+    - over other contiguous axes (H and W of an NHWC tensor; the sequence of [B, T, C]):
+      the input reshaped to [before, n, 1, after], a VALID DEPTHWISE_CONV_2D with an
+      [1, n, 1, after] filter (multiplier 1).
 
     The same sum of the same elements; the rescale by `s_in / (n s_out)` rounds as a
     convolution's (two roundings, the multiplier of `float32(1/n) s_in / s_out`) where
@@ -351,23 +352,26 @@ def _mean_as_conv(op: Operation) -> str | None:
 
     kind = mean_as_conv_axes(op)
     if kind is None:
-        return _keep_dims(op) if not op.option("keep_dims") else "its axes are neither " \
-            "the trailing ones nor H and W"
+        if not op.option("keep_dims"):
+            return _keep_dims(op)  # onert's ShapeValidator refuses it (any storage)
+        return "its axes are not contiguous"
     x = op.operands[0]
     dims = list(shape(x))
     et = x.type.element_type
     out = op.results[0].type
-    c = dims[-1]
     axes = {int(a) % len(dims) for a in np.asarray(constant_of(op.operands[1])).reshape(-1)}
     n = int(np.prod([dims[a] for a in axes]))
+    before = int(np.prod(dims[:min(axes)]))
+    after = int(np.prod(dims[max(axes) + 1:]))
     if kind == "last":
-        rows = int(np.prod(dims)) // n
-        flat_c = _insert(i32_const([1, 1, rows, n]), op).results[0]
-        x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
-            TensorType(et, [1, 1, rows, n])]), op).results[0]
-        filt_shape, channels, conv_shape = [1, 1, 1, n], 1, [1, 1, rows, 1]
+        in_shape = [1, 1, before, n]
+        filt_shape, channels, conv_shape = [1, 1, 1, n], 1, [1, 1, before, 1]
     else:
-        filt_shape, channels, conv_shape = [1, dims[1], dims[2], c], c, [dims[0], 1, 1, c]
+        in_shape = [before, n, 1, after]
+        filt_shape, channels, conv_shape = [1, n, 1, after], after, [before, 1, 1, after]
+    flat_c = _insert(i32_const(in_shape), op).results[0]
+    x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[TensorType(et, in_shape)]),
+                op).results[0]
     wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(n)), 0)
     filt = _insert(ConstOp(dense_from_numpy(np.ones(filt_shape, np.uint8), wt.storage_type),
                            TensorType(wt, filt_shape)), op).results[0]

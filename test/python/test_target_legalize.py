@@ -320,12 +320,13 @@ def test_onert_fully_connected_as_conv_is_bit_exact(per_channel, bias, act):
 @needs_onert
 @pytest.mark.parametrize("shape, axes, keep", [
     ((2, 9, 7, 32), [1, 2], True), ((1, 8, 8, 64), [2, 1], False),
-    ((2, 50, 96), [-1], True), ((64, 96), [1], False), ((1, 48, 4, 4), [3, 2], True)])
+    ((2, 50, 96), [-1], True), ((64, 96), [1], False), ((1, 48, 4, 4), [3, 2], True),
+    ((2, 16, 32), [1], False), ((2, 6, 5, 4), [1], True)])
 def test_onert_mean_as_conv_is_bit_exact(shape, axes, keep):
     """onert computes a uint8 MEAN in float (1 step off on a few % of elements);
     target-legalize computes a MEAN over the trailing axes (a layer norm's; an NCHW
-    squeeze-excite pool's) as a 1x1 CONV_2D and one over H and W (NHWC) as a
-    DEPTHWISE_CONV_2D (weight 1 at scale 1/n): onert equals the
+    squeeze-excite pool's) as a 1x1 CONV_2D and one over other contiguous axes (H and W
+    of NHWC; a sequence) as a DEPTHWISE_CONV_2D (weight 1 at scale 1/n): onert equals the
     interpreter on the rewritten IR bit for bit, and the IR stays within 1 step of the
     MEAN."""
     from xdsl.context import Context
@@ -346,7 +347,8 @@ def test_onert_mean_as_conv_is_bit_exact(shape, axes, keep):
     before = [np.asarray(run(m, [x])[0]).view(np.uint8).astype(int) for x in xs]
     as_mean = [np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).astype(int) for x in xs]
     TargetLegalizePass(target="onert").apply(Context(), m)
-    conv = "circle.depthwise_conv_2d" if reduced == {1, 2} else "circle.conv_2d"
+    trailing = reduced == set(range(rank - len(reduced), rank))
+    conv = "circle.conv_2d" if trailing else "circle.depthwise_conv_2d"
     names = [o.name for o in m.walk() if o.name.startswith("circle.") and o.name != "circle.const"]
     assert conv in names and "circle.mean" not in names
     data = write_circle(m)

@@ -150,12 +150,14 @@ func.func @mean_last_axis(%x: tensor<2x3x4x!quant.uniform<u8:f32, 0.05:100>>) ->
 
 // -----
 
-// A uint8 global average pool (MEAN over H and W, without keep_dims): a VALID
-// DEPTHWISE_CONV_2D with an [1, H, W, C] filter of stored 1s at scale 1/(H W).
+// A uint8 global average pool (MEAN over H and W, without keep_dims): the input as
+// [N, H W, 1, C], a VALID DEPTHWISE_CONV_2D with an [1, H W, 1, C] filter of stored 1s
+// at scale 1/(H W).
 // CHECK-LABEL: func.func @mean_spatial(
-// CHECK:         %[[W:.*]] = circle.const dense<1> : tensor<1x2x4x3xui8> to tensor<1x2x4x3x!quant.uniform<u8:f32, 0.125>>
+// CHECK:         %[[X:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x8x1x3x!quant.uniform<u8:f32, 0.05:100>>
+// CHECK-NEXT:    %[[W:.*]] = circle.const dense<1> : tensor<1x8x1x3xui8> to tensor<1x8x1x3x!quant.uniform<u8:f32, 0.125>>
 // CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<3xi32>
-// CHECK-NEXT:    %[[C:.*]] = circle.depthwise_conv_2d %{{.*}}, %[[W]], %[[B]] : {{.*}} -> tensor<1x1x1x3x!quant.uniform<u8:f32, 0.013:90>>
+// CHECK-NEXT:    %[[C:.*]] = circle.depthwise_conv_2d %[[X]], %[[W]], %[[B]] : {{.*}} -> tensor<1x1x1x3x!quant.uniform<u8:f32, 0.013:90>>
 // CHECK:         %[[Y:.*]] = circle.reshape %[[C]], %{{.*}} : {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
 // CHECK-NEXT:    func.return %[[Y]]
 func.func @mean_spatial(%x: tensor<1x2x4x3x!quant.uniform<u8:f32, 0.05:100>>) -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>> {
