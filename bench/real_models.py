@@ -111,7 +111,7 @@ islands (the CNNs have none).
 
 - **status**: `ok` when the runtime's output equals the circle IR's as the reference
   interpreter computes it (LiteRT: bit for bit; onert: within 1 step, its documented
-  MEAN rounding); otherwise the first error (compile error, internal error, the
+  uint8 RESIZE_BILINEAR truncation); otherwise the first error (compile error, internal error, the
   interpreter or the runtime refusing the model) or the disagreement;
 - **runtime == IR %**, **max steps runtime vs IR**: the runtime's output against the
   interpreter's, in output quantization steps;

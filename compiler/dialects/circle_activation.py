@@ -42,6 +42,7 @@ from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
     ONERT,
+    miscomputes,
     refuses,
     tolerance,
     xnnpack_rounding,
@@ -223,8 +224,9 @@ class RsqrtOp(_UnaryOp):
     traits = elementwise_traits(
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
         refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
-        # float island of uint8 layer norm (measured: 1 ulp on up to ~30 % of elements)
-        tolerance(ONERT, "f32", 1, "float kernel differs from numpy's float32 by an ulp"),
+        # float island of uint8 layer norm (measured: 1 ulp on ~26 % of elements);
+        # target-legalize computes it as SQRT and DIV, both exact in onert
+        miscomputes(ONERT, "f32", "differs from 1 / sqrt(x) in float32 by an ulp"),
     )
 
 

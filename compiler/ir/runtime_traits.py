@@ -240,6 +240,81 @@ def add_rescale_aborts(op: Operation) -> bool:
     return False
 
 
+def mean_as_conv_axes(op: Operation) -> str | None:
+    """How a uint8 MEAN (per-tensor, constant axes) reduces, when a convolution can
+    compute it: "last" (the trailing axes: the last one, or the last k, e.g. H and W of
+    an NCHW tensor) or "block" (other contiguous axes: H and W of an NHWC tensor, the
+    sequence of [B, T, C]); else None."""
+    from compiler.transforms.utils import constant_of
+
+    x = op.operands[0]
+    et = getattr(x.type, "element_type", None)
+    axes = constant_of(op.operands[1])
+    if not isinstance(et, UniformQuantizedType) or et.storage_spelling != "u8" or axes is None:
+        return None
+    if not isinstance(getattr(op.results[0].type, "element_type", None), UniformQuantizedType):
+        return None
+    rank = len(x.type.get_shape())
+    picked = {int(a) % rank for a in np.asarray(axes).reshape(-1)}
+    if not picked:
+        return None
+    if picked == set(range(rank - len(picked), rank)):
+        return "last"
+    if picked and picked == set(range(min(picked), max(picked) + 1)):
+        return "block"
+    return None
+
+
+def mean_rewritable(op: Operation) -> bool:
+    return mean_as_conv_axes(op) is not None
+
+
+def bilinear_phase_weights(in_size: int, out_size: int, half: bool):
+    """The weights of bilinear upsampling by an integer factor f = out / in (not
+    align_corners) as one 3-tap window per output phase: output `f i + r` is
+    `sum_a w[r][a] x[i - 1 + a]`, the input edge-replicated (TFLite clamps the source
+    indices, which is the same). Integers over the common denominator `den` (2f with
+    half-pixel centers, else f), or None when the factor is not an integer."""
+    from fractions import Fraction
+
+    if out_size % in_size:
+        return None
+    f = out_size // in_size
+    den = 2 * f if half else f
+    weights = []
+    for r in range(f):
+        pos = Fraction(2 * r + 1, 2 * f) - Fraction(1, 2) if half else Fraction(r, f)
+        lo = pos.numerator // pos.denominator  # floor: -1 or 0 (relative to i)
+        frac = pos - lo
+        w = [Fraction(0)] * 3
+        w[lo + 1] += 1 - frac
+        w[lo + 2] += frac
+        weights.append([int(x * den) for x in w])
+    return weights, den
+
+
+def resize_as_conv(op: Operation) -> bool:
+    """A uint8 RESIZE_BILINEAR (per tensor, not align_corners) upsampling H and W by
+    integer factors, from more than a single pixel, whose 3x3 phase weights fit uint8
+    over their common denominator: `target-legalize` can compute it as a depthwise
+    convolution (a 1x1 input is a broadcast, which onert computes exactly)."""
+    x = op.operands[0]
+    et = getattr(x.type, "element_type", None)
+    if not isinstance(et, UniformQuantizedType) or et.storage_spelling != "u8":
+        return False
+    if op.option("align_corners"):
+        return False
+    _, h, w, _ = x.type.get_shape()
+    _, oh, ow, _ = op.results[0].type.get_shape()
+    if h == w == 1:
+        return False
+    half = bool(op.option("half_pixel_centers"))
+    wy, wx = bilinear_phase_weights(h, oh, half), bilinear_phase_weights(w, ow, half)
+    if wy is None or wx is None:
+        return False
+    return max(max(r) for r in wy[0]) * max(max(r) for r in wx[0]) <= 255
+
+
 def half_pixel_centers(op: Operation) -> bool:
     return bool(op.option("half_pixel_centers"))  # type: ignore[attr-defined]
 

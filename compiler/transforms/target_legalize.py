@@ -10,10 +10,19 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
      channels, with its slices of the filter and bias, joined by CONCATENATION (every
      output channel is computed as before: same inputs, weights, bias and parameters);
    - SPLIT / SPLIT_V: one SLICE per output (the same elements, same parameters);
-   - a FULLY_CONNECTED with output rank > 2 (onert ignores keep_num_dims and outputs
-     [N, O]): RESHAPE to [N, I], the FULLY_CONNECTED, RESHAPE back;
+   - a FULLY_CONNECTED (onert rounds its rescale twice, ignores keep_num_dims and
+     applies channel 0's parameters to per-channel weights): a 1x1 CONV_2D between
+     RESHAPEs, which onert computes bit-exactly (the IR then rounds like a convolution:
+     within 1 step of the FC on ~0.2 % of elements, see `_fully_connected_as_conv`);
    - a standalone RELU / RELU6 whose input and output share their parameters:
      MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
+   - a uint8 MEAN over contiguous axes (onert computes it in float): a 1x1 CONV_2D
+     (trailing axes) or a DEPTHWISE_CONV_2D summing with weight 1 at scale 1/n (within
+     1 step of the MEAN, see `_mean_as_conv`);
+   - a uint8 RESIZE_BILINEAR upsampling by integer factors (onert truncates it): an
+     edge-replicated 3x3 DEPTHWISE_CONV_2D with one output channel per phase, the
+     phases reordered to their pixels (within 1 step, see `_resize_as_conv`);
+   - a float32 RSQRT (an ulp off in onert): SQRT and DIV of 1 by it (within 1 ulp);
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
      like the interpreter;
@@ -51,6 +60,7 @@ from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     UniformQuantizedType,
     is_quantized,
+    make_quantized_type,
 )
 from compiler.ir.runtime_traits import (
     LITERT,
@@ -58,7 +68,6 @@ from compiler.ir.runtime_traits import (
     ONERT,
     RUNTIME_REFUSES,
     grouped,
-    keeps_batch_dims,
     problem,
     storage,
 )
@@ -276,27 +285,204 @@ def _slice_low_rank(op: Operation) -> str | None:
     return None
 
 
-def _flat_fully_connected(op: Operation) -> str | None:
-    """A FULLY_CONNECTED with output rank > 2 as RESHAPE of its input to [N, I], the
-    FULLY_CONNECTED on that rank-2 input (no keep_num_dims; onert's own output shape)
-    and a RESHAPE back: every output row is the same dot products of the same row."""
-    if not keeps_batch_dims(op):
-        return "its output has rank 2 already"
-    x = op.operands[0]
+def _fully_connected_as_conv(op: Operation) -> str | None:
+    """A uint8 FULLY_CONNECTED as a 1x1 CONV_2D: RESHAPE of its input to [1, 1, N, I]
+    (N the product of the leading dimensions), CONV_2D (VALID, stride 1) with the
+    weights as an [O, 1, 1, I] filter (same values and parameters, per-channel ones
+    too), the bias (a zero one when it has none: onert's loader needs it) and the fused
+    activation, and a RESHAPE to the FC's output shape.
+
+    The same dot products of the same rows; what changes is the requantization's
+    rounding: the IR's (LiteRT's) FULLY_CONNECTED rounds `acc * M` once, a convolution
+    rounds twice (gemmlowp's rounding doubling high multiply, then a rounding right
+    shift), so the rewritten IR differs from the FC by 1 step where `acc * M` is within
+    2^-shift of a half (~0.2 % of elements). onert computes its uint8 FULLY_CONNECTED
+    with the convolution's two roundings anyway, and its 1x1 CONV_2D bit-exactly like
+    the interpreter (docs/runtimes.md), so the file computes exactly its IR."""
+    from compiler.transforms.quantize_bias import expected_bias_type
+
+    x, w, b = op.operands
+    if not isinstance(w.owner, ConstOp) or not (is_none(b) or isinstance(b.owner, ConstOp)):
+        return "its weights and bias are not constants"
     out = op.results[0].type
-    dims = list(shape(x))
-    rows = int(np.prod(dims[:-1]))
-    flat_c = _insert(i32_const([rows, dims[-1]]), op).results[0]
+    o, i = shape(w)
+    rows = int(np.prod(shape(x)[:-1]))
+    et = x.type.element_type
+    flat_c = _insert(i32_const([1, 1, rows, i]), op).results[0]
     flat = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
-        TensorType(x.type.element_type, [rows, dims[-1]])]), op).results[0]
-    props = dict(op.properties)
-    props["keep_num_dims"] = BoolAttr.from_bool(False)
-    fc = _insert(type(op).create(
-        operands=[flat, *op.operands[1:]], properties=props, attributes=dict(op.attributes),
-        result_types=[TensorType(out.element_type, [rows, out.get_shape()[-1]])]), op)
+        TensorType(et, [1, 1, rows, i])]), op).results[0]
+    w_arr = constant_of(w)
+    filt = _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(w_arr.reshape(o, 1, 1, i)),
+                                            w.owner.value.type.element_type),
+                           TensorType(w.type.element_type, [o, 1, 1, i])), op).results[0]
+    if is_none(b):
+        bt = expected_bias_type(et, w.type.element_type, o)
+        zeros = np.zeros(o, bt.numpy_storage_dtype)
+        b = _insert(ConstOp(dense_from_numpy(zeros, bt.storage_type), TensorType(bt, [o])),
+                    op).results[0]
+    conv = _insert(circle.Conv2DOp.from_options(
+        [flat, filt, b], [TensorType(out.element_type, [1, 1, rows, o])], padding="VALID",
+        stride_w=1, stride_h=1, dilation_w_factor=1, dilation_h_factor=1,
+        fused_activation_function=op.fused_activation_function.data), op)
+    conv.attributes.update(op.attributes)
     back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
-    back = _insert(circle.ReshapeOp(operands=[fc.results[0], back_c], result_types=[out]), op)
+    back = _insert(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
     _replace(op, [back.results[0]])
+    return None
+
+
+def _mean_as_conv(op: Operation) -> str | None:
+    """A uint8 MEAN as a convolution summing with weight 1 at scale 1/n (a stored 1,
+    zero point 0, n the reduced element count) and a zero bias, then a RESHAPE to the
+    MEAN's output shape:
+
+    - over the trailing axes (the last one; H and W of an NCHW tensor): a 1x1 CONV_2D
+      of the input reshaped to [1, 1, rows, n] with one [1, 1, 1, n] filter;
+    - over other contiguous axes (H and W of an NHWC tensor; the sequence of [B, T, C]):
+      the input reshaped to [before, n, 1, after], a VALID DEPTHWISE_CONV_2D with an
+      [1, n, 1, after] filter (multiplier 1).
+
+    The same sum of the same elements; the rescale by `s_in / (n s_out)` rounds as a
+    convolution's (two roundings, the multiplier of `float32(1/n) s_in / s_out`) where
+    the IR's MEAN folds 1/n into its multiplier by integer division: within 1 step of
+    the MEAN. onert computes its uint8 MEAN in float (`round(sum / n * scale)`, 1 step
+    off on ~6 % of elements) but these convolutions bit-exactly (docs/runtimes.md)."""
+    from compiler.ir.runtime_traits import mean_as_conv_axes
+    from compiler.transforms.quantize_bias import expected_bias_type
+
+    kind = mean_as_conv_axes(op)
+    if kind is None:
+        if not op.option("keep_dims"):
+            return _keep_dims(op)  # onert's ShapeValidator refuses it (any storage)
+        return "its axes are not contiguous"
+    x = op.operands[0]
+    dims = list(shape(x))
+    et = x.type.element_type
+    out = op.results[0].type
+    axes = {int(a) % len(dims) for a in np.asarray(constant_of(op.operands[1])).reshape(-1)}
+    n = int(np.prod([dims[a] for a in axes]))
+    before = int(np.prod(dims[:min(axes)]))
+    after = int(np.prod(dims[max(axes) + 1:]))
+    if kind == "last":
+        in_shape = [1, 1, before, n]
+        filt_shape, channels, conv_shape = [1, 1, 1, n], 1, [1, 1, before, 1]
+    else:
+        in_shape = [before, n, 1, after]
+        filt_shape, channels, conv_shape = [1, n, 1, after], after, [before, 1, 1, after]
+    flat_c = _insert(i32_const(in_shape), op).results[0]
+    x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[TensorType(et, in_shape)]),
+                op).results[0]
+    wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(n)), 0)
+    filt = _insert(ConstOp(dense_from_numpy(np.ones(filt_shape, np.uint8), wt.storage_type),
+                           TensorType(wt, filt_shape)), op).results[0]
+    bt = expected_bias_type(et, wt, channels)
+    bias = _insert(ConstOp(dense_from_numpy(np.zeros(channels, bt.numpy_storage_dtype),
+                                            bt.storage_type), TensorType(bt, [channels])),
+                   op).results[0]
+    conv_t = TensorType(out.element_type, conv_shape)
+    if kind == "last":
+        conv = circle.Conv2DOp.from_options([x, filt, bias], [conv_t], padding="VALID")
+    else:
+        conv = circle.DepthwiseConv2DOp.from_options([x, filt, bias], [conv_t],
+                                                     padding="VALID", depth_multiplier=1)
+    _insert(conv, op)
+    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
+    back = _insert(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
+def _resize_as_conv(op: Operation) -> str | None:
+    """A uint8 RESIZE_BILINEAR upsampling by integer factors (fh, fw) as a depthwise
+    convolution: the input edge-replicated by one pixel on each side (SLICEs and
+    CONCATENATIONs: TFLite clamps the source indices, the same values), a VALID 3x3
+    DEPTHWISE_CONV_2D with depth multiplier fh * fw whose output channel `c fh fw + m`
+    holds phase m = (ry, rx) of channel c (weights wy[ry] x wx[rx] over the common
+    denominator, `runtime_traits.bilinear_phase_weights`, stored as integers at scale
+    1/den, zero point 0), and RESHAPE / TRANSPOSE / RESHAPE / TRANSPOSE / RESHAPE putting
+    phase (ry, rx) of input pixel (i, j) at output (fh i + ry, fw j + rx).
+
+    The same weighted sums as the resize; the result is rounded as a convolution's
+    (two roundings of `acc / den`, half away from the zero point) where the IR's uint8
+    resize rounds the float value half up: within 1 step of it. onert truncates its
+    uint8 resize (1 step on ~45 % of elements) but computes these ops bit-exactly."""
+    from compiler.ir.runtime_traits import bilinear_phase_weights, resize_as_conv
+    from compiler.transforms.quantize_bias import expected_bias_type
+
+    if not resize_as_conv(op):
+        return "it is not an integer-factor upsampling of a uint8 tensor"
+    x = op.operands[0]
+    et = x.type.element_type
+    n, h, w, c = shape(x)
+    out = op.results[0].type
+    _, oh, ow, _ = out.get_shape()
+    half = bool(op.option("half_pixel_centers"))
+    (wy, den_y), (wx, den_x) = (bilinear_phase_weights(h, oh, half),
+                                bilinear_phase_weights(w, ow, half))
+    fh, fw = oh // h, ow // w
+    mult = fh * fw
+
+    def cat(parts: list[SSAValue], axis: int) -> SSAValue:
+        dims = list(shape(parts[0]))
+        dims[axis] = sum(shape(v)[axis] for v in parts)
+        return _insert(circle.ConcatenationOp.from_options(
+            [parts], [TensorType(et, dims)], axis=axis), op).results[0]
+
+    rows = cat([_slice(x, [0, 0, 0, 0], [n, 1, w, c], op), x,
+                _slice(x, [0, h - 1, 0, 0], [n, 1, w, c], op)], 1)
+    padded = cat([_slice(rows, [0, 0, 0, 0], [n, h + 2, 1, c], op), rows,
+                  _slice(rows, [0, 0, w - 1, 0], [n, h + 2, 1, c], op)], 2)
+    # filter[0, a, b, ch * mult + ry * fw + rx] = wy[ry][a] * wx[rx][b]
+    phase = np.einsum("ya,xb->abyx", np.array(wy), np.array(wx)).reshape(3, 3, mult)
+    filt_arr = np.broadcast_to(phase[:, :, None, :], (3, 3, c, mult)).reshape(1, 3, 3, c * mult)
+    wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(den_y * den_x)), 0)
+    filt = _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(filt_arr, np.uint8),
+                                            wt.storage_type),
+                           TensorType(wt, [1, 3, 3, c * mult])), op).results[0]
+    bt = expected_bias_type(et, wt, c * mult)
+    bias = _insert(ConstOp(dense_from_numpy(np.zeros(c * mult, bt.numpy_storage_dtype),
+                                            bt.storage_type), TensorType(bt, [c * mult])),
+                   op).results[0]
+    conv = _insert(circle.DepthwiseConv2DOp.from_options(
+        [padded, filt, bias], [TensorType(out.element_type, [n, h, w, c * mult])],
+        padding="VALID", depth_multiplier=mult), op).results[0]
+    ot = out.element_type
+
+    def reshape(v: SSAValue, dims: list[int]) -> SSAValue:
+        target = _insert(i32_const(dims), op).results[0]
+        return _insert(circle.ReshapeOp(operands=[v, target],
+                                        result_types=[TensorType(ot, dims)]), op).results[0]
+
+    def transpose(v: SSAValue, perm: list[int]) -> SSAValue:
+        dims = [shape(v)[k] for k in perm]
+        p = _insert(i32_const(perm), op).results[0]
+        return _insert(circle.TransposeOp(operands=[v, p], result_types=[TensorType(ot, dims)]),
+                       op).results[0]
+
+    y = transpose(reshape(conv, [n * h * w, c, mult]), [0, 2, 1])  # [pixel, phase, c]
+    y = transpose(reshape(y, [n * h, w, fh, fw * c]), [0, 2, 1, 3])  # [(n, h), ry, w, (rx, c)]
+    back = _insert(circle.ReshapeOp(operands=[y, _insert(i32_const(list(out.get_shape())),
+                                                          op).results[0]],
+                                    result_types=[out]), op)
+    _replace(op, [back.results[0]])
+    return None
+
+
+def _rsqrt_as_sqrt_div(op: Operation) -> str | None:
+    """A float32 RSQRT as SQRT and DIV of a constant 1 by it. onert's RSQRT is an ulp
+    off the interpreter's (which rounds 1 / sqrt(x) once, from float64) on ~26 % of
+    elements (the float islands of uint8 layer norms); its SQRT and DIV are IEEE
+    float32, bit-exact with the interpreter. The rewritten IR rounds twice (the square
+    root, then the quotient): within 1 ulp of the RSQRT."""
+    x = op.operands[0]
+    if is_quantized(x.type):
+        return "it is quantized"
+    t = op.results[0].type
+    root = _insert(circle.SqrtOp(operands=[x], result_types=[t]), op).results[0]
+    one = _insert(ConstOp(dense_from_numpy(np.ones([1], np.float32), f32),
+                          TensorType(f32, [1])), op).results[0]
+    div = _insert(circle.DivOp.from_options([one, root], [t]), op)
+    _replace(op, [div.results[0]])
     return None
 
 
@@ -342,8 +528,10 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.Relu6Op: _relu,
         circle.QuantizeOp: _requantize_in_float,
         circle.SliceOp: _slice_low_rank,
-        circle.FullyConnectedOp: _flat_fully_connected,
-        circle.MeanOp: _keep_dims,
+        circle.FullyConnectedOp: _fully_connected_as_conv,
+        circle.MeanOp: _mean_as_conv,
+        circle.RsqrtOp: _rsqrt_as_sqrt_div,
+        circle.ResizeBilinearOp: _resize_as_conv,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,
         circle.AddOp: _constant_sum,

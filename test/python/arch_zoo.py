@@ -189,39 +189,22 @@ def evaluate(model: str, scheme: str, default_kernels: bool = False,
 
 
 #: (model, scheme) -> why it fails today (work owned elsewhere); see the module doc
-_ONERT_UINT8_TRANSFORMER = ("onert's output differs from the IR by more than 1 step: each op departs "
-                            "within its documented tolerance (uint8 FULLY_CONNECTED 1 step, float "
-                            "islands' RSQRT / GELU / BATCH_MATMUL 1-2 ulps), and the departures "
-                            "accumulate through the layers")
-#: convnext / swin uint8 run in onert since FULLY_CONNECTED keeps its shape (target-legalize
-#: reshapes around a rank-2 FC) but differ: float islands' RSQRT / GELU / BATCH_MATMUL 1-2 ulp
-#: from the interpreter and onert's uint8 FULLY_CONNECTED 1 step on ~0.2 % of elements
-_ONERT_UINT8_DIFFERS = ("onert differs from the IR (convnext 7 steps, swin 2 steps): float "
-                        "islands' RSQRT/GELU/BATCH_MATMUL 1-2 ulp and uint8 FULLY_CONNECTED "
-                        "1 step on ~0.2 % of elements (compiler.bisect)")
 KNOWN: dict[tuple[str, str], str] = {
     ("mobilenet_v3", "int8"): (
         "circle IR 4.7 dB below PT2E; first departure at the stem's int8 HARD_SWISH "
         "(2.9 steps, 1.4% equal to PT2E): LiteRT's fixed-point hard-swish vs PT2E's float one"),
     ("shufflenet_v2", "uint8-pt"): ("circle IR 1.3 dB below PT2E with uint8 per-tensor weights "
                                     "(as resnet50; not bisected yet)"),
-    ("deeplab_v3", "uint8"): ("onert differs by more than 1 step: its uint8 RESIZE_BILINEAR "
-                              "and MEAN (image pooling) are not bit-exact (op table: no onert "
-                              "column for interpolate, mean)"),
     ("resnet50", "uint8-pt"): ("circle IR 3.4 dB below PT2E with uint8 per-tensor weights "
                                "(not bisected yet)"),
-    ("convnext", "uint8"): _ONERT_UINT8_DIFFERS,
     ("convnext", "int8"): ("circle IR 1.01 dB below PT2E (20.7 vs 21.7 dB; LiteRT bit-exact "
                            "with the IR): just over the 1 dB bound, not bisected yet"),
-    ("vit", "uint8"): _ONERT_UINT8_TRANSFORMER,
-    ("swin", "uint8"): _ONERT_UINT8_DIFFERS,
-    ("hf_gpt2", "uint8"): _ONERT_UINT8_TRANSFORMER,
+    ("vit", "uint8"): ("circle IR 2.2 dB below PT2E (33.6 vs 35.8 dB; onert bit-exact with the "
+                       "IR): uint8 numerics, not bisected yet"),
     ("hf_gpt2", "int16"): ("circle IR 24 dB below PT2E (18.2 vs 42.4 dB; LiteRT bit-exact with the "
                            "IR, both resolvers): int16 numerics, not bisected yet"),
-    ("hf_llama", "uint8"): _ONERT_UINT8_TRANSFORMER,
     ("hf_llama", "int16"): ("circle IR 26.5 dB below PT2E (measured before the ADD-rescale fix; int16 "
                             "numerics, not bisected yet)"),
-    ("hf_vit", "uint8"): _ONERT_UINT8_TRANSFORMER,
     ("hf_vit", "int16"): ("circle IR 4.9 dB below PT2E (38.7 vs 43.6 dB; LiteRT bit-exact with "
                           "the IR): int16 numerics, not bisected yet"),
 }

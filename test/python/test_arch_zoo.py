@@ -4,8 +4,8 @@ scheme its runtime has kernels for, exactly as `qcompile MODEL --scheme S --veri
 - it compiles (no compile error, no internal error);
 - the written file runs in its runtime (onert for uint8 `.circle`; LiteRT's reference
   kernels for `.tflite`) and computes what the circle IR computes in the reference
-  interpreter: bit for bit in LiteRT, within 1 output step in onert (its MEAN rounds
-  once where TFLite rounds twice, docs/codegen.md);
+  interpreter: bit for bit in LiteRT, within 1 output step in onert (its uint8
+  RESIZE_BILINEAR truncates where TFLite rounds, docs/runtimes.md);
 - the circle IR's SQNR against the float model is within 1 dB of torch's own PT2E
   program's.
 

@@ -190,9 +190,9 @@ func.func @main(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:128>>) -> tensor<
 #: storage): steps}. The ops' `Tolerance` traits must declare exactly these.
 MEASURED_TOLERANCES = {
     ("onert", None): {
+        # MEAN u8: only over non-contiguous axes (target-legalize makes the rest convolutions)
         ("MEAN", "u8"): 1, ("RESIZE_BILINEAR", "u8"): 1, ("SIN", "f32"): 1, ("COS", "f32"): 1,
-        ("FULLY_CONNECTED", "u8"): 1, ("BATCH_MATMUL", "f32"): 2, ("RSQRT", "f32"): 1,
-        ("GELU", "f32"): 1,
+        ("BATCH_MATMUL", "f32"): 2, ("GELU", "f32"): 1,
     },
     ("litert", "BUILTIN_REF"): {("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3},
     ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {

@@ -153,14 +153,28 @@ ONERT_WRONG = {
 }
 
 
+#: Models whose op onert computes up to 1 step off the IR on some inputs (its own
+#: rounding: 1 step on 0.2-45 % of elements, test_target_legalize.py), which
+#: target-legalize rewrites for a `.circle`; their small example inputs here may not
+#: show it (`fc_u8pt_io` stays a control below).
+ONERT_ROUNDS = {
+    "fc_u8pt": "FULLY_CONNECTED requantizes with gemmlowp's two roundings",
+    "fc_u8pt_io": "FULLY_CONNECTED requantizes with gemmlowp's two roundings",
+    "fc_u8_without_bias": "FULLY_CONNECTED requantizes with gemmlowp's two roundings",
+    "mean_u8": "MEAN computes the uint8 mean in float",
+    "resize_bilinear_u8": "RESIZE_BILINEAR truncates the float interpolation",
+}
+
+
 @pytest.mark.parametrize("name", sorted(ONERT))
 def test_check_onert_predicts_exactly_the_problems(name):
     """The static check (compiler.codegen.onert) agrees with what onert does."""
     problems = [str(p) for p in onert_problems(ALL[name]())]
-    expected = ONERT[name] is not None or name in ONERT_WRONG
+    expected = ONERT[name] is not None or name in ONERT_WRONG or name in ONERT_ROUNDS
     assert bool(problems) == expected, problems
-    if name in ONERT_WRONG:
-        assert any(ONERT_WRONG[name] in p for p in problems), problems
+    for known in (ONERT_WRONG, ONERT_ROUNDS):
+        if name in known:
+            assert any(known[name] in p for p in problems), problems
 
 
 @pytest.mark.skipif(not onert_available(), reason="onert is not installed")
