@@ -559,7 +559,9 @@ def _bilinear_integer(x: np.ndarray, oh: int, ow: int, align: bool, half: bool) 
     return _c_div(total + rounding, 1 << 20)
 
 
-def _positions_float(out_size: int, in_size: int, align: bool, half: bool):
+def bilinear_positions_float(out_size: int, in_size: int, align: bool, half: bool):
+    """TFLite's float32 source positions for RESIZE_BILINEAR along one axis: the
+    fractional position and the two neighbouring input indices of each output index."""
     f32 = np.float32
     if align and out_size > 1:
         scale = f32(in_size - 1) / f32(out_size - 1)
@@ -574,8 +576,8 @@ def _positions_float(out_size: int, in_size: int, align: bool, half: bool):
 
 def _bilinear_float_rounded(x: np.ndarray, oh: int, ow: int, align: bool, half: bool):
     f32 = np.float32
-    py, y0, y1 = _positions_float(oh, x.shape[1], align, half)
-    px, x0, x1 = _positions_float(ow, x.shape[2], align, half)
+    py, y0, y1 = bilinear_positions_float(oh, x.shape[1], align, half)
+    px, x0, x1 = bilinear_positions_float(ow, x.shape[2], align, half)
     xf = x.astype(f32)
     fy = (py - y0.astype(f32))[None, :, None, None]
     fx = (px - x0.astype(f32))[None, None, :, None]

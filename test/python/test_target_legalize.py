@@ -414,7 +414,7 @@ def test_onert_uint8_resize_bilinear_truncates(size, out, align, half):
     `Tolerance` onert has for the op (deeplab_v3's upsampling). A 1x1 input (image
     pooling broadcast) is exact."""
     from compiler.dialects import circle
-    from compiler.interpreter.circle_int_resize import _positions_float
+    from compiler.interpreter.circle import bilinear_positions_float
     from compiler.ir.runtime_traits import tolerated_steps
 
     rng = np.random.default_rng(5)
@@ -426,8 +426,8 @@ def test_onert_uint8_resize_bilinear_truncates(size, out, align, half):
     want = np.asarray(run(m, [x])[0]).view(np.uint8).astype(int)
     got = np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).reshape(want.shape).astype(int)
     f32 = np.float32
-    py, y0, y1 = _positions_float(out[0], size[0], align, half)
-    px, x0, x1 = _positions_float(out[1], size[1], align, half)
+    py, y0, y1 = bilinear_positions_float(out[0], size[0], align, half)
+    px, x0, x1 = bilinear_positions_float(out[1], size[1], align, half)
     fy = (py - y0.astype(f32))[None, :, None, None]
     fx = (px - x0.astype(f32))[None, None, :, None]
     xf = x.astype(f32)
