@@ -24,7 +24,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
-from compiler.dialects import circle, quant
+from compiler.dialects import aten, circle, quant
 from compiler.dialects.circle_base import CircleOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
 from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
@@ -152,7 +152,9 @@ def normalize_dim(dim: int, rank: int) -> int:
 
 
 def load_all() -> dict[str, Legalization]:
-    """Import the legalization modules (they register themselves)."""
+    """Import the legalization modules (they register themselves) and define the op
+    class of every ATen op they name (`compiler.dialects.aten.define`: an op needs no
+    schema line of its own)."""
     from compiler.transforms.legalize import (  # noqa: F401
         conv,
         elementwise,
@@ -164,4 +166,5 @@ def load_all() -> dict[str, Legalization]:
     from compiler.transforms.legalize import float_ops  # noqa: F401  (float-only family)
     from compiler.transforms.legalize import compare  # noqa: F401  (comparisons, logic, select)
 
+    aten.define(LEGALIZATIONS)
     return LEGALIZATIONS
