@@ -56,17 +56,40 @@ NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
-def legalizes(*names: str, produces=None):
-    """Register `fn` for the ATen ops `names`; `produces` is the circle op classes it may
-    build, the one computing the result first (a tuple for every name, `()` for an
-    identity, or a dict name -> class for table-driven ones); None leaves it undeclared."""
+class _QuantizerTables:
+    """`produces=QUANTIZER_TABLES`: see `legalizes`."""
+
+    def __repr__(self) -> str:
+        return "QUANTIZER_TABLES"
+
+
+#: `@legalizes(..., produces=QUANTIZER_TABLES)`: the lowering's circle ops say nothing
+#: the quantizer can derive an annotation from (ops that disagree, one chosen by the
+#: operands, bool results, scalar overloads); `compiler.frontend.quantizer`'s explicit
+#: tables decide, and test_annotation_kinds.py fails for such an op they do not cover.
+QUANTIZER_TABLES = _QuantizerTables()
+#: ATen op names declared `QUANTIZER_TABLES`
+BY_QUANTIZER_TABLES: set[str] = set()
+
+
+def legalizes(*names: str, produces):
+    """Register `fn` for the ATen ops `names`. `produces` is required: the circle op
+    classes it may build, the one computing the result first (a tuple for every name,
+    `()` for an identity, or a dict name -> class for table-driven ones), from which the
+    quantizer derives the op's annotation; or `QUANTIZER_TABLES` when the quantizer's
+    explicit tables annotate it. A legalization cannot leave its op silently unannotated."""
+    if isinstance(produces, dict) and set(produces) != set(names):
+        raise ValueError(f"produces= names {sorted(set(produces) ^ set(names))} "
+                         "without, or beyond, the legalization's ops")
 
     def register(fn: Legalization) -> Legalization:
         for name in names:
             LEGALIZATIONS[name] = fn
-            made = produces.get(name) if isinstance(produces, dict) else produces
-            if made is not None:
-                PRODUCES[name] = made if isinstance(made, tuple) else (made,)
+            if produces is QUANTIZER_TABLES:
+                BY_QUANTIZER_TABLES.add(name)
+                continue
+            made = produces[name] if isinstance(produces, dict) else produces
+            PRODUCES[name] = made if isinstance(made, tuple) else (made,)
         return fn
 
     return register
