@@ -568,6 +568,10 @@ CASES += [
            # LiteRT's BUILTIN_REF resolver has no ROUND ("Didn't find op for builtin
            # opcode 'ROUND'"): test_float_ops.py runs it with the BUILTIN kernels instead
            litert=()),
+    # FLOOR: an op the aten dialect had no schema line for (defined from ATen's schema)
+    OpCase("floor", lambda: Fn(lambda m, x: torch.floor(x * 4) + x),
+           lambda: (randn(2, 8, seed=6),), aten=("floor",),
+           circle=("circle.floor", "circle.dequantize", "circle.quantize"), allow_float=True),
     # x ** y of two tensors (the base kept positive: a negative one with a fractional
     # exponent is NaN); float-only, so POW stays float between DEQUANTIZE and QUANTIZE
     OpCase("pow_tensor", lambda: Fn(lambda m, x, y: torch.pow(x * x + 1, y) + x),
