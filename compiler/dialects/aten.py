@@ -16,9 +16,12 @@ properties are exactly the schema's arguments:
 
 Op names are the qualified ATen names: `aten.conv2d` for a `.default` overload,
 `aten.add.Tensor` otherwise. The semantics of each op is ATen's (float, on tensors);
-the interpreter evaluates them with torch itself. Anything without an entry here is
-imported as `aten.call`, which carries the operator's qualified name, so that import
-never drops a node; the legalizer reports it with the user's source line.
+the interpreter evaluates them with torch itself. The ops are those of `SCHEMAS` (with
+their docstrings) and every op a legalization names, which `define` builds from ATen's
+own schema when `compiler.transforms.legalize.load_all` asks: a new op needs no line
+here. Anything else is imported as `aten.call`, which carries the operator's qualified
+name, so that import never drops a node; the legalizer reports it with the user's
+source line.
 
 Syntax (properties in the attribute dictionary):
 
@@ -61,6 +64,8 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 # (schema, semantics). The schema is ATen's, verbatim; the second entry is the docstring.
+# Ops without a lowering (decomposed or folded by the frontend) must be listed here; an op
+# a legalization names needs no entry (`define`).
 SCHEMAS: list[tuple[str, str]] = [
     # -- convolution, linear algebra
     ("conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor",

@@ -10,8 +10,9 @@ Constant weights are relaid out at compile time (conv OHWI, depthwise 1HWC, FC O
 transpose-conv OHWI), and their per-axis quantized dimension follows the relayout.
 
 Adding an op: write its function in the file of its family (conv, elementwise, pool,
-shape, norm, ...) and decorate it, naming the circle ops it produces (`produces=`, from
-which the quantizer derives the op's annotation); the pass picks it up.
+shape, norm, ...) and decorate it, naming the circle ops it produces (`produces=`,
+required, from which the quantizer derives the op's annotation); the pass picks it up,
+and the `aten` dialect defines the ATen op it names from ATen's schema (`load_all`).
 """
 
 from __future__ import annotations
