@@ -441,6 +441,9 @@ CASES: list[OpCase] = [
            circle=("circle.mul", "circle.sqrt"), lsb=2,
            onert=(),  # onert: no uint8 SQRT (and the interpreter no uint8 ABS)
            skip={"uint8": _NO_U8_ABS}),
+    # `2 - x`: torch.export records aten.rsub.Scalar (a SUB from a constant)
+    OpCase("rsub_scalar", lambda: Fn(lambda m, x: (2 - x, torch.relu(0.5 - x))),
+           lambda: (randn(1, 8, seed=52),), aten=("rsub.Scalar",), circle=("circle.sub",)),
     OpCase("pow_reciprocal", lambda: Fn(lambda m, x: x ** -1),
            lambda: (randn(1, 8, seed=51).abs() + 0.5,), aten=("pow.Tensor_Scalar",),
            circle=("circle.div",), onert=()),  # onert: no quantized DIV

@@ -148,7 +148,7 @@ _NOT_ANNOTATED = {
     "aten._adaptive_avg_pool2d.default", "aten.addmm.default", "aten.convolution.default",
     "aten._to_copy.default", "aten.to.dtype",
     "aten.add.Scalar", "aten.sub.Scalar", "aten.mul.Scalar", "aten.div.Scalar",
-    "aten.rsub.Scalar", "aten.pow.Tensor_Scalar",
+    "aten.pow.Tensor_Scalar",
 }
 
 

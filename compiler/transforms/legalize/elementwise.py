@@ -63,7 +63,7 @@ def binary_scalar(op: Operation, em: Emitter):
     return [em.op(_BINARY_SCALAR[op.name], [a, scalar(em, value, a)], result_type(op))]
 
 
-@legalizes("aten.rsub.Scalar", produces=QUANTIZER_TABLES)
+@legalizes("aten.rsub.Scalar", produces=(circle.SubOp,))
 def rsub_scalar(op: Operation, em: Emitter):
     (a,) = op.operands
     a = _scaled(em, a, op.arg("alpha"))
