@@ -16,9 +16,12 @@ properties are exactly the schema's arguments:
 
 Op names are the qualified ATen names: `aten.conv2d` for a `.default` overload,
 `aten.add.Tensor` otherwise. The semantics of each op is ATen's (float, on tensors);
-the interpreter evaluates them with torch itself. Anything without an entry here is
-imported as `aten.call`, which carries the operator's qualified name, so that import
-never drops a node; the legalizer reports it with the user's source line.
+the interpreter evaluates them with torch itself. The ops are those of `SCHEMAS` (with
+their docstrings) and every op a legalization names, which `define` builds from ATen's
+own schema when `compiler.transforms.legalize.load_all` asks: a new op needs no line
+here. Anything else is imported as `aten.call`, which carries the operator's qualified
+name, so that import never drops a node; the legalizer reports it with the user's
+source line.
 
 Syntax (properties in the attribute dictionary):
 
@@ -28,7 +31,10 @@ Syntax (properties in the attribute dictionary):
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from collections.abc import Iterable
+from pathlib import Path
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -58,6 +64,8 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 # (schema, semantics). The schema is ATen's, verbatim; the second entry is the docstring.
+# Ops without a lowering (decomposed or folded by the frontend) must be listed here; an op
+# a legalization names needs no entry (`define`).
 SCHEMAS: list[tuple[str, str]] = [
     # -- convolution, linear algebra
     ("conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor",
@@ -456,6 +464,7 @@ class CallOp(IRDLOperation):
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"
 
 
+#: every op class defined so far: the ones of `SCHEMAS`, then those `define` added
 ATEN_OPS: list[type[AtenOp]] = [_make_op(parse_schema(s), doc) for s, doc in SCHEMAS]
 
 #: qualified torch target (`aten.add.Tensor`) -> op class
@@ -463,9 +472,72 @@ BY_TARGET: dict[str, type[AtenOp]] = {op.SCHEMA.qualified_target: op for op in A
 #: op name (`aten.add.Tensor`, `aten.conv2d`) -> op class
 BY_NAME: dict[str, type[AtenOp]] = {op.SCHEMA.op_name: op for op in ATEN_OPS}
 
-Aten = Dialect("aten", [*ATEN_OPS, NoneOp, CallOp], [])
+
+def _native_functions() -> Path | None:
+    """ATen's `native_functions.yaml` as the installed torch ships it (in `torchgen`),
+    found without importing torch."""
+    spec = importlib.util.find_spec("torchgen")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        path = Path(root) / "packaged" / "ATen" / "native" / "native_functions.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def aten_schema(name: str) -> str:
+    """ATen's own schema of `aten.<op>[.<overload>]`, as `torch.ops.aten.<op>.<overload>._schema`
+    prints it (without `aten::`). Read from `native_functions.yaml`, the file torch generates
+    those schemas from, so that defining an op does not import torch (qopt, lit tests); torch
+    itself only for an operator the file does not list."""
+    head = name.removeprefix("aten.")
+    path = _native_functions()
+    if path is not None:
+        prefix = f"- func: {head}("
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(prefix):
+                    return line[len("- func: "):].strip()
+    import torch  # an operator outside native_functions.yaml
+
+    op, _, overload = head.partition(".")
+    packet = getattr(torch.ops.aten, op, None)
+    overload_packet = getattr(packet, overload or "default", None) if packet is not None else None
+    if overload_packet is None:
+        raise ValueError(f"ATen has no operator '{name}'")
+    return str(overload_packet._schema).removeprefix("aten::")
+
+
+def define(names: Iterable[str]) -> list[type[AtenOp]]:
+    """The op classes of the ATen ops `names` (`aten.sign`, `aten.add.Tensor`): the
+    `SCHEMAS` one, or else one built from ATen's own schema (`aten_schema`) and added to
+    `ATEN_OPS`, `BY_NAME` and `BY_TARGET`. Called explicitly with every op a legalization
+    names (`compiler.transforms.legalize.load_all`), so that the `aten` dialect knows them
+    all without a schema line each; nothing is defined by importing a module."""
+    classes = []
+    for name in names:
+        cls = BY_NAME.get(name)
+        if cls is None:
+            schema = parse_schema(aten_schema(name))
+            if schema.op_name != name:
+                raise ValueError(f"'{name}' is not an ATen op name; did you mean '{schema.op_name}'?")
+            cls = _make_op(schema, "ATen's operator, defined from its schema.")
+            ATEN_OPS.append(cls)
+            BY_NAME[schema.op_name] = cls
+            BY_TARGET[schema.qualified_target] = cls
+        classes.append(cls)
+    return classes
+
+
+def aten_dialect(names: Iterable[str] = ()) -> Dialect:
+    """The `aten` dialect: every op of `SCHEMAS` and of `names` (`define`), `aten.none`
+    and `aten.call`."""
+    define(names)
+    return Dialect("aten", [*ATEN_OPS, NoneOp, CallOp], [])
 
 
 def aten_op(name: str) -> type[AtenOp]:
-    """The op class of `aten.<name>[.<overload>]`, e.g. `aten_op("conv2d")`."""
-    return BY_NAME[name if name.startswith("aten.") else f"aten.{name}"]
+    """The op class of `aten.<name>[.<overload>]`, e.g. `aten_op("conv2d")` (`define`d
+    from ATen's schema if it has none yet)."""
+    return define([name if name.startswith("aten.") else f"aten.{name}"])[0]

@@ -1,8 +1,8 @@
-"""Circle builtins that the runtimes only run in float: SIN, COS, ROUND, POW, CONV_3D.
+"""Circle builtins that the runtimes only run in float: SIN, COS, ROUND, FLOOR, POW, CONV_3D.
 
 LiteRT's kernels for these accept float32 only (elementwise.cc: Sin/Cos; round.cc;
-conv3d.cc), and onert has no quantized kernel for them either (their `Refuses` traits,
-`compiler.ir.runtime_traits.float_only`). A quantized model keeps
+conv3d.cc; floor.cc), and onert has no quantized kernel for them either (their `Refuses`
+traits, `compiler.ir.runtime_traits.float_only`). A quantized model keeps
 them float between DEQUANTIZE and QUANTIZE when compiled with `allow-float` (see
 `compiler.frontend.float_ops`); the verifiers below therefore refuse quantized tensors,
 so that no pass can produce a model no runtime runs.
@@ -109,6 +109,15 @@ class RoundOp(_FloatUnaryOp):
 
 
 @irdl_op_definition
+class FloorOp(_FloatUnaryOp):
+    """FLOOR: element-wise round toward -inf, like torch.floor (float32 only)."""
+
+    name = "circle.floor"
+    BUILTIN: ClassVar[str] = "FLOOR"
+    traits = circle_traits(Elementwise(), *float32_only("FLOOR"))
+
+
+@irdl_op_definition
 class PowOp(_BinaryOp):
     """POW: x ** y element-wise, y broadcast against x (float32 only). A negative base
     with a non-integer exponent is NaN, as in torch."""
@@ -174,4 +183,4 @@ class Conv3DOp(CircleOp):
         _refuse_quantized(self)
 
 
-FLOAT_ONLY_OPS = [SinOp, CosOp, RoundOp, PowOp, Conv3DOp]
+FLOAT_ONLY_OPS = [SinOp, CosOp, RoundOp, FloorOp, PowOp, Conv3DOp]

@@ -195,6 +195,10 @@ class _Importer:
         #: user inputs, constants are get_attr nodes)
         self.program = program
         self.graph_module = program.graph_module if program is not None else graph_module
+        # every ATen op a legalization names gets its `aten` op (not `aten.call`)
+        from compiler.transforms.legalize import load_all
+
+        load_all()
         self.graph = self.graph_module.graph
         self.block = Block()
         #: FX node -> its value (a list for multi-result ops)

@@ -323,6 +323,7 @@ class CircleQuantizer(Quantizer):
     def get_supported_operators() -> list[str]:
         """The qualified ATen targets this quantizer annotates (`aten.conv2d.default`...)."""
         targets = [*derived_targets(), *_IN_PLACE, *_BATCH_NORM, *_OWN_RANGE_LOWERINGS,
+                   aten.addmm.default,  # a FULLY_CONNECTED with its bias (_annotate_addmm)
                    *_SPLITS,
                    # indexing family
                    *_INDEX_VALUES_AND_INDICES, *_ARG_REDUCTIONS, *_SCATTER,

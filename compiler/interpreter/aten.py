@@ -112,7 +112,11 @@ def _run_call(op: aten.CallOp, args: tuple) -> tuple:
 
 def _with_schema_impls(cls: type[InterpreterFunctions]) -> type[InterpreterFunctions]:
     """Give every schema-defined op of `aten.ATEN_OPS` an `@impl` running `run_schema_op`
-    (keyed by op name: class names can coincide); `register_impls` then collects them."""
+    (keyed by op name: class names can coincide); `register_impls` then collects them.
+    The ops are those of `aten.SCHEMAS` and every one a legalization names (`load_all`)."""
+    from compiler.transforms.legalize import load_all
+
+    load_all()
     for op_class in aten.ATEN_OPS:
         setattr(cls, f"run_{op_class.name.replace('.', '_')}", impl(op_class)(cls.run_schema_op))
     return cls

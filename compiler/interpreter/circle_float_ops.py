@@ -1,11 +1,11 @@
 """Kernels of the float-only builtins (`compiler.dialects.circle_float_ops`): SIN, COS,
-ROUND, POW, CONV_3D.
+ROUND, FLOOR, POW, CONV_3D.
 
 These ops have no integer kernel anywhere, so none is registered here: a quantized one
 is a "no integer kernel" error, never an approximation.
 
 SIN, COS: computed in float32 like TFLite's `std::sin`/`std::cos` on floats (numpy's
-float32 sin/cos may differ from libm's by an ulp). ROUND: half to even, exact. POW:
+float32 sin/cos may differ from libm's by an ulp). ROUND: half to even, exact. FLOOR: exact. POW:
 numpy's float32 power, like TFLite's `std::pow` on floats. CONV_3D:
 float64 accumulation rounded to float32 (as the other float kernels; TFLite
 accumulates in float32, so results agree up to float rounding).
@@ -18,7 +18,7 @@ from xdsl.interpreter import InterpreterFunctions
 from xdsl.ir import Operation
 
 from compiler.dialects import circle
-from compiler.dialects.circle_float_ops import PowOp
+from compiler.dialects.circle_float_ops import FloorOp, PowOp
 from compiler.interpreter.circle_base import FLOAT, float_result, kernel, register_kernels
 from compiler.interpreter.values import shape_of
 from compiler.interpreter.windows import pad_before
@@ -26,7 +26,7 @@ from compiler.interpreter.windows import pad_before
 
 @register_kernels
 class CircleFloatOpsFunctions(InterpreterFunctions):
-    """SIN, COS, ROUND, POW and CONV_3D, float only."""
+    """SIN, COS, ROUND, FLOOR, POW and CONV_3D, float only."""
 
     @kernel(circle.SinOp, on=FLOAT)
     def sin_float(op: circle.SinOp, x):
@@ -39,6 +39,10 @@ class CircleFloatOpsFunctions(InterpreterFunctions):
     @kernel(circle.RoundOp, on=FLOAT)
     def round_float(op: circle.RoundOp, x):
         return _float32_unary(op, x, np.round)  # half to even, like TFLite's ROUND
+
+    @kernel(FloorOp, on=FLOAT)
+    def floor_float(op: FloorOp, x):
+        return _float32_unary(op, x, np.floor)  # exact, like TFLite's std::floor
 
     @kernel(PowOp, on=FLOAT)
     def pow_float(op: PowOp, x, y):

@@ -27,9 +27,12 @@ def _quant() -> Dialect:
 
 
 def _aten() -> Dialect:
-    from compiler.dialects.aten import Aten
+    """ATen's ops of `compiler.dialects.aten.SCHEMAS` and every one a legalization names,
+    so that textual IR (qopt, lit tests) can spell each op the compiler lowers."""
+    from compiler.dialects.aten import aten_dialect
+    from compiler.transforms.legalize import load_all
 
-    return Aten
+    return aten_dialect(load_all())
 
 
 def _circle() -> Dialect:

@@ -441,6 +441,9 @@ CASES: list[OpCase] = [
            circle=("circle.mul", "circle.sqrt"), lsb=2,
            onert=(),  # onert: no uint8 SQRT (and the interpreter no uint8 ABS)
            skip={"uint8": _NO_U8_ABS}),
+    # `2 - x`: torch.export records aten.rsub.Scalar (a SUB from a constant)
+    OpCase("rsub_scalar", lambda: Fn(lambda m, x: (2 - x, torch.relu(0.5 - x))),
+           lambda: (randn(1, 8, seed=52),), aten=("rsub.Scalar",), circle=("circle.sub",)),
     OpCase("pow_reciprocal", lambda: Fn(lambda m, x: x ** -1),
            lambda: (randn(1, 8, seed=51).abs() + 0.5,), aten=("pow.Tensor_Scalar",),
            circle=("circle.div",), onert=()),  # onert: no quantized DIV
@@ -568,6 +571,10 @@ CASES += [
            # LiteRT's BUILTIN_REF resolver has no ROUND ("Didn't find op for builtin
            # opcode 'ROUND'"): test_float_ops.py runs it with the BUILTIN kernels instead
            litert=()),
+    # FLOOR: an op the aten dialect had no schema line for (defined from ATen's schema)
+    OpCase("floor", lambda: Fn(lambda m, x: torch.floor(x * 4) + x),
+           lambda: (randn(2, 8, seed=6),), aten=("floor",),
+           circle=("circle.floor", "circle.dequantize", "circle.quantize"), allow_float=True),
     # x ** y of two tensors (the base kept positive: a negative one with a fractional
     # exponent is NaN); float-only, so POW stays float between DEQUANTIZE and QUANTIZE
     OpCase("pow_tensor", lambda: Fn(lambda m, x, y: torch.pow(x * x + 1, y) + x),

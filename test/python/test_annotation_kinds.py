@@ -10,6 +10,7 @@ import torch
 
 import compiler.frontend.quantizer as q
 from compiler.dialects import circle
+import compiler.dialects.aten as aten_dialect
 from compiler.dialects.aten import BY_TARGET
 from compiler.frontend.annotation_kinds import Kind, derived_kind, derived_targets, fixed_range
 from compiler.frontend.float_ops import lowers_to
@@ -133,3 +134,49 @@ def test_explicit_tables_hold_no_fixed_range_op():
         for t in table:
             classes = lowers_to(t)
             assert not (classes and classes[0].get_trait(FixedOutputRange)), (name, t)
+
+
+#: legalized ops declared `QUANTIZER_TABLES` that the quantizer never annotates, and why.
+#: Deliberately a closed list: an op declared QUANTIZER_TABLES must get a quantizer table
+#: entry or a line here saying why it stays unannotated.
+_NOT_ANNOTATED = {
+    # bool operands only (torch has no bitwise op on floats): nothing to quantize
+    "aten.__and__.Tensor", "aten.__or__.Tensor", "aten.bitwise_and.Tensor",
+    "aten.bitwise_not.default", "aten.bitwise_or.Tensor",
+    # core-ATen forms from a full run_decompositions, which the quantized graph does not
+    # get (decompose_for_circle decomposes only its own table)
+    "aten._adaptive_avg_pool2d.default", "aten.convolution.default", "aten._to_copy.default",
+    # torch.export records `x + 2` as add.Tensor: the Scalar overloads come from the ONNX
+    # importer, whose QDQ models are quantized already
+    "aten.add.Scalar", "aten.sub.Scalar", "aten.mul.Scalar", "aten.div.Scalar",
+    # decomposed before annotation (transform_for_annotation; other exponents are an error)
+    "aten.pow.Tensor_Scalar",
+    # a dtype cast: float to float is the identity, and its other forms change the number
+    # type; the quantizer leaves it to its neighbours (op case cast_float_int)
+    "aten.to.dtype",
+}
+
+
+def test_every_legalization_says_how_its_op_is_annotated():
+    """`produces=` is required: each legalized op declares circle ops (the annotation is
+    derived) or QUANTIZER_TABLES (a table decides), never nothing."""
+    from compiler.transforms.legalize import BY_QUANTIZER_TABLES, PRODUCES, load_all
+
+    names = set(load_all())
+    assert names == set(PRODUCES) | BY_QUANTIZER_TABLES
+    assert not set(PRODUCES) & BY_QUANTIZER_TABLES
+
+
+def test_every_table_decided_op_is_annotated_by_a_table_or_listed_as_not():
+    from compiler.transforms.legalize import BY_QUANTIZER_TABLES
+
+    supported = set(q.CircleQuantizer.get_supported_operators())
+    targets = {aten_dialect.BY_NAME[n].SCHEMA.qualified_target for n in BY_QUANTIZER_TABLES}
+    assert targets - supported == _NOT_ANNOTATED
+
+
+def test_legalizes_requires_produces():
+    from compiler.transforms.legalize import legalizes
+
+    with pytest.raises(TypeError, match="produces"):
+        legalizes("aten.relu")

@@ -33,7 +33,7 @@ NO_INTEGER_KERNEL = {
     "RSQRT": {"u8"}, "ABS": {"u8"},
     "ELU": {"i16"}, "HARD_SWISH": {"i16"}, "LOG_SOFTMAX": {"i16"}, "ARG_MAX": {"i16"}, "ARG_MIN": {"i16"},
     "SIN": set(QUANTIZED), "COS": set(QUANTIZED), "ROUND": set(QUANTIZED),
-    "CONV_3D": set(QUANTIZED), "POW": set(QUANTIZED),
+    "CONV_3D": set(QUANTIZED), "POW": set(QUANTIZED), "FLOOR": set(QUANTIZED),
 }
 
 
@@ -45,7 +45,7 @@ def test_no_integer_kernel_is_derived_from_both_runtimes():
             derived[c.BUILTIN] = sts
     assert derived == NO_INTEGER_KERNEL
     assert {c.BUILTIN for c in circle.CIRCLE_OPS if float_only(c)} == {
-        "SIN", "COS", "ROUND", "POW", "CONV_3D"}
+        "SIN", "COS", "ROUND", "POW", "CONV_3D", "FLOOR"}
 
 
 def test_float_only_aten_ops_follow_their_circle_ops():

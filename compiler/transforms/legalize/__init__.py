@@ -10,8 +10,9 @@ Constant weights are relaid out at compile time (conv OHWI, depthwise 1HWC, FC O
 transpose-conv OHWI), and their per-axis quantized dimension follows the relayout.
 
 Adding an op: write its function in the file of its family (conv, elementwise, pool,
-shape, norm, ...) and decorate it, naming the circle ops it produces (`produces=`, from
-which the quantizer derives the op's annotation); the pass picks it up.
+shape, norm, ...) and decorate it, naming the circle ops it produces (`produces=`,
+required, from which the quantizer derives the op's annotation); the pass picks it up,
+and the `aten` dialect defines the ATen op it names from ATen's schema (`load_all`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
-from compiler.dialects import circle, quant
+from compiler.dialects import aten, circle, quant
 from compiler.dialects.circle_base import CircleOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
 from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
@@ -56,17 +57,40 @@ NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
-def legalizes(*names: str, produces=None):
-    """Register `fn` for the ATen ops `names`; `produces` is the circle op classes it may
-    build, the one computing the result first (a tuple for every name, `()` for an
-    identity, or a dict name -> class for table-driven ones); None leaves it undeclared."""
+class _QuantizerTables:
+    """`produces=QUANTIZER_TABLES`: see `legalizes`."""
+
+    def __repr__(self) -> str:
+        return "QUANTIZER_TABLES"
+
+
+#: `@legalizes(..., produces=QUANTIZER_TABLES)`: the lowering's circle ops say nothing
+#: the quantizer can derive an annotation from (ops that disagree, one chosen by the
+#: operands, bool results, scalar overloads); `compiler.frontend.quantizer`'s explicit
+#: tables decide, and test_annotation_kinds.py fails for such an op they do not cover.
+QUANTIZER_TABLES = _QuantizerTables()
+#: ATen op names declared `QUANTIZER_TABLES`
+BY_QUANTIZER_TABLES: set[str] = set()
+
+
+def legalizes(*names: str, produces):
+    """Register `fn` for the ATen ops `names`. `produces` is required: the circle op
+    classes it may build, the one computing the result first (a tuple for every name,
+    `()` for an identity, or a dict name -> class for table-driven ones), from which the
+    quantizer derives the op's annotation; or `QUANTIZER_TABLES` when the quantizer's
+    explicit tables annotate it. A legalization cannot leave its op silently unannotated."""
+    if isinstance(produces, dict) and set(produces) != set(names):
+        raise ValueError(f"produces= names {sorted(set(produces) ^ set(names))} "
+                         "without, or beyond, the legalization's ops")
 
     def register(fn: Legalization) -> Legalization:
         for name in names:
             LEGALIZATIONS[name] = fn
-            made = produces.get(name) if isinstance(produces, dict) else produces
-            if made is not None:
-                PRODUCES[name] = made if isinstance(made, tuple) else (made,)
+            if produces is QUANTIZER_TABLES:
+                BY_QUANTIZER_TABLES.add(name)
+                continue
+            made = produces[name] if isinstance(produces, dict) else produces
+            PRODUCES[name] = made if isinstance(made, tuple) else (made,)
         return fn
 
     return register
@@ -152,7 +176,9 @@ def normalize_dim(dim: int, rank: int) -> int:
 
 
 def load_all() -> dict[str, Legalization]:
-    """Import the legalization modules (they register themselves)."""
+    """Import the legalization modules (they register themselves) and define the op
+    class of every ATen op they name (`compiler.dialects.aten.define`: an op needs no
+    schema line of its own)."""
     from compiler.transforms.legalize import (  # noqa: F401
         conv,
         elementwise,
@@ -164,4 +190,5 @@ def load_all() -> dict[str, Legalization]:
     from compiler.transforms.legalize import float_ops  # noqa: F401  (float-only family)
     from compiler.transforms.legalize import compare  # noqa: F401  (comparisons, logic, select)
 
+    aten.define(LEGALIZATIONS)
     return LEGALIZATIONS

@@ -26,7 +26,7 @@ from compiler.dialects import circle, quant
 from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.quant_types import UniformQuantizedType
 from compiler.ir.verify_tensors import numpy_dtype
-from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.legalize import QUANTIZER_TABLES, Emitter, legalizes, normalize_dim, result_type
 from compiler.transforms.utils import constant_of, element_type, quantized_const, shape
 
 _COMPARE: dict[str, type[circle.CircleOp]] = {
@@ -114,7 +114,7 @@ def _single_value(v: SSAValue):
     return int(flat[0]) if flat.size == 1 else None
 
 
-@legalizes(*(f"aten.{k}.Tensor" for k in _COMPARE))
+@legalizes(*(f"aten.{k}.Tensor" for k in _COMPARE), produces=QUANTIZER_TABLES)
 def compare_tensor(op: Operation, em: Emitter):
     """Operands of one element type: the comparison. Of two types (torch promotes): an
     integer constant with one value against the other operand is the scalar comparison
@@ -144,7 +144,7 @@ def compare_tensor(op: Operation, em: Emitter):
     return [em.op(_COMPARE[kind], [a, b], out)]
 
 
-@legalizes(*(f"aten.{k}.Scalar" for k in _COMPARE))
+@legalizes(*(f"aten.{k}.Scalar" for k in _COMPARE), produces=QUANTIZER_TABLES)
 def compare_scalar(op: Operation, em: Emitter):
     (a,) = op.operands
     kind = op.name.split(".")[1]
@@ -182,22 +182,22 @@ def _bools(op: Operation, em: Emitter) -> list[SSAValue]:
     return bools
 
 
-@legalizes("aten.logical_and", "aten.bitwise_and.Tensor", "aten.__and__.Tensor")
+@legalizes("aten.logical_and", "aten.bitwise_and.Tensor", "aten.__and__.Tensor", produces=QUANTIZER_TABLES)
 def logical_and(op: Operation, em: Emitter):
     return [em.op(circle.LogicalAndOp, _bools(op, em), result_type(op))]
 
 
-@legalizes("aten.logical_or", "aten.bitwise_or.Tensor", "aten.__or__.Tensor")
+@legalizes("aten.logical_or", "aten.bitwise_or.Tensor", "aten.__or__.Tensor", produces=QUANTIZER_TABLES)
 def logical_or(op: Operation, em: Emitter):
     return [em.op(circle.LogicalOrOp, _bools(op, em), result_type(op))]
 
 
-@legalizes("aten.logical_not", "aten.bitwise_not")
+@legalizes("aten.logical_not", "aten.bitwise_not", produces=QUANTIZER_TABLES)
 def logical_not(op: Operation, em: Emitter):
     return [em.op(circle.LogicalNotOp, _bools(op, em), result_type(op))]
 
 
-@legalizes("aten.any", "aten.any.dim", "aten.any.dims")
+@legalizes("aten.any", "aten.any.dim", "aten.any.dims", produces=QUANTIZER_TABLES)
 def any_(op: Operation, em: Emitter):
     (x,) = _bools(op, em)
     rank = len(shape(x))
@@ -226,31 +226,31 @@ def _select(op: Operation, em: Emitter, cond: SSAValue, x, y):
     return [em.op(circle.SelectV2Op, [cond, x, y], out)]
 
 
-@legalizes("aten.where.self")
+@legalizes("aten.where.self", produces=QUANTIZER_TABLES)
 def where(op: Operation, em: Emitter):
     cond, x, y = op.operands
     return _select(op, em, cond, x, y)
 
 
-@legalizes("aten.where.ScalarOther")
+@legalizes("aten.where.ScalarOther", produces=QUANTIZER_TABLES)
 def where_scalar_other(op: Operation, em: Emitter):
     cond, x = op.operands
     return _select(op, em, cond, x, op.arg("other"))
 
 
-@legalizes("aten.where.ScalarSelf")
+@legalizes("aten.where.ScalarSelf", produces=QUANTIZER_TABLES)
 def where_scalar_self(op: Operation, em: Emitter):
     cond, y = op.operands
     return _select(op, em, cond, op.arg("self"), y)
 
 
-@legalizes("aten.where.Scalar")
+@legalizes("aten.where.Scalar", produces=QUANTIZER_TABLES)
 def where_scalar(op: Operation, em: Emitter):
     (cond,) = op.operands
     return _select(op, em, cond, op.arg("self"), op.arg("other"))
 
 
-@legalizes("aten.masked_fill.Scalar")
+@legalizes("aten.masked_fill.Scalar", produces=QUANTIZER_TABLES)
 def masked_fill(op: Operation, em: Emitter):
     x, mask = op.operands
     return _select(op, em, mask, op.arg("value"), x)

@@ -14,6 +14,7 @@ from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.hybrid import DYNAMIC_ATTR
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, make_quantized_type
 from compiler.transforms.legalize import (
+    QUANTIZER_TABLES,
     Emitter,
     legalizes,
     nhwc_type,
@@ -141,7 +142,7 @@ def conv1d(op: Operation, em: Emitter):
     return [em.reshape(y, out.get_shape())]
 
 
-@legalizes("aten.convolution")
+@legalizes("aten.convolution", produces=QUANTIZER_TABLES)
 def convolution(op: Operation, em: Emitter):
     x, w, b = op.operands
     if op.arg("transposed"):
@@ -237,7 +238,7 @@ def matmul(op: Operation, em: Emitter):
     return [em.op(circle.BatchMatMulOp, [a, b], out)]
 
 
-@legalizes("aten.addmm")
+@legalizes("aten.addmm", produces=QUANTIZER_TABLES)
 def addmm(op: Operation, em: Emitter):
     """beta * bias + alpha * (m1 @ m2), m2 constant: FULLY_CONNECTED. alpha is folded into
     the weights exactly (quantized: the same stored integers with every scale times

@@ -7,7 +7,7 @@ from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle
 from compiler.dialects.quant import dense_from_numpy
-from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.legalize import QUANTIZER_TABLES, Emitter, legalizes, normalize_dim, result_type
 from compiler.transforms.utils import constant_of, element_type, shape
 
 
@@ -54,7 +54,7 @@ def binary(op: Operation, em: Emitter):
     return [em.op(_BINARY[op.name], [a, b], result_type(op))]
 
 
-@legalizes(*_BINARY_SCALAR)
+@legalizes(*_BINARY_SCALAR, produces=QUANTIZER_TABLES)
 def binary_scalar(op: Operation, em: Emitter):
     (a,) = op.operands
     value = op.arg("other")
@@ -63,7 +63,7 @@ def binary_scalar(op: Operation, em: Emitter):
     return [em.op(_BINARY_SCALAR[op.name], [a, scalar(em, value, a)], result_type(op))]
 
 
-@legalizes("aten.rsub.Scalar")
+@legalizes("aten.rsub.Scalar", produces=(circle.SubOp,))
 def rsub_scalar(op: Operation, em: Emitter):
     (a,) = op.operands
     a = _scaled(em, a, op.arg("alpha"))
@@ -105,12 +105,12 @@ def _clamp(em: Emitter, x: SSAValue, lo, hi, out) -> SSAValue:
     return y
 
 
-@legalizes("aten.hardtanh")
+@legalizes("aten.hardtanh", produces=QUANTIZER_TABLES)
 def hardtanh(op: Operation, em: Emitter):
     return [_clamp(em, op.operands[0], op.arg("min_val"), op.arg("max_val"), result_type(op))]
 
 
-@legalizes("aten.clamp")
+@legalizes("aten.clamp", produces=QUANTIZER_TABLES)
 def clamp(op: Operation, em: Emitter):
     return [_clamp(em, op.operands[0], op.arg("min"), op.arg("max"), result_type(op))]
 
@@ -137,7 +137,7 @@ def gelu(op: Operation, em: Emitter):
                   approximate=op.arg("approximate") == "tanh")]
 
 
-@legalizes("aten.silu")
+@legalizes("aten.silu", produces=QUANTIZER_TABLES)
 def silu(op: Operation, em: Emitter):
     """x * sigmoid(x); the logistic output takes its fixed quantization range."""
     (x,) = op.operands
@@ -145,7 +145,7 @@ def silu(op: Operation, em: Emitter):
     return [em.op(circle.MulOp, [x, s], result_type(op))]
 
 
-@legalizes("aten.pow.Tensor_Scalar")
+@legalizes("aten.pow.Tensor_Scalar", produces=QUANTIZER_TABLES)
 def pow_scalar(op: Operation, em: Emitter):
     (x,) = op.operands
     e = op.arg("exponent")
@@ -161,7 +161,7 @@ def pow_scalar(op: Operation, em: Emitter):
     raise em.error(f"pow with exponent {e} has no Circle lowering (2, 0.5 and -0.5 do)")
 
 
-@legalizes("aten.reciprocal")
+@legalizes("aten.reciprocal", produces=QUANTIZER_TABLES)
 def reciprocal(op: Operation, em: Emitter):
     (x,) = op.operands
     return [em.op(circle.DivOp, [scalar(em, 1.0, x), x], result_type(op))]

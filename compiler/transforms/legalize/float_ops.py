@@ -1,4 +1,4 @@
-"""Ops the runtimes run in float only: sin, cos, round, pow (element-wise) and conv3d.
+"""Ops the runtimes run in float only: sin, cos, round, floor, pow (element-wise) and conv3d.
 
 They are legalized like any op; what keeps them float in a quantized model is the
 quantizer (`compiler.frontend.float_ops`, which refuses them unless allow-float) and
@@ -11,7 +11,7 @@ from __future__ import annotations
 from xdsl.ir import Operation
 
 from compiler.dialects import circle
-from compiler.dialects.circle_float_ops import PowOp
+from compiler.dialects.circle_float_ops import FloorOp, PowOp
 from compiler.transforms.legalize import Emitter, legalizes, result_type
 from compiler.transforms.legalize.conv import _bias, padding_mode
 from compiler.transforms.utils import element_type, permute_type, shape, with_shape
@@ -20,6 +20,7 @@ _UNARY = {
     "aten.sin": circle.SinOp,
     "aten.cos": circle.CosOp,
     "aten.round": circle.RoundOp,  # both round half to even
+    "aten.floor": FloorOp,
 }
 
 NCDHW_TO_NDHWC = (0, 2, 3, 4, 1)

@@ -21,7 +21,7 @@ from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import ConstOp, is_none
-from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.legalize import QUANTIZER_TABLES, Emitter, legalizes, normalize_dim, result_type
 from compiler.transforms.utils import constant_of, element_type, shape, with_shape
 
 
@@ -63,7 +63,7 @@ def _arg_reduce(em: Emitter, cls, x: SSAValue, axis: int, out: TensorType) -> SS
     return em.reshape(r, out.get_shape())
 
 
-@legalizes("aten.argmax", "aten.argmin")
+@legalizes("aten.argmax", "aten.argmin", produces=QUANTIZER_TABLES)
 def arg_reduce(op: Operation, em: Emitter):
     """ARG_MAX/ARG_MIN with an int64 result (torch's dtype). Ties: both give the first
     index (TFLite's kernel replaces the running index only on a strict comparison)."""
@@ -78,7 +78,7 @@ def arg_reduce(op: Operation, em: Emitter):
     return [_arg_reduce(em, cls, x, axis, result_type(op))]
 
 
-@legalizes("aten.max.dim")
+@legalizes("aten.max.dim", produces=QUANTIZER_TABLES)
 def max_dim(op: Operation, em: Emitter):
     """values: REDUCE_MAX (input's qparams); indices: ARG_MAX (int64)."""
     (x,) = op.operands
@@ -202,7 +202,7 @@ def index(op: Operation, em: Emitter):
     return [em.op(circle.GatherNdOp, [x, coords], out)]
 
 
-@legalizes("aten.slice_scatter")
+@legalizes("aten.slice_scatter", produces=QUANTIZER_TABLES)
 def slice_scatter(op: Operation, em: Emitter):
     """self with src written into self[start:end] along dim: the slices of self before
     and after, and src, concatenated along dim. CONCATENATION copies integers, so self,

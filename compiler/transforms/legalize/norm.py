@@ -14,7 +14,7 @@ from xdsl.dialects.builtin import NoneType
 from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle
-from compiler.transforms.legalize import Emitter, legalizes, result_type
+from compiler.transforms.legalize import QUANTIZER_TABLES, Emitter, legalizes, result_type
 from compiler.transforms.legalize.elementwise import scalar
 from compiler.transforms.utils import dequantized_constant_of, float_const, shape, with_shape
 
@@ -23,7 +23,7 @@ def _const_or_none(v: SSAValue) -> np.ndarray | None:
     return None if isinstance(v.type, NoneType) else dequantized_constant_of(v)
 
 
-@legalizes("aten.batch_norm", "aten._native_batch_norm_legit_no_training")
+@legalizes("aten.batch_norm", "aten._native_batch_norm_legit_no_training", produces=QUANTIZER_TABLES)
 def batch_norm(op: Operation, em: Emitter):
     """Inference batch norm: x * a + b with per-channel constants a, b (dim 1), as one
     1x1 DEPTHWISE_CONV_2D with weights a and bias b over the channels-last input: a
@@ -61,7 +61,7 @@ def batch_norm(op: Operation, em: Emitter):
     return [y, *extra]
 
 
-@legalizes("aten.layer_norm")
+@legalizes("aten.layer_norm", produces=QUANTIZER_TABLES)
 def layer_norm(op: Operation, em: Emitter):
     """(x - mean) * rsqrt(mean((x - mean)^2) + eps) * weight + bias over the last dims."""
     x, weight, bias = op.operands

@@ -7,7 +7,14 @@ from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation, SSAValue
 
 from compiler.dialects import circle
-from compiler.transforms.legalize import Emitter, legalizes, nhwc_type, normalize_dim, result_type
+from compiler.transforms.legalize import (
+    QUANTIZER_TABLES,
+    Emitter,
+    legalizes,
+    nhwc_type,
+    normalize_dim,
+    result_type,
+)
 from compiler.transforms.legalize.conv import padding_mode
 from compiler.transforms.legalize.elementwise import scalar
 from compiler.transforms.utils import shape, with_shape
@@ -82,7 +89,7 @@ def avg_pool2d(op: Operation, em: Emitter):
                   pad_counts=bool(op.arg("count_include_pad")))]
 
 
-@legalizes("aten.adaptive_avg_pool2d", "aten._adaptive_avg_pool2d")
+@legalizes("aten.adaptive_avg_pool2d", "aten._adaptive_avg_pool2d", produces=QUANTIZER_TABLES)
 def adaptive_avg_pool2d(op: Operation, em: Emitter):
     (x,) = op.operands
     n, c, h, w = shape(x)

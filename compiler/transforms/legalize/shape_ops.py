@@ -6,7 +6,7 @@ from xdsl.dialects.builtin import Float32Type, IntegerType, TensorType
 from xdsl.ir import Operation
 
 from compiler.dialects import circle
-from compiler.transforms.legalize import Emitter, legalizes, normalize_dim, result_type
+from compiler.transforms.legalize import QUANTIZER_TABLES, Emitter, legalizes, normalize_dim, result_type
 from compiler.transforms.legalize.elementwise import scalar
 from compiler.transforms.utils import element_type, shape, with_shape
 
@@ -19,7 +19,7 @@ def identity(op: Operation, em: Emitter):
     return [op.operands[0]]
 
 
-@legalizes("aten.to.dtype", "aten._to_copy")
+@legalizes("aten.to.dtype", "aten._to_copy", produces=QUANTIZER_TABLES)
 def to_dtype(op: Operation, em: Emitter):
     """Same type: nothing. Between integer/boolean types: CAST. Boolean to float (a mask
     used in arithmetic, `mask.float()`): SELECT_V2 between the constants 1 and 0, which

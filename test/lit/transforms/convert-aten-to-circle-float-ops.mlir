@@ -80,3 +80,15 @@ func.func @pow_mixed(%x: tensor<3xf32>, %y: tensor<3xi64>) -> tensor<3xf32> {
   func.return %p : tensor<3xf32>
 }
 // CHECK: m.py:5: 'pow': aten.pow.Tensor_Tensor: pow of a f32 tensor by a i64 tensor has no Circle lowering (POW takes two tensors of one type)
+
+// -----
+
+// floor: an ATen op defined from ATen's own schema (no schema line in the aten dialect),
+// one float-only FLOOR.
+// CHECK-LABEL: func.func @floor(
+// CHECK-NEXT:    %[[F:.*]] = circle.floor %{{.*}} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    func.return %[[F]]
+func.func @floor(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %f = aten.floor %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  func.return %f : tensor<2x3xf32>
+}

@@ -1,4 +1,4 @@
-// Round trip of the float-only ops (SIN, COS, ROUND, POW, CONV_3D): custom -> generic ->
+// Round trip of the float-only ops (SIN, COS, ROUND, FLOOR, POW, CONV_3D): custom -> generic ->
 // custom and generic -> generic; non-default CONV_3D options, a `none` bias.
 // RUN: QOPT_ROUNDTRIP
 // RUN: QOPT_GENERIC_ROUNDTRIP
@@ -15,8 +15,11 @@ func.func @unary(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // CHECK-NEXT: %[[R:[^ ,]+]] = circle.round %[[C]] : (tensor<2x3xf32>) -> tensor<2x3xf32>
   // GENERIC-NEXT: "circle.round"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %r = circle.round %c : (tensor<2x3xf32>) -> tensor<2x3xf32>
-  // CHECK-NEXT: func.return %[[R]]
-  func.return %r : tensor<2x3xf32>
+  // CHECK-NEXT: %[[F:[^ ,]+]] = circle.floor %[[R]] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // GENERIC-NEXT: "circle.floor"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %f = circle.floor %r : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // CHECK-NEXT: func.return %[[F]]
+  func.return %f : tensor<2x3xf32>
 }
 
 // -----
