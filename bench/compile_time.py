@@ -280,11 +280,19 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
 
+    from compiler.ir.diagnostics import CompileError
+
     ex_rows = []
+    refused: list[str] = []  # examples the scheme refuses (e.g. transformer's RSQRT in uint8)
     for name in examples:
         print(f"... {name}", flush=True)
-        ex_rows.append(bench_model(name, *example(name), args.scheme, repeats,
-                                   memory=not args.no_memory))
+        try:
+            ex_rows.append(bench_model(name, *example(name), args.scheme, repeats,
+                                       memory=not args.no_memory))
+        except CompileError as e:
+            refused.append(f"{name}: {str(e).split(' (')[0]}")
+            print(f"    not measured: {refused[-1]}")
+            continue
         del ex_rows[-1]["program"]
     syn: dict[str, list] = {"conv": [], "linear": []}
     for kind, sizes in (("conv", conv_sizes), ("linear", linear_sizes)):
@@ -369,7 +377,8 @@ def main() -> None:
         f"{repeats} compiles per model, warm = fastest after the first; times in "
         f"{'CPU seconds of the process (--cpu)' if args.cpu else 'wall-clock seconds'}.\n\n"
         "## End to end (import → .circle)\n\n" + m1 + "\n\n"
-        "## Warm phase breakdown (seconds)\n\n" + m2 + "\n\n"
+        + "".join(f"Not measured, refused in {args.scheme}: {r}.\n\n" for r in refused)
+        + "## Warm phase breakdown (seconds)\n\n" + m2 + "\n\n"
         f"Largest graph ({big['name']}): " + ", ".join(f"{p} {100 * s:.0f}%"
                                                        for s, p in share[:5])
         + f"; verify_module ({VERIFY_MODE}): {100 * verify_share:.0f}% of the total.\n\n"
