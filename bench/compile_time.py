@@ -290,7 +290,7 @@ def main() -> None:
             ex_rows.append(bench_model(name, *example(name), args.scheme, repeats,
                                        memory=not args.no_memory))
         except CompileError as e:
-            refused.append(f"{name}: {str(e).split(' (')[0]}")
+            refused.append(f"{name}: {str(e).split(' (')[0].replace(str(ROOT) + '/', '')}")
             print(f"    not measured: {refused[-1]}")
             continue
         del ex_rows[-1]["program"]
