@@ -343,7 +343,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def main_exit() -> None:
-    sys.exit(main())
+    """The `qcompile` command: `main`, then a fast exit (no interpreter teardown; see
+    `exit_now`). Tests call `main`."""
+    from compiler.tools.common import exit_now
+
+    exit_now(main())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ without one) get `NameLoc(name, UnknownLoc())`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -41,8 +42,16 @@ def user_frame(stack_trace: str | None) -> tuple[str, int] | None:
 
 def node_location(name: str, stack_trace: str | None) -> Attribute:
     """`NameLoc(name, FileLineColLoc(file, line, 0))`, or `NameLoc(name, UnknownLoc())`."""
+    return NameLoc(StringAttr(name), _frame_location(stack_trace))
+
+
+# Memoized: the nodes of a layer (its q/dq, the op, the observers' replacements) share
+# one stack trace, and a model's repeated blocks run the same lines; scanning the
+# trace and building (and verifying) the location attribute per node was ~15 % of an
+# import. Locations are immutable attributes, so sharing one is exact.
+@functools.lru_cache(maxsize=4096)
+def _frame_location(stack_trace: str | None) -> Attribute:
     frame = user_frame(stack_trace)
-    child: Attribute = UnknownLoc()
-    if frame is not None:
-        child = FileLineColLoc(StringAttr(frame[0]), IntAttr(frame[1]), IntAttr(0))
-    return NameLoc(StringAttr(name), child)
+    if frame is None:
+        return UnknownLoc()
+    return FileLineColLoc(StringAttr(frame[0]), IntAttr(frame[1]), IntAttr(0))

@@ -12,6 +12,16 @@ integer arithmetic bit for bit, with the shared arithmetic in `fixedpoint` (roun
 multipliers, gemmlowp, requantization parameters) and `lut` (lookup tables).
 """
 
-from compiler.interpreter.runner import as_module, entry_function, make_interpreter, run
-
+# Resolved on first use (PEP 562): the compile path imports single kernels and helpers
+# (`compiler.interpreter.fixedpoint`, `circle_int_eltwise`), and a package `__init__`
+# that imported the runner would pull every kernel module and xDSL's interpreters
+# package (all of its dialects, RISC-V's included: ~0.1 s) into every `qcompile`.
 __all__ = ["as_module", "entry_function", "make_interpreter", "run"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from compiler.interpreter import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,6 +28,7 @@ Only the storage types i8, u8, i16, u16, i32, i64 and u32 are accepted (those Ci
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
@@ -66,6 +67,7 @@ def storage_range(width: int, signed: bool) -> tuple[int, int]:
     return 0, (1 << width) - 1
 
 
+@functools.cache  # a handful of spellings, asked once per quantized type built
 def storage_integer(spelling: str) -> IntegerType:
     """`i8` -> signless i8, `u8` -> unsigned ui8 (the dense payload type of that storage)."""
     if len(spelling) < 2 or spelling[0] not in "iu" or not spelling[1:].isdigit():

@@ -17,9 +17,9 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import circle
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.patterns.activation import FuseActivationIntoProducer
 from compiler.transforms.patterns.layout import LAYOUT_PATTERNS
 from compiler.transforms.utils import apply_patterns

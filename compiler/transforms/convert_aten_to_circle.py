@@ -22,11 +22,11 @@ from xdsl.ir import Operation, OpResult
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import circle
 from compiler.dialects.aten import AtenOp, CallOp
 from compiler.ir.diagnostics import CompileError, op_location
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.legalize import Emitter, load_all
 from compiler.transforms.utils import apply_patterns
 

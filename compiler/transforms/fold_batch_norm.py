@@ -22,10 +22,10 @@ from xdsl.dialects.builtin import ModuleOp, NoneType
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects.aten import aten_op
 from compiler.dialects.circle_base import ConstOp
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.utils import apply_patterns, constant_of, float_const
 
 _CONVS = ("aten.conv2d", "aten.conv1d", "aten.convolution")

@@ -27,7 +27,6 @@ from xdsl.dialects.builtin import FunctionType, ModuleOp, TensorType
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
@@ -36,6 +35,7 @@ from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_traits import ConvertsValues
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.runtime_traits import float_only, no_integer_kernel
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.utils import is_float_tensor
 
 

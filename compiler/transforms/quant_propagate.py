@@ -33,7 +33,6 @@ from xdsl.dialects.builtin import ModuleOp, TensorType, f32
 from xdsl.ir import Attribute, Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
@@ -55,6 +54,7 @@ from compiler.ir.quant_types import (
 )
 from compiler.ir.runtime_traits import float_only
 from compiler.ir.schemes import Scheme, resolve_scheme
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.utils import (
     constant_of,
     element_type,

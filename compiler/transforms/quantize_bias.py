@@ -29,7 +29,6 @@ from xdsl.dialects.builtin import ModuleOp, NoneType
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import quant
 from compiler.dialects.circle_base import CircleOp
@@ -41,6 +40,7 @@ from compiler.ir.quant_types import (
     make_quantized_type,
     storage_range,
 )
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.quant_propagate import operand_qtype
 from compiler.transforms.utils import dequantized_constant_of, float_const, quantized_const
 

@@ -50,7 +50,6 @@ from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f3
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
-from xdsl.transforms.dead_code_elimination import region_dce
 
 from compiler.dialects import circle
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp, is_none
@@ -71,6 +70,7 @@ from compiler.ir.runtime_traits import (
     problem,
     storage,
 )
+from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.utils import constant_of, i32_const, shape
 
 TARGETS = (ONERT, LITERT)

@@ -204,3 +204,20 @@ def test_dumped_import_reparses(model_file, tmp_path):
     module = Parser(make_context(), (dump / "00-import.mlir").read_text()).parse_module()
     module.verify()
     assert any(op.name == "aten.conv2d" for op in module.walk())
+
+
+def test_console_script_skips_teardown_but_keeps_output(model_file, tmp_path, capsys):
+    # `qcompile` ends with os._exit (no interpreter teardown, ~1 s of CPU): the exit code,
+    # everything it printed (to pipes, so block-buffered) and the file must still be
+    # there, exactly what `main` prints and writes in process.
+    exe = Path(sys.executable).with_name("qcompile")
+    out = tmp_path / "a.circle"
+    r = subprocess.run([str(exe), str(model_file), "-o", str(out), "--report"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines()[-1].startswith(f"qcompile: wrote {out} (")
+    again = tmp_path / "b.circle"
+    capsys.readouterr()
+    assert main([str(model_file), "-o", str(again), "--report"]) == 0
+    assert r.stdout == capsys.readouterr().out
+    assert out.read_bytes() == again.read_bytes()
