@@ -14,6 +14,8 @@ kernel constraints, using the ops' quantization traits:
   float32(s_in * s_w);
 - `SameScale` ops keep their operands' parameters; `FixedOutputRange` ops have the
   required range;
+- a DEQUANTIZE of a constant that only feeds weights (a float op's quantized weight,
+  allow-float) is checked by the weight rules;
 - no float tensor is left, except float model inputs/outputs at `circle.quantize` /
   `circle.dequantize` boundaries, unless `allow-float=true`.
 
@@ -102,6 +104,12 @@ class VerifyQuantizedPass(ModulePass):
                                         if i not in skip),
                                       *((f"result #{r.index}", r) for r in op.results)]
                     if (et := _et(v)) is not None for m in self._weight(et, scheme, what)]
+        if _dequantizes_weight(op):
+            # a float op's quantized constant weight (allow-float: a quantized program
+            # whose layer stays float, X86InductorQuantizer's last linear): the stored
+            # weight keeps the weight rules, per channel included (DEQUANTIZE computes
+            # per-channel weights in LiteRT and onert alike)
+            return self._weight(_et(op.input), scheme, "operand #0")
         values = [(f"operand #{i}", i, v) for i, v in enumerate(op.operands) if i not in skip]
         values += [(f"result #{r.index}", None, r) for r in op.results]
         for what, index, v in values:
@@ -230,6 +238,12 @@ def feeds_only_weights(v: SSAValue) -> bool:
         if not _relays_out_weights(user):
             return False
     return True
+
+
+def _dequantizes_weight(op: Operation) -> bool:
+    """A DEQUANTIZE of a constant whose result only feeds weights (of float ops)."""
+    return (isinstance(op, circle.DequantizeOp) and isinstance(op.input.owner, ConstOp)
+            and _et(op.input) is not None and feeds_only_weights(op.output))
 
 
 def _relays_out_weights(op: Operation) -> bool:

@@ -236,6 +236,45 @@ def test_unobserved_tensors_need_data():
     assert not unobserved_tensors(module)
 
 
+@pytest.mark.parametrize("target", [".circle", ".tflite"])
+def test_x86_allow_float_keeps_last_linear_float(target):
+    """`--allow-float` on X86's program: the conv before the add is observed from the
+    data, the last linear stays float as the program computes it (float bias, its
+    per-channel int8 weight dequantized by a DEQUANTIZE). The runtime computes that float
+    FULLY_CONNECTED like the interpreter (measured 4e-8; bound 1e-6 of the logits'
+    magnitude: float accumulation order), and the SQNR is within 1 dB of the completed
+    program's."""
+    from compiler.dialects import circle
+
+    prog, model, calibration, held = program("x86", "small")
+    scheme = "uint8" if target == ".circle" else "int8"
+    module, chosen, _ = compile_for(prog, calibration, scheme, allow_float=True)
+    assert [c.tensor for c in chosen] == ["conv2d_1"]  # the linear is not observed
+    fcs = [o for o in module.walk() if isinstance(o, circle.FullyConnectedOp)]
+    assert len(fcs) == 1
+    fc = fcs[0]
+    assert str(fc.results[0].type) == "tensor<1x5xf32>"
+    assert str(fc.operands[2].type) == "tensor<5xf32>"  # the program's float bias
+    assert isinstance(fc.operands[1].owner, circle.DequantizeOp)
+    assert isinstance(fc.operands[0].owner, circle.DequantizeOp)
+    x = [t.numpy() for t in held]
+    interp = compiler.run(module, x)[0]
+    if target == ".tflite":
+        runtime = run_litert(write_tflite(module), x, resolver="BUILTIN_REF")[0]
+    else:
+        runtime = run_onert(write_circle(module), x)[0]
+    np.testing.assert_allclose(runtime, interp, rtol=0, atol=1e-6 * np.abs(interp).max())
+    quant_stage = compile_for.quant_stage
+    refs, quants, interps = [], [], []
+    for batch in [held, *eval_inputs(held, 31)]:
+        with torch.no_grad():
+            refs.append(model(*batch).numpy())
+        arrays = [t.numpy() for t in batch]
+        quants.append(compiler.run(quant_stage, arrays)[0])
+        interps.append(compiler.run(module, arrays)[0])
+    assert sqnr(refs, interps) >= sqnr(refs, quants) - 1.0
+
+
 def test_lossy_adaptations_refused_or_requantized():
     """fbgemm's per-channel linear weights cannot go to onert's uint8 exactly."""
     prog, _, calibration, _ = program("fx_fbgemm", "small")
