@@ -70,8 +70,8 @@ def example_model(name):
     return m.model(), list(m.calibration_data())
 
 
-FLOWS = ["xnnpack_per_channel", "xnnpack_per_tensor", "xnnpack_qat", "x86", "fx_qnnpack",
-         "fx_fbgemm"]
+FLOWS = ["xnnpack_per_channel", "xnnpack_per_tensor", "xnnpack_qat", "x86", "arm", "arm_qat",
+         "xpu", "fx_qnnpack", "fx_fbgemm"]
 
 
 def quantize(flow, model, batches):
@@ -96,6 +96,24 @@ def quantize(flow, model, batches):
         )
 
         q = X86InductorQuantizer().set_global(get_default_x86_inductor_quantization_config())
+        return quantize_pt2e(model, example, batches, q)
+    if flow.startswith("arm"):
+        from torchao.quantization.pt2e.quantizer.arm_inductor_quantizer import (
+            ArmInductorQuantizer,
+            get_default_arm_inductor_quantization_config,
+        )
+
+        qat = flow == "arm_qat"
+        q = ArmInductorQuantizer().set_global(
+            get_default_arm_inductor_quantization_config(is_qat=qat))
+        return quantize_pt2e(model, example, batches, q, is_qat=qat)
+    if flow == "xpu":
+        from torchao.quantization.pt2e.quantizer.xpu_inductor_quantizer import (
+            XPUInductorQuantizer,
+            get_default_xpu_inductor_quantization_config,
+        )
+
+        q = XPUInductorQuantizer().set_global(get_default_xpu_inductor_quantization_config())
         return quantize_pt2e(model, example, batches, q)
     from torch.ao.quantization import get_default_qconfig_mapping
 
@@ -192,7 +210,7 @@ def check_flow(flow, model_name, target, n_eval=1):
 # -- default suite: the small model ------------------------------------------------------
 
 @pytest.mark.parametrize("target", [".circle", ".tflite"])
-@pytest.mark.parametrize("flow", ["xnnpack_per_channel", "x86", "fx_qnnpack"])
+@pytest.mark.parametrize("flow", ["xnnpack_per_channel", "x86", "arm", "xpu", "fx_qnnpack"])
 def test_small_model_flows(flow, target):
     check_flow(flow, "small", target, n_eval=32)
 
@@ -308,21 +326,15 @@ def test_qcompile_fx_and_report(tmp_path, capsys):
 
 # -- the acceptance matrix: ResNet-18-style and MobileNetV2-style ---------------------------
 
-# Measured and open: XNNPACK per-channel MobileNetV2 compiles exactly (the adapted
-# program equals torch's; LiteRT equals the interpreter), but the integer kernels lose
-# 1.5-2.2 dB against torch's float simulation (37.56/36.86 vs 39.07 dB over 32 inputs;
-# per-tensor and the other flows are within 1 dB). Strict: a fix makes these pass.
-_OPEN = {("xnnpack_per_channel", "mobilenet_v2")}
+# XNNPACK per-channel MobileNetV2 was 1.5-2.2 dB below torch while its MEAN (the global
+# pool) rounded twice; lowered as AVERAGE_POOL_2D it is above torch (docs/quantizers.md).
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", [".circle", ".tflite"])
 @pytest.mark.parametrize("model_name", ["resnet", "mobilenet_v2"])
 @pytest.mark.parametrize("flow", FLOWS)
-def test_example_model_flows(flow, model_name, target, request):
-    if (flow, model_name) in _OPEN:
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError,
-                                              reason="integer kernels 1.5-2.2 dB below torch"))
+def test_example_model_flows(flow, model_name, target):
     s_torch, s_quant, s_interp, _ = check_flow(flow, model_name, target, n_eval=32)
     print(f"{flow} {model_name} {target}: torch {s_torch:.2f} dB, adapted program "
           f"{s_quant:.2f} dB, interpreter {s_interp:.2f} dB")
