@@ -222,6 +222,11 @@ class VerifyQuantizedPass(ModulePass):
             if et is not None and _params(et) != _params(res):
                 out.append(f"operand #{i} and the result must share quantization parameters "
                            f"(the runtimes' kernels assume it): {et} vs {res}")
+        for r in op.results[1:]:  # a split's results copy the same integers
+            et = _et(r)
+            if et is not None and _params(et) != _params(res):
+                out.append(f"result #{r.index} and result #0 must share quantization "
+                           f"parameters (the runtimes copy the integers): {et} vs {res}")
         return out
 
 

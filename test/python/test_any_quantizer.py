@@ -133,12 +133,13 @@ def program(flow, model_name):
 
 
 def compile_for(prog, calibration, scheme, io_dtype="float", requantize=True,
-                allow_float=False):
+                allow_float=False, target=None):
     module = compiler.import_program(prog)
     chosen = complete_qparams(module, calibration, keep_float_outputs=allow_float)
     adaptations = adapt_storage(module, scheme, requantize)
     compile_for.quant_stage = module.clone()  # the adapted program, before lowering
-    compiler.lower(module, scheme=scheme, io_dtype=io_dtype, allow_float=allow_float)
+    compiler.lower(module, scheme=scheme, io_dtype=io_dtype, allow_float=allow_float,
+                   target=target)
     return module, chosen, adaptations
 
 
@@ -303,6 +304,62 @@ def test_lossy_adaptations_refused_or_requantized():
     done = adapt_storage(module, "uint8", requantize=True)
     lossy = [a for a in done if not a.exact]
     assert len(lossy) == 1 and lossy[0].sqnr_db > 30
+
+
+class ShuffleSE(nn.Module):
+    """The zoo patterns FX graph mode used to break: a channel split (chunk) whose halves
+    FX observes apart, a channel shuffle, Hardsigmoid (squeeze-excitation) and
+    Hardswish modules."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1), nn.Hardswish())
+        self.branch = nn.Sequential(nn.Conv2d(4, 4, 1), nn.ReLU())
+        self.se = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(8, 8, 1), nn.Hardsigmoid())
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        y = self.stem(x)
+        a, b = y.chunk(2, dim=1)
+        y = torch.cat([a, self.branch(b)], 1)
+        n, c, h, w = y.shape
+        y = y.view(n, 2, c // 2, h, w).transpose(1, 2).contiguous().view(n, c, h, w)
+        y = y * self.se(y)
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(y, 1), 1))
+
+
+@pytest.mark.parametrize("target", [".circle", ".tflite"])
+def test_fx_zoo_patterns(target):
+    """FX graph mode (qnnpack) on chunk + shuffle + Hardsigmoid/Hardswish: compiles, the
+    runtime equals the interpreter (LiteRT BUILTIN_REF bit-exact; onert within 3 output
+    steps, as in the matrix), the split's second half requantized, not copied with the
+    first half's parameters."""
+    from compiler.frontend.flows import fx_qconfig_mapping, quantize_fx
+
+    torch.manual_seed(0)
+    model = ShuffleSE().eval()
+    batches = small_batches(6)
+    calibration, held = batches[:-1], batches[-1]
+    scheme = "uint8" if target == ".circle" else "int8"
+    prog = quantize_fx(model, held, calibration, fx_qconfig_mapping(scheme, "qnnpack"),
+                       scheme=scheme)
+    names = {str(n.target) for n in prog.graph.nodes}
+    assert not any("hardsigmoid" in t for t in names)  # decomposed
+    assert any("hardswish" in t for t in names) == (scheme == "int8")  # onert has none
+    # onert has no u8 -> u8 QUANTIZE: target-legalize rewrites the split's requantize
+    module, _, _ = compile_for(prog, calibration, scheme,
+                               target="onert" if target == ".circle" else "litert")
+    x = [t.numpy() for t in held]
+    interp = compiler.run(module, x)[0]
+    if target == ".tflite":
+        np.testing.assert_array_equal(
+            run_litert(write_tflite(module), x, resolver="BUILTIN_REF")[0], interp)
+    else:
+        runtime = run_onert(write_circle(module), x)[0]
+        assert np.max(np.abs(runtime - interp)) <= 3 * output_step(module) * 1.001
+    with torch.no_grad():
+        ref, torch_q = model(*held).numpy(), prog.module()(*held).numpy()
+    assert sqnr(ref, interp) >= sqnr(ref, torch_q) - 3.0  # one input: a loose bound
 
 
 def test_qcompile_fx_and_report(tmp_path, capsys):

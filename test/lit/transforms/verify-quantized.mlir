@@ -130,3 +130,18 @@ func.func @float_layer_bad_weight(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %y = circle.fully_connected %x, %wd, %b : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32> loc("fc"("model.py":4:0))
   func.return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// A split copies the integers: every result must share the first one's parameters.
+// CHECK:      model.py:7: 'chunk': circle.split_v: result #1 and result #0 must share quantization parameters (the runtimes copy the integers): !quant.uniform<i8:f32, 0.25:-128> vs !quant.uniform<i8:f32, 0.5:-128>
+// ALLOW:      model.py:7: 'chunk': circle.split_v: result #1 and result #0 must share
+func.func @split_apart(%x: tensor<1x4x2xf32>) -> (tensor<1x2x2xf32>, tensor<1x2x2xf32>) {
+  %q = circle.quantize %x : (tensor<1x4x2xf32>) -> tensor<1x4x2x!quant.uniform<i8:f32, 0.5:-128>>
+  %sizes = circle.const dense<[2, 2]> : tensor<2xi32>
+  %axis = circle.const dense<1> : tensor<i32>
+  %v:2 = circle.split_v %q, %sizes, %axis {num_splits = 2 : i32} : (tensor<1x4x2x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2xi32>, tensor<i32>) -> (tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>, tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>>) loc("chunk"("model.py":7:0))
+  %d0 = circle.dequantize %v#0 : (tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>) -> tensor<1x2x2xf32>
+  %d1 = circle.dequantize %v#1 : (tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>>) -> tensor<1x2x2xf32>
+  func.return %d0, %d1 : tensor<1x2x2xf32>, tensor<1x2x2xf32>
+}
