@@ -255,6 +255,22 @@ def test_unobserved_tensors_need_data():
     assert not unobserved_tensors(module)
 
 
+def test_arm_unobserved_chain():
+    """ArmInductorQuantizer leaves conv -> add -> relu -> pool float up to the observed
+    flatten: the search follows the chain; the add is fused with its relu (the relu's
+    result is observed), the pool takes the flatten's parameters (no requantize, which
+    onert could not run)."""
+    prog, _, calibration, _ = program("arm", "small")
+    module = compiler.import_program(prog)
+    missing = unobserved_tensors(module)
+    assert [v.owner.name for v in missing] == ["aten.conv2d", "aten.relu", "aten.linear"]
+    module, chosen, _ = compile_for(prog, calibration, "uint8")
+    assert len(chosen) == 3
+    names = [o.name for o in module.walk() if o.name.startswith("circle.")]
+    assert names.count("circle.quantize") == 1  # the model input only
+    assert "circle.add" in names and "circle.relu" not in names  # fused
+
+
 @pytest.mark.parametrize("target", [".circle", ".tflite"])
 def test_x86_allow_float_keeps_last_linear_float(target):
     """`--allow-float` on X86's program: the conv before the add is observed from the
