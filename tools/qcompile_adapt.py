@@ -26,7 +26,8 @@ def quantize_other_flow(args, spec, model, example, calibration, progress):
     try:
         if args.fx:
             mapping = fx_qconfig_mapping(args.scheme, args.fx, args.qat)
-            program = quantize_fx(model, example, calibration, mapping, is_qat=args.qat)
+            program = quantize_fx(model, example, calibration, mapping, is_qat=args.qat,
+                                  scheme=args.scheme)
             what = f"FX graph mode ({args.fx})"
         else:
             quantizer = call_user(spec, spec.quantizer, "quantizer()")

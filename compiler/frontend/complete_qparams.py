@@ -6,10 +6,11 @@ one unit (the conv's output has no q/dq) and leave the model's last linear float
 has no conv+add kernel, so those tensors need parameters of their own.
 
 `unobserved_tensors(module)` finds them on the quant-stage IR: float results of an
-aten op that reads quantized values (a `quant.dcast` operand) and that are not
-followed by a `quant.qcast`, except where Circle fuses the pattern exactly: a sole
-RELU/RELU6/clamp user whose own result is observed (`circle-fuse-activation` folds it
-into the conv / FULLY_CONNECTED / depthwise / add).
+aten op that reads quantized values (a `quant.dcast` operand, or a tensor found here:
+ArmInductorQuantizer leaves `conv -> add -> relu -> pool` float as one chain) and that
+are not followed by a `quant.qcast`, except where Circle fuses the pattern exactly: a
+sole RELU/RELU6/clamp user, whose result carries the parameters instead
+(`circle-fuse-activation` folds it into the conv / FULLY_CONNECTED / depthwise / add).
 
 `complete_qparams(module, batches)` runs the batches through the reference
 interpreter on the quant stage (the unobserved ops compute in float, as in the
@@ -39,6 +40,8 @@ from compiler.ir.schemes import infer_scheme
 
 #: aten activations Circle fuses into the producing op (`fused_activation_function`)
 _FUSABLE_ACTIVATIONS = frozenset({"relu", "relu6", "hardtanh", "clamp"})
+#: aten views whose result shares its input's parameters
+_VIEWS = frozenset({"flatten", "view", "reshape", "squeeze", "unsqueeze"})
 
 
 @dataclass
@@ -59,17 +62,24 @@ def _observed(v: SSAValue) -> bool:
     return bool(uses) and all(isinstance(u.operation, quant.QuantizeCastOp) for u in uses)
 
 
-def _fused_activation(v: SSAValue) -> bool:
+def _fusable_activation_user(v: SSAValue) -> bool:
+    """`v`'s only user is a RELU/RELU6/clamp Circle can fuse into `v`'s producer."""
     uses = list(v.uses)
     if len(uses) != 1:
         return False
     user = uses[0].operation
-    return (isinstance(user, AtenOp) and user.SCHEMA.name in _FUSABLE_ACTIVATIONS
+    return isinstance(user, AtenOp) and user.SCHEMA.name in _FUSABLE_ACTIVATIONS
+
+
+def _viewed_observed(v: SSAValue) -> bool:
+    """`v`'s only user is a view (flatten, reshape...) whose result is observed:
+    `quant-propagate` gives `v` the view's parameters (same-scale), with no requantize."""
+    uses = list(v.uses)
+    if len(uses) != 1:
+        return False
+    user = uses[0].operation
+    return (isinstance(user, AtenOp) and user.SCHEMA.name in _VIEWS
             and all(_observed(r) for r in user.results))
-
-
-def _reads_quantized(op: Operation) -> bool:
-    return any(isinstance(v.owner, quant.DequantizeCastOp) for v in op.operands)
 
 
 def _is_output(v: SSAValue) -> bool:
@@ -79,22 +89,38 @@ def _is_output(v: SSAValue) -> bool:
 def unobserved_tensors(module: ModuleOp, keep_float_outputs: bool = False) -> list[SSAValue]:
     """Float results of quantized aten ops that no qcast observes (see module doc);
     `keep_float_outputs`: not the model outputs (the program computes them in float,
-    which `--allow-float` keeps)."""
-    out: list[SSAValue] = []
+    which `--allow-float` keeps).
+
+    An op is quantized when it reads a dequantized value or a tensor found here (a
+    quantizer may leave a chain float: ArmInductorQuantizer's conv -> add -> relu ->
+    pool), so the search runs to a fixed point. A result whose only user is a fusable
+    activation is not listed: the activation's result carries the parameters."""
+    quantized: set[SSAValue] = set()  # read by a quantized op: dequantized or to be observed
     for op in module.walk():
-        if not isinstance(op, AtenOp) or not _reads_quantized(op):
-            continue
-        for r in op.results:
-            if not isinstance(r.type, TensorType) or is_quantized(r.type):
+        if isinstance(op, quant.DequantizeCastOp):
+            quantized.add(op.output)
+    found: list[SSAValue] = []
+    changed = True
+    while changed:
+        changed = False
+        for op in module.walk():
+            if not isinstance(op, AtenOp) or not any(v in quantized for v in op.operands):
                 continue
-            if "f" not in str(r.type.element_type):
-                continue  # integer results (indices, shapes)
-            if not r.uses or _observed(r) or _fused_activation(r):
-                continue
-            if keep_float_outputs and _is_output(r):
-                continue
-            out.append(r)
-    return out
+            for r in op.results:
+                if r in quantized or not isinstance(r.type, TensorType) or is_quantized(r.type):
+                    continue
+                if "f" not in str(r.type.element_type):
+                    continue  # integer results (indices, shapes)
+                if not r.uses or _observed(r) or _viewed_observed(r):
+                    continue
+                if keep_float_outputs and _is_output(r):
+                    continue
+                quantized.add(r)
+                changed = True
+                if not _fusable_activation_user(r):
+                    found.append(r)
+    order = {id(op): i for i, op in enumerate(module.walk())}
+    return sorted(found, key=lambda v: order[id(v.owner)])
 
 
 def _name(v: SSAValue) -> str:

@@ -13,9 +13,11 @@ target scheme, and the tensors a backend-specific quantizer leaves unobserved, w
   fbgemm conventions (uint8 activations, int8 weights) whose weights the target
   scheme holds exactly: symmetric narrow [-127, 127] int8, per channel, except
   FULLY_CONNECTED weights per tensor for `uint8` (onert's per-channel FC is wrong);
-- `quantize_fx(model, example_inputs, batches, qconfig_mapping, is_qat)`:
-  `prepare_fx`/`prepare_qat_fx`, calibrate, `_convert_to_reference_decomposed_fx`,
-  and `torch.export` of the reference GraphModule;
+- `quantize_fx(model, example_inputs, batches, qconfig_mapping, is_qat, scheme)`:
+  Hardsigmoid (and for uint8/int16 Hardswish) modules decomposed
+  (`decompose_modules_for_fx`), `prepare_fx`/`prepare_qat_fx`, calibrate,
+  `_convert_to_reference_decomposed_fx`, and `torch.export` of the reference
+  GraphModule;
 - `export_fx_reference(graph_module, example_inputs)`: an FX reference-decomposed
   GraphModule as an ExportedProgram (what `import_program` takes).
 """
@@ -97,9 +99,47 @@ def fx_qconfig_mapping(scheme: str = "uint8", backend: str = "qnnpack", is_qat: 
     return mapping
 
 
+class _Hardsigmoid(torch.nn.Module):
+    """`relu6(x + 3) / 6`, the decomposition `decompose_for_circle` applies (no Circle
+    builtin computes HARD_SIGMOID)."""
+
+    def forward(self, x):
+        return torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+class _Hardswish(torch.nn.Module):
+    """`x * relu6(x + 3) / 6`: onert has no HARD_SWISH kernel, LiteRT no int16 one."""
+
+    def forward(self, x):
+        return x * torch.nn.functional.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+def decompose_modules_for_fx(model: torch.nn.Module, scheme: str | None = None
+                             ) -> torch.nn.Module:
+    """`model` with the activation modules Circle has no builtin for replaced by their
+    decompositions, as `decompose_for_circle` does for PT2E (Hardsigmoid always,
+    Hardswish for uint8 and int16), so that FX graph mode observes every intermediate.
+    FX quantizes modules before tracing to ATen: the swap happens on the modules (the
+    functional forms, `F.hardsigmoid`, stay as they are). Changed in place and
+    returned."""
+    swaps: dict[type, type] = {torch.nn.Hardsigmoid: _Hardsigmoid}
+    if scheme in ("uint8", "int16"):
+        swaps[torch.nn.Hardswish] = _Hardswish
+    for name, child in list(model.named_children()):
+        new = swaps.get(type(child))
+        if new is not None:
+            setattr(model, name, new())
+        else:
+            decompose_modules_for_fx(child, scheme)
+    return model
+
+
 def quantize_fx(model: torch.nn.Module, example_inputs: Sequence, batches: Iterable,
-                qconfig_mapping, is_qat: bool = False) -> torch.export.ExportedProgram:
-    """FX graph mode quantization to the reference decomposed form, exported."""
+                qconfig_mapping, is_qat: bool = False, scheme: str | None = None
+                ) -> torch.export.ExportedProgram:
+    """FX graph mode quantization to the reference decomposed form, exported; the
+    modules of `decompose_modules_for_fx(model, scheme)` are decomposed first (on a
+    copy)."""
     from torch.ao.quantization.quantize_fx import (
         _convert_to_reference_decomposed_fx,
         prepare_fx,
@@ -107,7 +147,8 @@ def quantize_fx(model: torch.nn.Module, example_inputs: Sequence, batches: Itera
     )
 
     example_inputs = _as_tuple(example_inputs)
-    model = copy.deepcopy(model).train() if is_qat else model.eval()
+    model = decompose_modules_for_fx(copy.deepcopy(model), scheme)
+    model = model.train() if is_qat else model.eval()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # FX graph mode's deprecation notice
         prepared = (prepare_qat_fx if is_qat else prepare_fx)(model, qconfig_mapping,

@@ -6,6 +6,9 @@ Runs after `fuse-qdq`, on quantized ops. Guarantees afterwards:
 - chains of reshapes merged, identity reshapes/transposes/requantizations dropped;
 - standalone RELU/RELU6/RELU_N1_TO_1 fused into their producer where exact (again:
   the layout moves may have made producer and activation adjacent);
+- an 8-bit MEAN over H and W with equal input and output parameters is an
+  AVERAGE_POOL_2D, which rounds the mean once where MEAN rounds twice
+  (`patterns/spatial_mean.py`);
 - no dead op left.
 """
 
@@ -22,6 +25,7 @@ from compiler.dialects import circle
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.patterns.activation import FuseActivationIntoProducer
 from compiler.transforms.patterns.layout import LAYOUT_PATTERNS
+from compiler.transforms.patterns.spatial_mean import SpatialMeanAsAveragePool
 from compiler.transforms.utils import apply_patterns
 
 
@@ -39,5 +43,6 @@ class CircleCleanupPass(ModulePass):
     name = "circle-cleanup"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_patterns(op, [*LAYOUT_PATTERNS, DropIdentityQuantize(), FuseActivationIntoProducer()])
+        apply_patterns(op, [*LAYOUT_PATTERNS, DropIdentityQuantize(), FuseActivationIntoProducer(),
+                            SpatialMeanAsAveragePool()])
         region_dce(op.body)

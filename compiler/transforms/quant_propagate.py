@@ -15,7 +15,9 @@ quantization traits:
    ops); biases are left to `quantize-bias`, shape operands stay integers;
 4. where a `SameScale` constraint cannot hold as observed (e.g. concatenation inputs
    with different scales), the operand is requantized to the result's parameters
-   (`quant.qcast(quant.dcast(x))` with a new type, later `circle.quantize`).
+   (`quant.qcast(quant.dcast(x))` with a new type, later `circle.quantize`); a further
+   result of a multi-result op (a split) observed with other parameters than the first
+   is produced with its operand's and requantized to the observed ones.
 
 Guarantees afterwards: every float operand of a circle op (other than biases and
 non-quantized operands) is a `quant.dcast` result, every float result feeds only
@@ -330,11 +332,21 @@ class QuantPropagatePass(ModulePass):
         out = result_qtype(op.results[0])
         if out is None:
             return
-        for i in _same_scale_operands(op, trait):
+        indices = _same_scale_operands(op, trait)
+        for i in indices:
             have = operand_qtype(op.operands[i])
             want = backward_type(op, out, i, 0)
             if have is not None and want is not None and have != want:
                 requantize_operand(op, i, want)
+        # the other results of a multi-result op (SPLIT, SPLIT_V, UNPACK) copy the same
+        # integers: where a quantizer observed them apart (FX's chunk), each result
+        # gets its operand's parameters and its consumers a requantization
+        source = operand_qtype(op.operands[indices[0]]) if indices else None
+        for r in op.results[1:]:
+            have = result_qtype(r)
+            want = forward_type(op, source, indices[0], r.index) if source is not None else None
+            if have is not None and want is not None and have != want:
+                attach(r, want)
 
 
 def _route_through_existing_qcast(op: Operation) -> None:

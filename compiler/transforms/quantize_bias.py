@@ -13,6 +13,10 @@ For every op with a `BiasOperand` (conv, depthwise, fully-connected, transpose-c
   the weight scale of the affected channels is raised until the bias fits, those weight
   channels are requantized, and the change is reported (a warning naming the op).
 
+An op whose result is float (no qcast: a layer left float, kept with allow-float)
+computes in float: its bias stays float (a quantized one becomes its real values),
+whatever its input and weight are.
+
 Guarantees afterwards: each bias operand of a quantized op is
 `quant.dcast(quant.constant)` of the type the rule gives (or `circle.no_value` where
 the bias is optional); required biases exist, in float programs too.
@@ -41,7 +45,7 @@ from compiler.ir.quant_types import (
     storage_range,
 )
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
-from compiler.transforms.quant_propagate import operand_qtype
+from compiler.transforms.quant_propagate import operand_qtype, result_qtype
 from compiler.transforms.utils import dequantized_constant_of, float_const, quantized_const
 
 
@@ -102,10 +106,28 @@ class QuantizeBiasPass(ModulePass):
             w_t = operand_qtype(o.operands[trait.weight_index])
             if in_t is None or w_t is None:
                 continue  # a float op: its bias stays float
+            if result_qtype(o.results[0]) is None:
+                # quantized input and weight, float result: the op computes in float
+                # (a layer the quantizer left float, allow-float) on a float bias
+                self._float_bias(o, trait, bias)
+                continue
             if not isinstance(in_t, UniformQuantizedType):
                 raise error_at(o, "a per-axis quantized input has no bias rule")
             self._quantize(o, trait, bias, in_t, w_t)
         region_dce(op.body)  # replaced biases and weights
+
+    @staticmethod
+    def _float_bias(op: Operation, trait: BiasOperand, bias: SSAValue) -> None:
+        """A bias the program quantized becomes its real values (the float32 a
+        DEQUANTIZE would compute); a float bias stays as it is."""
+        if operand_qtype(bias) is None:
+            return
+        real = dequantized_constant_of(bias)
+        if real is None:
+            raise error_at(op, "the bias is not a constant; Circle kernels need a constant bias")
+        c = float_const(real, bias.owner.location)
+        Rewriter.insert_op(c, InsertPoint.before(op))
+        op.operands[trait.index] = c.output
 
     def _quantize(self, op: Operation, trait: BiasOperand, bias: SSAValue,
                   in_t: Attribute, w_t: Attribute) -> None:

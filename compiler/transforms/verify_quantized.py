@@ -14,6 +14,8 @@ kernel constraints, using the ops' quantization traits:
   float32(s_in * s_w);
 - `SameScale` ops keep their operands' parameters; `FixedOutputRange` ops have the
   required range;
+- a DEQUANTIZE of a constant that only feeds weights (a float op's quantized weight,
+  allow-float) is checked by the weight rules;
 - no float tensor is left, except float model inputs/outputs at `circle.quantize` /
   `circle.dequantize` boundaries, unless `allow-float=true`.
 
@@ -41,6 +43,7 @@ from compiler.ir.quant_traits import (
     FixedOutputRange,
     SameScale,
     WeightOperand,
+    feeds_only_weights,
     non_quantized_operands,
     relays_out_weights,
 )
@@ -109,6 +112,12 @@ class VerifyQuantizedPass(ModulePass):
                                         if i not in skip),
                                       *((f"result #{r.index}", r) for r in op.results)]
                     if (et := _et(v)) is not None for m in self._weight(et, scheme, what)]
+        if _dequantizes_weight(op):
+            # a float op's quantized constant weight (allow-float: a quantized program
+            # whose layer stays float, X86InductorQuantizer's last linear): the stored
+            # weight keeps the weight rules, per channel included (DEQUANTIZE computes
+            # per-channel weights in LiteRT and onert alike)
+            return self._weight(_et(op.input), scheme, "operand #0")
         values = [(f"operand #{i}", i, v) for i, v in enumerate(op.operands) if i not in skip]
         values += [(f"result #{r.index}", None, r) for r in op.results]
         for what, index, v in values:
@@ -221,7 +230,18 @@ class VerifyQuantizedPass(ModulePass):
             if et is not None and _params(et) != _params(res):
                 out.append(f"operand #{i} and the result must share quantization parameters "
                            f"(the runtimes' kernels assume it): {et} vs {res}")
+        for r in op.results[1:]:  # a split's results copy the same integers
+            et = _et(r)
+            if et is not None and _params(et) != _params(res):
+                out.append(f"result #{r.index} and result #0 must share quantization "
+                           f"parameters (the runtimes copy the integers): {et} vs {res}")
         return out
+
+
+def _dequantizes_weight(op: Operation) -> bool:
+    """A DEQUANTIZE of a constant whose result only feeds weights (of float ops)."""
+    return (isinstance(op, circle.DequantizeOp) and isinstance(op.input.owner, ConstOp)
+            and _et(op.input) is not None and feeds_only_weights(op.output))
 
 
 def _scheme_from_types(module: ModuleOp) -> Scheme | None:

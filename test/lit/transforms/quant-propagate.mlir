@@ -104,3 +104,28 @@ func.func @unobserved(%x: tensor<4xf32>) -> tensor<4xf32> {
   %md = quant.dcast %mq : tensor<4x!quant.uniform<i8:f32, 0.2:3>> to tensor<4xf32>
   func.return %md : tensor<4xf32>
 }
+
+// -----
+
+// A split whose results were observed apart (FX graph mode's chunk): SPLIT_V copies the
+// integers, so the second result is produced with the operand's parameters and its
+// consumers reach the observed ones through a requantization.
+// CHECK-LABEL: func.func @split_observed_apart(
+// CHECK:         %[[V:.*]], %[[V1:.*]] = circle.split_v
+// CHECK-NEXT:    %[[Q:.*]] = quant.qcast %[[V1]] : tensor<1x2x2xf32> to tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>
+// CHECK-NEXT:    %[[D:.*]] = quant.dcast %[[Q]]
+// CHECK-NEXT:    quant.qcast %[[V]] : tensor<1x2x2xf32> to tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>
+// CHECK-NEXT:    quant.dcast
+// CHECK-NEXT:    quant.qcast %[[D]] : tensor<1x2x2xf32> to tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>>
+func.func @split_observed_apart(%x: tensor<1x4x2xf32>) -> (tensor<1x2x2xf32>, tensor<1x2x2xf32>) {
+  %q = quant.qcast %x : tensor<1x4x2xf32> to tensor<1x4x2x!quant.uniform<i8:f32, 0.5:-128>>
+  %d = quant.dcast %q : tensor<1x4x2x!quant.uniform<i8:f32, 0.5:-128>> to tensor<1x4x2xf32>
+  %sizes = circle.const dense<[2, 2]> : tensor<2xi32>
+  %axis = circle.const dense<1> : tensor<i32>
+  %v:2 = circle.split_v %d, %sizes, %axis {num_splits = 2 : i32} : (tensor<1x4x2xf32>, tensor<2xi32>, tensor<i32>) -> (tensor<1x2x2xf32>, tensor<1x2x2xf32>)
+  %q0 = quant.qcast %v#0 : tensor<1x2x2xf32> to tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>
+  %d0 = quant.dcast %q0 : tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>> to tensor<1x2x2xf32>
+  %q1 = quant.qcast %v#1 : tensor<1x2x2xf32> to tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>>
+  %d1 = quant.dcast %q1 : tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>> to tensor<1x2x2xf32>
+  func.return %d0, %d1 : tensor<1x2x2xf32>, tensor<1x2x2xf32>
+}

@@ -105,3 +105,36 @@ func.func @required_bias(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x2xf32> {
   %yd = quant.dcast %yq : tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>> to tensor<1x2x2x2xf32>
   func.return %yd : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A float result (a layer the quantizer left float, kept with allow-float): the op
+// computes in float, so its bias stays float; a bias the program quantized becomes its
+// real values. The quantized input and weight stay as they are.
+// CHECK-LABEL: func.func @float_result(
+// CHECK:         %[[B:.*]] = circle.const dense<[1.000000e+00, -2.500000e+00]> : tensor<2xf32>
+// CHECK-NEXT:    %{{.*}} = circle.fully_connected %{{.*}}, %{{.*}}, %[[B]] : {{.*}} -> tensor<1x2xf32>
+// CHECK-NOT:     i32
+// CHECK:         func.return
+// CHECK-LABEL: func.func @float_result_quantized_bias(
+// CHECK:         %[[B:.*]] = circle.const dense<[1.000000e+00, -2.500000e+00]> : tensor<2xf32>
+// CHECK-NEXT:    %{{.*}} = circle.fully_connected %{{.*}}, %{{.*}}, %[[B]] : {{.*}} -> tensor<1x2xf32>
+func.func @float_result(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %q = quant.qcast %x : tensor<1x4xf32> to tensor<1x4x!quant.uniform<u8:f32, 0.5:3>>
+  %d = quant.dcast %q : tensor<1x4x!quant.uniform<u8:f32, 0.5:3>> to tensor<1x4xf32>
+  %w = quant.constant dense<1> : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>
+  %wd = quant.dcast %w : tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>> to tensor<2x4xf32>
+  %b = circle.const dense<[1.0, -2.5]> : tensor<2xf32>
+  %y = circle.fully_connected %d, %wd, %b : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  func.return %y : tensor<1x2xf32>
+}
+func.func @float_result_quantized_bias(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %q = quant.qcast %x : tensor<1x4xf32> to tensor<1x4x!quant.uniform<u8:f32, 0.5:3>>
+  %d = quant.dcast %q : tensor<1x4x!quant.uniform<u8:f32, 0.5:3>> to tensor<1x4xf32>
+  %w = quant.constant dense<1> : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>
+  %wd = quant.dcast %w : tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>> to tensor<2x4xf32>
+  %b = quant.constant dense<[8, -40]> : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {0.125,0.0625}>>
+  %bd = quant.dcast %b : tensor<2x!quant.uniform<i32:f32:0, {0.125,0.0625}>> to tensor<2xf32>
+  %y = circle.fully_connected %d, %wd, %bd : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  func.return %y : tensor<1x2xf32>
+}

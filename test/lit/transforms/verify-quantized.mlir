@@ -91,3 +91,57 @@ func.func @computed_per_channel_weight(%w: tensor<2x4xf32>, %g: tensor<2x1xf32>)
   %q = circle.quantize %wg : (tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>> loc("quantize_per_channel"("model.py":7:0))
   func.return %q : tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>
 }
+
+// -----
+
+// A layer the quantizer left float (allow-float): a float FULLY_CONNECTED on a
+// DEQUANTIZE of a constant per-channel weight. That DEQUANTIZE is checked by the weight
+// rules, not the activation rules (per channel is right for a weight); without
+// allow-float only the float tensors are reported.
+// CHECK:      5 violations of the int8 scheme:
+// CHECK-NOT:  per tensor
+// CHECK:      model.py:4: 'fc': circle.fully_connected: result #0 is a float tensor
+// ALLOW-LABEL: func.func @float_layer(
+// ALLOW:         circle.dequantize %{{.*}} : (tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>) -> tensor<2x4xf32>
+// ALLOW:         circle.fully_connected
+func.func @float_layer(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %q = circle.quantize %x : (tensor<1x4xf32>) -> tensor<1x4x!quant.uniform<i8:f32, 0.5:3>>
+  %d = circle.dequantize %q : (tensor<1x4x!quant.uniform<i8:f32, 0.5:3>>) -> tensor<1x4xf32> loc("x_dq"("model.py":2:0))
+  %w = circle.const dense<1> : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>
+  %wd = circle.dequantize %w : (tensor<2x4x!quant.uniform<i8<-127:127>:f32:0, {0.25,0.125}>>) -> tensor<2x4xf32> loc("w_dq"("model.py":3:0))
+  %b = circle.const dense<[1.0, -2.5]> : tensor<2xf32>
+  %y = circle.fully_connected %d, %wd, %b : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32> loc("fc"("model.py":4:0))
+  func.return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// The weight rules hold there too: an asymmetric per-tensor weight is reported.
+// CHECK:      6 violations of the int8 scheme:
+// CHECK-NEXT:   model.py:3: 'w_dq': circle.dequantize: operand #0 (weight) must be symmetric narrow-range (zero point 0, [-127, 127])
+// CHECK-NEXT:   model.py:3: 'w_dq': circle.dequantize: operand #0 (weight) must be quantized per channel
+// ALLOW:      2 violations of the int8 scheme:
+// ALLOW-NEXT:   model.py:3: 'w_dq': circle.dequantize: operand #0 (weight) must be symmetric narrow-range (zero point 0, [-127, 127])
+// ALLOW-NEXT:   model.py:3: 'w_dq': circle.dequantize: operand #0 (weight) must be quantized per channel
+func.func @float_layer_bad_weight(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %w = circle.const dense<1> : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.25:1>>
+  %wd = circle.dequantize %w : (tensor<2x4x!quant.uniform<i8:f32, 0.25:1>>) -> tensor<2x4xf32> loc("w_dq"("model.py":3:0))
+  %b = circle.const dense<[1.0, -2.5]> : tensor<2xf32>
+  %y = circle.fully_connected %x, %wd, %b : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32> loc("fc"("model.py":4:0))
+  func.return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// A split copies the integers: every result must share the first one's parameters.
+// CHECK:      model.py:7: 'chunk': circle.split_v: result #1 and result #0 must share quantization parameters (the runtimes copy the integers): !quant.uniform<i8:f32, 0.25:-128> vs !quant.uniform<i8:f32, 0.5:-128>
+// ALLOW:      model.py:7: 'chunk': circle.split_v: result #1 and result #0 must share
+func.func @split_apart(%x: tensor<1x4x2xf32>) -> (tensor<1x2x2xf32>, tensor<1x2x2xf32>) {
+  %q = circle.quantize %x : (tensor<1x4x2xf32>) -> tensor<1x4x2x!quant.uniform<i8:f32, 0.5:-128>>
+  %sizes = circle.const dense<[2, 2]> : tensor<2xi32>
+  %axis = circle.const dense<1> : tensor<i32>
+  %v:2 = circle.split_v %q, %sizes, %axis {num_splits = 2 : i32} : (tensor<1x4x2x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2xi32>, tensor<i32>) -> (tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>, tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>>) loc("chunk"("model.py":7:0))
+  %d0 = circle.dequantize %v#0 : (tensor<1x2x2x!quant.uniform<i8:f32, 0.5:-128>>) -> tensor<1x2x2xf32>
+  %d1 = circle.dequantize %v#1 : (tensor<1x2x2x!quant.uniform<i8:f32, 0.25:-128>>) -> tensor<1x2x2xf32>
+  func.return %d0, %d1 : tensor<1x2x2xf32>, tensor<1x2x2xf32>
+}
