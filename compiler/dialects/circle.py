@@ -871,6 +871,9 @@ class MeanOp(_ReduceOp):
         ONERT_REDUCE_SHAPES,
         tolerance(ONERT, "u8", 1, "rounds the mean once (sum * scale) where TFLite rounds "
                   "twice"),
+        # a float layer norm of a QDQ transformer (measured: up to 4 ulps of the largest
+        # mean, on ~70-90 % of elements: a mean near 0 of a 32-wide row cancels)
+        tolerance(ONERT, "f32", 4, "float kernel sums in another order than numpy"),
         optimized_rounding("i8"),
         xnnpack_rounding(("i8", "u8")),
     )

@@ -9,10 +9,11 @@ Gemm's alpha/beta) are spelled with an extra exact op (`aten.constant_pad_nd`,
 `aten.mul.Scalar`); what cannot be represented exactly is an error naming the node.
 
 `find_patterns` recognizes multi-node patterns before the walk: torch's exact GELU
-(`Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5`, Q/DQ pairs between the steps
-allowed) becomes one `aten.gelu`. The Q/DQ inside the pattern are dropped with it: the
-quant stage computes GELU in float from the pattern's quantized input to its quantized
-output (docs/onnx.md measures the difference to onnxruntime).
+(`Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5`) without Q/DQ between its steps
+becomes one `aten.gelu` (the same float function). When the quantizer put Q/DQ pairs
+between the steps (onnxruntime's default), the pattern is imported node by node so
+that every rounding the graph has is kept: `aten.erf` (lowered to float ops) and
+quantized ADD/MUL.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def simple(name: str, **fixed):
 # -- element-wise -------------------------------------------------------------------------
 for _op, _name in {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "HardSwish": "hardswish",
                    "Exp": "exp", "Log": "log", "Sqrt": "sqrt", "Abs": "abs", "Neg": "neg",
-                   "Reciprocal": "reciprocal", "Sin": "sin", "Cos": "cos"}.items():
+                   "Reciprocal": "reciprocal", "Sin": "sin", "Cos": "cos", "Erf": "erf"}.items():
     CONVERSIONS[_op] = simple(_name)
 
 _BINARY = {"Add": "add.Tensor", "Sub": "sub.Tensor", "Mul": "mul.Tensor", "Div": "div.Tensor",
@@ -723,7 +724,12 @@ def find_patterns(imp) -> None:
         mul2 = only_user(t, "Mul")
         if mul2 is None or not is_const(other_input(mul2, t), 0.5):
             continue
-        for n in (div, erf, add, mul1, *skip1, *skip2, *skip3):
+        if skip1 or skip2 or skip3:
+            # the quantizer rounded the pattern's intermediates: import it op by op, each
+            # Q/DQ as the graph has it (Erf lowers to float ops), so that the result is
+            # what onnxruntime computes; one GELU would skip those roundings
+            continue
+        for n in (div, erf, add, mul1):
             imp.skipped.add(node_name(n))
         imp.fused[node_name(mul2)] = _gelu_of(x)
 
