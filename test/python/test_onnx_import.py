@@ -240,11 +240,43 @@ def test_onert_refusals_are_predicted(name, refusal, tmp_path):
         run_onert(compiler.write_circle(module), [RNG.standard_normal(xs).astype(np.float32)])
 
 
-def test_hardsigmoid_is_float_between_qdq(tmp_path):
-    """HardSigmoid's alpha x + beta and clamp have no calibrated qparams: float steps
-    between the QDQ pair (refused without allow-float)."""
+@pytest.mark.parametrize("alpha, beta", [(0.2, 0.5), (1 / 6, 0.5), (0.3, 0.1)])
+@pytest.mark.parametrize("scheme", ["uint8", "int8"])
+def test_hardsigmoid_is_quantized_as_the_graph_says(scheme, alpha, beta, tmp_path):
+    """A quantized HardSigmoid lowers without allow-float: x + beta/alpha, clamp and
+    * alpha in the type (scale(Y)/alpha, zp(Y)), which rounds once, where the graph's
+    Q/DQ does. Measured: the quant stage bit-exact with onnxruntime, the circle IR
+    within 1 step of it (the integer ADD's rescaling), onert / LiteRT bit-exact with the
+    circle IR."""
+    from runtimes import run_litert, run_onert
+
+    # onnxruntime quantizes a HardSigmoid's output for a quantized consumer (here * 1)
+    nodes = [N("Conv", ["x", "w", "b"], ["c"]),
+             N("HardSigmoid", ["c"], ["h"], alpha=alpha, beta=beta),
+             N("Mul", ["h", "one"], ["y"])]
+    model = float_model(nodes, [1, 4, 6, 6], [1, 4, 6, 6],
+                        [_w("w", 4, 4, 1, 1, scale=1.5), _w("b", 4), _f32("one", 1.0)])
+    qdq = quantize(model, tmp_path, scheme, scheme, per_channel=scheme == "int8")
+    x = RNG.standard_normal([1, 4, 6, 6]).astype(np.float32) * 2
+    module = check_against_onnxruntime(qdq, x, steps=1)
+    compiler.lower(module, scheme=scheme)
+    names = [op.name for op in module.walk()]
+    assert "circle.quantize" in names and "circle.dequantize" in names  # the model's I/O only
+    assert names.count("circle.quantize") == 1 and names.count("circle.dequantize") == 1
+    data = compiler.write_circle(module) if scheme == "uint8" else compiler.write_tflite(module)
+    circle = compiler.run(compiler.read_flatbuffer(data), [x])[0]
+    step = output_step(qdq)
+    assert np.abs(circle - run_onnxruntime(qdq, [x])[0]).max() <= step * (1 + 1e-5)
+    runtime = run_onert if scheme == "uint8" else run_litert
+    np.testing.assert_array_equal(runtime(data, [x])[0], circle)
+
+
+def test_hardsigmoid_with_float_output_is_float(tmp_path):
+    """A HardSigmoid whose output is not quantized (the last op, left float by the
+    quantizer) stays float steps: allow-float."""
     nodes = [N("HardSigmoid", ["x"], ["y"], alpha=0.2, beta=0.5)]
     qdq = quantize(float_model(nodes, [1, 8], [1, 8]), tmp_path)
+    assert output_step(qdq) is None
     module = check_against_onnxruntime(qdq, RNG.standard_normal([1, 8]).astype(np.float32))
     with pytest.raises(CompileError, match="no quantization parameters"):
         compiler.lower(module.clone(), scheme="uint8")
