@@ -283,6 +283,49 @@ def test_hardsigmoid_with_float_output_is_float(tmp_path):
     compiler.lower(module, scheme="uint8", allow_float=True)
 
 
+def _opset_model(opset):
+    """Conv, Split, Unsqueeze/Squeeze, Clip, Add, Pad, Resize, ReduceMean, Softmax in the
+    form of `opset` (attributes before 13/18, inputs after)."""
+    inits = [_w("w", 4, 4, 1, 1), _f32("lo", 0.0), _f32("hi", 6.0), _f32("roi", []),
+             _i64("pads", [0, 0, 1, 1, 0, 0, 1, 1]), _f32("scales", [1, 1, 2, 2])]
+    nodes = [N("Conv", ["x", "w"], ["c"])]
+    if opset < 13:
+        nodes += [N("Split", ["c"], ["a", "b"], axis=1, split=[2, 2]),
+                  N("Unsqueeze", ["a"], ["u"], axes=[0]), N("Squeeze", ["u"], ["s"], axes=[0])]
+    else:
+        inits += [_i64("parts", [2, 2]), _i64("ax0", [0])]
+        nodes += [N("Split", ["c", "parts"], ["a", "b"], axis=1),
+                  N("Unsqueeze", ["a", "ax0"], ["u"]), N("Squeeze", ["u", "ax0"], ["s"])]
+    nodes += [N("Clip", ["b", "lo", "hi"], ["cl"]), N("Add", ["s", "cl"], ["sum"]),
+              N("Pad", ["sum", "pads"], ["p"], mode="constant"),
+              N("Resize", ["p", "roi", "scales"], ["r"], mode="nearest",
+                coordinate_transformation_mode="asymmetric", nearest_mode="floor")]
+    if opset < 18:
+        nodes.append(N("ReduceMean", ["r"], ["m"], axes=[3], keepdims=1))
+    else:
+        inits.append(_i64("ax3", [3]))
+        nodes.append(N("ReduceMean", ["r", "ax3"], ["m"], keepdims=1))
+    nodes.append(N("Softmax", ["m"], ["y"], axis=3))
+    return float_model(nodes, [1, 4, 4, 4], [1, 2, 12, 1], inits, opset=opset)
+
+
+@pytest.mark.parametrize("opset", [11, 13, 18, 21, 23])
+def test_opset_versions(opset, tmp_path):
+    """The same graph in each opset's spelling (Split/Squeeze/Unsqueeze/ReduceMean axes
+    as attributes or inputs, Softmax's pre-13 semantics): quantized by onnxruntime at that
+    opset, within 1 step of it, and lowered."""
+    qdq = quantize(_opset_model(opset), tmp_path)
+    assert [o.version for o in qdq.opset_import if o.domain in ("", "ai.onnx")] == [opset]
+    module = check_against_onnxruntime(qdq, RNG.standard_normal([1, 4, 4, 4]).astype(np.float32))
+    compiler.lower(module, scheme="uint8", allow_float=True)
+
+
+def test_opset_10_is_refused():
+    model = float_model([N("Relu", ["x"], ["y"])], [1, 4], [1, 4], opset=10)
+    with pytest.raises(CompileError, match="ONNX opset 10 is not supported"):
+        import_onnx(model)
+
+
 def test_where_equal_cast_stay_exact(tmp_path):
     """Where/Equal/Cast (a mask): integer/boolean ops are not quantized; the select is."""
     nodes = [N("Greater", ["x", "zero"], ["m"]), N("Cast", ["m"], ["mf"], to=TensorProto.FLOAT),
