@@ -12,7 +12,9 @@ quantization traits:
    when PT2E chose other parameters, a requantization to them is inserted after the op;
 3. float constants are quantized: weights (`WeightOperand`) per channel with the
    scheme's weight type, other constants per tensor (in the shared type for `SameScale`
-   ops); biases are left to `quantize-bias`, shape operands stay integers;
+   ops); biases are left to `quantize-bias`, shape operands stay integers; the
+   constants of an op that stays float (allow-float: no parameters on its results, none
+   derivable) stay float, exact;
 4. where a `SameScale` constraint cannot hold as observed (e.g. concatenation inputs
    with different scales), the operand is requantized to the result's parameters
    (`quant.qcast(quant.dcast(x))` with a new type, later `circle.quantize`).
