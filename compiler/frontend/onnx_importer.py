@@ -90,9 +90,11 @@ def load_onnx(model: Any):
     return model
 
 
-def import_onnx(model: Any) -> ModuleOp:
-    """Import an ONNX (QDQ) model, a path or a ModelProto, as a verified `builtin.module`."""
-    path = os.fspath(model) if isinstance(model, (str, os.PathLike)) else None
+def import_onnx(model: Any, path: str | None = None) -> ModuleOp:
+    """Import an ONNX (QDQ) model, a path or a ModelProto, as a verified `builtin.module`.
+    `path` names a ModelProto's file in diagnostics (a path model names itself)."""
+    if isinstance(model, (str, os.PathLike)):
+        path = os.fspath(model)
     module = _Importer(load_onnx(model), path).run()
     verify_module(module)
     return module
