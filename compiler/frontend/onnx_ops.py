@@ -215,8 +215,8 @@ def prelu(imp, node):
 
 @converts("HardSigmoid")
 def hard_sigmoid(imp, node):
-    """max(0, min(1, alpha x + beta)). When the output is quantized (a QuantizeLinear
-    with type Y follows) it is spelled relu6-style, (clamp(x + beta/alpha, 0, 1/alpha))
+    """max(0, min(1, alpha x + beta)). When the input is dequantized and the output
+    quantized (a QuantizeLinear with an 8-bit per-tensor type Y follows) it is spelled relu6-style, (clamp(x + beta/alpha, 0, 1/alpha))
     * alpha, with both inner results in the type T = (scale(Y) / alpha, zero_point(Y)):
     T's integers of x + beta/alpha are round((alpha x + beta) / scale(Y)) + zp(Y), the
     integers onnxruntime stores, so the clamp (at the quantized bounds) and the final
@@ -227,7 +227,7 @@ def hard_sigmoid(imp, node):
     x = imp.operand(node, 0)
     t = imp.result_type(node)
     y_type = _quantized_output_type(imp, node)
-    if y_type is None or alpha <= 0:
+    if y_type is None or alpha <= 0 or not isinstance(imp.env_value(node, 0), Quantized):
         y = emit(imp, node, "mul.Scalar", [x], t, helper="scale", other=alpha)[0]
         y = emit(imp, node, "add.Scalar", [y], t, helper="shift", other=beta)[0]
         out(imp, node, emit(imp, node, "clamp", [y], t, min=0.0, max=1.0)[0])
