@@ -257,7 +257,7 @@ def compile_model(args: argparse.Namespace) -> dict:
     if args.model.endswith(".onnx"):
         from compiler.frontend.onnx_importer import import_onnx
 
-        module = import_onnx(program)
+        module = import_onnx(program, path=args.model)
     elif isinstance(program, ExportedProgram):
         module = import_program(program)
     else:  # convert_pt2e's GraphModule, imported without a re-export (frontend.workflow)

@@ -127,6 +127,7 @@ SCHEMAS: list[tuple[str, str]] = [
     ("exp(Tensor self) -> Tensor", "e ** self."),
     ("log(Tensor self) -> Tensor", "Natural logarithm."),
     ("log1p(Tensor self) -> Tensor", "log(1 + self)."),
+    ("erf(Tensor self) -> Tensor", "The error function (ONNX Erf; torch's exact GELU exported to ONNX)."),
     ("sin(Tensor self) -> Tensor", "Sine."),
     ("cos(Tensor self) -> Tensor", "Cosine."),
     ("round(Tensor self) -> Tensor", "Round half to even."),

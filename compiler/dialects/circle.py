@@ -889,6 +889,9 @@ class MeanOp(_ReduceOp):
                     when=mean_rewritable),
         tolerance(ONERT, "u8", 1, "computes the mean in float and rounds it once where "
                   "TFLite rescales in fixed point"),
+        # a float layer norm of a QDQ transformer (measured: up to 4 ulps of the largest
+        # mean, on ~70-90 % of elements: a mean near 0 of a 32-wide row cancels)
+        tolerance(ONERT, "f32", 4, "float kernel sums in another order than numpy"),
         optimized_rounding("i8"),
         xnnpack_rounding(("i8", "u8")),
     )

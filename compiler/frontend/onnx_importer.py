@@ -22,8 +22,9 @@ the interpreter) is shared with PT2E programs:
 - every other node becomes the ATen-level op(s) the existing legalizations take
   (`compiler.frontend.onnx_ops`), with the result types of onnx's shape inference;
 - ops whose results nothing uses are dropped (all of them are pure);
-- the GELU pattern torch's exporter writes for `F.gelu` (x * 0.5 * (1 + erf(x / sqrt 2)),
-  with or without Q/DQ between the steps) becomes one `aten.gelu`.
+- the GELU pattern torch's exporter writes for `F.gelu` (x * 0.5 * (1 + erf(x / sqrt 2)))
+  becomes one `aten.gelu` when no Q/DQ lies between its steps; with Q/DQ between them
+  it is imported node by node (`aten.erf`), keeping every rounding of the graph.
 
 Every op is located `NameLoc(<ONNX node name>)` (the output name for an unnamed node),
 so tensor names in the written flatbuffer are ONNX node names. An operator without a
@@ -89,9 +90,11 @@ def load_onnx(model: Any):
     return model
 
 
-def import_onnx(model: Any) -> ModuleOp:
-    """Import an ONNX (QDQ) model, a path or a ModelProto, as a verified `builtin.module`."""
-    path = os.fspath(model) if isinstance(model, (str, os.PathLike)) else None
+def import_onnx(model: Any, path: str | None = None) -> ModuleOp:
+    """Import an ONNX (QDQ) model, a path or a ModelProto, as a verified `builtin.module`.
+    `path` names a ModelProto's file in diagnostics (a path model names itself)."""
+    if isinstance(model, (str, os.PathLike)):
+        path = os.fspath(model)
     module = _Importer(load_onnx(model), path).run()
     verify_module(module)
     return module

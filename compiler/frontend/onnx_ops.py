@@ -9,10 +9,11 @@ Gemm's alpha/beta) are spelled with an extra exact op (`aten.constant_pad_nd`,
 `aten.mul.Scalar`); what cannot be represented exactly is an error naming the node.
 
 `find_patterns` recognizes multi-node patterns before the walk: torch's exact GELU
-(`Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5`, Q/DQ pairs between the steps
-allowed) becomes one `aten.gelu`. The Q/DQ inside the pattern are dropped with it: the
-quant stage computes GELU in float from the pattern's quantized input to its quantized
-output (docs/onnx.md measures the difference to onnxruntime).
+(`Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5`) without Q/DQ between its steps
+becomes one `aten.gelu` (the same float function). When the quantizer put Q/DQ pairs
+between the steps (onnxruntime's default), the pattern is imported node by node so
+that every rounding the graph has is kept: `aten.erf` (lowered to float ops) and
+quantized ADD/MUL.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def simple(name: str, **fixed):
 # -- element-wise -------------------------------------------------------------------------
 for _op, _name in {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "HardSwish": "hardswish",
                    "Exp": "exp", "Log": "log", "Sqrt": "sqrt", "Abs": "abs", "Neg": "neg",
-                   "Reciprocal": "reciprocal", "Sin": "sin", "Cos": "cos"}.items():
+                   "Reciprocal": "reciprocal", "Sin": "sin", "Cos": "cos", "Erf": "erf"}.items():
     CONVERSIONS[_op] = simple(_name)
 
 _BINARY = {"Add": "add.Tensor", "Sub": "sub.Tensor", "Mul": "mul.Tensor", "Div": "div.Tensor",
@@ -214,14 +215,52 @@ def prelu(imp, node):
 
 @converts("HardSigmoid")
 def hard_sigmoid(imp, node):
-    """max(0, min(1, alpha x + beta)), spelled as relu6(x * 6 alpha + 6 beta) / 6 in
-    float steps (intermediates without qparams: float unless calibrated)."""
+    """max(0, min(1, alpha x + beta)). When the input is dequantized and the output
+    quantized (a QuantizeLinear with an 8-bit per-tensor type Y follows) it is spelled relu6-style, (clamp(x + beta/alpha, 0, 1/alpha))
+    * alpha, with both inner results in the type T = (scale(Y) / alpha, zero_point(Y)):
+    T's integers of x + beta/alpha are round((alpha x + beta) / scale(Y)) + zp(Y), the
+    integers onnxruntime stores, so the clamp (at the quantized bounds) and the final
+    multiplication by alpha (a rescale from T to Y that keeps the integers) add no
+    rounding: the quantized ADD, MINIMUM/MAXIMUM and MUL compute what the graph's one
+    Q/DQ pair says. Otherwise float steps (allow-float)."""
     alpha, beta = attr(node, "alpha", 0.2), attr(node, "beta", 0.5)
     x = imp.operand(node, 0)
     t = imp.result_type(node)
-    y = emit(imp, node, "mul.Scalar", [x], t, helper="scale", other=alpha)[0]
-    y = emit(imp, node, "add.Scalar", [y], t, helper="shift", other=beta)[0]
-    out(imp, node, emit(imp, node, "clamp", [y], t, min=0.0, max=1.0)[0])
+    y_type = _quantized_output_type(imp, node)
+    if y_type is None or alpha <= 0 or not isinstance(imp.env_value(node, 0), Quantized):
+        y = emit(imp, node, "mul.Scalar", [x], t, helper="scale", other=alpha)[0]
+        y = emit(imp, node, "add.Scalar", [y], t, helper="shift", other=beta)[0]
+        out(imp, node, emit(imp, node, "clamp", [y], t, min=0.0, max=1.0)[0])
+        return
+    from compiler.ir.quant_types import make_quantized_type
+
+    inner = make_quantized_type(y_type.numpy_storage_dtype, float(y_type.scales[0]) / alpha,
+                                int(y_type.zero_points[0]))
+    y = emit(imp, node, "add.Scalar", [x], t, helper="shift", other=beta / alpha)[0]
+    y = _requantized(imp, node, y, inner, "shift")
+    y = emit(imp, node, "clamp", [y], t, helper="clamp", min=0.0, max=1.0 / alpha)[0]
+    y = _requantized(imp, node, y, inner, "clamp")
+    out(imp, node, emit(imp, node, "mul.Scalar", [y], t, other=alpha)[0])
+
+
+def _quantized_output_type(imp, node):
+    """The per-tensor type of the QuantizeLinear that is the only user of the node's
+    output (None when the output stays float)."""
+    users = [n for n in imp.graph.node if node.output[0] in n.input]
+    if len(users) != 1 or users[0].op_type != "QuantizeLinear":
+        return None
+    qtype = imp.qtype(users[0])
+    return qtype if qtype.scales.size == 1 and qtype.width == 8 else None
+
+
+def _requantized(imp, node, value, qtype, helper: str):
+    """`value` rounded to `qtype`: quant.qcast then quant.dcast, located at the node."""
+    from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp
+
+    name = f"{node_name(node)}/{helper}"
+    q = imp.add(QuantizeCastOp(value, TensorType(qtype, value.type.get_shape())), node, name)
+    d = imp.add(DequantizeCastOp(q.results[0], value.type), node, name)
+    return d.results[0]
 
 
 @converts("Gelu")
@@ -723,7 +762,12 @@ def find_patterns(imp) -> None:
         mul2 = only_user(t, "Mul")
         if mul2 is None or not is_const(other_input(mul2, t), 0.5):
             continue
-        for n in (div, erf, add, mul1, *skip1, *skip2, *skip3):
+        if skip1 or skip2 or skip3:
+            # the quantizer rounded the pattern's intermediates: import it op by op, each
+            # Q/DQ as the graph has it (Erf lowers to float ops), so that the result is
+            # what onnxruntime computes; one GELU would skip those roundings
+            continue
+        for n in (div, erf, add, mul1):
             imp.skipped.add(node_name(n))
         imp.fused[node_name(mul2)] = _gelu_of(x)
 

@@ -12,7 +12,9 @@ quantization traits:
    when PT2E chose other parameters, a requantization to them is inserted after the op;
 3. float constants are quantized: weights (`WeightOperand`) per channel with the
    scheme's weight type, other constants per tensor (in the shared type for `SameScale`
-   ops); biases are left to `quantize-bias`, shape operands stay integers;
+   ops); biases are left to `quantize-bias`, shape operands stay integers; the
+   constants of an op that stays float (allow-float: no parameters on its results, none
+   derivable) stay float, exact;
 4. where a `SameScale` constraint cannot hold as observed (e.g. concatenation inputs
    with different scales), the operand is requantized to the result's parameters
    (`quant.qcast(quant.dcast(x))` with a new type, later `circle.quantize`); a further
@@ -286,6 +288,8 @@ class QuantPropagatePass(ModulePass):
     def _constants(self, op: Operation, scheme: Scheme) -> None:
         if float_only(type(op)):
             return  # no integer kernel in any runtime (SIN, CONV_3D...): constants stay float
+        if self._stays_float(op, scheme):
+            return  # a float island (allow-float): its constants are exact float operands
         weight = op.get_trait(WeightOperand)
         same = op.get_trait(SameScale)
         for i in _quantized_operand_indices(op):
@@ -305,6 +309,14 @@ class QuantPropagatePass(ModulePass):
                 et = constant_qtype(values, scheme.activation, scheme.activation_symmetric,
                                     False, None)
             quantize_constant(op, i, et)
+
+    def _stays_float(self, op: Operation, scheme: Scheme) -> bool:
+        """Whether `op` will run in float (allow-float): no result has or can derive
+        parameters. Quantizing its constants would only round them (a 1e-5 epsilon or a
+        polynomial coefficient to a multiple of 2^-12) before DEQUANTIZE gives them back."""
+        return self.allow_float and bool(op.results) and all(
+            is_float_tensor(r) and result_qtype(r) is None
+            and self._derive_result(op, r, scheme) is None for r in op.results)
 
     @staticmethod
     def _shared_type(op: Operation, trait: SameScale, skip: int) -> Attribute | None:

@@ -53,3 +53,30 @@ func.func @batch_norm_1d(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %y = aten.batch_norm %x, %s, %s, %s, %s {training = false, momentum = 0.1 : f64, eps = 1.0e-05 : f64, cudnn_enabled = false} : (tensor<4x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
   func.return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// aten.erf (ONNX Erf; Circle has no ERF) is Eigen's float rational approximation:
+// x clamped to [-4, 4], x * P(x^2) / Q(x^2) by Horner steps (P: 7 coefficients, Q: 5).
+// CHECK-LABEL: func.func @erf(
+// CHECK-NEXT:    %[[FOUR:.*]] = circle.const dense<4.000000e+00> : tensor<f32>
+// CHECK-NEXT:    %[[LO:.*]] = circle.minimum %{{.*}}, %[[FOUR]] : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+// CHECK-NEXT:    %[[MFOUR:.*]] = circle.const dense<-4.000000e+00> : tensor<f32>
+// CHECK-NEXT:    %[[C:.*]] = circle.maximum %[[LO]], %[[MFOUR]]
+// CHECK-NEXT:    %[[X2:.*]] = circle.mul %[[C]], %[[C]]
+// CHECK-NEXT:    %[[A13:.*]] = circle.const dense<-2.72614237e-10> : tensor<f32>
+// CHECK-NEXT:    %{{.*}} = circle.mul %[[X2]], %[[A13]]
+// CHECK-COUNT-5: circle.mul %[[X2]], %{{.*}} : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+// CHECK:         %[[A1:.*]] = circle.const dense<-0.0160960332> : tensor<f32>
+// CHECK-NEXT:    %[[PA:.*]] = circle.add %{{.*}}, %[[A1]]
+// CHECK-NEXT:    %[[P:.*]] = circle.mul %[[C]], %[[PA]]
+// CHECK-NEXT:    %[[B8:.*]] = circle.const dense<-1.45660715e-05> : tensor<f32>
+// CHECK-NEXT:    %{{.*}} = circle.mul %[[X2]], %[[B8]]
+// CHECK:         %[[B0:.*]] = circle.const dense<-0.0142647391> : tensor<f32>
+// CHECK-NEXT:    %[[Q:.*]] = circle.add %{{.*}}, %[[B0]]
+// CHECK-NEXT:    %[[Y:.*]] = circle.div %[[P]], %[[Q]] : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+// CHECK-NEXT:    func.return %[[Y]]
+func.func @erf(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %y = aten.erf %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  func.return %y : tensor<1x8xf32>
+}
