@@ -216,12 +216,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("vit", "uint8"): _ONERT_UINT8_TRANSFORMER,
     ("swin", "uint8"): _ONERT_UINT8_DIFFERS,
     ("hf_gpt2", "uint8"): _ONERT_UINT8_TRANSFORMER,
-    ("hf_gpt2", "int16"): ("circle IR 3.0 dB below PT2E (39.4 vs 42.4 dB; LiteRT bit-exact with the "
-                           "IR): int16 RSQRT's interpolated table is coarse near 0 (layer-norm "
-                           "variance), up to ~1000 steps off PT2E's float rsqrt "
-                           "(compiler.accuracy_bisect)"),
     ("hf_llama", "uint8"): _ONERT_UINT8_TRANSFORMER,
     ("hf_vit", "uint8"): _ONERT_UINT8_TRANSFORMER,
-    ("hf_vit", "int16"): ("circle IR 4.9 dB below PT2E (38.7 vs 43.6 dB; LiteRT bit-exact with "
-                          "the IR): int16 numerics, not bisected yet"),
 }
