@@ -13,14 +13,17 @@ name as its location (`compiler.frontend.locations`), and the ops a legalization
 keep it too; the op of each name that the IR computes last is the node's value. It is
 compared with the value PT2E carries forward from that node: the dequantized result of
 the `quantize_per_tensor` that follows it, when one does (the IR op's output is that
-quantized tensor), else the node's own output. Rank-4 circle values are NHWC; when the
-shapes differ only by that layout the IR value is transposed to NCHW first.
+quantized tensor), else the node's own output. Rank-4 circle values of image ops are
+NHWC: when the shapes differ by that layout the IR value is transposed to NCHW first.
 
 Each compared op gets the SQNR (dB) of the IR value against PT2E's, the share of equal
 elements, and max |difference| in steps of the IR's quantization. Its *drop* is how much
 worse it is than its worst compared input (an op whose inputs already agree badly is not
 blamed for them); the first op whose drop exceeds `drop_db` and whose SQNR is below
-`floor_db` is `first_loss`.
+`floor_db` is `first_loss`. Its *local* SQNR and steps are the op's own doing: the op
+re-run alone in the interpreter on PT2E's values of its inputs (quantized with the
+operand types), against PT2E's output; an op whose local figures are near exact only
+carries differences that arrived from upstream.
 """
 
 from __future__ import annotations
@@ -67,11 +70,16 @@ class OpAccuracy:
     max_steps: float | None  # max |IR - PT2E| in steps of the IR's scale
     drop_db: float  # worst compared input's SQNR minus this op's (positive: it loses)
     type: str = ""  # the IR output's quantization
+    local_db: float | None = None  # the op re-run alone on PT2E's own inputs, vs PT2E
+    local_steps: float | None = None  # its max |difference| in steps
 
     def row(self) -> str:
         steps = "-" if self.max_steps is None else f"{self.max_steps:g}"
+        local = "-" if self.local_db is None else f"{self.local_db:.2f}"
+        lsteps = "-" if self.local_steps is None else f"{self.local_steps:g}"
         return (f"{self.index:>4} {self.name:<28} {self.op:<22} {self.sqnr_db:>8.2f} "
-                f"{self.drop_db:>7.2f} {self.equal:>7.2f} {steps:>8}  {self.type}")
+                f"{self.drop_db:>7.2f} {self.equal:>7.2f} {steps:>8} {local:>8} {lsteps:>6}"
+                f"  {self.type}")
 
 
 @dataclass
@@ -88,7 +96,7 @@ class AccuracyBisection:
 
     def __str__(self) -> str:
         head = (f"{'#':>4} {'node':<28} {'circle op':<22} {'SQNR dB':>8} {'drop':>7} "
-                f"{'equal %':>7} {'steps':>8}  IR type")
+                f"{'equal %':>7} {'steps':>8} {'local dB':>8} {'steps':>6}  IR type")
         lines = ["accuracy bisection: circle IR vs PT2E, op by op", head,
                  *(o.row() for o in self.ops)]
         first = self.first_loss
@@ -163,14 +171,65 @@ def _type(v: SSAValue) -> tuple[str, float | None]:
     return str(et), None
 
 
-def _align(ir: np.ndarray, ref: np.ndarray) -> np.ndarray | None:
+def _candidates(ir: np.ndarray, ref: np.ndarray):
+    """(layout, IR value in PT2E's layout): as is, NHWC -> NCHW, or a moved reshape."""
     if ir.shape == ref.shape:
-        return ir
+        yield "same", ir
     if ir.ndim == 4 and ir.transpose(0, 3, 1, 2).shape == ref.shape:
+        yield "nhwc", ir.transpose(0, 3, 1, 2)
+    if ir.shape != ref.shape and ir.size == ref.size:  # e.g. around a FULLY_CONNECTED
+        yield "reshape", ir.reshape(ref.shape)
+
+
+def _align(ir: np.ndarray, ref: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """The IR value in PT2E's layout. A rank-4 circle value is NHWC when it comes from
+    an image op and in torch's order otherwise (attention scores); when both fit (H = W
+    = C) the layout that agrees better is taken."""
+    found = list(_candidates(ir, ref))
+    if not found:
+        return None
+    return max(found, key=lambda c: sqnr_db(ref, c[1]))
+
+
+def _unalign(ref: np.ndarray, layout: str, shape: tuple[int, ...]) -> np.ndarray:
+    """`ref` (PT2E's layout) in the IR value's `shape` (`_align`'s inverse)."""
+    if layout == "nhwc":
+        return ref.transpose(0, 2, 3, 1)
+    return ref.reshape(shape)
+
+
+def _unalign_back(ir: np.ndarray, layout: str, shape: tuple[int, ...]) -> np.ndarray:
+    """An IR value in PT2E's layout, by the layout `_align` chose for it."""
+    if layout == "nhwc":
         return ir.transpose(0, 3, 1, 2)
-    if ir.size == ref.size:  # a reshape the legalization moved (e.g. around FULLY_CONNECTED)
-        return ir.reshape(ref.shape)
-    return None
+    return ir.reshape(shape)
+
+
+def _stored(v: SSAValue, real: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """PT2E's real values as `v`'s runtime array (quantized with its type)."""
+    et = element_type(v)
+    if isinstance(et, UniformQuantizedType | UniformQuantizedPerAxisType):
+        return et.quantize(real.astype(np.float32))
+    return real.astype(like.dtype)
+
+
+def _local(interp, op: Operation, name_of: dict[SSAValue, str], ref: dict[str, np.ndarray],
+           values: dict[SSAValue, np.ndarray], layout: dict[SSAValue, str]
+           ) -> np.ndarray | None:
+    """`op` re-run alone with every operand that PT2E computes replaced by PT2E's value
+    (quantized with the operand's type); None when no operand has one."""
+    inputs, replaced = [], False
+    for v in op.operands:
+        arr = values.get(v)
+        name = name_of.get(v)
+        if arr is not None and name is not None and v in layout:
+            theirs = _unalign(ref[name], layout[v], arr.shape)
+            arr, replaced = _stored(v, theirs, arr), True
+        inputs.append(arr)
+    if not replaced or any(a is None for a in inputs):
+        return None
+    (out, *_) = interp.run_op(op, tuple(inputs))
+    return np.asarray(out)
 
 
 def accuracy_bisect(program: Any, module: ModuleOp, inputs: Sequence[np.ndarray],
@@ -202,6 +261,9 @@ def accuracy_bisect(program: Any, module: ModuleOp, inputs: Sequence[np.ndarray]
         if name in ref and len(op.results) == 1 and op.results[0] in values:
             last[name] = op
     chosen = set(map(id, last.values()))
+    name_of = {op.results[0]: name for name, op in last.items()}
+    layout: dict[SSAValue, str] = {}
+    alone = make_interpreter(module)  # re-runs single ops
     result = AccuracyBisection(drop_db=drop_db, floor_db=floor_db)
     sqnr_of: dict[SSAValue, float] = {}
     for op in func.body.block.ops:  # type: ignore[union-attr]
@@ -215,9 +277,10 @@ def accuracy_bisect(program: Any, module: ModuleOp, inputs: Sequence[np.ndarray]
         r = op.results[0]
         name = _name(op)
         expected = ref[name]
-        got = _align(_real(r, values[r]), expected)
-        if got is None:
+        aligned = _align(_real(r, values[r]), expected)
+        if aligned is None:
             continue
+        layout[r], got = aligned
         s = sqnr_db(expected, got)
         sqnr_of[r] = s
         ins = [sqnr_of[v] for v in op.operands if v in sqnr_of]
@@ -225,11 +288,19 @@ def accuracy_bisect(program: Any, module: ModuleOp, inputs: Sequence[np.ndarray]
         drop = 0.0 if math.isinf(s) else (worst_in - s if not math.isinf(worst_in) else 200.0 - s)
         spelling, scale = _type(r)
         steps = float(np.abs(got - expected).max() / scale) if scale and got.size else None
+        local_db = local_steps = None
+        again = _local(alone, op, name_of, ref, values, layout)
+        if again is not None:
+            mine = _unalign_back(_real(r, again), layout[r], expected.shape)
+            local_db = sqnr_db(expected, mine)
+            if scale and mine.size:
+                local_steps = float(np.abs(mine - expected).max() / scale)
         result.ops.append(OpAccuracy(
             index=len(result.ops), name=name, op=op.name.removeprefix("circle."),
             shape=tuple(expected.shape), sqnr_db=s,
             equal=100.0 * float((got == expected).mean()) if got.size else 100.0,
-            max_steps=steps, drop_db=drop, type=spelling))
+            max_steps=steps, drop_db=drop, type=spelling, local_db=local_db,
+            local_steps=local_steps))
     return result
 
 
