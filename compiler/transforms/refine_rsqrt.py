@@ -1,4 +1,4 @@
-"""`refine-int16-rsqrt`: one Newton-Raphson step after every int16 RSQRT.
+"""One Newton-Raphson step after every int16 RSQRT (part of `refine-numerics`).
 
 TFLite's int16 RSQRT (`circle_int16_unary.rsqrt16`) is a 513-entry interpolated table
 over the whole int16 input range. 1/sqrt(x) is steep near 0, so between the first
@@ -27,13 +27,9 @@ the refinement; its former users read `y`, of the RSQRT's former result type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation, SSAValue
-from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from compiler.dialects import circle
@@ -113,13 +109,4 @@ def refine(op: circle.RsqrtOp) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class RefineInt16RsqrtPass(ModulePass):
-    name = "refine-int16-rsqrt"
-
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for o in [o for o in op.walk() if isinstance(o, circle.RsqrtOp)]:
-            refine(o)
-
-
-__all__ = ["RefineInt16RsqrtPass", "refine"]
+__all__ = ["refine"]

@@ -212,10 +212,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("resnet50", "uint8-pt"): ("circle IR 3.4 dB below PT2E with uint8 per-tensor weights "
                                "(not bisected yet)"),
     ("convnext", "uint8"): _ONERT_UINT8_DIFFERS,
-    ("convnext", "int8"): ("circle IR 1.01 dB below PT2E (20.7 vs 21.7 dB; LiteRT bit-exact "
-                           "with the IR), accumulated: the layer norms' int8 MEAN is 1 step off "
-                           "PT2E's float mean on ~20-50 % of elements (compiler.accuracy_bisect, "
-                           "local figures); every other op within 1 step"),
     ("vit", "uint8"): _ONERT_UINT8_TRANSFORMER,
     ("swin", "uint8"): _ONERT_UINT8_DIFFERS,
     ("hf_gpt2", "uint8"): _ONERT_UINT8_TRANSFORMER,

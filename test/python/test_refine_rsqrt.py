@@ -1,5 +1,5 @@
-"""`refine-int16-rsqrt`: TFLite's int16 RSQRT table is coarse near 0 (up to ~1000 output
-steps off 1/sqrt on a layer norm's variance); one Newton step in int16 MUL/ADD brings
+"""`refine-numerics` on int16 RSQRT: TFLite's table is coarse near 0 (up to ~1000
+output steps off 1/sqrt on a layer norm's variance); one Newton step in int16 MUL/ADD brings
 every input within a few steps, and LiteRT's reference kernels compute the refined
 program bit for bit as the interpreter does.
 
@@ -18,7 +18,7 @@ from compiler.dialects import circle
 from compiler.interpreter import run
 from compiler.interpreter.build import Input, single_op_module, tensor
 from compiler.ir.quant_types import make_quantized_type
-from compiler.transforms.refine_rsqrt import RefineInt16RsqrtPass
+from compiler.transforms.refine_numerics import RefineNumericsPass
 
 X = make_quantized_type("i16", 9.5367431640625e-07, 0)
 Y = make_quantized_type("i16", 0.0014672459801658988, 0)
@@ -44,7 +44,7 @@ def test_the_table_alone_is_far_off_near_zero():
 
 def test_one_newton_step_brings_every_input_within_a_few_steps():
     m = _rsqrt()
-    RefineInt16RsqrtPass().apply(Context(), m)
+    RefineNumericsPass().apply(Context(), m)
     ops = [o.name for o in m.walk() if o.name.startswith("circle.") and o.name != "circle.const"]
     assert ops == ["circle.rsqrt", "circle.mul", "circle.mul", "circle.mul", "circle.add",
                    "circle.mul"]
@@ -57,14 +57,14 @@ def test_one_newton_step_brings_every_input_within_a_few_steps():
 def test_an_int8_rsqrt_is_left_alone():
     x8, y8 = make_quantized_type("i8", 0.01, -128), make_quantized_type("i8", 0.05, -128)
     m = _rsqrt(x8, y8)
-    RefineInt16RsqrtPass().apply(Context(), m)
+    RefineNumericsPass().apply(Context(), m)
     assert [o.name for o in m.walk() if o.name == "circle.mul"] == []
 
 
 @pytest.mark.skipif(not runtimes.litert_available(), reason="ai-edge-litert not installed")
 def test_litert_computes_the_refined_rsqrt_bit_exactly():
     m = _rsqrt()
-    RefineInt16RsqrtPass().apply(Context(), m)
+    RefineNumericsPass().apply(Context(), m)
     ours = run(m, [ALL])[0]
     for resolver in ("BUILTIN_REF", "BUILTIN"):
         (theirs,) = runtimes.run_runtime("litert", write_tflite(m), [ALL], resolver,

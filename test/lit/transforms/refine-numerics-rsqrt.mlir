@@ -1,4 +1,4 @@
-// RUN: qopt %s --split-input-file -p refine-int16-rsqrt | filecheck %s
+// RUN: qopt %s --split-input-file -p refine-numerics | filecheck %s
 
 // hf_gpt2 int16's layer-norm RSQRT: the table's estimate y0 refined by one Newton step,
 // y = y0 * (1.5 - 0.5 * (x * y0) * y0), in the RSQRT's own output type. The scales of
