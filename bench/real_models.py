@@ -122,6 +122,10 @@ islands (the CNNs have none).
 - **known cause**: the failure class (issue 18) a row is waiting for, as the zoo tests
   mark it (`xfail(strict=True)`, `test/python/test_arch_zoo.py`).
 
+Where the circle IR loses against PT2E, `bench/pt2e_bisect.py MODEL --scheme S` finds the op
+(`compiler.accuracy_bisect`); docs/numerics.md lists what it found, with the SQNR before and
+after each fix.
+
 The models (`examples/archs/`, random weights, batch-norm statistics re-estimated):
 
 {chr(10).join(f"- `{m}`: {what}" for m, what in MODELS.items())}

@@ -44,6 +44,7 @@ from compiler.ir.runtime_traits import (
     ONERT,
     miscomputes,
     refuses,
+    softmax16_shift_overflows,
     tolerance,
     xnnpack_rounding,
 )
@@ -260,7 +261,12 @@ class SoftmaxOp(_SameShapeOp):
     BUILTIN: ClassVar[str] = "SOFTMAX"
     OPTIONS: ClassVar[str] = "SoftmaxOptions"
     beta = f32_prop(1.0)
-    traits = circle_traits(SOFTMAX_RANGE)
+    traits = circle_traits(
+        SOFTMAX_RANGE,
+        miscomputes(LITERT, "i16", "LiteRT's int16 SOFTMAX overflows its input rescaling "
+                    "(s_in * beta >= 5: a shift above 15 wraps int32), so large differences "
+                    "give arbitrary probabilities", when=softmax16_shift_overflows),
+    )
 
 
 @irdl_op_definition

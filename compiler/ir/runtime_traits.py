@@ -315,6 +315,24 @@ def resize_as_conv(op: Operation) -> bool:
     return max(max(r) for r in wy[0]) * max(max(r) for r in wx[0]) <= 255
 
 
+def softmax16_shift_overflows(op: Operation) -> bool:
+    """An int16 SOFTMAX whose input rescaling overflows int32 in LiteRT. `SoftmaxInt16`
+    maps a difference `x - max(x)` in [-65535, 0] steps onto its exp table's [-10, 0]
+    by `MultiplyByQuantizedMultiplier(diff, m, shift)` of `s_in * beta / (10 / 65535)`,
+    which first computes `diff * (1 << shift)` in int32: with a shift above 15 a large
+    difference wraps, and the row's masked logits come out as anything (a -3.4e38
+    causal mask quantized per tensor makes s_in ~1e34: every probability 1/n). Below
+    that (s_in * beta < 5, a range of +-163840) it cannot happen."""
+    from compiler.interpreter.fixedpoint import quantize_multiplier
+
+    t = getattr(op.operands[0].type, "element_type", None)
+    if not isinstance(t, UniformQuantizedType) or t.storage_spelling != "i16":
+        return False
+    beta = float(np.float32(op.beta.value.data))  # type: ignore[attr-defined]
+    real = float(np.float32(t.scale.data)) * beta / (10.0 / 65535.0)
+    return quantize_multiplier(real)[1] > 15
+
+
 def half_pixel_centers(op: Operation) -> bool:
     return bool(op.option("half_pixel_centers"))  # type: ignore[attr-defined]
 

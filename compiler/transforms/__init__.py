@@ -27,6 +27,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "quant-propagate": ("quant_propagate", "QuantPropagatePass"),
     "quantize-bias": ("quantize_bias", "QuantizeBiasPass"),
     "fuse-qdq": ("fuse_qdq", "FuseQdqPass"),
+    "refine-numerics": ("refine_numerics", "RefineNumericsPass"),
     "circle-cleanup": ("circle_cleanup", "CircleCleanupPass"),
     "verify-quantized": ("verify_quantized", "VerifyQuantizedPass"),
     "target-legalize": ("target_legalize", "TargetLegalizePass"),

@@ -26,6 +26,8 @@ quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circl
                             weight types); zero biases where the runtimes require one;
 8. `fuse-qdq`               float ops between dcast/qcast become quantized ops; I/O
                             boundaries become QUANTIZE/DEQUANTIZE (or integer I/O);
+8b. `refine-numerics`      closer roundings in exact ops: a Newton step after each int16
+                            RSQRT (its interpolated table is coarse near 0);
 9. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
                             drop dead ops on the quantized graph;
 10. `verify-quantized`      the scheme's contract, before anything is emitted;
@@ -59,6 +61,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
     from compiler.transforms.fold_batch_norm import FoldBatchNormPass
     from compiler.transforms.fold_qdq import FoldQdqPass
     from compiler.transforms.fuse_qdq import FuseQdqPass
+    from compiler.transforms.refine_numerics import RefineNumericsPass
     from compiler.transforms.quant_propagate import QuantPropagatePass
     from compiler.transforms.quantize_bias import QuantizeBiasPass
     from compiler.transforms.target_legalize import TargetLegalizePass
@@ -74,6 +77,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
         QuantPropagatePass(scheme=scheme, allow_float=allow_float),
         QuantizeBiasPass(),
         FuseQdqPass(io_dtype=io_dtype, allow_float=allow_float),
+        RefineNumericsPass(),
         CircleCleanupPass(),
         VerifyQuantizedPass(scheme=scheme, allow_float=allow_float),
     ]

@@ -29,6 +29,9 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    (LiteRT) a quantized ADD/SUB that LiteRT aborts on (`add_rescale_aborts`) whose one
    operand's rescaling multiplier is flushed to 0 and whose other operand is a
    constant: the constant it computes (the interpreter's kernel, bit for bit);
+   (LiteRT) an int16 SOFTMAX whose input rescaling wraps (`softmax16_shift_overflows`)
+   of a constant (such a folded mask ADD): the constant it means, computed at compile
+   time as torch computes it;
 2. with `allow-float=true`, a float island: the op in float32 between DEQUANTIZE of its
    quantized inputs (constants dequantized at compile time) and QUANTIZE of its results,
    when the runtime runs the float op;
@@ -518,6 +521,28 @@ def _constant_sum(op: Operation) -> str | None:
     return None
 
 
+def _constant_softmax(op: Operation) -> str | None:
+    """A quantized SOFTMAX of a constant (typically the causal-mask ADD that
+    `_constant_sum` folded): the constant it means, computed at compile time in float64
+    from the dequantized input and quantized with the output's parameters, as torch's
+    PT2E program computes it (LiteRT's int16 kernel wraps on such inputs,
+    `softmax16_shift_overflows`)."""
+    x = constant_of(op.operands[0])
+    if x is None:
+        return "its input is not a constant"
+    qi, qo = op.operands[0].type.element_type, op.results[0].type.element_type
+    if not isinstance(qi, UniformQuantizedType) or not isinstance(qo, UniformQuantizedType):
+        return "it is not quantized per tensor"
+    beta = float(np.float32(op.beta.value.data))  # type: ignore[attr-defined]
+    real = qi.dequantize(np.broadcast_to(x, shape(op.results[0]))).astype(np.float64) * beta
+    e = np.exp(real - real.max(axis=-1, keepdims=True))
+    value = qo.quantize((e / e.sum(axis=-1, keepdims=True)).astype(np.float32))
+    out = op.results[0]
+    const = ConstOp(dense_from_numpy(value, qo.storage_type), out.type)
+    _replace(op, [_insert(const, op).results[0]])
+    return None
+
+
 #: target -> op class -> rewrite (returns None when done, else why it does not apply)
 REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = {
     ONERT: {
@@ -539,6 +564,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
     LITERT: {
         circle.AddOp: _constant_sum,
         circle.SubOp: _constant_sum,
+        circle.SoftmaxOp: _constant_softmax,
     },
 }
 

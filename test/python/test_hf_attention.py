@@ -93,10 +93,14 @@ def test_hf_model_runs_in_litert_bit_exactly(name, scheme):
     theirs = runtimes.run_litert(data, xs, resolver="BUILTIN_REF")
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_array_equal(a, b)
-    # the default kernels run it too (no refusal); int16 is exact there as well (int8: the
-    # optimized FULLY_CONNECTED's 1-step differences grow through the layers, measured
-    # up to 15 output steps on GPT-2)
+    # the default kernels run it too (no refusal), every op within its documented
+    # tolerance (the optimized FULLY_CONNECTED: 1 step on rare elements, in int8 and
+    # int16; the differences grow through the layers, up to 15 output steps on GPT-2 int8)
     builtin = runtimes.run_litert(data, xs, resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+    assert len(builtin) == len(ours)
     if scheme == "int16":
-        for a, b in zip(ours, builtin, strict=True):
-            np.testing.assert_array_equal(a, b)
+        from compiler.bisect import bisect
+
+        b = bisect(data, [batches[-1][0].numpy()], "litert",
+                   "BUILTIN_WITHOUT_DEFAULT_DELEGATES", source=module)
+        assert b.error is None, str(b)

@@ -68,7 +68,7 @@ def test_zoo_lowers_to_circle_only(name, scheme):
     floats = scheme != "float" and zoo.allow_float(name, scheme)
     lower(module, allow_float=floats,
           callback=lambda p, m: (stages.append(p.name), reparse(m)))
-    assert stages[-1] == "verify-quantized" and len(stages) == 11
+    assert stages[-1] == "verify-quantized" and len(stages) == 12
 
     storage = {"uint8": "u8", "int8": "i8", "int16": "i16"}.get(scheme)
     kept_float = {c.name for c in circle.CIRCLE_OPS if no_integer_kernel(c, storage)}

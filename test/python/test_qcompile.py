@@ -112,14 +112,15 @@ def test_dump_dir_stages_rerun_with_qopt(model_file, tmp_path):
     assert main([str(model_file), "-o", str(tmp_path / "n.tflite"), "-q", "--scheme", "int8",
                  "--dump-dir", str(dump)]) == 0
     files = sorted(p.name for p in dump.iterdir())
-    assert files[0] == "00-import.mlir" and files[-1] == "12-target-legalize.mlir"
-    assert len(files) == 13
+    assert files[0] == "00-import.mlir" and files[-1] == "13-target-legalize.mlir"
+    assert len(files) == 14
     # re-run the rest of the pipeline from the stage after activation fusion
-    rest = "quant-propagate,quantize-bias,fuse-qdq,circle-cleanup,verify-quantized"
+    rest = ("quant-propagate,quantize-bias,fuse-qdq,refine-numerics,circle-cleanup,"
+            "verify-quantized")
     qopt = Path(sys.executable).with_name("qopt")
     again = subprocess.run([str(qopt), str(dump / "06-circle-fuse-activation.mlir"), "-p", rest],
                            capture_output=True, text=True, check=True).stdout
-    final = subprocess.run([str(qopt), str(dump / "11-verify-quantized.mlir")],
+    final = subprocess.run([str(qopt), str(dump / "12-verify-quantized.mlir")],
                            capture_output=True, text=True, check=True).stdout
     assert again == final
 

@@ -197,7 +197,7 @@ MEASURED_TOLERANCES = {
     ("litert", "BUILTIN_REF"): {("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3},
     ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {
         ("CONV_2D", "i8"): 1, ("FULLY_CONNECTED", "i8"): 1, ("MEAN", "i8"): 1,
-        ("QUANTIZE", "i16"): 1,
+        ("QUANTIZE", "i16"): 1, ("FULLY_CONNECTED", "i16"): 1,
         ("DEQUANTIZE", "f32"): 4, ("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3,
     },
     ("litert", "AUTO"): {
