@@ -13,7 +13,7 @@ multipliers, gemmlowp, requantization parameters) and `lut` (lookup tables).
 """
 
 # Resolved on first use (PEP 562): the compile path imports single kernels and helpers
-# (`compiler.interpreter.fixedpoint`, `circle_int_eltwise`), and a package `__init__`
+# (`compiler.interpreter.fixedpoint`, `circle`), and a package `__init__`
 # that imported the runner would pull every kernel module and xDSL's interpreters
 # package (all of its dialects, RISC-V's included: ~0.1 s) into every `qcompile`.
 __all__ = ["as_module", "entry_function", "make_interpreter", "run"]

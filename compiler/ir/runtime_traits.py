@@ -387,7 +387,9 @@ def refusal(op: Operation, runtime: str) -> str | None:
             return RUNTIME_REFUSES[runtime][st]
     d = data_operand(op)
     st = storage(d) if d is not None else None
-    for t in op.get_traits_of_type(Refuses):
+    # xDSL keeps an op's traits in a set: sort them so the reason named is the same in
+    # every process
+    for t in sorted(op.get_traits_of_type(Refuses), key=lambda t: t.reason or ""):
         if t.runtime != runtime or (t.when is not None and not t.when(op)):
             continue
         if t.when is not None and t.storages >= EVERY:
@@ -398,13 +400,16 @@ def refusal(op: Operation, runtime: str) -> str | None:
 
 
 def miscomputation(op: Operation, runtime: str) -> str | None:
-    """Why `runtime`'s result of `op` differs from the op's semantics, or None."""
+    """Why `runtime`'s result of `op` differs from the op's semantics, or None: every
+    reason that applies, in a fixed order (xDSL keeps an op's traits in a set)."""
     d = data_operand(op)
     st = storage(d) if d is not None else None
-    for t in op.get_traits_of_type(Miscomputes):
-        if t.runtime == runtime and st in t.storages and (t.when is None or t.when(op)):
-            return f"{NAMES[runtime]}'s {op.BUILTIN} {t.reason} (wrong results)"
-    return None
+    reasons = sorted(t.reason for t in op.get_traits_of_type(Miscomputes)
+                     if t.runtime == runtime and st in t.storages
+                     and (t.when is None or t.when(op)))
+    if not reasons:
+        return None
+    return f"{NAMES[runtime]}'s {op.BUILTIN} {'; and '.join(reasons)} (wrong results)"
 
 
 def tolerated_steps(op: Operation, runtime: str, resolver: str | None,
