@@ -198,10 +198,6 @@ KNOWN: dict[tuple[str, str], str] = {
                                     "(as resnet50; not bisected yet)"),
     ("resnet50", "uint8-pt"): ("circle IR 3.4 dB below PT2E with uint8 per-tensor weights "
                                "(not bisected yet)"),
-    ("convnext", "int8"): ("circle IR 1.01 dB below PT2E (20.7 vs 21.7 dB; LiteRT bit-exact "
-                           "with the IR), accumulated: TFLite's int8 MEAN rounds twice (1/n in "
-                           "a shifted multiplier), one step off PT2E's float mean on ~11 % of "
-                           "layer-norm rows (compiler.accuracy_bisect, local figures)"),
     ("vit", "uint8"): ("circle IR 2.2 dB below PT2E (33.6 vs 35.8 dB; onert bit-exact with the "
                        "IR): uint8 numerics, not bisected yet"),
 }
