@@ -357,7 +357,7 @@ class CircleActivationFunctions(InterpreterFunctions):
         qi = per_tensor(op, op.input, "the input")
         qo = per_tensor(op, op.output, "the output")
         if qi.storage_spelling == "i16":
-            return _rsqrt16(op, x)
+            return rsqrt16(op, x)
         if qi.storage_spelling != "i8":  # uint8: no runtime has one to check against
             raise NotImplementedError(f"{op.name}: the {qi.storage_spelling} kernel is not "
                                       "bit-exact yet (only int8 and int16 are implemented)")
@@ -641,7 +641,7 @@ def _log16(op: circle.LogOp, x):
     return _lut16(qi, qo, x, transform)
 
 
-def _rsqrt16(op: circle.RsqrtOp, x):
+def rsqrt16(op: circle.RsqrtOp, x):
     qi, qo = _int16_qparams(op, symmetric=True)
     if x.size and int(x.min()) < 0:
         raise error_at(op, "RSQRT is only defined for non-negative inputs (TFLite fails too)")

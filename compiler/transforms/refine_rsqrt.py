@@ -1,6 +1,6 @@
 """One Newton-Raphson step after every int16 RSQRT (part of `refine-numerics`).
 
-TFLite's int16 RSQRT (`circle_int16_unary.rsqrt16`) is a 513-entry interpolated table
+TFLite's int16 RSQRT (`circle_activation.rsqrt16`) is a 513-entry interpolated table
 over the whole int16 input range. 1/sqrt(x) is steep near 0, so between the first
 entries the chord is far above the curve: for a layer norm's `var + eps` (hf_gpt2,
 hf_vit) inputs 100..1000 steps above 0 are up to 3.3 % off, about 1000 output steps
@@ -51,7 +51,7 @@ def _i16(op: Operation, v: SSAValue) -> UniformQuantizedType | None:
 
 def _table(op: circle.RsqrtOp) -> np.ndarray:
     """y0 (real) of the op's int16 kernel for every stored input 0..32767."""
-    from compiler.interpreter.circle_int16_unary import rsqrt16
+    from compiler.interpreter.circle_activation import rsqrt16
 
     (y,) = rsqrt16(op, np.arange(32768, dtype=np.int16))
     return y.astype(np.float64) * float(np.float32(op.results[0].type.element_type.scale.data))
