@@ -27,7 +27,9 @@ quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circl
 8. `fuse-qdq`               float ops between dcast/qcast become quantized ops; I/O
                             boundaries become QUANTIZE/DEQUANTIZE (or integer I/O);
 8b. `refine-numerics`      closer roundings in exact ops: a Newton step after each int16
-                            RSQRT (its interpolated table is coarse near 0);
+                            RSQRT (its interpolated table is coarse near 0); a layer
+                            norm's centering int8 MEAN as a FULLY_CONNECTED (MEAN
+                            rounds twice);
 9. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
                             drop dead ops on the quantized graph;
 10. `verify-quantized`      the scheme's contract, before anything is emitted;

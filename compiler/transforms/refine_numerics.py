@@ -4,7 +4,10 @@ interpreter does. Runs on the quantized circle IR, after `fuse-qdq`:
 
 - an int16 RSQRT gets one Newton-Raphson step in int16 MUL/ADD
   (`compiler.transforms.refine_rsqrt`): TFLite's interpolated table is up to 3.3 %
-  off near 0 (a layer norm's variance).
+  off near 0 (a layer norm's variance);
+- a layer norm's centering int8 MEAN over the last axis becomes a FULLY_CONNECTED with
+  one constant row (`compiler.transforms.mean_as_fully_connected`): TFLite's MEAN rounds
+  twice, the FULLY_CONNECTED once.
 
 Each rewrite states its own guarantee; ops they do not match are left alone.
 """
@@ -18,7 +21,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
 from compiler.dialects import circle
-from compiler.transforms import refine_rsqrt
+from compiler.transforms import mean_as_fully_connected, refine_rsqrt
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class RefineNumericsPass(ModulePass):
         for o in list(op.walk()):
             if isinstance(o, circle.RsqrtOp):
                 refine_rsqrt.refine(o)
+            elif isinstance(o, circle.MeanOp) and mean_as_fully_connected.is_centering(o):
+                mean_as_fully_connected.rewrite(o)
 
 
 __all__ = ["RefineNumericsPass"]

@@ -1,6 +1,6 @@
 """One Newton-Raphson step after every int16 RSQRT (part of `refine-numerics`).
 
-TFLite's int16 RSQRT (`compiler.interpreter.circle_activation.rsqrt16`) is a 513-entry interpolated table
+TFLite's int16 RSQRT (`circle_activation.rsqrt16`) is a 513-entry interpolated table
 over the whole int16 input range. 1/sqrt(x) is steep near 0, so between the first
 entries the chord is far above the curve: for a layer norm's `var + eps` (hf_gpt2,
 hf_vit) inputs 100..1000 steps above 0 are up to 3.3 % off, about 1000 output steps

@@ -191,17 +191,20 @@ def evaluate(model: str, scheme: str, default_kernels: bool = False,
 #: (model, scheme) -> why it fails today (work owned elsewhere); see the module doc
 KNOWN: dict[tuple[str, str], str] = {
     ("mobilenet_v3", "int8"): (
-        "circle IR 4.7 dB below PT2E, accumulated: re-run alone on PT2E's inputs every op is "
-        "within 1 step of PT2E (HARD_SWISH included; compiler.accuracy_bisect), the 1-step "
-        "rounding differences of the int8 kernels compound through 11 blocks"),
-    ("shufflenet_v2", "uint8-pt"): ("circle IR 1.3 dB below PT2E with uint8 per-tensor weights "
-                                    "(as resnet50; not bisected yet)"),
-    ("resnet50", "uint8-pt"): ("circle IR 3.4 dB below PT2E with uint8 per-tensor weights "
-                               "(not bisected yet)"),
-    ("convnext", "int8"): ("circle IR 1.01 dB below PT2E (20.7 vs 21.7 dB; LiteRT bit-exact "
-                           "with the IR), accumulated: TFLite's int8 MEAN rounds twice (1/n in "
-                           "a shifted multiplier), one step off PT2E's float mean on ~11 % of "
-                           "layer-norm rows (compiler.accuracy_bisect, local figures)"),
-    ("vit", "uint8"): ("circle IR 2.2 dB below PT2E (33.6 vs 35.8 dB; onert bit-exact with the "
-                       "IR): uint8 numerics, not bisected yet"),
+        "circle IR 4.7 dB below PT2E on the held image, accumulated: re-run alone on PT2E's "
+        "inputs every op is within 1 step of PT2E (HARD_SWISH included; "
+        "compiler.accuracy_bisect); over the 5 calibration batches the IR is 0.3 dB above "
+        "PT2E (docs/numerics.md)"),
+    ("shufflenet_v2", "uint8-pt"): (
+        "circle IR 1.3 dB below PT2E on the held image with uint8 per-tensor weights; every op "
+        "within 1 step of PT2E locally, 1.0 dB over 5 calibration batches, 0.1 dB over 16 "
+        "fresh inputs (docs/numerics.md)"),
+    ("resnet50", "uint8-pt"): (
+        "circle IR 3.4 dB below PT2E on the held image with uint8 per-tensor weights; every op "
+        "within 1 step of PT2E locally, 1.0 dB over 5 calibration batches, 0.0 dB over 16 "
+        "fresh inputs (docs/numerics.md)"),
+    ("vit", "uint8"): (
+        "circle IR 2.2 dB below PT2E on the held image (33.6 vs 35.8 dB; onert bit-exact with "
+        "the IR); every op within 1 step of PT2E locally, 2.0 dB over 5 calibration batches, "
+        "0.0 dB over 16 fresh inputs (docs/numerics.md)"),
 }
