@@ -1,7 +1,7 @@
 """(part of `refine-numerics`) An int8 MEAN over the last axis as a FULLY_CONNECTED
 with one constant output row, which rounds the mean once.
 
-TFLite's quantized MEAN (`reference_ops::QuantizedMeanOrSum`, `circle_int.mean`) folds
+TFLite's quantized MEAN (`reference_ops::QuantizedMeanOrSum`, `compiler.interpreter.circle` `mean_int`) folds
 1/n into its multiplier by shifting it right by floor(log2 n), so its
 `MultiplyByQuantizedMultiplier` keeps only a few bits below the result's step before
 the second rounding: the mean is rounded twice, up to ~0.7 step off (a layer norm's
