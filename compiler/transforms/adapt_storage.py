@@ -1,5 +1,6 @@
-"""`adapt-storage{scheme=auto requantize=false target=none}`: re-encode a quantized program's storage
-types into the target scheme's, exactly, so programs from any quantizer compile.
+"""`adapt-storage{scheme=auto requantize=false target=none}`: re-encode a quantized
+program's storage types into the target scheme's, exactly, so programs from any
+quantizer compile.
 
 Quantizers disagree on storage: XNNPACKQuantizer (ExecuTorch) and ArmInductorQuantizer
 give int8 activations, X86InductorQuantizer and FX graph mode (qnnpack/fbgemm) give
