@@ -64,7 +64,10 @@ def adapt_imported(args, module, progress) -> None:
             args.chosen_qparams = complete_qparams(module, batches, keep)
         elif not args.allow_float:
             require_complete(module)
-    args.adaptations = adapt_storage(module, args.scheme, getattr(args, "requantize", False))
+    from compiler.tools.qcompile import target_runtime
+
+    args.adaptations = adapt_storage(module, args.scheme, getattr(args, "requantize", False),
+                                     target_runtime(args.output))
     exact = sum(a.exact for a in args.adaptations)
     if args.chosen_qparams or args.adaptations:
         progress.line("adapt", time.perf_counter() - start,

@@ -1,5 +1,6 @@
-"""`adapt-storage{scheme=auto requantize=false}`: re-encode a quantized program's storage
-types into the target scheme's, exactly, so programs from any quantizer compile.
+"""`adapt-storage{scheme=auto requantize=false target=none}`: re-encode a quantized
+program's storage types into the target scheme's, exactly, so programs from any
+quantizer compile.
 
 Quantizers disagree on storage: XNNPACKQuantizer (ExecuTorch) and ArmInductorQuantizer
 give int8 activations, X86InductorQuantizer and FX graph mode (qnnpack/fbgemm) give
@@ -31,7 +32,12 @@ the program alone, and the verifier reports what does not fit):
 Lossy adaptations, refused with the reason unless `requantize=true` (then applied, and
 each tensor's SQNR against the program's values is recorded):
 - per-channel FULLY_CONNECTED weights for `uint8` (onert, the runtime of `.circle`,
-  applies channel 0's scale to every channel): requantized per tensor, asymmetric u8;
+  applies channel 0's scale to every channel): requantized per tensor, asymmetric u8.
+  Not with `target=onert`: they are kept exactly, since `target-legalize` for onert
+  then rewrites every uint8 FULLY_CONNECTED into a 1x1 CONV_2D, which onert computes
+  bit-exactly with per-channel weights, or refuses it with a located error (the FC's
+  `miscomputes(ONERT, when=per_channel_weights)` trait); without a target (or for
+  another runtime) nothing after this pass would stop the FC from reaching onert;
 - int8 weights holding -128 for `int8` (its weights are narrow): -128 becomes -127;
 - asymmetric weights for `int8`: requantized symmetric narrow per channel;
 - 16-bit tensors in an 8-bit scheme: always refused (no range to requantize from
@@ -40,7 +46,7 @@ each tensor's SQNR against the program's values is recorded):
 Guarantees afterwards, for `uint8`/`int8`: every 8-bit activation has the scheme's
 storage, every weight its weight storage (per-channel and narrow for `int8`), and the
 program computes the same reals as before where every adaptation was exact.
-`adapt_storage(module, scheme, requantize)` returns the adaptations (for reports).
+`adapt_storage(module, scheme, requantize, target)` returns the adaptations (for reports).
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from compiler.dialects import quant
 from compiler.dialects.aten import AtenOp
 from compiler.ir.diagnostics import CompileError, op_location
+from compiler.ir.runtime_traits import ONERT
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     is_quantized,
@@ -149,8 +156,10 @@ def _shift(et: Attribute, storage: str, delta: int) -> Attribute:
 
 
 class _Adapter:
-    def __init__(self, module: ModuleOp, scheme: str, requantize: bool):
+    def __init__(self, module: ModuleOp, scheme: str, requantize: bool, target: str | None):
         self.module = module
+        # target-legalize for onert owns per-channel uint8 FCs (a 1x1 CONV_2D, or an error)
+        self.fc_per_channel_ok = target == ONERT
         self.act = {"uint8": "u8", "int8": "i8"}[scheme]
         self.scheme = scheme
         self.requantize = requantize
@@ -203,12 +212,14 @@ class _Adapter:
             if et.storage_spelling == "i8":
                 new, delta = _shift(et, "u8", 128), 128
                 why.append("zero point moved by +128")
-            if (_is_fully_connected(consumer) and isinstance(new, UniformQuantizedPerAxisType)
-                    and len(set(zip(new.scales, new.zero_points))) > 1):
+            varying = (isinstance(new, UniformQuantizedPerAxisType)
+                       and len(set(zip(new.scales, new.zero_points))) > 1)
+            if _is_fully_connected(consumer) and varying and not self.fc_per_channel_ok:
                 self._lossy(op, r, et, "per-channel FULLY_CONNECTED weights: onert applies "
                             "channel 0's scale to every output channel", self._fc_per_tensor)
                 return
-            if isinstance(new, UniformQuantizedPerAxisType) and _is_fully_connected(consumer):
+            if (isinstance(new, UniformQuantizedPerAxisType) and _is_fully_connected(consumer)
+                    and not varying):
                 # one (scale, zero point) on every channel: per tensor says the same
                 new = make_quantized_type("u8", float(new.scales[0]), int(new.zero_points[0]),
                                           qmin=new.qmin, qmax=new.qmax)
@@ -334,12 +345,15 @@ def _dequantize_axis(et: UniformQuantizedPerAxisType, stored: np.ndarray) -> np.
     return ((stored.astype(np.float32) - z) * s).astype(np.float32)
 
 
-def adapt_storage(module: ModuleOp, scheme: str, requantize: bool = False) -> list[Adaptation]:
+def adapt_storage(module: ModuleOp, scheme: str, requantize: bool = False,
+                  target: str | None = None) -> list[Adaptation]:
     """Re-encode `module` (quant stage) into `scheme`'s storage; the adaptations made.
-    Raises `CompileError` listing every lossy adaptation unless `requantize`."""
+    Raises `CompileError` listing every lossy adaptation unless `requantize`. `target`
+    (the runtime `lower` legalizes for, None for none) decides only whether per-channel
+    uint8 FULLY_CONNECTED weights are lossy (see the module docstring)."""
     if scheme not in ("uint8", "int8"):
         return []
-    adapter = _Adapter(module, scheme, requantize)
+    adapter = _Adapter(module, scheme, requantize, target)
     adapter.run()
     return adapter.done
 
@@ -350,6 +364,8 @@ class AdaptStoragePass(ModulePass):
 
     scheme: str = "auto"
     requantize: bool = False
+    target: str = "none"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        adapt_storage(op, self.scheme, self.requantize)
+        adapt_storage(op, self.scheme, self.requantize,
+                      None if self.target in ("none", "") else self.target)

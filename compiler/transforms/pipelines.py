@@ -70,7 +70,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
     from compiler.transforms.verify_quantized import VerifyQuantizedPass
 
     passes = [
-        AdaptStoragePass(scheme=scheme),
+        AdaptStoragePass(scheme=scheme, target=target or "none"),
         FoldBatchNormPass(),
         FoldQdqPass(),
         ConvertAtenToCirclePass(),

@@ -314,8 +314,11 @@ def test_x86_allow_float_keeps_last_linear_float(target):
 
 
 def test_lossy_adaptations_refused_or_requantized():
-    """fbgemm's per-channel linear weights cannot go to onert's uint8 exactly."""
-    prog, _, calibration, _ = program("fx_fbgemm", "small")
+    """fbgemm's per-channel linear weights cannot go to onert's uint8 FULLY_CONNECTED
+    exactly: without a target they are refused or requantized per tensor. For onert
+    they are kept (target-legalize makes the FC a 1x1 CONV_2D), and onert computes the
+    file bit-exactly like the interpreter."""
+    prog, _, calibration, held = program("fx_fbgemm", "small")
     module = compiler.import_program(prog)
     with pytest.raises(CompileError, match="per-channel FULLY_CONNECTED weights"):
         adapt_storage(module, "uint8")
@@ -323,6 +326,13 @@ def test_lossy_adaptations_refused_or_requantized():
     done = adapt_storage(module, "uint8", requantize=True)
     lossy = [a for a in done if not a.exact]
     assert len(lossy) == 1 and lossy[0].sqnr_db > 30
+    module = compiler.import_program(prog)
+    complete_qparams(module, calibration)
+    assert all(a.exact for a in adapt_storage(module, "uint8", target="onert"))
+    compiler.lower(module, scheme="uint8", target="onert")
+    x = [t.numpy() for t in held]
+    np.testing.assert_array_equal(run_onert(write_circle(module), x)[0],
+                                  compiler.run(module, x)[0])
 
 
 class ShuffleSE(nn.Module):
