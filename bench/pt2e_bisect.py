@@ -26,8 +26,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("model")
     ap.add_argument("--drop-db", type=float, default=6.0)
     ap.add_argument("--floor-db", type=float, default=30.0)
+    ap.add_argument("--scheme", help="as qcompile's (uint8 compiles a .circle, else a .tflite)")
     args, rest = ap.parse_known_args(argv)
-    suffix = ".circle" if "uint8" in rest and "--per-tensor" not in rest else ".tflite"
+    if args.scheme is not None:
+        rest = ["--scheme", args.scheme, *rest]
+    suffix = ".circle" if args.scheme == "uint8" and "--per-tensor" not in rest else ".tflite"
     with tempfile.TemporaryDirectory(prefix="pt2e-bisect-") as tmp:
         out = str(Path(tmp) / f"model{suffix}")
         result = compile_model(parse_args([args.model, "-o", out, "-q", *rest]))

@@ -46,11 +46,16 @@ from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantize
 
 
 def sqnr_db(ref: np.ndarray, x: np.ndarray) -> float:
-    """SQNR of `x` against `ref` in dB (`inf` when equal)."""
+    """SQNR of `x` against `ref` in dB (`inf` when equal; `-inf` when an element is
+    NaN or infinite in one and not the same in the other: a diverged op is the worst
+    loss, never none)."""
     ref, x = np.asarray(ref, np.float64), np.asarray(x, np.float64)
     finite = np.isfinite(ref) & np.isfinite(x)
-    same = (ref == x) | ~finite
-    noise = float(np.sum(np.where(same, 0.0, ref - x) ** 2))
+    same = (ref == x) | (np.isnan(ref) & np.isnan(x))
+    if np.any(~finite & ~same):
+        return -math.inf
+    with np.errstate(invalid="ignore"):  # inf - inf where both are the same infinity
+        noise = float(np.sum(np.where(same, 0.0, ref - x) ** 2))
     if noise == 0.0:
         return math.inf
     signal = float(np.sum(np.where(finite, ref, 0.0) ** 2))

@@ -972,7 +972,7 @@ CIRCLE_OPS = [
     # comparisons, logic, select (compiler/dialects/circle_compare.py)
     EqualOp, NotEqualOp, GreaterOp, GreaterEqualOp, LessOp, LessEqualOp,
     LogicalAndOp, LogicalOrOp, LogicalNotOp, SelectV2Op, ReduceAnyOp,
-    # element-wise math (ops-math; compiler/dialects/circle_activation.py)
+    # element-wise math (compiler/dialects/circle_activation.py)
     EluOp,
     # conversions
     CastOp,

@@ -63,12 +63,23 @@ def _observed(v: SSAValue) -> bool:
 
 
 def _fusable_activation_user(v: SSAValue) -> bool:
-    """`v`'s only user is a RELU/RELU6/clamp Circle can fuse into `v`'s producer."""
+    """`v`'s only user is a RELU/RELU6, or a hardtanh/clamp with the bounds of RELU,
+    RELU6 or RELU_N1_TO_1 (what Circle fuses), so `v` needs no parameters of its own."""
     uses = list(v.uses)
     if len(uses) != 1:
         return False
     user = uses[0].operation
-    return isinstance(user, AtenOp) and user.SCHEMA.name in _FUSABLE_ACTIVATIONS
+    if not isinstance(user, AtenOp) or user.SCHEMA.name not in _FUSABLE_ACTIVATIONS:
+        return False
+    if user.SCHEMA.name == "hardtanh":
+        lo, hi = user.arg("min_val"), user.arg("max_val")
+        bounds = (-1.0 if lo is None else float(lo), 1.0 if hi is None else float(hi))
+        return bounds in ((0.0, 6.0), (-1.0, 1.0))
+    if user.SCHEMA.name == "clamp":
+        lo, hi = user.arg("min"), user.arg("max")
+        bounds = (None if lo is None else float(lo), None if hi is None else float(hi))
+        return bounds in ((0.0, None), (0.0, 6.0), (-1.0, 1.0))
+    return True
 
 
 def _viewed_observed(v: SSAValue) -> bool:

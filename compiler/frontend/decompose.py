@@ -145,7 +145,7 @@ CIRCLE_DECOMPOSITIONS = {
 }
 
 
-# -- element-wise math, norms, attention (ops-math) --------------------------------------
+# -- element-wise math, norms, attention --------------------------------------
 
 
 def _log1p(x):

@@ -449,10 +449,6 @@ def _node_name(node) -> str:
     return node.name or (node.output[0] if node.output else node.op_type)
 
 
-def _has_attr(node, name: str) -> bool:
-    return any(a.name == name for a in node.attribute)
-
-
 def _attr(node, name: str, default: Any = None) -> Any:
     import onnx
 

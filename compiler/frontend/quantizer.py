@@ -606,7 +606,7 @@ class CircleQuantizer(Quantizer):
         return dataclasses.replace(spec, observer_or_fake_quant_ctr=FiniteMinMaxObserver.with_args(
             eps=self.specs.facts.activation_eps))
 
-    # -- ops-math ---------------------------------------------------------------------
+    # -- element-wise math, norms, attention -------------------------------------------
     def _matrix_weight_spec(self):
         """The spec of a constant [in, out] matrix that becomes FULLY_CONNECTED weights:
         per channel along axis 1 (the output features), per tensor in the uint8 scheme

@@ -11,7 +11,7 @@ fixed output ranges are declared on the circle ops (`FixedOutputRange`), per sto
 
 Every observer has a smallest scale `eps`, so that a constant or all-zero tensor still
 gets a usable (exactly representable) scale: `2**-12` for 8-bit tensors and weights, as
-the research notes recommend, but `2**-20` for int16 activations. With `2**-12`, every
+PT2E's XNNPACKQuantizer uses, but `2**-20` for int16 activations. With `2**-12`, every
 i16 tensor whose values stay within +-8 would get the scale 2**-12 (a range of +-8 for
 32768 steps) instead of max|x| / 32767.5, throwing away up to 8 bits of the resolution
 16x8 quantization exists for.

@@ -185,7 +185,7 @@ CASES: list[OpCase] = [
            aten=("add.Tensor", "mul.Tensor"), circle=("circle.add", "circle.mul")),
 
     # -- element-wise math, norms, attention, dtype conversions; cases for existing ops --
-    # (ops-math). Why a scheme or runtime is left out is said next to it; "no integer
+    # Why a scheme or runtime is left out is said next to it; "no integer
     # kernel" means the interpreter refuses rather than approximates (docs/interpreter.md).
     OpCase("abs_neg", lambda: Fn(lambda m, x: torch.neg(torch.abs(x))),
            lambda: (randn(1, 8, seed=3),), aten=("abs", "neg"), circle=("circle.abs",),

@@ -80,3 +80,13 @@ def test_a_spoiled_op_is_the_first_loss(compiled):
     assert first.local_db is not None and first.local_db < 60, str(b)  # its own doing
     later = [o for o in b.ops if o.index > first.index]
     assert later and all(o.drop_db < 6.0 for o in later), str(b)
+
+
+def test_sqnr_of_a_diverged_output_is_the_worst_not_lossless():
+    """NaN or inf where the reference is finite is a total loss; equal non-finite
+    elements (a -inf mask on both sides) are no noise."""
+    ref = np.array([1.0, 2.0, -np.inf])
+    assert sqnr_db(ref, np.array([1.0, np.nan, -np.inf])) == -math.inf
+    assert sqnr_db(ref, np.array([1.0, np.inf, -np.inf])) == -math.inf
+    assert sqnr_db(ref, ref.copy()) == math.inf
+    assert 10 < sqnr_db(ref, np.array([1.1, 2.0, -np.inf])) < 30

@@ -424,3 +424,29 @@ def test_example_model_flows(flow, model_name, target):
     s_torch, s_quant, s_interp, _ = check_flow(flow, model_name, target, n_eval=32)
     print(f"{flow} {model_name} {target}: torch {s_torch:.2f} dB, adapted program "
           f"{s_quant:.2f} dB, interpreter {s_interp:.2f} dB")
+
+
+@pytest.mark.parametrize("bounds, fusable", [
+    ("{min = 0 : i64}", True), ("{min = 0 : i64, max = 6 : i64}", True),
+    ("{min = -1 : i64, max = 1 : i64}", True), ("{min = -2 : i64, max = 2 : i64}", False)])
+def test_only_fusable_clamps_spare_their_input_parameters(bounds, fusable):
+    """A result whose only user is an activation Circle fuses (clamp with RELU, RELU6 or
+    RELU_N1_TO_1 bounds) needs no parameters of its own; before any other clamp it is an
+    unobserved tensor like any other (else it would be neither calibrated nor named)."""
+    from xdsl.parser import Parser
+
+    from compiler.ir.context import make_context
+
+    text = f"""
+    func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {{
+      %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.1:128>>
+      %d = quant.dcast %q : tensor<4x!quant.uniform<u8:f32, 0.1:128>> to tensor<4xf32>
+      %n = aten.neg %d : (tensor<4xf32>) -> tensor<4xf32>
+      %c = aten.clamp %n {bounds} : (tensor<4xf32>) -> tensor<4xf32>
+      %cq = quant.qcast %c : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.1:128>>
+      %cd = quant.dcast %cq : tensor<4x!quant.uniform<u8:f32, 0.1:128>> to tensor<4xf32>
+      func.return %cd : tensor<4xf32>
+    }}"""
+    module = Parser(make_context(), text).parse_module()
+    missing = unobserved_tensors(module)
+    assert [v.owner.name for v in missing] == ([] if fusable else ["aten.neg"])

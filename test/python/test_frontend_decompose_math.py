@@ -1,4 +1,4 @@
-"""`decompose_for_circle` for element-wise math, instance norm and attention (ops-math):
+"""`decompose_for_circle` for element-wise math, instance norm and attention:
 each decomposition removes its op and computes the same values as torch (float32
 tolerance 1e-5 relative/absolute: the decompositions reassociate float arithmetic), and
 what a decomposition cannot express exactly is refused with a located `CompileError`."""

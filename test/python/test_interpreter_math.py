@@ -1,4 +1,4 @@
-"""Integer kernels of the element-wise math ops (ops-math) against LiteRT, on every
+"""Integer kernels of the element-wise math ops against LiteRT, on every
 input value of the storage (int8: all 256; int16: a sweep of non-negative values), for
 several quantization parameters: bit-exact. Plus the errors LiteRT also raises."""
 

@@ -262,6 +262,26 @@ def _fc_module(rng, n: int, i: int, o: int, per_channel: bool, bias: bool, act: 
                             fused_activation_function=act)
 
 
+def test_onert_int8_fully_connected_is_refused_not_rewritten():
+    """onert refuses an int8 FULLY_CONNECTED; the convolution rewrite is for uint8 only
+    (onert's int8 CONV_2D rounding in its place is not measured), so the refusal stays a
+    located compile error instead of an unproven int8 convolution."""
+    from xdsl.context import Context
+
+    from compiler.dialects import circle
+
+    ti = make_quantized_type("i8", 0.05, -3)
+    tw = make_quantized_type("i8", 0.01, 0)
+    m = single_op_module(circle.FullyConnectedOp,
+                         [Input(tensor([2, 4], ti)),
+                          Const(np.ones((3, 4), np.int8), tensor([3, 4], tw)), None],
+                         [tensor([2, 3], ti)], fused_activation_function="NONE")
+    with pytest.raises(CompileError, match="FullyConnected: unsupported data type.*"
+                       "only a uint8 FULLY_CONNECTED"):
+        TargetLegalizePass(target="onert").apply(Context(), m)
+    assert not any(isinstance(o, circle.Conv2DOp) for o in m.walk())
+
+
 @needs_onert
 def test_onert_uint8_fully_connected_rounds_twice():
     """onert's uint8 FULLY_CONNECTED requantizes with gemmlowp's two roundings: with

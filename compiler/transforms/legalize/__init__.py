@@ -29,7 +29,6 @@ from compiler.dialects import aten, circle, quant
 from compiler.dialects.circle_base import CircleOp, NoValueOp
 from compiler.ir.diagnostics import CompileError, error_at
 from compiler.transforms.patterns.constants import reshaped_constant, transposed_constant
-from compiler.ir.quant_types import is_quantized
 from compiler.transforms.utils import (
     constant_of,
     element_type,
@@ -155,10 +154,6 @@ class Emitter:
         """Reshape a constant at compile time (keeping its quantization), else emit one."""
         folded = reshaped_constant(self.rewriter, v, new_shape, self.anchor)
         return folded if folded is not None else self.reshape(v, new_shape)
-
-
-def _is_quantized_const(op: circle.ConstOp) -> bool:
-    return is_quantized(op.output.type)
 
 
 def result_type(op: Operation, index: int = 0) -> TensorType:

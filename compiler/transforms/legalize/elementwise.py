@@ -227,7 +227,7 @@ def log_softmax(op: Operation, em: Emitter):
     return _softmax(op, em, circle.LogSoftmaxOp)
 
 
-# -- element-wise math (ops-math) ------------------------------------------------------
+# -- element-wise math ------------------------------------------------------
 
 
 @legalizes("aten.elu", produces=(circle.EluOp,))

@@ -1,4 +1,4 @@
-// Element-wise math and norm legalizations (ops-math): aten.elu -> circle.elu (arguments
+// Element-wise math and norm legalizations: aten.elu -> circle.elu (arguments
 // Circle's ELU cannot express are refused with a located error); a standalone batch norm.
 // RUN: qopt %s --split-input-file -p convert-aten-to-circle | filecheck %s
 // RUN: not qopt %S/Inputs/elu_alpha.mlir -p convert-aten-to-circle 2>&1 | filecheck %s --check-prefix=ALPHA

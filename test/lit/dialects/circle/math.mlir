@@ -1,4 +1,4 @@
-// Round trip of the element-wise math ops (ops-math): circle.elu, float and int8.
+// Round trip of the element-wise math ops: circle.elu, float and int8.
 // RUN: QOPT_ROUNDTRIP
 // RUN: QOPT_GENERIC_ROUNDTRIP
 

@@ -1,4 +1,4 @@
-// Verifier rules of the element-wise math ops (ops-math), each message pinned with its
+// Verifier rules of the element-wise math ops, each message pinned with its
 // file:line:col.
 // RUN: qopt %s --split-input-file --verify-diagnostics | filecheck %s
 
