@@ -29,7 +29,8 @@ quant/aten IR to fully quantized circle IR. The order follows the PT2E → Circl
 8b. `refine-numerics`      closer roundings in exact ops: a Newton step after each int16
                             RSQRT (its interpolated table is coarse near 0); a layer
                             norm's centering int8 MEAN as a FULLY_CONNECTED (MEAN
-                            rounds twice);
+                            rounds twice); for LiteRT an 8-bit 1x1 CONV_2D as a
+                            FULLY_CONNECTED (the convolution rounds twice);
 9. `circle-cleanup`         cancel/fold transposes, merge reshapes, re-fuse activations,
                             drop dead ops on the quantized graph;
 10. `verify-quantized`      the scheme's contract, before anything is emitted;
@@ -79,7 +80,7 @@ def lowering_passes(scheme: str = "auto", io_dtype: str = "float",
         QuantPropagatePass(scheme=scheme, allow_float=allow_float),
         QuantizeBiasPass(),
         FuseQdqPass(io_dtype=io_dtype, allow_float=allow_float),
-        RefineNumericsPass(),
+        RefineNumericsPass(target=target or "none"),
         CircleCleanupPass(),
         VerifyQuantizedPass(scheme=scheme, allow_float=allow_float),
     ]
