@@ -36,8 +36,10 @@ def _conv(t: dict, stride: int = 1, seed: int = 0):
     zp = np.asarray(w_t.zero_points)[0]
     w = rng.integers(zp - 30, zp + 31, (O, 1, 1, C))  # like trained weights: near zero
     s_acc = np.float32(t["x"].scale.data) * np.asarray(w_t.scales, np.float32)
-    b_t = make_quantized_type("i32", s_acc.astype(np.float64), [0] * O, axis=0) \
-        if isinstance(w_t, UniformQuantizedPerAxisType) else make_quantized_type("i32", float(s_acc[0]), 0)
+    if isinstance(w_t, UniformQuantizedPerAxisType):
+        b_t = make_quantized_type("i32", s_acc.astype(np.float64), [0] * O, axis=0)
+    else:
+        b_t = make_quantized_type("i32", float(s_acc[0]), 0)
     b = rng.integers(-3000, 3000, O).astype(np.int32)
     out = 8 // stride
     return single_op_module(
