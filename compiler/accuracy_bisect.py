@@ -22,8 +22,9 @@ worse it is than its worst compared input (an op whose inputs already agree badl
 blamed for them); the first op whose drop exceeds `drop_db` and whose SQNR is below
 `floor_db` is `first_loss`. Its *local* SQNR and steps are the op's own doing: the op
 re-run alone in the interpreter on PT2E's values of its inputs (quantized with the
-operand types), against PT2E's output; an op whose local figures are near exact only
-carries differences that arrived from upstream.
+operand types), against PT2E's output (a node lowered to several ops of its name is
+re-run whole); an op whose local figures are near exact only carries differences that
+arrived from upstream.
 """
 
 from __future__ import annotations
@@ -222,19 +223,40 @@ def _local(interp, op: Operation, name_of: dict[SSAValue, str], ref: dict[str, n
            values: dict[SSAValue, np.ndarray], layout: dict[SSAValue, str]
            ) -> np.ndarray | None:
     """`op` re-run alone with every operand that PT2E computes replaced by PT2E's value
-    (quantized with the operand's type); None when no operand has one."""
-    inputs, replaced = [], False
-    for v in op.operands:
+    (quantized with the operand's type); None when no operand has one.
+
+    An operand computed by an op of the same name (a node lowered to several ops: a
+    FULLY_CONNECTED or MEAN as a CONV_2D between RESHAPEs, a float island) is re-run too,
+    from PT2E's values of its inputs, so the node's whole lowering is measured, not only
+    its last op."""
+    name = _name(op)
+
+    def value(v: SSAValue, memo: dict[SSAValue, np.ndarray | None]) -> tuple[Any, bool]:
         arr = values.get(v)
-        name = name_of.get(v)
-        if arr is not None and name is not None and v in layout:
-            theirs = _unalign(ref[name], layout[v], arr.shape)
-            arr, replaced = _stored(v, theirs, arr), True
-        inputs.append(arr)
-    if not replaced or any(a is None for a in inputs):
-        return None
-    (out, *_) = interp.run_op(op, tuple(inputs))
-    return np.asarray(out)
+        theirs = name_of.get(v)
+        if arr is not None and theirs is not None and v in layout:
+            return _stored(v, _unalign(ref[theirs], layout[v], arr.shape), arr), True
+        owner = v.owner
+        if (isinstance(owner, Operation) and not isinstance(owner, ConstOp)
+                and _name(owner) == name and len(owner.results) == 1):
+            if v not in memo:
+                memo[v] = rerun(owner, memo)
+            if memo[v] is not None:
+                return memo[v], True
+        return arr, False
+
+    def rerun(o: Operation, memo) -> np.ndarray | None:
+        inputs, replaced = [], False
+        for v in o.operands:
+            arr, theirs = value(v, memo)
+            inputs.append(arr)
+            replaced |= theirs
+        if not replaced or any(a is None for a in inputs):
+            return None
+        (out, *_) = interp.run_op(o, tuple(inputs))
+        return np.asarray(out)
+
+    return rerun(op, {})
 
 
 def accuracy_bisect(program: Any, module: ModuleOp, inputs: Sequence[np.ndarray],

@@ -17,8 +17,8 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a standalone RELU / RELU6 whose input and output share their parameters:
      MAXIMUM with the zero point (and MINIMUM with 6's stored value), exact in integers;
    - a uint8 MEAN over contiguous axes (onert computes it in float): a 1x1 CONV_2D
-     (trailing axes) or a DEPTHWISE_CONV_2D summing with weight 1 at scale 1/n (within
-     1 step of the MEAN, see `_mean_as_conv`);
+     (trailing axes) or a DEPTHWISE_CONV_2D summing with weight 255 at scale 1/(255 n)
+     (rounds the mean once, like PT2E; within 1 step of the MEAN, see `_mean_as_conv`);
    - a uint8 RESIZE_BILINEAR upsampling by integer factors (onert truncates it): an
      edge-replicated 3x3 DEPTHWISE_CONV_2D with one output channel per phase, the
      phases reordered to their pixels (within 1 step, see `_resize_as_conv`);
@@ -338,10 +338,16 @@ def _fully_connected_as_conv(op: Operation) -> str | None:
     return None
 
 
+def _mean_weight(n: int) -> int:
+    """The stored weight of `_mean_as_conv`'s filter: 255 (uint8's largest) unless the
+    int32 accumulator, at most n * 255 * w, would overflow; then the largest that fits."""
+    return max(1, min(255, (2**31 - 1) // (255 * n)))
+
+
 def _mean_as_conv(op: Operation) -> str | None:
-    """A uint8 MEAN as a convolution summing with weight 1 at scale 1/n (a stored 1,
-    zero point 0, n the reduced element count) and a zero bias, then a RESHAPE to the
-    MEAN's output shape:
+    """A uint8 MEAN as a convolution summing with weight w at scale 1/(w n) (a stored w,
+    zero point 0, n the reduced element count; `_mean_weight`) and a zero bias, then a
+    RESHAPE to the MEAN's output shape:
 
     - over the trailing axes (the last one; H and W of an NCHW tensor): a 1x1 CONV_2D
       of the input reshaped to [1, 1, rows, n] with one [1, 1, 1, n] filter;
@@ -349,11 +355,17 @@ def _mean_as_conv(op: Operation) -> str | None:
       the input reshaped to [before, n, 1, after], a VALID DEPTHWISE_CONV_2D with an
       [1, n, 1, after] filter (multiplier 1).
 
-    The same sum of the same elements; the rescale by `s_in / (n s_out)` rounds as a
-    convolution's (two roundings, the multiplier of `float32(1/n) s_in / s_out`) where
-    the IR's MEAN folds 1/n into its multiplier by integer division: within 1 step of
-    the MEAN. onert computes its uint8 MEAN in float (`round(sum / n * scale)`, 1 step
-    off on ~6 % of elements) but these convolutions bit-exactly (docs/runtimes.md)."""
+    The same sum of the same elements, times w; the rescale by `s_in / (w n s_out)`
+    rounds as a convolution's: `MultiplyByQuantizedMultiplier` rounds the accumulator
+    times the multiplier's mantissa to an integer, then divides that by 2^k rounding
+    half away from zero. With w = 255 the right shift k is about 8 bits more than with
+    weight 1, so the first rounding is below 2^-8 step and the mean is rounded once, as
+    PT2E's float mean is quantized. (Weight 1 left the first rounding at the
+    accumulator's own integer: for a layer norm's mean over 32 channels, k = 2 and a
+    quarter of the rows rounded a step away from PT2E, upward on ties, a bias vit uint8
+    carried through its layer norms; docs/numerics.md.) onert computes its uint8 MEAN in
+    float (`round(sum / n * scale)`, 1 step off on ~6 % of elements) but these
+    convolutions bit-exactly (docs/runtimes.md)."""
     from compiler.ir.runtime_traits import mean_as_conv_axes
     from compiler.transforms.quantize_bias import expected_bias_type
 
@@ -379,8 +391,9 @@ def _mean_as_conv(op: Operation) -> str | None:
     flat_c = _insert(i32_const(in_shape), op).results[0]
     x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[TensorType(et, in_shape)]),
                 op).results[0]
-    wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(n)), 0)
-    filt = _insert(ConstOp(dense_from_numpy(np.ones(filt_shape, np.uint8), wt.storage_type),
+    w = _mean_weight(n)
+    wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(w * n)), 0)
+    filt = _insert(ConstOp(dense_from_numpy(np.full(filt_shape, w, np.uint8), wt.storage_type),
                            TensorType(wt, filt_shape)), op).results[0]
     bt = expected_bias_type(et, wt, channels)
     bias = _insert(ConstOp(dense_from_numpy(np.zeros(channels, bt.numpy_storage_dtype),

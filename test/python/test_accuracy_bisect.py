@@ -90,3 +90,22 @@ def test_sqnr_of_a_diverged_output_is_the_worst_not_lossless():
     assert sqnr_db(ref, np.array([1.0, np.inf, -np.inf])) == -math.inf
     assert sqnr_db(ref, ref.copy()) == math.inf
     assert 10 < sqnr_db(ref, np.array([1.1, 2.0, -np.inf])) < 30
+
+
+def test_a_node_lowered_to_several_ops_is_measured_whole():
+    """onert's uint8 MEAN is a CONV_2D between RESHAPEs (`target-legalize`), all named
+    after the FX node: the local figure re-runs that whole lowering on PT2E's input, so
+    the layer norm's mean gets one (the last RESHAPE alone has no operand PT2E computes)
+    and it is exact: the weight-255 convolution rounds the mean once, as PT2E does."""
+    rng = np.random.default_rng(0)
+    batches = [(torch.from_numpy(rng.standard_normal((8, 16)).astype(np.float32)),)
+               for _ in range(4)]
+    program = quantize(_Block().eval(), batches[0], batches, scheme="uint8", progress=False,
+                       allow_float=True)
+    module = lower(import_program(program), scheme="uint8", allow_float=True, target="onert")
+    assert not any(isinstance(o, circle.MeanOp) for o in module.walk())
+    b = accuracy_bisect(program, module, [batches[-1][0].numpy()])
+    means = [o for o in b.ops if o.name.startswith("mean")]
+    assert means and all(o.op == "reshape" for o in means), str(b)
+    centering = means[0]
+    assert centering.local_db == math.inf and centering.local_steps == 0, str(b)

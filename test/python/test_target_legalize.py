@@ -346,7 +346,7 @@ def test_onert_mean_as_conv_is_bit_exact(shape, axes, keep):
     """onert computes a uint8 MEAN in float (1 step off on a few % of elements);
     target-legalize computes a MEAN over the trailing axes (a layer norm's; an NCHW
     squeeze-excite pool's) as a 1x1 CONV_2D and one over other contiguous axes (H and W
-    of NHWC; a sequence) as a DEPTHWISE_CONV_2D (weight 1 at scale 1/n): onert equals the
+    of NHWC; a sequence) as a DEPTHWISE_CONV_2D (weight 255 at scale 1/(255 n)): onert equals the
     interpreter on the rewritten IR bit for bit, and the IR stays within 1 step of the
     MEAN."""
     from xdsl.context import Context
@@ -377,6 +377,39 @@ def test_onert_mean_as_conv_is_bit_exact(shape, axes, keep):
         got = np.asarray(runtimes.run_onert(data, [x])[0]).astype(int)
         np.testing.assert_array_equal(got.reshape(want.shape), want)
         assert np.abs(want - b).max() <= 1 and np.abs(a.reshape(b.shape) - b).max() <= 1
+
+
+@needs_onert
+def test_onert_mean_as_conv_rounds_once_like_pt2e():
+    """A layer norm's uint8 MEAN over 32 channels (vit uint8's first one: s_in / (n s_out)
+    is about 1/4): the rewritten convolution rounds the mean once, as PT2E quantizes
+    torch's float mean (`quantize_per_tensor`, half to even), except where the exact
+    mean is within 2^-7 step of a half; onert computes it bit-exactly. With weight 1 at
+    scale 1/n the rescale's first rounding was at the accumulator's integer (a right
+    shift of 2 bits): ~22 % of rows a step off PT2E, upward on ties."""
+    from xdsl.context import Context
+
+    from compiler.dialects import circle
+
+    s_in, zp_in, s_out, zp_out = 0.016372520476579666, 126, 0.0020546328742057085, 111
+    rows, n = 4096, 32
+    m = single_op_module(circle.MeanOp, [
+        Input(tensor([1, rows, n], make_quantized_type("u8", s_in, zp_in))),
+        Const(np.array([-1], np.int32), tensor([1], "i32"))],
+        [tensor([1, rows, 1], make_quantized_type("u8", s_out, zp_out))], keep_dims=True)
+    TargetLegalizePass(target="onert").apply(Context(), m)
+    x = np.clip(np.random.default_rng(5).normal(zp_in, 20, (1, rows, n)), 0, 255).astype(np.uint8)
+    got = np.asarray(run(m, [x])[0]).view(np.uint8).astype(int).reshape(-1)
+    onert = np.asarray(runtimes.run_onert(write_circle(m), [x])[0]).astype(int).reshape(-1)
+    np.testing.assert_array_equal(onert, got)
+    real = (torch.from_numpy(x).float() - zp_in) * s_in  # PT2E: dequantize, mean, quantize
+    pt2e = torch.quantize_per_tensor(real.mean(-1), s_out, zp_out, torch.quint8)
+    want = pt2e.int_repr().numpy().astype(int).reshape(-1)
+    exact = (x.astype(np.int64) - zp_in).sum(-1).reshape(-1) * (s_in / n / s_out)
+    near_half = np.abs(exact - np.floor(exact) - 0.5) < 2.0**-7
+    off = got != want
+    assert not (off & ~near_half).any()
+    assert off.mean() < 0.01 and np.abs(got - want).max() <= 1
 
 
 @needs_onert

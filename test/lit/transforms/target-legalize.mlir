@@ -134,11 +134,13 @@ func.func @fully_connected_no_bias(%x: tensor<4x3x!quant.uniform<u8:f32, 0.02:3>
 // -----
 
 // A uint8 MEAN over the trailing axis (onert computes it in float): a 1x1 CONV_2D with
-// one filter of stored 1s at scale 1/4 and a zero bias, between RESHAPEs.
+// one filter of stored 255s at scale 1/(255 * 4) and a zero bias, between RESHAPEs (255,
+// not 1: the rescale's first rounding falls 8 bits below the output step, so the mean
+// is rounded once).
 // CHECK-LABEL: func.func @mean_last_axis(
 // CHECK:         %[[X:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x1x6x4x!quant.uniform<u8:f32, 0.05:100>>
-// CHECK-NEXT:    %[[W:.*]] = circle.const dense<1> : tensor<1x1x1x4xui8> to tensor<1x1x1x4x!quant.uniform<u8:f32, 0.25>>
-// CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<1xi32> to tensor<1x!quant.uniform<i32:f32, 0.012500000186264515>>
+// CHECK-NEXT:    %[[W:.*]] = circle.const dense<255> : tensor<1x1x1x4xui8> to tensor<1x1x1x4x!quant.uniform<u8:f32, 0.0009803922148421407>>
+// CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<1xi32> to tensor<1x!quant.uniform<i32:f32, 4.9019610742107034e-05>>
 // CHECK-NEXT:    %[[C:.*]] = circle.conv_2d %[[X]], %[[W]], %[[B]] : {{.*}} -> tensor<1x1x6x1x!quant.uniform<u8:f32, 0.013:90>>
 // CHECK:         %[[Y:.*]] = circle.reshape %[[C]], %{{.*}} : {{.*}} -> tensor<2x3x1x!quant.uniform<u8:f32, 0.013:90>>
 // CHECK-NEXT:    func.return %[[Y]]
@@ -150,12 +152,25 @@ func.func @mean_last_axis(%x: tensor<2x3x4x!quant.uniform<u8:f32, 0.05:100>>) ->
 
 // -----
 
+// A MEAN over 40000 elements: the largest stored weight whose int32 sum cannot overflow,
+// (2^31 - 1) // (255 * 40000) = 210, at scale 1/(210 * 40000).
+// CHECK-LABEL: func.func @mean_long_axis(
+// CHECK:         circle.const dense<210> : tensor<1x1x1x40000xui8> to tensor<1x1x1x40000x!quant.uniform<u8:f32, 1.19047{{[0-9]*}}e-07>>
+// CHECK:         circle.conv_2d
+func.func @mean_long_axis(%x: tensor<1x40000x!quant.uniform<u8:f32, 0.05:100>>) -> tensor<1x1x!quant.uniform<u8:f32, 0.013:90>> {
+  %axis = circle.const dense<[1]> : tensor<1xi32>
+  %y = circle.mean %x, %axis {keep_dims = true} : (tensor<1x40000x!quant.uniform<u8:f32, 0.05:100>>, tensor<1xi32>) -> tensor<1x1x!quant.uniform<u8:f32, 0.013:90>>
+  func.return %y : tensor<1x1x!quant.uniform<u8:f32, 0.013:90>>
+}
+
+// -----
+
 // A uint8 global average pool (MEAN over H and W, without keep_dims): the input as
-// [N, H W, 1, C], a VALID DEPTHWISE_CONV_2D with an [1, H W, 1, C] filter of stored 1s
-// at scale 1/(H W).
+// [N, H W, 1, C], a VALID DEPTHWISE_CONV_2D with an [1, H W, 1, C] filter of stored 255s
+// at scale 1/(255 H W).
 // CHECK-LABEL: func.func @mean_spatial(
 // CHECK:         %[[X:.*]] = circle.reshape %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x8x1x3x!quant.uniform<u8:f32, 0.05:100>>
-// CHECK-NEXT:    %[[W:.*]] = circle.const dense<1> : tensor<1x8x1x3xui8> to tensor<1x8x1x3x!quant.uniform<u8:f32, 0.125>>
+// CHECK-NEXT:    %[[W:.*]] = circle.const dense<255> : tensor<1x8x1x3xui8> to tensor<1x8x1x3x!quant.uniform<u8:f32, 0.0004901961074210703>>
 // CHECK-NEXT:    %[[B:.*]] = circle.const dense<0> : tensor<3xi32>
 // CHECK-NEXT:    %[[C:.*]] = circle.depthwise_conv_2d %[[X]], %[[W]], %[[B]] : {{.*}} -> tensor<1x1x1x3x!quant.uniform<u8:f32, 0.013:90>>
 // CHECK:         %[[Y:.*]] = circle.reshape %[[C]], %{{.*}} : {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.013:90>>
