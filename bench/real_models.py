@@ -82,7 +82,7 @@ def spread(o: Outcome) -> tuple[str, str]:
     """The gap's bootstrap 90 % interval, and its range over single batches."""
     interval = o.gap_interval() if o.ir_noise else None
     per_batch = o.gap_per_batch
-    return (f"{_f(interval[0])} .. {_f(interval[1])}" if interval else "-",
+    return (f"{_f(interval[0], '.2f')} .. {_f(interval[1], '.2f')}" if interval else "-",
             f"{_f(min(per_batch))} .. {_f(max(per_batch))}" if per_batch else "-")
 
 
@@ -164,6 +164,11 @@ The models (`examples/archs/`, random weights, batch-norm statistics re-estimate
     DOC.write_text(text)
 
 
+def cache_text(outcomes) -> str:
+    """The measured cells as JSON, one cell a line."""
+    return "[\n" + ",\n".join(json.dumps(asdict(o)) for o in outcomes) + "\n]\n"
+
+
 def _ordered(done: dict) -> list[Outcome]:
     order = {k: i for i, k in enumerate((m, s) for m in MODELS for s in SCHEMES)}
     return [done[k] for k in sorted(done, key=order.__getitem__)]
@@ -203,7 +208,7 @@ def main(argv=None) -> int:
                   f" gap {_f(o.sqnr_gap, '+.2f')} [{spread(o)[0]}]", flush=True)
             if full:  # after every cell: a partial run still leaves its measurements
                 CACHE.parent.mkdir(parents=True, exist_ok=True)
-                CACHE.write_text(json.dumps([asdict(x) for x in done.values()], indent=1))
+                CACHE.write_text(cache_text(done.values()))
                 importlib.reload(arch_zoo)  # KNOWN as it is now
                 write_doc(_ordered(done), time.perf_counter() - start)
     if full:

@@ -20,10 +20,12 @@ with that reason (`arch_zoo.KNOWN`), so it flips to an error when fixed.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
-from arch_zoo import KNOWN, MODELS, SCHEMES, SQNR_SLACK_DB, evaluate
+from arch_zoo import KNOWN, MODELS, SCHEMES, SQNR_SLACK_DB, Outcome, evaluate
 
 torch.set_num_threads(1)
 
@@ -54,3 +56,16 @@ def test_arch_zoo(model, scheme):
     assert o.sqnr_gap <= SQNR_SLACK_DB, (
         f"circle IR SQNR {o.ir_sqnr:.2f} dB vs PT2E {o.pt2e_sqnr:.2f} dB over "
         f"{o.batches} held-out batches")
+
+
+def test_gap_is_pooled_over_the_held_out_batches():
+    """Signal and noise energies are summed over the batches before the ratio: two
+    batches whose single-batch gaps are -10 and +2.8 dB pool to equal noise, gap 0;
+    the bootstrap interval lies between the single-batch extremes."""
+    o = Outcome("m", "int8", signal=[1.0, 1.0], pt2e_noise=[0.01, 0.01],
+                ir_noise=[0.001, 0.019], pt2e_sqnr=10 * math.log10(2 / 0.02),
+                ir_sqnr=10 * math.log10(2 / 0.02))
+    assert o.sqnr_gap == 0.0
+    assert o.gap_per_batch == pytest.approx([-10.0, 10 * math.log10(1.9)])
+    lo, hi = o.gap_interval()
+    assert -10.0 <= lo <= 0.0 <= hi <= 10 * math.log10(1.9) + 1e-9
