@@ -9,7 +9,8 @@ and output, over all held-out batches together: max |error| and SQNR against the
 model, max LSB difference (in the output's quantization step) against the PT2E program,
 and for the runtimes the share of elements equal to the circle interpreter's. A runtime
 whose outputs differ is bisected op by op (`compiler.bisect`) on the first batch where
-they differ; a departure beyond the runtime's tolerance for that op (docs/runtimes.md), or a refusal, is an error.
+they differ; a departure beyond the runtime's tolerance for that op (docs/runtimes.md),
+or a refusal, is an error.
 
 --report prints the program's quantization conventions as imported (storage, symmetry,
 granularity, ranges, the quantizer they look like) and every adaptation to the target
@@ -186,7 +187,8 @@ class BatchRuns:
 
 
 def joined_runs(stage, batches) -> BatchRuns:
-    """`stage` (as `compiler.verify.run_stage` takes it) run on each batch."""
+    """`stage` (as `compiler.verify.run_stage` takes it) run on each batch, its outputs
+    also joined along the leading (batch) axis."""
     from compiler.verify import run_stage_batches
 
     per_batch = run_stage_batches(stage, batches)
