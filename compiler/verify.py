@@ -211,9 +211,9 @@ def _output_steps(module: ModuleOp) -> list[float | None]:
     return steps
 
 
-def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray]) -> StageResult:
+def _run_module(module: ModuleOp, inputs: Sequence[np.ndarray], named: bool = True) -> StageResult:
     recorder = Recorder()
-    results = run(module, stage_inputs(module, inputs), listeners=[recorder])
+    results = run(module, stage_inputs(module, inputs), listeners=[recorder] if named else [])
     func = entry_function(module)
     types = func.function_type.outputs.data
     outs = [Tensor(r, t, step=st) for r, t, st in zip(results, types, _output_steps(module))]
@@ -231,7 +231,7 @@ def _run_runtime(kind: str, data: bytes, inputs: Sequence[np.ndarray], resolver:
     return StageResult([Tensor(o, t) for o, t in zip(outs, types)], {})
 
 
-def _run_torch(model: Any, inputs: Sequence[np.ndarray]) -> StageResult:
+def _run_torch(model: Any, inputs: Sequence[np.ndarray], record: bool = True) -> StageResult:
     import torch
     import torch.fx
 
@@ -240,7 +240,7 @@ def _run_torch(model: Any, inputs: Sequence[np.ndarray]) -> StageResult:
     xs = [torch.from_numpy(np.ascontiguousarray(x)) for x in inputs]
     named: dict[str, Tensor] = {}
     with torch.no_grad():
-        if isinstance(model, torch.fx.GraphModule):
+        if record and isinstance(model, torch.fx.GraphModule):
 
             class _Recording(torch.fx.Interpreter):
                 def run_node(self, n):
@@ -271,12 +271,14 @@ def _same_layout(t: Tensor) -> Tensor:
     return Tensor(np.transpose(t.real(), (0, 2, 3, 1)), None, "NHWC")
 
 
-def run_stage(stage: Any, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF"):
-    """Run one stage (see the module docstring) and collect its outputs and named tensors."""
+def run_stage(stage: Any, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN_REF",
+              named: bool = True):
+    """Run one stage (see the module docstring) and collect its outputs and, if `named`,
+    its named tensors."""
     if isinstance(stage, ModuleOp):
-        return _run_module(stage, inputs)
+        return _run_module(stage, inputs, named)
     if isinstance(stage, (bytes, bytearray)):
-        return _run_module(as_module(bytes(stage)), inputs)
+        return _run_module(as_module(bytes(stage)), inputs, named)
     if isinstance(stage, tuple) and stage and isinstance(stage[0], str):
         kind, data, *rest = stage
         return _run_runtime(kind, data, inputs, rest[0] if rest else resolver)
@@ -284,7 +286,25 @@ def run_stage(stage: Any, inputs: Sequence[np.ndarray], resolver: str = "BUILTIN
         from compiler.frontend.onnx_reference import run_onnxruntime
 
         return StageResult([Tensor(o) for o in run_onnxruntime(stage, inputs)], {})
-    return _run_torch(stage, inputs)
+    return _run_torch(stage, inputs, named)
+
+
+def run_stage_batches(
+    stage: Any, batches: Sequence[Sequence[np.ndarray]], resolver: str = "BUILTIN_REF",
+) -> list[StageResult]:
+    """`run_stage` on each input list of `batches`, outputs only (no named tensors); a
+    runtime loads the model once, in one child process for all batches (a process per
+    run costs about a second)."""
+    if isinstance(stage, tuple) and stage and isinstance(stage[0], str):
+        from compiler.runtimes import run_batches
+
+        kind, data, *rest = stage
+        module = as_module(data)
+        types = entry_function(module).function_type.outputs.data
+        runs = run_batches(kind, data, [stage_inputs(module, b) for b in batches],
+                           rest[0] if rest else resolver, isolated=True)
+        return [StageResult([Tensor(o, t) for o, t in zip(outs, types)], {}) for outs in runs]
+    return [run_stage(stage, b, resolver, named=False) for b in batches]
 
 
 def compare(
@@ -310,4 +330,4 @@ def compare(
 
 
 __all__ = ["Recorder", "Report", "Tensor", "TensorReport", "compare", "measure", "run_stage",
-           "stage_inputs", "tensor_name"]
+           "run_stage_batches", "stage_inputs", "tensor_name"]

@@ -5,6 +5,7 @@ A model file is plain Python that defines three functions:
     def model() -> torch.nn.Module            # the float model (put in eval mode for you)
     def example_inputs() -> tuple[Tensor, ...] # one batch, used to export (static shapes)
     def calibration_data() -> Iterable[tuple[Tensor, ...]]   # optional: calibration batches
+    def verification_data() -> Iterable[tuple[Tensor, ...]]  # optional: held-out batches
     def quantizer() -> torchao Quantizer       # optional: PT2E with it (XNNPACKQuantizer...)
 
 `MODEL.py:NAME` calls `NAME()` instead of `model()` (several models in one file).
@@ -13,6 +14,11 @@ so: the ranges then fit that one batch). `--calibration-data FILE.npz|DIR` repla
 At most `--calibration-batches N` batches are taken (default
 `DEFAULT_CALIBRATION_BATCHES`), so an endless generator is fine. Every batch must match
 `example_inputs()` (number of tensors, shapes, dtypes) and hold only finite values.
+
+`--verify` measures on inputs calibration did not see: the batches of
+`verification_data()` when the file defines it (drawn from the same distribution as the
+calibration data; then every calibration batch calibrates), else the last calibration
+batch, held back (then calibration sees the others).
 
 Errors inside the user's file (a `sys.exit()` included) are reported at the user's line,
 not as a traceback.
@@ -39,6 +45,7 @@ class ModelSpec:
     example_inputs: Callable
     calibration_data: Callable | None
     quantizer: Callable | None = None  # optional: a PT2E quantizer instead of CircleQuantizer
+    verification_data: Callable | None = None  # optional: held-out batches for --verify
 
 
 #: Calibration batches taken when `--calibration-batches` is not given.
@@ -104,6 +111,7 @@ def load_model_file(target: str) -> ModelSpec:
         example_inputs=function("example_inputs", True),
         calibration_data=function("calibration_data", False),
         quantizer=function("quantizer", False),
+        verification_data=function("verification_data", False),
     )
 
 
@@ -205,16 +213,18 @@ def load_calibration_file(path: str, count: int | None) -> list[tuple]:
     return batches[:limit]
 
 
-def take(spec: ModelSpec, batches: Iterable, count: int | None) -> list[tuple]:
-    """The first `count` (default `DEFAULT_CALIBRATION_BATCHES`) batches of what
-    `calibration_data()` returned; an error if there are none. Stops at the limit, so
-    an endless generator is fine; an exception raised while iterating is the user's."""
+def take(spec: ModelSpec, batches: Iterable, count: int | None,
+         source: str = "calibration_data") -> list[tuple]:
+    """The first `count` (default `DEFAULT_CALIBRATION_BATCHES`) batches of what the
+    model file's function `source` (`calibration_data` or `verification_data`)
+    returned; an error if there are none. Stops at the limit, so an endless generator
+    is fine; an exception raised while iterating is the user's."""
     limit = calibration_limit(count)
-    where = function_line(spec, spec.calibration_data)
+    where = function_line(spec, getattr(spec, source))
     try:
         iterator = iter(batches)
     except TypeError:
-        raise CompileError(f"calibration_data() must return an iterable of batches, got "
+        raise CompileError(f"{source}() must return an iterable of batches, got "
                            f"{type(batches).__name__}", where) from None
     out = []
     try:
@@ -227,11 +237,12 @@ def take(spec: ModelSpec, batches: Iterable, count: int | None) -> list[tuple]:
     except CompileError:
         raise
     except (Exception, SystemExit) as e:
-        raise user_error(spec.path, "calibration_data() failed", e) from None
+        raise user_error(spec.path, f"{source}() failed", e) from None
     if not out:
-        raise CompileError("calibration_data() gave no batches", where)
+        raise CompileError(f"{source}() gave no batches", where)
     if count is None and len(out) == limit and _has_more(iterator):
-        _note_default_limit("calibration_data()", where)
+        _note_default_limit(f"{source}()", where,
+                            "verifying" if source == "verification_data" else "calibrating")
     return out
 
 
@@ -243,10 +254,11 @@ def _has_more(iterator) -> bool:
         return False
 
 
-def _note_default_limit(source: str, where: str | None) -> None:
-    """Say so when the default limit, not the user, cut the calibration data short."""
+def _note_default_limit(source: str, where: str | None, verb: str = "calibrating") -> None:
+    """Say so when the default limit, not the user, cut the calibration (or verification)
+    data short."""
     print(f"qcompile: warning: {where + ': ' if where else ''}{source} has more than "
-          f"{DEFAULT_CALIBRATION_BATCHES} batches: calibrating on the first "
+          f"{DEFAULT_CALIBRATION_BATCHES} batches: {verb} on the first "
           f"{DEFAULT_CALIBRATION_BATCHES} (--calibration-batches N to choose)", file=sys.stderr)
 
 

@@ -11,11 +11,12 @@ Stages: export → quantize (PT2E with CircleQuantizer: prepare, calibrate, conv
 import → lower-to-circle (each pass) → write; one line per stage with its time.
 `--dump-dir` writes each stage's IR (`00-import.mlir`, `01-adapt-storage.mlir`, ...) that
 `qopt` can re-run from any point. `--verify` runs the float, quant and circle stages
-and the real runtime (onert for .circle, LiteRT for .tflite) on held-back inputs;
-`--report` prints op counts, sizes and a per-layer SQNR table.
+and the real runtime (onert for .circle, LiteRT for .tflite) on held-out inputs
+(`verification_data()`, else the last calibration batch held back); `--report` prints
+op counts, sizes and a per-layer SQNR table.
 
 Model file contract: see `compiler.tools.model_file` (functions `model()`,
-`example_inputs()`, optional `calibration_data()`).
+`example_inputs()`, optional `calibration_data()` and `verification_data()`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _CONTRACT = """model file contract:
   def model() -> torch.nn.Module                 # the float model
   def example_inputs() -> tuple[Tensor, ...]      # one batch (static shapes)
   def calibration_data() -> Iterable[tuple]       # optional calibration batches
+  def verification_data() -> Iterable[tuple]      # optional held-out batches for --verify
 MODEL.py:NAME calls NAME() instead of model()."""
 
 
@@ -147,7 +149,8 @@ def _check_target(args: argparse.Namespace) -> None:
 
 def quantized_program(args, progress: Progress):
     """(converted program: an ExportedProgram from a .pt2, else convert_pt2e's GraphModule;
-    float model or None; held-back inputs as numpy)."""
+    float model or None; the held-out batches for --verify, each a list of numpy inputs,
+    or None: a .pt2 recording no example inputs)."""
     import torch
 
     torch.set_num_threads(1)
@@ -165,7 +168,7 @@ def quantized_program(args, progress: Progress):
                             if args.calibration_data else [])
         example = [t.detach().numpy() for t in program.example_inputs[0]] if (
             program.example_inputs) else None
-        return program, None, example
+        return program, None, None if example is None else [example]
 
     from compiler.frontend.workflow import quantize_graph_module
     from compiler.tools.model_file import (
@@ -200,9 +203,17 @@ def quantized_program(args, progress: Progress):
         batches = [example]
         check_batches(batches, example, "example_inputs()",
                       function_line(spec, spec.example_inputs))
-    # Hold one batch back for --verify when there are several.
-    held = batches[-1] if len(batches) > 1 else example
-    calibration = batches[:-1] if len(batches) > 1 else batches
+    if spec.verification_data is not None:
+        # held-out batches of their own: every calibration batch calibrates
+        held_out = take(spec, call_user(spec, spec.verification_data, "verification_data()"),
+                        None, "verification_data")
+        check_batches(held_out, example, "verification_data()",
+                      function_line(spec, spec.verification_data))
+        calibration = batches
+    else:
+        # hold one batch back for --verify when there are several
+        held_out = [batches[-1] if len(batches) > 1 else example]
+        calibration = batches[:-1] if len(batches) > 1 else batches
     progress.line("load model", time.perf_counter() - start, f"{spec.path}:{spec.name}")
 
     args.calibration = calibration  # for parameters the quantizer left out
@@ -211,7 +222,7 @@ def quantized_program(args, progress: Progress):
         from compiler.tools.qcompile_adapt import quantize_other_flow
 
         return quantize_other_flow(args, spec, model, example, calibration, progress), model, [
-            t.detach().numpy() for t in held]
+            [t.detach().numpy() for t in batch] for batch in held_out]
     try:
         with without_graph_dumps():
             program = quantize_graph_module(
@@ -226,7 +237,7 @@ def quantized_program(args, progress: Progress):
     progress.line("export", timings.get("export", 0.0))
     progress.line("calibrate", timings.get("calibrate", 0.0), f"{len(calibration)} batches")
     progress.line("convert", timings.get("convert", 0.0))
-    return program, model, [t.detach().numpy() for t in held]
+    return program, model, [[t.detach().numpy() for t in batch] for batch in held_out]
 
 
 def compile_model(args: argparse.Namespace) -> dict:
@@ -244,8 +255,9 @@ def compile_model(args: argparse.Namespace) -> dict:
         from compiler.tools.qcompile_onnx import onnx_program
 
         program, float_model, held = onnx_program(args, progress)
+        held_out = [held]
     else:
-        program, float_model, held = quantized_program(args, progress)
+        program, float_model, held_out = quantized_program(args, progress)
 
     dump = Path(args.dump_dir) if args.dump_dir else None
     if dump is not None:
@@ -304,8 +316,10 @@ def compile_model(args: argparse.Namespace) -> dict:
     if not args.quiet:
         print(f"qcompile: wrote {args.output} ({len(data):,} bytes) in {progress.total:.2f} s",
               file=sys.stderr)
-    return dict(program=program, float_model=float_model, held=held, quant=quant_module,
-                circle=module, data=data)
+    # held_out: every batch --verify measures on; held: the first (a runtime that differs
+    # is bisected on it, --report's per-layer table)
+    return dict(program=program, float_model=float_model, quant=quant_module, circle=module,
+                data=data, held_out=held_out, held=held_out[0] if held_out else None)
 
 
 def _dump(directory: Path, index: int, name: str, module) -> None:

@@ -1,14 +1,16 @@
 """`qcompile --verify` and `--report`: numbers about the compiled model.
 
---verify runs, on held-back inputs (the last calibration batch, not used to calibrate):
-the float torch model, the PT2E-converted torch program, the quant stage and the
-circle stage in the reference interpreter, and the real runtime (onert for .circle;
-LiteRT for .tflite with its reference kernels, its optimized kernels and the XNNPACK
-delegate). For each stage and output: max |error| and SQNR against the float model, max
-LSB difference (in the output's quantization step) against the PT2E program, and for
-the runtimes the share of elements equal to the circle interpreter's. A runtime whose
-outputs differ is bisected op by op (`compiler.bisect`); a departure beyond the
-runtime's tolerance for that op (docs/runtimes.md), or a refusal, is an error.
+--verify runs, on held-out inputs (the model file's `verification_data()` batches, else
+the last calibration batch, held back; never seen by calibration): the float torch
+model, the PT2E-converted torch program, the quant stage and the circle stage in the
+reference interpreter, and the real runtime (onert for .circle; LiteRT for .tflite with
+its reference kernels, its optimized kernels and the XNNPACK delegate). For each stage
+and output, over all held-out batches together: max |error| and SQNR against the float
+model, max LSB difference (in the output's quantization step) against the PT2E program,
+and for the runtimes the share of elements equal to the circle interpreter's. A runtime
+whose outputs differ is bisected op by op (`compiler.bisect`) on the first batch where
+they differ; a departure beyond the runtime's tolerance for that op (docs/runtimes.md),
+or a refusal, is an error.
 
 --report prints the program's quantization conventions as imported (storage, symmetry,
 granularity, ranges, the quantizer they look like) and every adaptation to the target
@@ -19,9 +21,11 @@ writes the same as markdown.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -69,10 +73,10 @@ def _runtime_runs(args) -> list[tuple[str, str, str | None]]:
 def verify_rows(args, result) -> tuple[list[str], list[list[str]], dict, dict]:
     """The --verify table (header, rows), every stage's run by label, and the runtime
     refusals by label."""
-    from compiler.verify import measure, run_stage
+    from compiler.verify import measure
 
-    held = result["held"]
-    if held is None:
+    held_out = result["held_out"]
+    if not held_out:
         raise CompileError("--verify needs example inputs (the .pt2 has none recorded)")
     runs = {}
     refused: dict[str, str] = {}
@@ -81,7 +85,7 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]], dict, dict]:
         # A stage that cannot run (a runtime refusing the model, an interpreter kernel
         # that is not bit-exact yet) is a finding to report, not a crash.
         try:
-            runs[label] = run_stage(stage, held)
+            runs[label] = joined_runs(stage, held_out)
         except Exception as e:
             first = str(e).splitlines()[0] if str(e) else ""
             refused[label] = f"{type(e).__name__}: {first}"
@@ -139,12 +143,15 @@ def check_runtimes(args, result, runs: dict, refused: dict) -> None:
                 f"{args.output} was written, but {label} refuses it: {refused[label]}"))
             continue
         run = runs.get(label)
-        if run is None or circle_ir is None or all(
-            np.array_equal(t.array, c.array) for t, c in zip(run.outputs, circle_ir.outputs)
-        ):
+        if run is None or circle_ir is None:
+            continue
+        differing = [i for i, (r, c) in enumerate(zip(run.per_batch, circle_ir.per_batch))
+                     if not all(np.array_equal(t.array, u.array)
+                                for t, u in zip(r.outputs, c.outputs))]
+        if not differing:
             continue
         try:
-            b = bisect(result["data"], result["held"], runtime, resolver,
+            b = bisect(result["data"], result["held_out"][differing[0]], runtime, resolver,
                        source=result["circle"])
         except Exception as e:  # a runtime quirk in the debug run: report, don't crash
             print(f"qcompile: warning: {label}: the bisection could not run: "
@@ -169,6 +176,29 @@ def check_runtimes(args, result, runs: dict, refused: dict) -> None:
         raise errors[0]
 
 
+@dataclass
+class BatchRuns:
+    """One stage run on every held-out batch: `outputs` are its outputs joined along
+    the batch axis (so every measure covers all batches together), `per_batch` the
+    runs one by one."""
+
+    outputs: list
+    per_batch: list
+
+
+def joined_runs(stage, batches) -> BatchRuns:
+    """`stage` (as `compiler.verify.run_stage` takes it) run on each batch, its outputs
+    also joined along the leading (batch) axis."""
+    from compiler.verify import run_stage_batches
+
+    per_batch = run_stage_batches(stage, batches)
+    outputs = [dataclasses.replace(ts[0], array=np.concatenate(
+        [np.asarray(t.array)[None] if np.ndim(t.array) == 0 else np.asarray(t.array)
+         for t in ts]))
+        for ts in zip(*(r.outputs for r in per_batch))]
+    return BatchRuns(outputs, per_batch)
+
+
 def _output_step(module, index: int) -> float | None:
     from compiler.dialects import circle
     from compiler.interpreter import entry_function
@@ -186,7 +216,9 @@ def print_verify(args, result) -> None:
     """Print the --verify table, then check the runtimes (`check_runtimes`: raises a
     `CompileError` on a departure beyond tolerance or a refusal)."""
     header, rows, runs, refused = verify_rows(args, result)
-    print("verification on held-back inputs:")
+    n = len(result["held_out"])
+    print("verification on held-back inputs:" if n == 1 else
+          f"verification on {n} held-out batches (verification_data()), together:")
     print(_table(header, rows))
     check_runtimes(args, result, runs, refused)
 

@@ -9,7 +9,7 @@ before each downsampling conv. Tiny widths and depths, 64x64 inputs, random weig
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches
+from _common import SEED, batches, held_out
 
 SHAPE = (1, 3, 64, 64)
 
@@ -71,3 +71,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

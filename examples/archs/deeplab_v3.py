@@ -9,7 +9,7 @@ Small widths, 64x64 inputs, random weights (batch-norm statistics re-estimated).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches, reestimate_batch_norm
+from _common import SEED, batches, held_out, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -91,3 +91,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

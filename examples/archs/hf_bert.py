@@ -8,7 +8,7 @@ with random weights (no download); `attn_implementation="eager"`. The wrapper re
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches
+from _common import SEED, LastHiddenState, batches, held_out
 
 SHAPE, DTYPE = (1, 16), torch.int64  # token ids
 
@@ -28,3 +28,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE, dtype=DTYPE)
+
+
+def verification_data():
+    return held_out(SHAPE, DTYPE)

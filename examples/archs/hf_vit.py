@@ -8,7 +8,7 @@ with random weights (no download); `attn_implementation="eager"`. The wrapper re
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches
+from _common import SEED, LastHiddenState, batches, held_out
 
 SHAPE, DTYPE = (1, 3, 32, 32), torch.float32
 
@@ -28,3 +28,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE, dtype=DTYPE)
+
+
+def verification_data():
+    return held_out(SHAPE, DTYPE)

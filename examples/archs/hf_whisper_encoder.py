@@ -8,7 +8,7 @@ with random weights (no download); `attn_implementation="eager"`. The wrapper re
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches
+from _common import SEED, LastHiddenState, batches, held_out
 
 SHAPE, DTYPE = (1, 16, 32), torch.float32  # (batch, mel bins, frames = 2 x positions)
 
@@ -31,3 +31,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE, dtype=DTYPE)
+
+
+def verification_data():
+    return held_out(SHAPE, DTYPE)

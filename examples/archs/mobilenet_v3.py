@@ -7,7 +7,7 @@ in-place hard-swish / ReLU, hard-sigmoid gates, dropout in the classifier. Half 
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches, reestimate_batch_norm
+from _common import SEED, batches, held_out, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -90,3 +90,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

@@ -8,7 +8,7 @@ global average pool, linear. Quarter width, one block per stage beyond the first
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches, reestimate_batch_norm
+from _common import SEED, batches, held_out, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -76,3 +76,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

@@ -8,7 +8,7 @@ scaled down, 64x64 inputs, random weights (batch-norm statistics re-estimated).
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches, reestimate_batch_norm
+from _common import SEED, batches, held_out, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -82,3 +82,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

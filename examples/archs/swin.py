@@ -10,7 +10,7 @@ eval). Tiny widths, 32x32 inputs, random weights.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches
+from _common import SEED, batches, held_out
 
 SHAPE = (1, 3, 32, 32)
 WINDOW, SHIFT = 4, 2
@@ -137,3 +137,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

@@ -8,7 +8,7 @@ token. Tiny widths, 32x32 inputs, random weights.
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches
+from _common import SEED, batches, held_out
 
 SHAPE = (1, 3, 32, 32)
 PATCH, DIM, HEADS, LAYERS = 8, 32, 2, 2
@@ -63,3 +63,7 @@ def example_inputs():
 
 def calibration_data():
     return batches(SHAPE)
+
+
+def verification_data():
+    return held_out(SHAPE)

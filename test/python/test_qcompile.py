@@ -148,6 +148,58 @@ def test_verify_and_report(model_file, tmp_path, capsys):
     assert "| op | count |" in text
 
 
+VERIFICATION = textwrap.dedent('''
+    def verification_data():
+        g = torch.Generator().manual_seed(2)
+        return [torch.randn(1, 3, 8, 8, generator=g) for _ in range(3)]
+''')
+
+
+def test_verification_data_is_held_out_and_verified_together(tmp_path, capsys):
+    """With `verification_data()`, all 5 calibration batches calibrate (without it the
+    last is held back), and --verify runs every stage on the 3 held-out batches and
+    measures them together: its SQNR is the pooled one, not one batch's."""
+    from compiler.tools.qcompile_report import verify_rows
+
+    path = tmp_path / "net.py"
+    path.write_text(MODEL + VERIFICATION)
+    args = parse_args([str(path), "-o", str(tmp_path / "n.tflite"), "-q", "--verify"])
+    result = compile_model(args)
+    assert len(args.calibration) == 5
+    g = torch.Generator().manual_seed(2)
+    want = [torch.randn(1, 3, 8, 8, generator=g).numpy() for _ in range(3)]
+    assert len(result["held_out"]) == 3 and result["held"] is result["held_out"][0]
+    for (got,), w in zip(result["held_out"], want):
+        np.testing.assert_array_equal(got, w)
+    header, rows, runs, refused = verify_rows(args, result)
+    assert not refused
+    ref, ir = runs["float (torch)"], runs["circle IR"]
+    assert ref.outputs[0].real().shape == (3, 5) and len(ir.per_batch) == 3
+    np.testing.assert_array_equal(ir.outputs[0].array,
+                                  np.concatenate([r.outputs[0].array for r in ir.per_batch]))
+    f, q = ref.outputs[0].real(), ir.outputs[0].real()
+    pooled = 10 * np.log10(np.sum(f**2) / np.sum((f - q) ** 2))
+    row = next(r for r in rows if r[0] == "circle IR")
+    assert row[header.index("SQNR dB vs float")] == f"{pooled:.2f}"
+    assert row[header.index("equal to circle IR %")] == "100.00"
+    assert main([str(path), "-o", str(tmp_path / "m.tflite"), "-q", "--verify"]) == 0
+    assert "verification on 3 held-out batches" in capsys.readouterr().out
+
+    without = tmp_path / "plain.py"
+    without.write_text(MODEL)
+    args = parse_args([str(without), "-o", str(tmp_path / "p.tflite"), "-q"])
+    assert len(compile_model(args)["held_out"]) == 1 and len(args.calibration) == 4
+
+
+def test_verification_data_errors_are_located(tmp_path, capsys):
+    path = tmp_path / "net.py"
+    path.write_text(MODEL + VERIFICATION.replace("(1, 3, 8, 8", "(1, 3, 4, 4"))
+    assert main([str(path), "-o", str(tmp_path / "n.tflite"), "-q", "--verify"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{path}:" in err and "verification_data(): batch 0" in err, err
+
+
 def test_errors_are_one_line_with_the_users_source(model_file, tmp_path, capsys):
     out = tmp_path / "x.circle"
     bad = tmp_path / "bad.py"
