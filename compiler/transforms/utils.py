@@ -193,6 +193,14 @@ def permute_element_type(et: Attribute, perm: Sequence[int]) -> Attribute:
 
 def permute_type(t: Attribute, perm: Sequence[int]) -> TensorType:
     assert isinstance(t, TensorType)
+    return _permuted_type(t, tuple(perm))
+
+
+# Types and locations are immutable values, equal when their parameters are: the same
+# question gets the same answer, built once (building one costs ~10-20 µs, hashing ~1 µs;
+# the layout patterns ask the same few thousand times on large graphs).
+@functools.lru_cache(maxsize=4096)
+def _permuted_type(t: TensorType, perm: tuple[int, ...]) -> TensorType:
     s = t.get_shape()
     return TensorType(permute_element_type(t.element_type, perm), [s[p] for p in perm])
 
@@ -212,6 +220,7 @@ def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) 
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # see _permuted_type
 def helper_location(location: Attribute, kind: str) -> Attribute:
     """`loc("conv2d"(...))` -> `loc("conv2d/transpose"(...))` for the ops a legalization
     adds around the one that computes the ATen op's value, so tensor names stay unique
