@@ -71,11 +71,21 @@ class _MemoLiveSet(LiveSet):
         live = self._live_ids
         if id(op) in live:
             return
-        if not self._would_be_trivially_dead(op) or any(
-            id(use.operation) in live for result in op.results for use in result.uses
-        ):
+        if not self._would_be_trivially_dead(op) or _has_user_in(op, live):
             self.changed = True
             live.add(id(op))
+
+
+def _has_user_in(op: Operation, live: set[int]) -> bool:
+    """Whether an op whose id is in `live` uses a result of `op` (the use lists walked
+    as xDSL's `IRUses` walks them, without a generator per result)."""
+    for result in op.results:
+        use = result.first_use
+        while use is not None:
+            if id(use.operation) in live:
+                return True
+            use = use._next_use  # noqa: SLF001 - the list link IRUses follows
+    return False
 
 
 def region_dce(region: Region, listener: PatternRewriterListener | None = None) -> bool:
