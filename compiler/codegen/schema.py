@@ -89,6 +89,7 @@ def snake_to_camel(name: str) -> str:
 
 
 @cache
+@cache  # the writer asks once per tensor and operator
 def schema_class(table: str) -> type:
     """The generated object-API class of a schema table: `schema_class("Tensor")` is
     `TensorT`, `schema_class("Conv2DOptions")` is `Conv2DOptionsT`."""

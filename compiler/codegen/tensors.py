@@ -94,8 +94,10 @@ def quantization_of(element: Attribute):
     else:
         return None
     q = schema_class("QuantizationParameters")()
-    q.scale = [float(np.float32(s)) for s in scales]
-    q.zeroPoint = [int(z) for z in zps]
+    # numpy vectors: packed as one byte copy each instead of a prepend per element
+    # (same bytes: float32 and int64 little-endian, the schema's element types)
+    q.scale = np.array([np.float32(s) for s in scales], dtype=np.float32)
+    q.zeroPoint = np.array([int(z) for z in zps], dtype=np.int64)
     q.quantizedDimension = dim
     return q
 

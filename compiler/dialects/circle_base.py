@@ -299,8 +299,10 @@ class ConstOp(IRDLOperation):
     traits = traits_def(Pure(), ConstantLike(), VerifyQuantizedTensors())
 
     def __init__(self, value: DenseIntOrFPElementsAttr, result_type: Attribute | None = None):
-        super().__init__(
-            properties={"value": value}, result_types=[result_type or value.type]
+        # What IRDLOperation's generic builder does for one property and one result,
+        # without its per-definition bookkeeping (half the cost; passes build many)
+        Operation.__init__(
+            self, properties={"value": value}, result_types=[result_type or value.type]
         )
 
     def verify_(self) -> None:

@@ -27,6 +27,7 @@ legalization (`compiler.transforms.target_legalize`), the runtime bisection
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -436,6 +437,7 @@ def unconditional_refusal(cls: type[Operation], runtime: str, st: str) -> str | 
     return None
 
 
+@functools.cache  # a function of the class's traits and the tables above
 def no_integer_kernel(cls: type[Operation], st: str | None) -> str | None:
     """Why no runtime runs `cls` on data stored in `st` (every runtime refuses it
     unconditionally), or None: ops that stay float in that storage (fuse-qdq) and whose
@@ -448,6 +450,7 @@ def no_integer_kernel(cls: type[Operation], st: str | None) -> str | None:
     return "; ".join(dict.fromkeys(reasons))  # type: ignore[arg-type]
 
 
+@functools.cache
 def float_only(cls: type[Operation]) -> bool:
     """No runtime runs `cls` in any quantized storage (SIN, COS, ROUND, CONV_3D)."""
     return all(no_integer_kernel(cls, st) for st in QUANTIZED)

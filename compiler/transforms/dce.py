@@ -11,7 +11,8 @@ time at 10k ops). For an op without regions whose memory-effect traits are all
 `NoMemoryEffect` (what `Pure` is) or that has none, the answer depends only on the op's
 class, so it is asked once per class and call. Ops with regions, or with any other
 memory-effect trait (whose effects may depend on the op), are asked every time, as
-xDSL does.
+xDSL does. The live set holds op ids rather than ops (same membership, no Python-level
+`__hash__` call per lookup).
 """
 
 from __future__ import annotations
@@ -36,11 +37,22 @@ def _class_determined(op: Operation) -> bool:
 
 class _MemoLiveSet(LiveSet):
     """xDSL's `LiveSet` with `would_be_trivially_dead` memoized per op class (for the
-    classes where that is exact, see the module docstring)."""
+    classes where that is exact, see the module docstring), and the live set kept as
+    op ids (an op's `__hash__` is its id, but a Python-level call per lookup; the ops
+    outlive the set, so their ids stay theirs)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._dead_if_unused: dict[type[Operation], bool] = {}
+        self._live_ids: set[int] = set()
+
+    def is_live(self, op: Operation) -> bool:
+        return id(op) in self._live_ids
+
+    def set_live(self, op: Operation) -> None:
+        if id(op) not in self._live_ids:
+            self.changed = True
+            self._live_ids.add(id(op))
 
     def _would_be_trivially_dead(self, op: Operation) -> bool:
         cls = type(op)
@@ -53,16 +65,27 @@ class _MemoLiveSet(LiveSet):
         return answer
 
     def propagate_op_liveness(self, op: Operation) -> None:
-        # LiveSet.propagate_op_liveness, with the memoized query
+        # LiveSet.propagate_op_liveness, with the memoized query and the id set
         for region in op.regions:
             self.propagate_region_liveness(region)
-        if self.is_live(op):
+        live = self._live_ids
+        if id(op) in live:
             return
-        if not self._would_be_trivially_dead(op):
-            self.set_live(op)
-            return
-        if any(self.is_live(use.operation) for result in op.results for use in result.uses):
-            self.set_live(op)
+        if not self._would_be_trivially_dead(op) or _has_user_in(op, live):
+            self.changed = True
+            live.add(id(op))
+
+
+def _has_user_in(op: Operation, live: set[int]) -> bool:
+    """Whether an op whose id is in `live` uses a result of `op` (the use lists walked
+    as xDSL's `IRUses` walks them, without a generator per result)."""
+    for result in op.results:
+        use = result.first_use
+        while use is not None:
+            if id(use.operation) in live:
+                return True
+            use = use._next_use  # noqa: SLF001 - the list link IRUses follows
+    return False
 
 
 def region_dce(region: Region, listener: PatternRewriterListener | None = None) -> bool:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from types import UnionType
+from typing import Union, get_args, get_origin
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -13,9 +16,9 @@ from xdsl.dialects.builtin import (
     TensorType,
     i32,
 )
-from xdsl.ir import Attribute, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier,
+    PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
 )
@@ -31,12 +34,61 @@ from compiler.ir.verify_tensors import dense_as_numpy
 
 def apply_patterns(module: ModuleOp, patterns: Sequence[RewritePattern], **walker) -> bool:
     """Run patterns to a fixpoint without the applier's implicit dead-code elimination
-    (an unused op is only erased when a pattern says so)."""
+    (an unused op is only erased when a pattern says so).
+
+    The driver is xDSL's `PatternRewriteWalker` (worklist, then full sweeps until one
+    changes nothing) with `GreedyRewritePatternApplier`'s rule: the patterns are tried
+    in order and the first that acts wins. Each op is only offered to the patterns that
+    can match its class (`_ClassDispatchApplier`), which gives the same rewrites."""
     return PatternRewriteWalker(
-        GreedyRewritePatternApplier(list(patterns), dce_enabled=False),
+        _ClassDispatchApplier(list(patterns)),
         apply_recursively=True,
         **walker,
     ).rewrite_module(module)
+
+
+def matched_classes(pattern: RewritePattern) -> Callable[[type[Operation]], bool] | None:
+    """Which op classes `pattern` can act on, as a predicate on the class; None: any.
+
+    A pattern says so with a static/class method `applies_to(cls)` (e.g. "has the
+    `FusableActivation` trait"; traits are class-level in xDSL), or by decorating its
+    `match_and_rewrite` with xDSL's `op_type_rewrite_pattern`, whose wrapper only calls
+    the rule for instances of the annotated type(s) (read from the wrapper's closure)."""
+    applies_to = getattr(pattern, "applies_to", None)
+    if applies_to is not None:
+        return applies_to
+    rule = type(pattern).match_and_rewrite
+    code = getattr(rule, "__code__", None)
+    if (code is not None and rule.__qualname__ == "op_type_rewrite_pattern.<locals>.impl"
+            and "expected_type" in code.co_freevars):
+        expected = rule.__closure__[code.co_freevars.index("expected_type")].cell_contents
+        types = get_args(expected) if get_origin(expected) in (Union, UnionType) else (expected,)
+        return lambda cls: issubclass(cls, types)
+    return None
+
+
+class _ClassDispatchApplier(RewritePattern):
+    """`GreedyRewritePatternApplier(patterns, dce_enabled=False)` (no folding), with the
+    patterns that can act on an op class looked up once per class: on large graphs most
+    ops match no pattern of a pass, and each full sweep offered every op to every
+    pattern (an isinstance check or a trait scan each)."""
+
+    def __init__(self, patterns: list[RewritePattern]) -> None:
+        self.patterns = patterns
+        self.filters = [matched_classes(p) for p in patterns]
+        self.by_class: dict[type[Operation], list[RewritePattern]] = {}
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        cls = type(op)
+        candidates = self.by_class.get(cls)
+        if candidates is None:
+            candidates = self.by_class[cls] = [
+                p for p, f in zip(self.patterns, self.filters) if f is None or f(cls)
+            ]
+        for pattern in candidates:
+            pattern.match_and_rewrite(op, rewriter)
+            if rewriter.has_done_action:
+                return
 
 
 def shape(v: SSAValue) -> tuple[int, ...]:
@@ -101,10 +153,23 @@ def float_const(arr: np.ndarray, loc: Attribute | None = None) -> ConstOp:
 
 def i32_const(values: Sequence[int] | np.ndarray, loc: Attribute | None = None) -> ConstOp:
     arr = np.asarray(values, dtype=np.int32)
-    op = ConstOp(quant.dense_from_numpy(arr, i32))
+    if arr.size <= _SMALL:  # perms, axes, shapes, paddings: few distinct values, reused
+        op = ConstOp(_small_i32_dense(arr.shape, tuple(arr.reshape(-1).tolist())))
+    else:
+        op = ConstOp(quant.dense_from_numpy(arr, i32))
     if loc is not None:
         op.location = loc
     return op
+
+
+_SMALL = 16
+
+
+@functools.lru_cache(maxsize=4096)
+def _small_i32_dense(shape: tuple[int, ...], flat: tuple[int, ...]):
+    """The i32 dense attribute of a small array. Attributes are immutable values, so
+    constants with the same payload may share one (building it costs ~100 µs)."""
+    return quant.dense_from_numpy(np.array(flat, dtype=np.int32).reshape(shape), i32)
 
 
 def quantized_const(
@@ -128,6 +193,14 @@ def permute_element_type(et: Attribute, perm: Sequence[int]) -> Attribute:
 
 def permute_type(t: Attribute, perm: Sequence[int]) -> TensorType:
     assert isinstance(t, TensorType)
+    return _permuted_type(t, tuple(perm))
+
+
+# Types and locations are immutable values, equal when their parameters are: the same
+# question gets the same answer, built once (building one costs ~10-20 µs, hashing ~1 µs;
+# the layout patterns ask the same few thousand times on large graphs).
+@functools.lru_cache(maxsize=4096)
+def _permuted_type(t: TensorType, perm: tuple[int, ...]) -> TensorType:
     s = t.get_shape()
     return TensorType(permute_element_type(t.element_type, perm), [s[p] for p in perm])
 
@@ -147,6 +220,7 @@ def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) 
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # see _permuted_type
 def helper_location(location: Attribute, kind: str) -> Attribute:
     """`loc("conv2d"(...))` -> `loc("conv2d/transpose"(...))` for the ops a legalization
     adds around the one that computes the ATen op's value, so tensor names stay unique

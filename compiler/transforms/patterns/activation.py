@@ -19,6 +19,11 @@ class FuseActivationIntoProducer(RewritePattern):
     fused kernel clamps in the output's quantized domain, which is then the same).
     """
 
+    @staticmethod
+    def applies_to(cls: type[Operation]) -> bool:
+        """Only activations are rewritten (traits are class-level; see apply_patterns)."""
+        return cls.has_trait(FusableActivation)
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         act = op.get_trait(FusableActivation)
         if act is None or len(op.operands) != 1:
@@ -58,6 +63,11 @@ _MOVES_DATA = ("circle.slice", "circle.strided_slice", "circle.reshape", "circle
 class HoistActivationAboveDataMovement(RewritePattern):
     """act(move(op(...))) -> move(act(op(...))), so that `act` can then fuse into `op`
     (e.g. a transpose-conv cropped by a SLICE, followed by a RELU)."""
+
+    @staticmethod
+    def applies_to(cls: type[Operation]) -> bool:
+        """Only activations are rewritten (traits are class-level; see apply_patterns)."""
+        return cls.has_trait(FusableActivation)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.get_trait(FusableActivation) is None or len(op.operands) != 1:

@@ -32,8 +32,24 @@ from compiler.transforms.utils import (
 
 
 def perm_of(op: circle.TransposeOp) -> list[int] | None:
-    arr = constant_of(op.perm)
-    return None if arr is None else [int(v) for v in arr.reshape(-1)]
+    """The permutation of a transpose with a constant `perm` operand, else None."""
+    owner = op.perm.owner
+    if not isinstance(owner, circle.ConstOp | quant.ConstantOp):
+        return None
+    # The patterns ask this of every transpose on every visit; the payload is an
+    # immutable attribute (often shared, see utils.i32_const), so decode it once.
+    perm = _PERMS.get(id(owner.value))
+    if perm is None or perm[0] is not owner.value:
+        if len(_PERMS) > 4096:
+            _PERMS.clear()
+        arr = constant_of(op.perm)
+        assert arr is not None
+        perm = _PERMS[id(owner.value)] = (owner.value, [int(v) for v in arr.reshape(-1)])
+    return list(perm[1])
+
+
+#: id(dense attribute) -> (the attribute, kept alive so the id stays its own; the perm)
+_PERMS: dict[int, tuple[object, list[int]]] = {}
 
 
 def inverse(perm: Sequence[int]) -> list[int]:
@@ -44,7 +60,8 @@ def _transpose_after(rewriter: PatternRewriter, anchor: Operation, v: SSAValue,
                      perm: Sequence[int], result_type) -> SSAValue:
     """Insert `transpose(v, perm)` after `anchor`."""
     c = i32_const(list(perm))
-    t = circle.TransposeOp(operands=[v, c.results[0]], result_types=[result_type])
+    # `create`: the same op as the IRDL builder makes, for half the cost
+    t = circle.TransposeOp.create(operands=[v, c.results[0]], result_types=[result_type])
     t.location = helper_location(anchor.location, "transpose")
     c.location = helper_location(anchor.location, "perm")
     rewriter.insert([c, t], InsertPoint.after(anchor))
@@ -186,9 +203,9 @@ def _is_constant(v: SSAValue) -> bool:
 class SinkTransposeThroughReduce(RewritePattern):
     """reduce(transpose(x, p), axes) -> [transpose](reduce(x, p[axes]))."""
 
-    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, circle.MeanOp | circle.SumOp | circle.ReduceMaxOp):
-            return
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: circle.MeanOp | circle.SumOp | circle.ReduceMaxOp,
+                          rewriter: PatternRewriter) -> None:
         t = op.input.owner
         if not isinstance(t, circle.TransposeOp) or not t.output.has_one_use():
             return
