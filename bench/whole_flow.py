@@ -279,16 +279,19 @@ def phases(name: str, runs: int, tmp: str) -> dict:
                 ops=results[0]["ops"], weights=results[0]["weights"])
 
 
-def memory(name: str, runs: int, tmp: str) -> dict:
+def memory(name: str, runs: int, tmp: str, baseline: str | None) -> dict:
     """Peak RSS (MiB, medians over `runs` rounds) of qcompile, export-only and export-only
-    with the compiler's imports, in turn; the model's float weight bytes."""
+    with the compiler's imports (and the baseline's qcompile), in turn; the model's float
+    weight bytes."""
     argvs = dict(qcompile=qcompile_argv(name, os.path.join(tmp, f"mem-{label(name)}.circle")),
                  export=me("--child", "export", name),
                  imports=me("--child", "export", name, "", "imports"))
+    if baseline:
+        argvs["baseline"] = qcompile_argv(name, os.path.join(tmp, f"mem-{label(name)}-b.circle"))
     peaks: dict[str, list[float]] = {k: [] for k in argvs}
     for _ in range(runs):
         for k, argv in argvs.items():
-            peaks[k].append(run_process(argv)["rss"])
+            peaks[k].append(run_process(argv, baseline if k == "baseline" else None)["rss"])
     out = os.path.join(tmp, f"weights-{label(name)}.json")
     run_process(me("--child", "weights", name, out))
     return dict({k: med(v) for k, v in peaks.items()},
@@ -416,13 +419,15 @@ def main() -> None:
         say("| model | float weights | qcompile | export-only | export + imports | "
             "qcompile − export-only | fixed | rest | qcompile − bare torch |")
         say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        mem = {name: memory(name, runs, tmp) for name in MEMORY_MODELS}
+        mem = {name: memory(name, runs, tmp, args.baseline) for name in MEMORY_MODELS}
         for name, m in mem.items():
-            w, q, e, i_ = m["weights"], m["qcompile"], m["export"], m["imports"]
-            say(f"| {label(name)} | {w:.2f} MiB | {q:.0f} | {e:.0f} | {i_:.0f} | "
-                f"{q - e:.0f} MiB = **{(q - e) / w:.2f}×** | {i_ - e:.0f} MiB | "
-                f"{q - i_:.0f} MiB = {(q - i_) / w:.2f}× | {q - base_rss:.0f} MiB = "
-                f"{(q - base_rss) / w:.2f}× |")
+            for tag, q in [("", m["qcompile"])] + (
+                    [(" (baseline)", m["baseline"])] if args.baseline else []):
+                w, e, i_ = m["weights"], m["export"], m["imports"]
+                say(f"| {label(name)}{tag} | {w:.2f} MiB | {q:.0f} | {e:.0f} | {i_:.0f} | "
+                    f"{q - e:.0f} MiB = **{(q - e) / w:.2f}×** | {i_ - e:.0f} MiB | "
+                    f"{q - i_:.0f} MiB = {(q - i_) / w:.2f}× | {q - base_rss:.0f} MiB = "
+                    f"{(q - base_rss) / w:.2f}× |")
         (small, big) = (mem[n] for n in MEMORY_MODELS)
         slope = ((big["qcompile"] - big["export"]) - (small["qcompile"] - small["export"])) / (
             big["weights"] - small["weights"])
