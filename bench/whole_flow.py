@@ -469,6 +469,9 @@ def main() -> None:
         say()
         say("## Acceptance (issue #22)")
         say()
+        say("Times in CPU seconds (user + sys) of single-threaded processes: the machine is "
+            "shared, and CPU time is what the wall time would be on an idle one.")
+        say()
         say("| figure | target | measured | |")
         say("| --- | --- | ---: | --- |")
         for figure, target, measured, ok in accept:

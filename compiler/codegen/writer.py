@@ -280,7 +280,7 @@ class _AlignedBuilder(flatbuffers.Builder):
         if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 1:
             self.StartVector(1, x.size, BUFFER_ALIGNMENT)
             self.head = self.head - x.size
-            self.Bytes[self.head : self.head + x.size] = memoryview(x)  # no copy
+            self.Bytes[self.head : self.head + x.size] = memoryview(np.ascontiguousarray(x))
             self.vectorNumElems = x.size
             return self.EndVector()
         return super().CreateNumpyVector(x)
