@@ -71,6 +71,7 @@ def quantize_graph_module(
     allow_float: bool = False,
     float_ops: list | None = None,
     is_dynamic: bool = False,
+    release_model: bool = False,
 ) -> torch.fx.GraphModule:
     """Quantize `model` with `CircleQuantizer(scheme)`; `convert_pt2e`'s GraphModule.
 
@@ -101,6 +102,13 @@ def quantize_graph_module(
 
     `timings`, when given, receives the seconds spent in "export", "calibrate" and
     "convert".
+
+    `release_model=True` (PTQ): the caller gives `model` up. Once exported, its
+    parameters and buffers are replaced by meta tensors (the module can no longer run),
+    so that the exported program holds the only reference to the float weights and each
+    convolution's weights are freed as soon as `prepare_pt2e` has folded its batch norm
+    into new ones: the float weights are then held once, not twice (`qcompile` without
+    --verify or --report).
     """
     import time
 
@@ -131,7 +139,12 @@ def quantize_graph_module(
                                     fold_parameters=not is_qat)
     lap("export")
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
-    prepared = prepare(exported.module(), quantizer)
+    graph_module = exported.module()
+    del exported
+    if release_model and not is_qat:
+        _release_tensors(model)
+    prepared = prepare(graph_module, quantizer)
+    del graph_module
     if float_ops is not None:
         float_ops.extend(quantizer.float_ops)
     # PTQ observers only read activations: inference mode (no autograd bookkeeping at
@@ -145,6 +158,44 @@ def quantize_graph_module(
         move_exported_model_to_eval(prepared)
     lap("calibrate")
     converted = convert_pt2e(prepared)
+    del prepared
+    _drop_unused_tensors(converted)
     name_as_export(converted)
     lap("convert")
     return converted
+
+
+def _release_tensors(model: torch.nn.Module) -> None:
+    """Point every parameter and buffer of `model` at a meta tensor of its shape: the
+    tensors themselves stay alive only where something else holds them (the exported
+    program shares the Parameter objects)."""
+    for module in model.modules():
+        for name, p in module._parameters.items():
+            if p is not None:
+                module._parameters[name] = torch.nn.Parameter(p.detach().to("meta"),
+                                                              p.requires_grad)
+        for name, b in module._buffers.items():
+            if b is not None:
+                module._buffers[name] = b.detach().to("meta")
+
+
+def _drop_unused_tensors(gm: torch.fx.GraphModule) -> None:
+    """Delete the parameters and buffers of `gm` that no `get_attr` node reads, then the
+    submodules left without use.
+
+    `prepare_pt2e` folds each batch norm into its convolution as new float weights and
+    `convert_pt2e` folds their quantization into new integer buffers, but leaves the float
+    weights registered: a second float copy of the model's convolution weights that the
+    converted graph never reads. Released here, it no longer stays alive, next to the
+    user's float model, through everything that follows (import, lowering, writing).
+    """
+    used = {node.target for node in gm.graph.nodes if node.op == "get_attr"}
+    for name, _ in [*gm.named_parameters(remove_duplicate=False),
+                    *gm.named_buffers(remove_duplicate=False)]:
+        parts = name.split(".")  # read itself, or inside a submodule the graph reads
+        if any(".".join(parts[:i]) in used for i in range(1, len(parts) + 1)):
+            continue
+        owner = gm.get_submodule(".".join(parts[:-1]))
+        if parts[-1] in owner._parameters or parts[-1] in owner._buffers:  # not yet deleted
+            delattr(owner, parts[-1])
+    gm.delete_all_unused_submodules()
