@@ -148,8 +148,7 @@ def round_scaled_in_double(acc, effective) -> np.ndarray:
     y = np.asarray(acc, dtype=np.int64).astype(np.float64) * np.asarray(effective, np.float64)
     whole = np.trunc(y)
     frac = y - whole  # exact for doubles: C `round` without the floor(|y| + 0.5) error
-    return (whole + np.sign(y) * (np.abs(frac) >= 0.5)).astype(np.int64) if y.size else (
-        np.zeros(y.shape, np.int64))
+    return (whole + np.sign(y) * (np.abs(frac) >= 0.5)).astype(np.int64)
 
 
 def saturate(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
