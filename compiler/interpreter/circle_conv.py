@@ -10,6 +10,9 @@ TFLite's reference integer arithmetic, bit for bit:
     y    = MultiplyByQuantizedMultiplier(acc, M[c], shift[c]) + zp_y
     y    = clamp(y, activation range)            CalculateActivationRangeQuantized
 
+except FULLY_CONNECTED, whose reference kernel rescales in double:
+`y = round(double(acc) * (double(s_in) * double(s_w[c]) / double(s_out))) + zp_y`.
+
 with one (M, shift) per output channel when the weights are per-channel
 (`reference_integer_ops::ConvPerChannel`, `DepthwiseConvPerChannel`,
 `FullyConnectedPerChannel`). Sums are computed exactly in int64; an int32 accumulator
@@ -57,11 +60,12 @@ from compiler.interpreter.fixedpoint import (
     INT32_MAX,
     INT32_MIN,
     channel_multipliers,
+    fully_connected_scales,
     fused_range,
     multiply_by_quantized_multiplier,
     multiply_by_quantized_multiplier_int64,
-    multiply_by_quantized_multiplier_single,
     quantize_multiplier,
+    round_scaled_in_double,
     saturate,
 )
 from compiler.interpreter.values import f32_scale, per_tensor, quantized, shape_of
@@ -209,8 +213,15 @@ class CircleConvFunctions(InterpreterFunctions):
         acc = xi @ wi.T
         if b is not None:
             acc = acc + b.astype(np.int64)
-        mult, shift = channel_multipliers(op, op.input, op.weights, op.output, per_tensor_f32=True)
-        y = _rescale(op, acc, mult, shift, wide, reduced=False)
+        # the reference kernel accumulates in its bias type: int32 unless the bias is int64
+        qb = quantized(op.bias)
+        _check_accumulator(op, acc, wide and (qb is None or qb.width == 64))
+        scaled = round_scaled_in_double(acc, fully_connected_scales(op, op.input, op.weights,
+                                                                    op.output))
+        if scaled.size and (scaled.min() < INT32_MIN or scaled.max() > INT32_MAX):
+            raise error_at(op, "the rescaled accumulator exceeds int32 (TFLite's "
+                               "`static_cast<int32_t>(round(...))` is undefined)")
+        y = _finish(op, scaled)
         return (y.reshape(shape_of(op.output)),)
 
     @kernel(circle.FullyConnectedOp, on=HYBRID)
@@ -375,30 +386,35 @@ def _check_bias(op: Operation, bias: SSAValue, wide: bool) -> None:
 
 
 def _rescale(
-    op: Operation, acc: np.ndarray, mult, shift, wide: bool, reduced: bool = True
+    op: Operation, acc: np.ndarray, mult, shift, wide: bool
 ) -> np.ndarray:
     """Accumulator -> output integers: multiplier, output zero point, activation clamp.
 
-    16x8 (`wide`) accumulators are int64; `reduced` picks TFLite's 16-bit reduced
-    multiplier (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV) over the full multiplier with
-    one rounding (FULLY_CONNECTED), as measured against LiteRT. 8-bit accumulators are
-    int32: rounded twice (`MultiplyByQuantizedMultiplier`) for the convolutions, once
-    (`reduced=False`: FULLY_CONNECTED) — both measured.
+    16x8 (`wide`) accumulators are int64, rescaled with TFLite's 16-bit reduced
+    multiplier (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV); 8-bit accumulators are
+    int32, rounded twice (`MultiplyByQuantizedMultiplier`) — both measured against
+    LiteRT. FULLY_CONNECTED does not come here: its reference kernel rescales in double
+    (`round_scaled_in_double`).
     """
+    _check_accumulator(op, acc, wide)
+    if wide:
+        scaled = multiply_by_quantized_multiplier_int64(acc, mult, shift)
+    else:
+        scaled = multiply_by_quantized_multiplier(acc, mult, shift)
+    return _finish(op, scaled)
+
+
+def _check_accumulator(op: Operation, acc: np.ndarray, wide: bool) -> None:
+    """An accumulator TFLite would overflow is reported, not wrapped (undefined in C++)."""
     if wide:
         if acc.size and (acc.min() < -(1 << 47) or acc.max() >= (1 << 47)):
             raise error_at(op, "the int64 accumulator exceeds TFLite's 48-bit range")
-        if reduced:
-            scaled = multiply_by_quantized_multiplier_int64(acc, mult, shift)
-        else:
-            scaled = multiply_by_quantized_multiplier_single(acc, mult, shift)
-    else:
-        if acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
-            raise error_at(op, "the int32 accumulator overflows (TFLite's result is undefined)")
-        if reduced:
-            scaled = multiply_by_quantized_multiplier(acc, mult, shift)
-        else:
-            scaled = multiply_by_quantized_multiplier_single(acc, mult, shift)
+    elif acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
+        raise error_at(op, "the int32 accumulator overflows (TFLite's result is undefined)")
+
+
+def _finish(op: Operation, scaled: np.ndarray) -> np.ndarray:
+    """Rescaled accumulator + output zero point, clamped to the fused activation."""
     qo = per_tensor(op, op.results[0], "the output")
     lo, hi = fused_range(op)
     y = np.clip(scaled + qo.zero_point.data, lo, hi)

@@ -131,35 +131,24 @@ def multiply_by_quantized_multiplier_int64(x, multiplier, shift) -> np.ndarray:
     return (x * reduced + rounding) >> total_shift
 
 
-def multiply_by_quantized_multiplier_single(x, multiplier, shift) -> np.ndarray:
-    """`x * M / 2^(31 - shift)` rounded ONCE to the nearest integer, ties away from zero,
-    with the full 31-bit multiplier M: how LiteRT's FULLY_CONNECTED rescales its
-    accumulator, for 8-bit (int32) and 16x8 (int64) alike.
+def round_scaled_in_double(acc, effective) -> np.ndarray:
+    """`round(double(acc) * effective)`, ties away from zero: how LiteRT's reference
+    FULLY_CONNECTED (`reference_integer_ops::FullyConnected[PerChannel]`,
+    `reference_ops::FullyConnected`; "requant in float", LiteRT since April 2025, in
+    ai-edge-litert 2.3) rescales its accumulator, for uint8, int8 and 16x8 alike.
 
-    Measured against ai-edge-litert 2.3 (BUILTIN_REF): on 256x64 random outputs the
-    double-rounding `multiply_by_quantized_multiplier` differs on ~0.2 % of elements,
-    those whose exact value is within 2^-shift of a half (acc -16965 at 2.387e-3: exact
-    -40.4993, LiteRT -40, double rounding -41; 16x8: acc -3647734, M 1945309759, shift
-    -8: exact -12907.4989, LiteRT -12907); with dyadic scales giving exact halves (acc/4),
-    LiteRT rounds them away from zero in all three schemes (-1.5 -> -2; ties toward
-    +infinity would give -1). The convolutions round twice (8-bit) or use the 16-bit
-    reduced multiplier (16x8: `multiply_by_quantized_multiplier_int64`).
+    `effective` is `fully_connected_scales`: one double per output channel (broadcast
+    against `acc`). The accumulator (int32, or int64 within 48 bits for 16x8) converts
+    to double exactly; the product is one IEEE double multiplication, as in the C++.
+    There is no 31-bit multiplier: rounding `acc * M / 2^(31 - shift)` instead differs
+    when the exact value is within about |y| 2^-31 of a half (swin int16 `linear_6`:
+    1.6e-6 from a half; 224 of 1024 crafted near-half outputs in
+    `test_interpreter_litert.py::test_fully_connected_requantizes_in_double`).
     """
-    x = np.asarray(x, dtype=np.int64)
-    m = np.broadcast_to(np.asarray(multiplier, dtype=np.int64), x.shape)
-    total_shift = 31 - np.broadcast_to(np.asarray(shift, dtype=np.int64), x.shape)
-    if not x.size or np.abs(x).max() < (1 << 31):  # |x * M| < 2^62: exact in int64
-        magnitude = (np.abs(x) * m + (np.int64(1) << (total_shift - 1))) >> total_shift
-        return np.sign(x) * magnitude
-
-    # a 48-bit accumulator times a 31-bit multiplier does not fit int64: Python integers
-    def one(a: int, q: int, ts: int) -> int:
-        r = (abs(a) * q + (1 << (ts - 1))) >> ts
-        return -r if a < 0 else r
-
-    flat = [one(int(a), int(q), int(t)) for a, q, t in
-            zip(x.ravel(), m.ravel(), total_shift.ravel())]
-    return np.array(flat, dtype=np.int64).reshape(x.shape)
+    y = np.asarray(acc, dtype=np.int64).astype(np.float64) * np.asarray(effective, np.float64)
+    whole = np.trunc(y)
+    frac = y - whole  # exact for doubles: C `round` without the floor(|y| + 0.5) error
+    return (whole + np.sign(y) * (np.abs(frac) >= 0.5)).astype(np.int64)
 
 
 def saturate(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -316,8 +305,9 @@ def channel_multipliers(
 
     `effective = s_in * s_w[c] / s_out` in double (`PopulateConvolutionQuantizationParams`).
     With `per_tensor_f32` and a per-tensor weight, the product `s_in * s_w` is taken in
-    float32 first, as `GetQuantizedConvolutionMultipler` does for the uint8 conv kernel
-    and for every per-tensor fully-connected kernel.
+    float32 first, as `GetQuantizedConvolutionMultipler` does for the uint8 conv kernel.
+    (FULLY_CONNECTED uses no multiplier in LiteRT's reference kernel:
+    `fully_connected_scales`.)
     """
     qi = per_tensor(op, input, "the input")
     qo = per_tensor(op, output, "the output")
@@ -333,6 +323,24 @@ def channel_multipliers(
     pairs = [quantize_multiplier(r) for r in reals]
     return (np.array([m for m, _ in pairs], dtype=np.int64),
             np.array([s for _, s in pairs], dtype=np.int64))
+
+
+def fully_connected_scales(
+    op: Operation, input: SSAValue, weights: SSAValue, output: SSAValue
+) -> np.ndarray:
+    """Per-output-channel `double(s_in) * double(s_w[c]) / double(s_out)` of a quantized
+    FULLY_CONNECTED, the scales being the file's float32 values: the effective scale
+    LiteRT's reference kernel multiplies the accumulator by (`round_scaled_in_double`).
+    A per-tensor weight gives one entry; its product is in double too (the float32
+    product of `GetQuantizedConvolutionMultipler` only feeds the optimized kernels).
+    """
+    qi = per_tensor(op, input, "the input")
+    qo = per_tensor(op, output, "the output")
+    qw = quantized(weights)
+    if qw is None:
+        raise error_at(op, f"weights must be quantized, got {weights.type}")
+    s_in, s_out = f32_scale(qi), f32_scale(qo)
+    return np.array([s_in * s_w / s_out for s_w in f32_scales(qw)], dtype=np.float64)
 
 
 def ratio_multiplier(a: float, b: float, in_float32: bool = False) -> tuple[int, int]:

@@ -10,8 +10,8 @@ from PT2E's float conv rounded once. Through a ReLU network those steps compound
 resnet50 uint8 with per-tensor weights ends 25.8 dB from PT2E and 1.0 dB further from
 the float model over its calibration batches (docs/numerics.md).
 
-LiteRT's FULLY_CONNECTED rounds `acc * M` once (measured, see
-`compiler.interpreter.fixedpoint.multiply_by_quantized_multiplier_single`). A 1x1
+LiteRT's FULLY_CONNECTED rounds `acc * M` once (its reference kernel in double, see
+`compiler.interpreter.fixedpoint.round_scaled_in_double`). A 1x1
 convolution with stride 1 is the same dot products over the channel axis: FULLY_CONNECTED
 with `keep_num_dims` on the NHWC input ([N, H, W, C] -> [N, H, W, O]), the filter
 [O, 1, 1, I] as weights [O, I] with the same stored integers and parameters (per-tensor,

@@ -248,11 +248,4 @@ def _measure(out: Outcome, result: dict, held_out: list, default_kernels: bool, 
 
 
 #: (model, scheme) -> why it fails today (work owned elsewhere); see the module doc
-KNOWN: dict[tuple[str, str], str] = {
-    ("swin", "int16"): (
-        "LiteRT BUILTIN_REF's int16 FULLY_CONNECTED 'linear_6' (swin.py:97; per-channel int8 "
-        "weights, int64 bias) is 1 step off the interpreter on 1 of its 2048 elements, on 1 "
-        "of the 32 held-out inputs (3 of that input's 10 outputs differ; the other 31 inputs "
-        "bit-exact): a 16x8 FULLY_CONNECTED rounding the interpreter does not model yet "
-        "(`qcompile --verify` bisects it)"),
-}
+KNOWN: dict[tuple[str, str], str] = {}

@@ -222,6 +222,41 @@ def test_fully_connected_exact_halves_round_away_from_zero(scheme):
     np.testing.assert_array_equal(run(m, [x])[0], ref)
 
 
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+def test_fully_connected_requantizes_in_double(per_channel):
+    """16x8 outputs whose exact value is within ~3e-5 of a half (biases chosen per
+    channel so that `bias * s_in s_w / s_out` lands there): LiteRT's reference kernel
+    computes `round(double(acc) * (s_in * s_w / s_out))` in double; rounding
+    `acc * M / 2^(31 - shift)` with the 31-bit multiplier M differs on ~20 % of them
+    (224 of 1024 per-channel, 1 of 1024 per-tensor)."""
+    rng = np.random.default_rng(11)
+    outs = 512
+    s_in, s_out = f32v(rng.uniform(1e-5, 2e-4)), f32v(rng.uniform(1e-5, 2e-4))
+    s_w = [f32v(s) for s in rng.uniform(0.002, 0.02, outs if per_channel else 1)]
+    effective = np.array([s_in * s / s_out for s in s_w])[:, None]
+    halves = np.arange(-30000, 30000)[None, :] + 0.5
+    candidates = np.round(halves / effective)  # per channel, the accumulator nearest each half
+    best = np.abs(candidates * effective - halves).argmin(axis=1)
+    b = np.broadcast_to(candidates[np.arange(len(s_w)), best], (outs,)).astype(np.int64)
+    if not per_channel:
+        b = b + rng.integers(-3, 4, outs) * int(round(1 / effective[0, 0]))  # other halves
+    tw = (make_quantized_type("i8", s_w, 0, axis=0, qmin=-127, qmax=127) if per_channel
+          else make_quantized_type("i8", s_w[0], 0, qmin=-127, qmax=127))
+    tb = (make_quantized_type("i64", [f32v(s_in * s) for s in s_w], 0, axis=0) if per_channel
+          else make_quantized_type("i64", f32v(s_in * s_w[0]), 0))
+    w = rng.integers(-127, 128, (outs, 4))
+    m = single_op_module(
+        circle.FullyConnectedOp,
+        [Input(tensor([2, 4], act("int16", s_in))), Const(w, tensor(w.shape, tw)),
+         Const(b, tensor([outs], tb))],
+        [tensor([2, outs], act("int16", s_out))],
+    )
+    x = np.zeros((2, 4), np.int16)  # row 0: acc = bias, near a half
+    x[1] = rng.integers(-300, 300, 4)
+    ref = runtimes.run_litert(write_tflite(m), [x], resolver="BUILTIN_REF")[0]
+    np.testing.assert_array_equal(run(m, [x])[0], ref)
+
+
 # ---- element-wise ------------------------------------------------------------------------
 
 
