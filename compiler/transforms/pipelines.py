@@ -130,17 +130,14 @@ def lower(
     docs/bench.md). `qcompile` verifies at the end unless given `--verify-each`; the
     test suite runs every pass with verification on.
     """
-    import gc
-
+    from compiler.ir.collector import gc_paused
     from compiler.ir.context import make_context
 
     ctx = make_context()
     # The IR is a large graph of small objects: CPython's cyclic GC runs repeatedly
     # over it and makes big graphs superlinear (bench/compile_time.py: 11.0 s -> 9.5 s
     # for 10k ops). Nothing here creates garbage cycles worth collecting mid-pipeline.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         passes = lowering_passes(scheme, io_dtype, allow_float, target)
         for i, p in enumerate(passes):
             p.apply(ctx, module)
@@ -148,7 +145,4 @@ def lower(
                 verify_module(module)
             if callback is not None:
                 callback(p, module)
-    finally:
-        if collecting:
-            gc.enable()
     return module
