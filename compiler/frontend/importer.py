@@ -607,11 +607,13 @@ class _Importer:
 
     def _quantized_type(self, node: torch.fx.Node, per_channel: bool, expressed: Attribute) -> QuantizedType:
         """The quantized type of a q/dq node, one object per distinct parameter
-        arguments: the type is a function of the operator, its arguments after the input
-        (numbers, a dtype, constant nodes, whose values do not change during the import)
-        and `expressed`."""
+        arguments: the type is a function of the arguments after the input (numbers, a
+        dtype, constant nodes, whose values do not change during the import), their
+        meaning (`quantize_*` and `dequantize_*` of one overload name take the same
+        positional arguments) and `expressed`; a quantize and its dequantizes share it."""
         try:
-            key = (node.target, node.args[1:], tuple(node.kwargs.items()), expressed)
+            key = (per_channel, node.target._overloadname, node.args[1:],
+                   tuple(node.kwargs.items()), expressed)
             known = self.quantized_types.get(key)
         except TypeError:  # an unhashable argument (a list): not shared
             key, known = None, None
