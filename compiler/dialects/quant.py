@@ -56,6 +56,7 @@ from xdsl.printer import Printer
 from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
 
+from compiler.ir.interned import tensor_type_of
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
@@ -256,7 +257,7 @@ def dense_from_numpy(arr: np.ndarray, element_type: Attribute) -> DenseIntOrFPEl
 
     arr = np.asarray(arr)  # (np.ascontiguousarray would make a 0-d array 1-d)
     data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes(order="C")
-    return DenseIntOrFPElementsAttr(TensorType(element_type, list(arr.shape)), BytesAttr(data))
+    return DenseIntOrFPElementsAttr(tensor_type_of(element_type, arr.shape), BytesAttr(data))
 
 
 Quant = Dialect(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,6 +23,7 @@ from xdsl.pattern_rewriter import (
 
 from compiler.dialects import quant
 from compiler.dialects.circle_base import ConstOp
+from compiler.ir.interned import tensor_type_of
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     is_quantized,
@@ -53,7 +55,13 @@ def element_type(v: SSAValue | Attribute) -> Attribute:
 
 def with_shape(t: Attribute, new_shape: Sequence[int]) -> TensorType:
     assert isinstance(t, TensorType)
-    return TensorType(t.element_type, list(new_shape))
+    return tensor_type_of(t.element_type, tuple(new_shape))
+
+
+# (shared: see compiler.ir.interned)
+@functools.lru_cache(maxsize=1024)
+def _i32_payload(shape: tuple[int, ...], data: bytes):
+    return quant.dense_from_numpy(np.frombuffer(data, dtype=np.int32).reshape(shape), i32)
 
 
 def is_float_tensor(v: SSAValue) -> bool:
@@ -101,7 +109,8 @@ def float_const(arr: np.ndarray, loc: Attribute | None = None) -> ConstOp:
 
 def i32_const(values: Sequence[int] | np.ndarray, loc: Attribute | None = None) -> ConstOp:
     arr = np.asarray(values, dtype=np.int32)
-    op = ConstOp(quant.dense_from_numpy(arr, i32))
+    op = ConstOp(_i32_payload(arr.shape, arr.tobytes()) if arr.size <= 64
+                 else quant.dense_from_numpy(arr, i32))
     if loc is not None:
         op.location = loc
     return op
@@ -129,7 +138,7 @@ def permute_element_type(et: Attribute, perm: Sequence[int]) -> Attribute:
 def permute_type(t: Attribute, perm: Sequence[int]) -> TensorType:
     assert isinstance(t, TensorType)
     s = t.get_shape()
-    return TensorType(permute_element_type(t.element_type, perm), [s[p] for p in perm])
+    return tensor_type_of(permute_element_type(t.element_type, perm), tuple([s[p] for p in perm]))
 
 
 def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) -> Attribute | None:
