@@ -311,8 +311,10 @@ class ConstOp(IRDLOperation):
     traits = traits_def(Pure(), ConstantLike(), VerifyQuantizedTensors())
 
     def __init__(self, value: DenseIntOrFPElementsAttr, result_type: Attribute | None = None):
-        super().__init__(
-            properties={"value": value}, result_types=[result_type or value.type]
+        # What IRDL's builder builds for this definition (no operands, one result, one
+        # property), without its generic normalization (compiler.ir.construct)
+        Operation.__init__(
+            self, properties={"value": value}, result_types=[result_type or value.type]
         )
 
     def verify_(self) -> None:

@@ -42,7 +42,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     TensorType,
 )
-from xdsl.ir import Attribute, Dialect, SSAValue
+from xdsl.ir import Attribute, Dialect, Operation, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -83,7 +83,12 @@ class _CastOp(IRDLOperation):
     assembly_format = "$input attr-dict `:` type($input) `to` type($output)"
 
     def __init__(self, input: SSAValue, result_type: Attribute):
-        super().__init__(operands=[input], result_types=[result_type])
+        if isinstance(input, SSAValue) and isinstance(result_type, Attribute):
+            # what IRDL's builder builds for this definition, without its generic
+            # normalization (compiler.ir.construct)
+            Operation.__init__(self, operands=[input], result_types=[result_type])
+        else:
+            super().__init__(operands=[input], result_types=[result_type])
 
 
 @irdl_op_definition
@@ -223,7 +228,8 @@ class ConstantOp(IRDLOperation):
     traits = traits_def(Pure(), ConstantLike(), VerifyQuantizedTensors())
 
     def __init__(self, value: DenseIntOrFPElementsAttr, result_type: Attribute):
-        super().__init__(properties={"value": value}, result_types=[result_type])
+        # (as ConstOp: IRDL's builder adds nothing for this definition)
+        Operation.__init__(self, properties={"value": value}, result_types=[result_type])
 
     @staticmethod
     def from_numpy(stored: np.ndarray, qtype: Attribute) -> "ConstantOp":
