@@ -128,7 +128,9 @@ def lower(
     verified once, after the last pass: the same final guarantee for ~25 % less time on
     large graphs (xDSL's op verification costs ~40 µs per op and pass; see
     docs/bench.md). `qcompile` verifies at the end unless given `--verify-each`; the
-    test suite runs every pass with verification on.
+    test suite runs every pass with verification on. Either way `verify_module` checks
+    every op except those that passed it before and are unchanged since (their verifiers
+    read nothing that changed: `compiler.ir.diagnostics.verify_module`).
     """
     from compiler.ir.collector import gc_paused
     from compiler.ir.context import make_context
