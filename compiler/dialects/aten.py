@@ -404,7 +404,8 @@ def _class_name(schema: Schema) -> str:
 
 
 def _make_op(schema: Schema, doc: str) -> type[AtenOp]:
-    fields: dict[str, object] = {"name": schema.op_name, "__doc__": f"`{schema.qualified_target}`: {doc}"}
+    fields: dict[str, object] = {"name": schema.op_name, "__doc__": f"`{schema.qualified_target}`: {doc}",
+                                 "__module__": __name__}  # (else `abc`, the metaclass's)
     variadic = [a for a in schema.tensor_args if a.type.endswith("[]")]
     if len(variadic) > 1:
         raise ValueError(f"{schema.op_name}: more than one variadic operand")

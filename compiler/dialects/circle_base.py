@@ -14,6 +14,7 @@ Also the bases that several op-family modules share: broadcasting binary ops, sa
 
 from __future__ import annotations
 
+import functools
 from typing import ClassVar
 
 from xdsl.dialects.builtin import (
@@ -49,6 +50,7 @@ from compiler.dialects.quant import (
     print_constant_body,
     verify_constant_payload,
 )
+from compiler.ir.construct import build_op
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.verify_tensors import VerifyQuantizedTensors
 
@@ -147,11 +149,8 @@ class CircleOp(IRDLOperation):
         **options: int | float | str | bool,
     ):
         """Create the op from Python option values (`stride_w=1, padding="SAME"`)."""
-        return cls(
-            operands=operands,
-            result_types=result_types,
-            properties={k: option_attribute(v) for k, v in options.items()},
-        )
+        return build_op(cls, operands, result_types,
+                        {k: option_attribute(v) for k, v in options.items()})
 
     # Option accessors used by passes and the writer.
     def option(self, name: str) -> int | float | str | bool | None:
@@ -176,6 +175,19 @@ def attribute_value(attr: Attribute):
 
 def option_attribute(value: int | float | str | bool) -> Attribute:
     """The attribute of a Python option value: str, bool, i32 or f32."""
+    if type(value) in (str, bool, int):
+        return _exact_option_attribute(type(value), value)
+    return _option_attribute(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _exact_option_attribute(kind: type, value: int | str | bool) -> Attribute:
+    # One attribute per distinct option value (attributes are immutable): the type is in
+    # the key since True == 1. Floats are not shared here (-0.0 == 0.0).
+    return _option_attribute(value)
+
+
+def _option_attribute(value: int | float | str | bool) -> Attribute:
     if isinstance(value, str):
         return StringAttr(value)
     if isinstance(value, bool):
@@ -299,8 +311,8 @@ class ConstOp(IRDLOperation):
     traits = traits_def(Pure(), ConstantLike(), VerifyQuantizedTensors())
 
     def __init__(self, value: DenseIntOrFPElementsAttr, result_type: Attribute | None = None):
-        # What IRDLOperation's generic builder does for one property and one result,
-        # without its per-definition bookkeeping (half the cost; passes build many)
+        # What IRDL's builder builds for this definition (no operands, one result, one
+        # property), without its generic normalization (compiler.ir.construct)
         Operation.__init__(
             self, properties={"value": value}, result_types=[result_type or value.type]
         )

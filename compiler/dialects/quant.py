@@ -56,6 +56,7 @@ from xdsl.printer import Printer
 from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
 
+from compiler.ir.interned import tensor_type_of
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
@@ -82,9 +83,12 @@ class _CastOp(IRDLOperation):
     assembly_format = "$input attr-dict `:` type($input) `to` type($output)"
 
     def __init__(self, input: SSAValue, result_type: Attribute):
-        # What IRDLOperation's generic builder does for one operand and one result,
-        # without its per-definition bookkeeping (half the cost; passes build many casts)
-        Operation.__init__(self, operands=[SSAValue.get(input)], result_types=[result_type])
+        if isinstance(input, SSAValue) and isinstance(result_type, Attribute):
+            # what IRDL's builder builds for this definition, without its generic
+            # normalization (compiler.ir.construct)
+            Operation.__init__(self, operands=[input], result_types=[result_type])
+        else:
+            super().__init__(operands=[input], result_types=[result_type])
 
 
 @irdl_op_definition
@@ -224,7 +228,7 @@ class ConstantOp(IRDLOperation):
     traits = traits_def(Pure(), ConstantLike(), VerifyQuantizedTensors())
 
     def __init__(self, value: DenseIntOrFPElementsAttr, result_type: Attribute):
-        # see _CastOp.__init__
+        # (as ConstOp: IRDL's builder adds nothing for this definition)
         Operation.__init__(self, properties={"value": value}, result_types=[result_type])
 
     @staticmethod
@@ -259,7 +263,7 @@ def dense_from_numpy(arr: np.ndarray, element_type: Attribute) -> DenseIntOrFPEl
 
     arr = np.asarray(arr)  # (np.ascontiguousarray would make a 0-d array 1-d)
     data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes(order="C")
-    return DenseIntOrFPElementsAttr(TensorType(element_type, list(arr.shape)), BytesAttr(data))
+    return DenseIntOrFPElementsAttr(tensor_type_of(element_type, arr.shape), BytesAttr(data))
 
 
 Quant = Dialect(

@@ -79,6 +79,7 @@ from compiler.frontend.tensor_types import (
     element_type,
     quant_constant,
     refuse_quantized_dtype,
+    static_shape,
     tensor_type,
     to_numpy,
 )
@@ -213,6 +214,14 @@ class _Importer:
         self.none_value: SSAValue | None = None
         #: data-independent nodes evaluated at import time -> their values
         self.folded: dict[torch.fx.Node, torch.Tensor] = {}
+        # Types built once per distinct value and shared (attributes are immutable, so
+        # sharing one is exact; building one verifies it, ~10 µs each): a q/dq pair
+        # and its neighbours have the same quantized type, and a layer's tensors the
+        # same shapes.
+        #: (id(element type), shape) -> (the element type, kept alive, its tensor type)
+        self.tensor_types: dict[tuple[int, tuple[int, ...]], tuple[Attribute, TensorType]] = {}
+        #: a q/dq node's parameter arguments -> its quantized type (see `_quantized_type`)
+        self.quantized_types: dict[tuple, QuantizedType] = {}
 
     # -- driver ---------------------------------------------------------------------------
     def run(self) -> ModuleOp:
@@ -287,7 +296,7 @@ class _Importer:
                 f"input '{node.name}' is not a tensor ({type(val).__name__}); only tensor "
                 "inputs (and Python scalars that torch.export specialises) are supported"
             )
-        ty = tensor_type(val, f"input '{node.name}'")
+        ty = self._value_tensor_type(val, f"input '{node.name}'")
         arg = self.block.insert_arg(ty, len(self.block.args))
         arg.location = NameLoc(StringAttr(node.name), UnknownLoc())
         arg.name_hint = _name_hint(node.name)
@@ -322,6 +331,20 @@ class _Importer:
         return results
 
     # -- values ---------------------------------------------------------------------------
+    def _tensor_type(self, element: Attribute, shape) -> TensorType:
+        """`TensorType(element, shape)`, one object per distinct (element, shape)."""
+        key = (id(element), tuple(shape))
+        known = self.tensor_types.get(key)
+        if known is None:
+            known = self.tensor_types[key] = (element, TensorType(element, key[1]))
+        return known[1]
+
+    def _value_tensor_type(self, value: object, what: str) -> TensorType:
+        """`tensor_types.tensor_type(value, what)`, shared (same checks, same type)."""
+        if not isinstance(value, torch.Tensor):
+            return tensor_type(value, what)  # raises the located error
+        return self._tensor_type(element_type(value.dtype, what), static_shape(value.shape, what))
+
     def _add(self, op: Operation, node: torch.fx.Node | None = None, name: str | None = None) -> Operation:
         if node is not None:
             op.location = node_location(node.name, node.meta.get("stack_trace"))
@@ -359,8 +382,8 @@ class _Importer:
             if value not in self.storage_views:
                 qtype = value.type
                 assert isinstance(qtype, TensorType)
-                storage = TensorType(qtype.element_type.storage_type, qtype.get_shape())
-                op = self._add(StorageCastOp(value, storage), arg)
+                storage = self._tensor_type(qtype.element_type.storage_type, qtype.get_shape())
+                op = self._add(StorageCastOp.create(operands=[value], result_types=[storage]), arg)
                 self.storage_views[value] = op.results[0]
             return self.storage_views[value]
         return value
@@ -416,6 +439,8 @@ class _Importer:
     def _fold_data_independent(self, node: torch.fx.Node) -> bool:
         """arange/full/ones/zeros(_like) and ops on them only: a constant (see
         `compiler.frontend.fold_factories`)."""
+        if not self.folded and node.target not in fold_factories.FACTORIES:
+            return False  # (what `fold` answers: nothing folded, not a factory)
         value = fold_factories.fold(node, self.folded)
         if value is None:
             return False
@@ -478,7 +503,8 @@ class _Importer:
             return []
         vals = val if isinstance(val, (list, tuple)) else [val]
         try:
-            return [tensor_type(v, f"result #{i} of '{node.name}'") for i, v in enumerate(vals)]
+            return [self._value_tensor_type(v, f"result #{i} of '{node.name}'")
+                    for i, v in enumerate(vals)]
         except CompileError as e:  # e.g. a dynamic shape: say at which line of the model
             if e.location is None:
                 e.location = location_str(node_location(node.name, node.meta.get("stack_trace")))
@@ -580,6 +606,25 @@ class _Importer:
         return value
 
     def _quantized_type(self, node: torch.fx.Node, per_channel: bool, expressed: Attribute) -> QuantizedType:
+        """The quantized type of a q/dq node, one object per distinct parameter
+        arguments: the type is a function of the arguments after the input (numbers, a
+        dtype, constant nodes, whose values do not change during the import), their
+        meaning (`quantize_*` and `dequantize_*` of one overload name take the same
+        positional arguments) and `expressed`; a quantize and its dequantizes share it."""
+        try:
+            key = (per_channel, node.target._overloadname, node.args[1:],
+                   tuple(node.kwargs.items()), expressed)
+            known = self.quantized_types.get(key)
+        except TypeError:  # an unhashable argument (a list): not shared
+            key, known = None, None
+        if known is None:
+            known = self._make_quantized_type(node, per_channel, expressed)
+            if key is not None:
+                self.quantized_types[key] = known
+        return known
+
+    def _make_quantized_type(self, node: torch.fx.Node, per_channel: bool,
+                             expressed: Attribute) -> QuantizedType:
         bound = {k: v for k, (_, v) in bind_arguments(node).items()}
         if per_channel:
             scale = self._qparam(bound["scales"], node, "scale")
@@ -609,7 +654,7 @@ class _Importer:
         src_val = source.meta.get("val")
         expressed = element_type(src_val.dtype, f"input of '{node.name}'")
         qtype = self._quantized_type(node, per_channel, expressed)
-        shape = tensor_type(src_val, f"input of '{node.name}'").get_shape()
+        shape = self._value_tensor_type(src_val, f"input of '{node.name}'").get_shape()
         if source in self.constants and source not in self.values:
             # fold_quantize=False: the weight is quantized in the graph; do it here, with
             # the same arithmetic as torch (round half to even, float32 reciprocal).
@@ -617,7 +662,8 @@ class _Importer:
             stored = qtype.quantize(to_numpy(tensor, f"constant '{name}'"))
             op = self._add(quant_constant(stored, qtype), node)
         else:
-            op = self._add(QuantizeCastOp(self._value_of(source), TensorType(qtype, shape)), node)
+            op = self._add(QuantizeCastOp.create(operands=[self._value_of(source)],
+                                                 result_types=[self._tensor_type(qtype, shape)]), node)
         self._record(node, op)
 
     def _value_of(self, node: torch.fx.Node) -> SSAValue:
@@ -658,9 +704,9 @@ class _Importer:
                         location_str(node_location(node.name, node.meta.get("stack_trace"))),
                     )
                 # integers from outside (an input, an integer op): reinterpret them
-                quantized = self._add(
-                    StorageCastOp(quantized, TensorType(qtype, qt.get_shape())), node
-                ).results[0]
+                quantized = self._add(StorageCastOp.create(
+                    operands=[quantized], result_types=[self._tensor_type(qtype, qt.get_shape())]
+                ), node).results[0]
             elif qt.element_type != qtype:
                 raise CompileError(
                     f"'{node.name}' dequantizes '{source.name}' with parameters {qtype} that "
@@ -668,7 +714,8 @@ class _Importer:
                     location_str(node_location(node.name, node.meta.get("stack_trace"))),
                 )
         shape = quantized.type.get_shape()
-        op = self._add(DequantizeCastOp(quantized, TensorType(expressed, shape)), node)
+        op = self._add(DequantizeCastOp.create(
+            operands=[quantized], result_types=[self._tensor_type(expressed, shape)]), node)
         self._record(node, op)
 
 

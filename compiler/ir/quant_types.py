@@ -360,15 +360,12 @@ class UniformQuantizedPerAxisType(_QuantizedTypeBase, ParametrizedAttribute, Typ
 
     def with_axis(self, axis: int) -> UniformQuantizedPerAxisType:
         """The same per-slice parameters along another dimension (after a relayout)."""
-        return UniformQuantizedPerAxisType(
-            self.storage_type,
-            self.expressed_type,
-            axis,
-            list(self.scales),
-            list(self.zero_points),
-            self.qmin,
-            self.qmax,
-        )
+        # The same parameter attributes, the axis replaced (verified on construction,
+        # as the constructor's would be; no per-slice attributes rebuilt).
+        return UniformQuantizedPerAxisType.new([
+            self.storage_type, self.expressed_type, IntAttr(int(axis)), self.scales_attr,
+            self.zero_points_attr, self.storage_min, self.storage_max,
+        ])
 
     def with_storage(self, storage: IntegerType, qmin: int | None = None, qmax: int | None = None):
         return UniformQuantizedPerAxisType(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from xdsl.dialects.builtin import (
     BFloat16Type,
@@ -59,7 +61,7 @@ def dense_as_numpy(value: DenseIntOrFPElementsAttr) -> np.ndarray:
     dt = numpy_dtype(t.element_type).newbyteorder("<")
     shape = t.get_shape()
     arr = np.frombuffer(value.data.data, dtype=dt)
-    n = int(np.prod(shape)) if shape else 1
+    n = math.prod(shape)  # (ints: exact; np.prod costs ~5 µs per call)
     if arr.size == 1 and n != 1:  # splat
         arr = np.broadcast_to(arr, (n,))
     return arr.reshape(shape)

@@ -11,13 +11,22 @@ time at 10k ops). For an op without regions whose memory-effect traits are all
 `NoMemoryEffect` (what `Pure` is) or that has none, the answer depends only on the op's
 class, so it is asked once per class and call. Ops with regions, or with any other
 memory-effect trait (whose effects may depend on the op), are asked every time, as
-xDSL does. The live set holds op ids rather than ops (same membership, no Python-level
-`__hash__` call per lookup).
+xDSL does.
+
+And one sweep instead of three: xDSL sweeps the region to a fixpoint (at least twice,
+the last sweep confirming) and then once more to erase. Here the first sweep records
+the ops it leaves dead, in its order; if none of them has a live user, the live set is
+already the fixpoint (every op was marked live for the same reason xDSL marks it, and
+no dead op has a reason left), and the recorded ops are erased in that order, which is
+xDSL's erasure order when every region has one block and no dead op has regions.
+Otherwise (a user marked live after its operand was judged, a multi-block region, a
+dead op with regions) the sweeps continue, and the erasure walks, exactly as xDSL's.
 """
 
 from __future__ import annotations
 
 from xdsl.ir import Operation, Region
+from xdsl.ir.post_order import PostOrderIterator
 from xdsl.pattern_rewriter import PatternRewriterListener
 from xdsl.traits import MemoryEffect, NoMemoryEffect
 from xdsl.transforms.dead_code_elimination import LiveSet, would_be_trivially_dead
@@ -37,22 +46,11 @@ def _class_determined(op: Operation) -> bool:
 
 class _MemoLiveSet(LiveSet):
     """xDSL's `LiveSet` with `would_be_trivially_dead` memoized per op class (for the
-    classes where that is exact, see the module docstring), and the live set kept as
-    op ids (an op's `__hash__` is its id, but a Python-level call per lookup; the ops
-    outlive the set, so their ids stay theirs)."""
+    classes where that is exact, see the module docstring)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._dead_if_unused: dict[type[Operation], bool] = {}
-        self._live_ids: set[int] = set()
-
-    def is_live(self, op: Operation) -> bool:
-        return id(op) in self._live_ids
-
-    def set_live(self, op: Operation) -> None:
-        if id(op) not in self._live_ids:
-            self.changed = True
-            self._live_ids.add(id(op))
 
     def _would_be_trivially_dead(self, op: Operation) -> bool:
         cls = type(op)
@@ -65,34 +63,79 @@ class _MemoLiveSet(LiveSet):
         return answer
 
     def propagate_op_liveness(self, op: Operation) -> None:
-        # LiveSet.propagate_op_liveness, with the memoized query and the id set
+        # LiveSet.propagate_op_liveness, with the memoized query
         for region in op.regions:
             self.propagate_region_liveness(region)
-        live = self._live_ids
-        if id(op) in live:
+        if self.is_live(op):
             return
-        if not self._would_be_trivially_dead(op) or _has_user_in(op, live):
-            self.changed = True
-            live.add(id(op))
+        if not self._would_be_trivially_dead(op):
+            self.set_live(op)
+            return
+        if any(self.is_live(use.operation) for result in op.results for use in result.uses):
+            self.set_live(op)
 
 
-def _has_user_in(op: Operation, live: set[int]) -> bool:
-    """Whether an op whose id is in `live` uses a result of `op` (the use lists walked
-    as xDSL's `IRUses` walks them, without a generator per result)."""
+    def sweep(self, region: Region, dead: list[Operation]) -> bool:
+        """One `propagate_region_liveness` sweep that appends the ops it leaves dead to
+        `dead`, in its order; False when that order may not be xDSL's erasure order
+        (a region with several blocks, a dead op with regions)."""
+        first = region.first_block
+        if first is None:
+            return True
+        simple = first.next_block is None
+        live = self._live_ops
+        by_class = self._dead_if_unused
+        for block in PostOrderIterator(first):
+            op = block.last_op
+            while op is not None:
+                regions = op.regions
+                if regions:
+                    for r in regions:
+                        simple = self.sweep(r, dead) and simple
+                    dead_if_unused = self._would_be_trivially_dead(op)
+                else:
+                    dead_if_unused = by_class.get(type(op))
+                    if dead_if_unused is None:
+                        dead_if_unused = self._would_be_trivially_dead(op)
+                if not dead_if_unused or _has_live_user(op, live):
+                    live.add(op)
+                else:
+                    dead.append(op)
+                    simple = simple and not regions
+                op = op.prev_op
+        return simple
+
+
+def _has_live_user(op: Operation, live: set[Operation]) -> bool:
     for result in op.results:
         use = result.first_use
-        while use is not None:
-            if id(use.operation) in live:
+        while use is not None:  # (IRUses' own walk, without its generator)
+            if use.operation in live:
                 return True
-            use = use._next_use  # noqa: SLF001 - the list link IRUses follows
+            use = use._next_use  # noqa: SLF001
     return False
 
 
 def region_dce(region: Region, listener: PatternRewriterListener | None = None) -> bool:
     """Erase the ops of `region` that are dead (xDSL's `region_dce`, see above)."""
     live_set = _MemoLiveSet()
-    while live_set.changed:
+    dead: list[Operation] = []
+    simple = live_set.sweep(region, dead)
+    live = live_set._live_ops
+    if any(_has_live_user(op, live) for op in dead):
+        simple = False  # not a fixpoint yet: continue as xDSL does
+        live_set.changed = True
+        while live_set.changed:
+            live_set.changed = False
+            live_set.propagate_region_liveness(region)
+    if not simple:
         live_set.changed = False
-        live_set.propagate_region_liveness(region)
-    live_set.delete_dead(region, listener)
-    return live_set.changed
+        live_set.delete_dead(region, listener)
+        return live_set.changed
+    for op in dead:
+        if listener is not None:
+            listener.handle_operation_removal(op)
+        block = op.parent
+        assert block is not None
+        block.erase_op(op, safe_erase=False)
+    return bool(dead)

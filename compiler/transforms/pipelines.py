@@ -129,19 +129,18 @@ def lower(
     verified once, after the last pass: the same final guarantee for ~25 % less time on
     large graphs (xDSL's op verification costs ~40 µs per op and pass; see
     docs/bench.md). `qcompile` verifies at the end unless given `--verify-each`; the
-    test suite runs every pass with verification on.
+    test suite runs every pass with verification on. Either way `verify_module` checks
+    every op except those that passed it before and are unchanged since (their verifiers
+    read nothing that changed: `compiler.ir.diagnostics.verify_module`).
     """
-    import gc
-
+    from compiler.ir.collector import gc_paused
     from compiler.ir.context import make_context
 
     ctx = make_context()
     # The IR is a large graph of small objects: CPython's cyclic GC runs repeatedly
     # over it and makes big graphs superlinear (bench/compile_time.py: 11.0 s -> 9.5 s
     # for 10k ops). Nothing here creates garbage cycles worth collecting mid-pipeline.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         passes = lowering_passes(scheme, io_dtype, allow_float, target)
         for i, p in enumerate(passes):
             p.apply(ctx, module)
@@ -149,7 +148,4 @@ def lower(
                 verify_module(module)
             if callback is not None:
                 callback(p, module)
-    finally:
-        if collecting:
-            gc.enable()
     return module

@@ -25,6 +25,7 @@ from xdsl.pattern_rewriter import (
 
 from compiler.dialects import quant
 from compiler.dialects.circle_base import ConstOp
+from compiler.ir.interned import tensor_type_of
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
     is_quantized,
@@ -105,7 +106,13 @@ def element_type(v: SSAValue | Attribute) -> Attribute:
 
 def with_shape(t: Attribute, new_shape: Sequence[int]) -> TensorType:
     assert isinstance(t, TensorType)
-    return TensorType(t.element_type, list(new_shape))
+    return tensor_type_of(t.element_type, tuple(new_shape))
+
+
+# (shared: see compiler.ir.interned)
+@functools.lru_cache(maxsize=1024)
+def _i32_payload(shape: tuple[int, ...], data: bytes):
+    return quant.dense_from_numpy(np.frombuffer(data, dtype=np.int32).reshape(shape), i32)
 
 
 def is_float_tensor(v: SSAValue) -> bool:
@@ -153,23 +160,11 @@ def float_const(arr: np.ndarray, loc: Attribute | None = None) -> ConstOp:
 
 def i32_const(values: Sequence[int] | np.ndarray, loc: Attribute | None = None) -> ConstOp:
     arr = np.asarray(values, dtype=np.int32)
-    if arr.size <= _SMALL:  # perms, axes, shapes, paddings: few distinct values, reused
-        op = ConstOp(_small_i32_dense(arr.shape, tuple(arr.reshape(-1).tolist())))
-    else:
-        op = ConstOp(quant.dense_from_numpy(arr, i32))
+    op = ConstOp(_i32_payload(arr.shape, arr.tobytes()) if arr.size <= 64
+                 else quant.dense_from_numpy(arr, i32))
     if loc is not None:
         op.location = loc
     return op
-
-
-_SMALL = 16
-
-
-@functools.lru_cache(maxsize=4096)
-def _small_i32_dense(shape: tuple[int, ...], flat: tuple[int, ...]):
-    """The i32 dense attribute of a small array. Attributes are immutable values, so
-    constants with the same payload may share one (building it costs ~100 µs)."""
-    return quant.dense_from_numpy(np.array(flat, dtype=np.int32).reshape(shape), i32)
 
 
 def quantized_const(
@@ -202,7 +197,7 @@ def permute_type(t: Attribute, perm: Sequence[int]) -> TensorType:
 @functools.lru_cache(maxsize=4096)
 def _permuted_type(t: TensorType, perm: tuple[int, ...]) -> TensorType:
     s = t.get_shape()
-    return TensorType(permute_element_type(t.element_type, perm), [s[p] for p in perm])
+    return tensor_type_of(permute_element_type(t.element_type, perm), tuple([s[p] for p in perm]))
 
 
 def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) -> Attribute | None:

@@ -45,3 +45,57 @@ def test_same_ops_erased_as_xdsl():
     assert "circle.transpose" not in ours and "quant.dcast" not in ours
     assert "func.call @callee" in ours  # no memory-effect trait: not removable
     assert ours.count("circle.relu") == 2  # @callee's result and %live
+
+
+class _Removals:
+    """A listener recording the ops removed, in order, as printed before removal."""
+
+    def __init__(self):
+        self.removed: list[str] = []
+
+    def handle_operation_removal(self, op):
+        self.removed.append(str(op))
+
+
+def _run_listened(dce, text: str) -> tuple[str, bool, list[str]]:
+    module = Parser(make_context(), text).parse_module()
+    listener = _Removals()
+    changed = dce(module.body, listener)
+    return str(module), changed, listener.removed
+
+
+def test_same_removal_order_as_xdsl():
+    """The one-sweep path notifies the listener of the same ops, in the same order."""
+    ours = _run_listened(region_dce, IR)
+    theirs = _run_listened(xdsl_region_dce, IR)
+    assert ours == theirs
+    assert len(ours[2]) == 7  # @callee: 2 dead ops, @main: 5
+
+
+# A use before its definition (a graph region): the first sweep judges %v dead before
+# its user is marked live, so the sweeps must continue to the fixpoint; a dead op with
+# a region (test.pureop) is erased whole, as xDSL erases it.
+IR_FIXPOINT = f"""
+func.func @main(%x: {T}) -> {T} {{
+  "test.op"() ({{
+    "test.op"(%v) : ({T}) -> ()
+    %v = circle.relu %x : ({T}) -> {T}
+    %w = circle.relu %x : ({T}) -> {T}
+  }}) : () -> ()
+  %p = "test.pureop"() ({{
+    %q = circle.relu %x : ({T}) -> {T}
+    "test.termop"() : () -> ()
+  }}) : () -> ({T})
+  func.return %x : {T}
+}}
+"""
+
+
+def test_fixpoint_and_regions_as_xdsl():
+    ours = _run_listened(region_dce, IR_FIXPOINT)
+    theirs = _run_listened(xdsl_region_dce, IR_FIXPOINT)
+    assert ours == theirs
+    text, changed, removed = ours
+    assert changed and "%v = circle.relu" in text  # its user, before it, is live
+    assert "%w" not in text and "test.pureop" not in text
+    assert len(removed) == 2  # %w and the pure op (its region goes with it)

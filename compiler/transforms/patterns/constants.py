@@ -55,7 +55,10 @@ def _relaid_out(rewriter: PatternRewriter, v: SSAValue, anchor: Operation, new_s
 def transposed_constant(rewriter: PatternRewriter, v: SSAValue, perm: Sequence[int],
                         anchor: Operation) -> SSAValue | None:
     """`v` transposed by `perm` at compile time, or None if `v` is not a constant."""
-    new_shape = [shape(v)[p] for p in perm]
+    if not isinstance(v.owner, quant.DequantizeCastOp | circle.ConstOp):
+        return None  # (what _relaid_out answers, without computing the shape)
+    s = shape(v)
+    new_shape = [s[p] for p in perm]
     return _relaid_out(rewriter, v, anchor, new_shape,
                        lambda a: np.transpose(a, perm),
                        lambda et: permute_element_type(et, perm))

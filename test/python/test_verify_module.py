@@ -1,0 +1,85 @@
+"""`verify_module` skips an op only when what its verification reads is unchanged since
+it last passed: every change a pass can make to an op is verified again."""
+
+from __future__ import annotations
+
+import pytest
+from xdsl.dialects.builtin import IntegerAttr, TensorType, f32, i64
+from xdsl.rewriter import Rewriter
+
+from compiler.dialects import quant
+from compiler.ir import make_context
+from compiler.ir.diagnostics import CompileError, LocatingParser, verify_module
+
+Q = "!quant.uniform<i8:f32, 0.1:-3>"
+IR = f"""
+func.func @main(%x: tensor<1x4x4x2x{Q}>, %f: tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32> {{
+  %p = circle.max_pool_2d %x {{filter_height = 2 : i32, filter_width = 2 : i32, stride_h = 2 : i32, stride_w = 2 : i32}} : (tensor<1x4x4x2x{Q}>) -> tensor<1x2x2x2x{Q}>
+  %d = quant.dcast %p : tensor<1x2x2x2x{Q}> to tensor<1x2x2x2xf32>
+  %r = circle.relu %d : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  func.return %r : tensor<1x2x2x2xf32>
+}}
+"""
+
+
+def _module():
+    module = LocatingParser(make_context(), IR, "m.mlir").parse_module()
+    verify_module(module)
+    ops = {op.name: op for op in module.walk()}
+    return module, ops
+
+
+def _counting(monkeypatch, cls) -> list:
+    calls = []
+    original = cls.verify_
+
+    def counted(self):
+        calls.append(self)
+        return original(self)
+
+    monkeypatch.setattr(cls, "verify_", counted)
+    return calls
+
+
+def test_unchanged_ops_are_not_verified_again(monkeypatch):
+    module, ops = _module()
+    calls = _counting(monkeypatch, quant.DequantizeCastOp)
+    verify_module(module)
+    assert calls == []
+    # a fresh op of the same class (no record) is verified
+    new = quant.DequantizeCastOp(ops["circle.max_pool_2d"].results[0],
+                                 TensorType(f32, [1, 2, 2, 2]))
+    ops["quant.dcast"].parent.insert_op_after(new, ops["quant.dcast"])
+    verify_module(module)
+    assert calls == [new]
+
+
+def test_changed_property_is_verified_again():
+    module, ops = _module()
+    ops["circle.max_pool_2d"].properties["stride_w"] = IntegerAttr(2, i64)
+    with pytest.raises(CompileError, match="option stride_w must be an i32"):
+        verify_module(module)
+
+
+def test_changed_operand_type_is_verified_again():
+    module, ops = _module()
+    # the pool's result becomes float: the dcast's input is no longer quantized
+    Rewriter.replace_value_with_new_type(ops["circle.max_pool_2d"].results[0],
+                                         TensorType(f32, [1, 2, 2, 2]))
+    with pytest.raises(CompileError, match="quant.dcast: expected a quantized input"):
+        verify_module(module)
+
+
+def test_replaced_operand_is_verified_again():
+    module, ops = _module()
+    f = ops["func.func"].body.block.args[1]  # a float argument
+    ops["quant.dcast"].operands = [f]
+    with pytest.raises(CompileError, match="quant.dcast: expected a quantized input"):
+        verify_module(module)
+
+
+def test_changed_result_type_is_verified_again():
+    module, ops = _module()
+    Rewriter.replace_value_with_new_type(ops["circle.relu"].results[0], TensorType(f32, [1, 3]))
+    with pytest.raises(CompileError, match="circle.relu"):
+        verify_module(module)
