@@ -482,7 +482,7 @@ class SubOp(_BinaryActOp):
     OPTIONS: ClassVar[str] = "SubOptions"
     pot_scale_int16 = bool_prop(False)
     traits = elementwise_traits(HasFusedActivation(), _RESCALE_ABORTS,
-                                xnnpack_rounding("u8"))
+                                xnnpack_rounding(("i8", "u8")))
 
 
 @irdl_op_definition
