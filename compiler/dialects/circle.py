@@ -348,7 +348,8 @@ class FullyConnectedOp(CircleOp):
         optimized_rounding(("i8", "i16")),
         # uint8 (zoo uint8-pt, 1x1 convolutions as FULLY_CONNECTED): 1 step on <= 0.8 %
         ruy_rounding("u8"),
-        xnnpack_rounding("u8"),
+        # int8: swin (1 of 3072 elements), found by the zoo's XNNPACK bisection
+        xnnpack_rounding(("i8", "u8")),
     )
 
     def verify_circle(self) -> None:

@@ -210,6 +210,7 @@ MEASURED_TOLERANCES = {
         ("RESIZE_BILINEAR", "i8"): 1, ("RESIZE_BILINEAR", "u8"): 1,
         ("QUANTIZE", "i8"): 1, ("QUANTIZE", "u8"): 1, ("QUANTIZE", "i16"): 1,
         ("CONV_2D", "u8"): 1, ("DEPTHWISE_CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1,
+        ("FULLY_CONNECTED", "i8"): 1,
         ("MUL", "u8"): 1, ("SUB", "i8"): 1, ("SUB", "u8"): 1,
         ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
     },
