@@ -118,6 +118,7 @@ from compiler.ir.runtime_traits import (
     miscomputes,
     missing_bias,
     optimized_rounding,
+    ruy_rounding,
     per_channel_weights,
     rank_above_4,
     refuses,
@@ -201,7 +202,10 @@ class Conv2DOp(CircleOp):
         miscomputes(ONERT, ("u8", "f32"),
                     "computes a grouped (non-depthwise) convolution wrongly", when=grouped),
         optimized_rounding("i8"),
-        xnnpack_rounding("i8"),
+        # uint8 (per-tensor weights, zoo uint8-pt): 1 step on <= 0.4 % of elements, only
+        # where the output can be negative (no fused ReLU): ties of the second rounding
+        ruy_rounding("u8"),
+        xnnpack_rounding(("i8", "u8")),
     )
 
     def verify_circle(self) -> None:
@@ -246,7 +250,7 @@ class DepthwiseConv2DOp(CircleOp):
         # channels at a time with a truncating doubling high multiply where the reference
         # rounds (docs/runtimes.md)
         optimized_rounding("i8"),
-        xnnpack_rounding("i8"),
+        xnnpack_rounding(("i8", "u8")),
     )
 
     def verify_circle(self) -> None:
@@ -342,6 +346,10 @@ class FullyConnectedOp(CircleOp):
         # int16: 1 step on 0.2-0.4 % of elements (the Llama int16 attention's linears,
         # test_hf_attention.py)
         optimized_rounding(("i8", "i16")),
+        # uint8 (zoo uint8-pt, 1x1 convolutions as FULLY_CONNECTED): 1 step on <= 0.8 %
+        ruy_rounding("u8"),
+        # int8: swin (1 of 3072 elements), found by the zoo's XNNPACK bisection
+        xnnpack_rounding(("i8", "u8")),
     )
 
     def verify_circle(self) -> None:
@@ -459,8 +467,11 @@ class AddOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "ADD"
     OPTIONS: ClassVar[str] = "AddOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding("i8"),
-                                _RESCALE_ABORTS, _RESCALE_WRONG)
+    traits = elementwise_traits(
+        HasFusedActivation(), xnnpack_rounding("i8"), _RESCALE_ABORTS, _RESCALE_WRONG,
+        tolerance(LITERT, "u8", 1, "the optimized uint8 kernel (NEON through SSE) rescales "
+                  "each input with a truncating shift (vshlq_s32) where the reference "
+                  "rounds", LITERT_OPTIMIZED))
 
 
 @irdl_op_definition
@@ -471,7 +482,8 @@ class SubOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "SUB"
     OPTIONS: ClassVar[str] = "SubOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(HasFusedActivation(), _RESCALE_ABORTS)
+    traits = elementwise_traits(HasFusedActivation(), _RESCALE_ABORTS,
+                                xnnpack_rounding(("i8", "u8")))
 
 
 @irdl_op_definition
@@ -481,7 +493,7 @@ class MulOp(_BinaryActOp):
     name = "circle.mul"
     BUILTIN: ClassVar[str] = "MUL"
     OPTIONS: ClassVar[str] = "MulOptions"
-    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding("i8"))
+    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding(("i8", "u8")))
 
 
 @irdl_op_definition
@@ -553,6 +565,9 @@ class QuantizeOp(_UnaryOp):
             when=to_int8,
         ),
         optimized_rounding("i16"),
+        tolerance(LITERT, "u8", 1, "the optimized kernel (NEON through SSE) multiplies by "
+                  "float32(1 / scale) where the reference divides by the scale",
+                  LITERT_OPTIMIZED),
         xnnpack_rounding(("i8", "u8", "i16")),
     )
 
@@ -900,6 +915,9 @@ class MeanOp(_ReduceOp):
         # mean, on ~70-90 % of elements: a mean near 0 of a 32-wide row cancels)
         tolerance(ONERT, "f32", 4, "float kernel sums in another order than numpy"),
         optimized_rounding("i8"),
+        tolerance(LITERT, "u8", 1, "the optimized uint8 MEAN over H and W folds the zero "
+                  "points into a bias truncated from float (zp_out - (int)(zp_in s_in / "
+                  "s_out)) and 1/n into its multiplier", LITERT_OPTIMIZED),
         xnnpack_rounding(("i8", "u8")),
     )
 

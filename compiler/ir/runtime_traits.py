@@ -148,6 +148,18 @@ def optimized_rounding(storages) -> Tolerance:
                      "fixed-point rounding", LITERT_OPTIMIZED)
 
 
+def ruy_rounding(storages) -> Tolerance:
+    """LiteRT's optimized 8-bit CONV_2D (im2col) and FULLY_CONNECTED multiply through
+    `cpu_backend_gemm`: ruy on x86 with AVX (or the NEON-through-SSE GEMV for one row),
+    which rounds `acc * M` twice with ties toward +infinity (`(acc M + 2^30) >> 31`, then
+    a rounding shift adding `2^(e-1)`), where the reference convolution rounds twice with
+    ties away from zero and the reference FULLY_CONNECTED once: 1 step (measured and
+    predicted bit for bit, docs/runtimes.md)."""
+    return tolerance(LITERT, storages, 1, "ruy rounds acc*M twice, ties toward +infinity "
+                     "(the reference: twice away from zero for CONV_2D, once for "
+                     "FULLY_CONNECTED)", LITERT_OPTIMIZED)
+
+
 def xnnpack_rounding(storages) -> Tolerance:
     """XNNPACK requantizes the op's output in float (fp32 multiplier, round to nearest):
     1 step (measured, docs/runtimes.md)."""

@@ -199,6 +199,9 @@ MEASURED_TOLERANCES = {
         ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("FULLY_CONNECTED", "i8"): 1,
         ("MEAN", "i8"): 1, ("QUANTIZE", "i16"): 1, ("FULLY_CONNECTED", "i16"): 1,
         ("DEQUANTIZE", "f32"): 4, ("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3,
+        # uint8 with per-tensor weights (the zoo's uint8-pt cells)
+        ("CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1, ("ADD", "u8"): 1,
+        ("MEAN", "u8"): 1, ("QUANTIZE", "u8"): 1,
     },
     ("litert", "AUTO"): {
         ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("ADD", "i8"): 1,
@@ -206,6 +209,9 @@ MEASURED_TOLERANCES = {
         ("LEAKY_RELU", "i8"): 1, ("LEAKY_RELU", "u8"): 1,
         ("RESIZE_BILINEAR", "i8"): 1, ("RESIZE_BILINEAR", "u8"): 1,
         ("QUANTIZE", "i8"): 1, ("QUANTIZE", "u8"): 1, ("QUANTIZE", "i16"): 1,
+        ("CONV_2D", "u8"): 1, ("DEPTHWISE_CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1,
+        ("FULLY_CONNECTED", "i8"): 1,
+        ("MUL", "u8"): 1, ("SUB", "i8"): 1, ("SUB", "u8"): 1,
         ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
     },
 }
