@@ -41,6 +41,7 @@ from compiler.ir.quant_traits import (
 from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
+    LITERT_XNNPACK,
     ONERT,
     miscomputes,
     refuses,
@@ -225,9 +226,11 @@ class RsqrtOp(_UnaryOp):
     traits = elementwise_traits(
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
         refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
-        # float island of uint8 layer norm (measured: 1 ulp on ~26 % of elements);
-        # target-legalize computes it as SQRT and DIV, both exact in onert
-        miscomputes(ONERT, "f32", "differs from 1 / sqrt(x) in float32 by an ulp"),
+        # float island of uint8 layer norm: onert, the reference and optimized kernels
+        # compute `1.f / std::sqrt(x)` like the interpreter (bit-exact); XNNPACK its own
+        # way, up to 2 ulps off on ~32 % of elements (docs/runtimes.md)
+        tolerance(LITERT, "f32", 2, "XNNPACK's float kernel approximates 1 / sqrt(x) its "
+                  "own way", LITERT_XNNPACK),
     )
 
 

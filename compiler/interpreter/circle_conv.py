@@ -258,7 +258,7 @@ class CircleConvFunctions(InterpreterFunctions):
     def batch_matmul_float(op: circle.BatchMatMulOp, a, b):
         a = np.swapaxes(a, -1, -2) if op.adjoint_lhs.value.data else a
         b = np.swapaxes(b, -1, -2) if op.adjoint_rhs.value.data else b
-        return (float_result(op, np.matmul(a.astype(np.float64), b.astype(np.float64))),)
+        return (float_result(op, _sequential_f32_matmul(a, b)),)
 
     @kernel(circle.BatchMatMulOp, on=INTEGER)
     def batch_matmul_int(op: circle.BatchMatMulOp, a, b):
@@ -470,3 +470,17 @@ def asymmetric_quantize_row(row: np.ndarray) -> tuple[np.ndarray, np.float32, in
     v = np.float32(zp) + row.astype(np.float32) * inv  # float32 arithmetic, as in C++
     q = np.clip(_round_half_away(v.astype(np.float32)), qmin, qmax).astype(np.int32)
     return q, scale32, zp
+
+
+def _sequential_f32_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`reference_ops::BatchMatMul` on float32 (batch_matmul.h): per output element
+    `total += lhs[k] * rhs[k]` for k = 0..K-1 in float32, each product rounded to float32
+    before the sum (no fused multiply-add); batch dims broadcast. A float64 matmul
+    rounded once differs by 1-2 ulps on most elements of a transformer's attention."""
+    a = np.asarray(a, np.float32)
+    b = np.asarray(b, np.float32)
+    total = np.zeros(np.broadcast_shapes(a.shape[:-1] + (1,), b.shape[:-2] + (1, b.shape[-1])),
+                     np.float32)
+    for k in range(a.shape[-1]):
+        total += a[..., :, k:k + 1] * b[..., k:k + 1, :]
+    return total

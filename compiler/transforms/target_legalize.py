@@ -22,7 +22,6 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a uint8 RESIZE_BILINEAR upsampling by integer factors (onert truncates it): an
      edge-replicated 3x3 DEPTHWISE_CONV_2D with one output channel per phase, the
      phases reordered to their pixels (within 1 step, see `_resize_as_conv`);
-   - a float32 RSQRT (an ulp off in onert): SQRT and DIV of 1 by it (within 1 ulp);
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
      like the interpreter;
@@ -488,24 +487,6 @@ def _resize_as_conv(op: Operation) -> str | None:
     return None
 
 
-def _rsqrt_as_sqrt_div(op: Operation) -> str | None:
-    """A float32 RSQRT as SQRT and DIV of a constant 1 by it. onert's RSQRT is an ulp
-    off the interpreter's (which rounds 1 / sqrt(x) once, from float64) on ~26 % of
-    elements (the float islands of uint8 layer norms); its SQRT and DIV are IEEE
-    float32, bit-exact with the interpreter. The rewritten IR rounds twice (the square
-    root, then the quotient): within 1 ulp of the RSQRT."""
-    x = op.operands[0]
-    if is_quantized(x.type):
-        return "it is quantized"
-    t = op.results[0].type
-    root = _insert(circle.SqrtOp(operands=[x], result_types=[t]), op).results[0]
-    one = _insert(ConstOp(dense_from_numpy(np.ones([1], np.float32), f32),
-                          TensorType(f32, [1])), op).results[0]
-    div = _insert(circle.DivOp.from_options([one, root], [t]), op)
-    _replace(op, [div.results[0]])
-    return None
-
-
 # -- rewrites (LiteRT and onert) ------------------------------------------------------------------
 
 def _constant_sum(op: Operation) -> str | None:
@@ -572,7 +553,6 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.SliceOp: _slice_low_rank,
         circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _mean_as_conv,
-        circle.RsqrtOp: _rsqrt_as_sqrt_div,
         circle.ResizeBilinearOp: _resize_as_conv,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,

@@ -183,20 +183,6 @@ func.func @mean_spatial(%x: tensor<1x2x4x3x!quant.uniform<u8:f32, 0.05:100>>) ->
 
 // -----
 
-// A float32 RSQRT (an ulp off in onert; a uint8 layer norm's float island): SQRT, then
-// DIV of a constant 1 by it.
-// CHECK-LABEL: func.func @rsqrt(
-// CHECK-NEXT:    %[[R:.*]] = circle.sqrt %{{.*}} : (tensor<4xf32>) -> tensor<4xf32>
-// CHECK-NEXT:    %[[ONE:.*]] = circle.const dense<1.000000e+00> : tensor<1xf32>
-// CHECK-NEXT:    %[[Y:.*]] = circle.div %[[ONE]], %[[R]] : (tensor<1xf32>, tensor<4xf32>) -> tensor<4xf32>
-// CHECK-NEXT:    func.return %[[Y]]
-func.func @rsqrt(%x: tensor<4xf32>) -> tensor<4xf32> {
-  %y = circle.rsqrt %x : (tensor<4xf32>) -> tensor<4xf32>
-  func.return %y : tensor<4xf32>
-}
-
-// -----
-
 // A uint8 2x half-pixel RESIZE_BILINEAR (onert truncates it): the input edge-replicated
 // (rows, then columns), a 3x3 DEPTHWISE_CONV_2D with one output channel per phase
 // (ry, rx) holding wy[ry] x wx[rx] in 16ths (wy = [1, 3, 0] / 4, [0, 3, 1] / 4), and the
