@@ -277,15 +277,3 @@ def _beyond_tolerance(result, held_out, ir_runs, log) -> str | None:
 
 #: (model, scheme) -> why it fails today (work owned elsewhere); see the module doc
 KNOWN: dict[tuple[str, str], str] = {}
-
-# the float islands of uint8 transformers (and convnext's layer norms) in LiteRT: the
-# interpreter's float32 RSQRT rounds 1/sqrt(x) once from float64 and its BATCH_MATMUL is a
-# float64 matmul rounded once, where LiteRT's kernels compute `1.f / std::sqrt(x)` and
-# `total += a * b` in float32 (XNNPACK: with FMA): 1-2 ulps on 30-80 % of elements in
-# every resolver (bench/runtime_departures.py), beyond the 0 tolerated
-_FLOAT_ISLANDS = ("LiteRT's float32 RSQRT / BATCH_MATMUL (the uint8 float islands) are 1-2 "
-                  "ulps off the interpreter's in every resolver: the interpreter rounds them "
-                  "once from float64 (docs/runtimes.md)")
-KNOWN.update({(m, "uint8-pt"): _FLOAT_ISLANDS for m in (
-    "convnext", "vit", "swin", "hf_bert", "hf_gpt2", "hf_llama", "hf_vit",
-    "hf_whisper_encoder")})
