@@ -47,6 +47,7 @@ from compiler.ir.runtime_traits import (
     softmax16_shift_overflows,
     tolerance,
     xnnpack_rounding,
+    YieldsInfinity,
 )
 
 #: a standalone quantized RELU/RELU6 in onert
@@ -186,6 +187,7 @@ class ExpOp(_UnaryOp):
     name = "circle.exp"
     BUILTIN: ClassVar[str] = "EXP"
     traits = elementwise_traits(
+        YieldsInfinity(),
         refuses(LITERT, "u8", "Type 3 is currently not supported by Exp"),
         refuses(ONERT, "u8", "Exp: Unsupported data type"),
     )
@@ -199,6 +201,7 @@ class LogOp(_UnaryOp):
     name = "circle.log"
     BUILTIN: ClassVar[str] = "LOG"
     traits = elementwise_traits(
+        YieldsInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Log"),
         refuses(ONERT, "u8", "Log: Unsupported data type"),
     )
@@ -223,6 +226,7 @@ class RsqrtOp(_UnaryOp):
     name = "circle.rsqrt"
     BUILTIN: ClassVar[str] = "RSQRT"
     traits = elementwise_traits(
+        YieldsInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
         refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
         # float island of uint8 layer norm (measured: 1 ulp on ~26 % of elements);

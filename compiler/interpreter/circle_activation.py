@@ -306,7 +306,8 @@ class CircleActivationFunctions(InterpreterFunctions):
 
     @kernel(circle.LogOp, on=FLOAT)
     def log_float(op: circle.LogOp, x):
-        return _float_unary(op, x, np.log)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, as in IEEE float32
+            return _float_unary(op, x, np.log)
 
     @kernel(circle.LogOp, on=INTEGER)
     def log_int(op: circle.LogOp, x):
@@ -350,7 +351,8 @@ class CircleActivationFunctions(InterpreterFunctions):
 
     @kernel(circle.RsqrtOp, on=FLOAT)
     def rsqrt_float(op: circle.RsqrtOp, x):
-        return _float_unary(op, x, lambda x: 1 / np.sqrt(x))
+        with np.errstate(divide="ignore"):  # rsqrt(0) = +inf, as in IEEE float32
+            return _float_unary(op, x, lambda x: 1 / np.sqrt(x))
 
     @kernel(circle.RsqrtOp, on=INTEGER)
     def rsqrt_int(op: circle.RsqrtOp, x):
