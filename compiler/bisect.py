@@ -261,7 +261,8 @@ def _measure(value: SSAValue, expected: np.ndarray, got: np.ndarray):
         # magnitude, so that an element near 0 (a DEQUANTIZE of the zero point computed as
         # scale*q - scale*zp) is not counted in its own tiny ulps
         e64, g64 = expected.astype(np.float64), got.astype(np.float64)
-        diff = np.abs(e64 - g64)
+        with np.errstate(invalid="ignore"):  # inf - inf: NaN, equal values (below)
+            diff = np.abs(e64 - g64)
         # (+-inf on both sides is equal; inf - inf is NaN)
         same = (e64 == g64) | (np.isnan(e64) & np.isnan(g64))
         n = int((~same).sum())
@@ -269,8 +270,9 @@ def _measure(value: SSAValue, expected: np.ndarray, got: np.ndarray):
             return 0, 0.0, 0.0, {}, None
         top = np.float32(np.nanmax(np.abs(e64[np.isfinite(e64)]), initial=0.0))
         ulp = float(np.spacing(top)) if top > 0 else float(np.finfo(np.float32).tiny)
-        steps = np.where(same, 0.0, np.ceil(np.nan_to_num(diff / ulp, nan=np.inf)))
-        max_abs = float(np.max(np.where(same, 0.0, np.nan_to_num(diff, nan=np.inf))))
+        diff = np.where(same, 0.0, np.where(np.isnan(diff), np.inf, diff))  # inf vs x: inf
+        steps = np.ceil(diff / ulp)
+        max_abs = float(diff.max())
         return n, float(steps.max()), max_abs, _histogram(steps[steps != 0]), None
     d = _steps(expected, got)
     n = int((d != 0).sum())
