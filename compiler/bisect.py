@@ -229,8 +229,11 @@ def _source_ops(read_back: list[CircleOp], source: ModuleOp | None) -> list[Oper
 
 
 def _histogram(steps: np.ndarray) -> dict[str, int]:
-    """Elements per |steps| bin: 1, 2, 3-4, 5-8, ... (powers of two), empty bins left out."""
+    """Elements per |steps| bin: 1, 2, 3-4, 5-8, ... (powers of two), empty bins left out;
+    "inf" counts the elements that are +-inf or NaN on one side only."""
     out: dict[str, int] = {}
+    infinite = int((~np.isfinite(steps)).sum())
+    steps = steps[np.isfinite(steps)]
     lo = 1
     while steps.size:
         hi = max(lo, 2 * lo - 2) if lo > 2 else lo
@@ -239,6 +242,8 @@ def _histogram(steps: np.ndarray) -> dict[str, int]:
             out[str(lo) if lo == hi else f"{lo}-{hi}"] = n
         steps = steps[steps > hi]
         lo = hi + 1
+    if infinite:
+        out["inf"] = infinite
     return out
 
 
@@ -256,15 +261,18 @@ def _measure(value: SSAValue, expected: np.ndarray, got: np.ndarray):
         # magnitude, so that an element near 0 (a DEQUANTIZE of the zero point computed as
         # scale*q - scale*zp) is not counted in its own tiny ulps
         e64, g64 = expected.astype(np.float64), got.astype(np.float64)
-        diff = np.abs(e64 - g64)
-        same = (diff == 0) | (np.isnan(e64) & np.isnan(g64))
+        with np.errstate(invalid="ignore"):  # inf - inf: NaN, equal values (below)
+            diff = np.abs(e64 - g64)
+        # (+-inf on both sides is equal; inf - inf is NaN)
+        same = (e64 == g64) | (np.isnan(e64) & np.isnan(g64))
         n = int((~same).sum())
         if not n:
             return 0, 0.0, 0.0, {}, None
         top = np.float32(np.nanmax(np.abs(e64[np.isfinite(e64)]), initial=0.0))
         ulp = float(np.spacing(top)) if top > 0 else float(np.finfo(np.float32).tiny)
-        steps = np.where(same, 0.0, np.ceil(np.nan_to_num(diff / ulp, nan=np.inf)))
-        max_abs = float(np.nanmax(np.where(same, 0.0, diff)))
+        diff = np.where(same, 0.0, np.where(np.isnan(diff), np.inf, diff))  # inf vs x: inf
+        steps = np.ceil(diff / ulp)
+        max_abs = float(diff.max())
         return n, float(steps.max()), max_abs, _histogram(steps[steps != 0]), None
     d = _steps(expected, got)
     n = int((d != 0).sum())

@@ -125,9 +125,11 @@ from compiler.ir.runtime_traits import (
     refuses,
     resize_as_conv,
     runtime_weights,
+    quantizes_infinity,
     to_int8,
     tolerance,
     xnnpack_rounding,
+    YieldsInfinity,
 )
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -510,6 +512,7 @@ class DivOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "DIV"
     traits = elementwise_traits(
         HasFusedActivation(),
+        YieldsInfinity(),
         refuses(
             ONERT,
             ("u8", "i8"),
@@ -570,6 +573,11 @@ class QuantizeOp(_UnaryOp):
             "from float to int8 clamps negative values to 0",
             when=to_int8,
         ),
+        # static_cast<int32_t>(round(+-inf / scale)) is undefined: INT_MIN on x86, so
+        # +inf becomes qmin where PT2E saturates to qmax (target-legalize clamps first)
+        *(miscomputes(r, "f32", "of +-inf is undefined (the kernel casts round(x / scale) "
+                      "to int32; on x86 +inf becomes the minimum)", when=quantizes_infinity)
+          for r in (ONERT, LITERT)),
         optimized_rounding("i16"),
         tolerance(LITERT, "u8", 1, "the optimized kernel (NEON through SSE) multiplies by "
                   "float32(1 / scale) where the reference divides by the scale",

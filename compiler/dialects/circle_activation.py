@@ -48,6 +48,7 @@ from compiler.ir.runtime_traits import (
     softmax16_shift_overflows,
     tolerance,
     xnnpack_rounding,
+    YieldsInfinity,
 )
 
 #: a standalone quantized RELU/RELU6 in onert
@@ -187,6 +188,7 @@ class ExpOp(_UnaryOp):
     name = "circle.exp"
     BUILTIN: ClassVar[str] = "EXP"
     traits = elementwise_traits(
+        YieldsInfinity(),
         refuses(LITERT, "u8", "Type 3 is currently not supported by Exp"),
         refuses(ONERT, "u8", "Exp: Unsupported data type"),
     )
@@ -200,6 +202,7 @@ class LogOp(_UnaryOp):
     name = "circle.log"
     BUILTIN: ClassVar[str] = "LOG"
     traits = elementwise_traits(
+        YieldsInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Log"),
         refuses(ONERT, "u8", "Log: Unsupported data type"),
     )
@@ -224,6 +227,7 @@ class RsqrtOp(_UnaryOp):
     name = "circle.rsqrt"
     BUILTIN: ClassVar[str] = "RSQRT"
     traits = elementwise_traits(
+        YieldsInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
         refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
         # float island of uint8 layer norm: onert, the reference and optimized kernels

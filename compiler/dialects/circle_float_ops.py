@@ -43,6 +43,7 @@ from compiler.ir.runtime_traits import (
     float32_only,
     refuses,
     tolerance,
+    YieldsInfinity,
 )
 
 #: The runtimes' float SIN and COS kernels against numpy's float32 (the interpreter),
@@ -125,7 +126,7 @@ class PowOp(_BinaryOp):
     name = "circle.pow"
     BUILTIN: ClassVar[str] = "POW"
     OPTIONS: ClassVar[str] = "PowOptions"
-    traits = circle_traits(Elementwise(), *float32_only("POW"))
+    traits = circle_traits(Elementwise(), YieldsInfinity(), *float32_only("POW"))
 
     def verify_circle(self) -> None:
         super().verify_circle()

@@ -117,7 +117,10 @@ class CircleFunctions(InterpreterFunctions):
 
     @kernel(circle.DivOp, on=FLOAT)
     def div_float(op: circle.DivOp, a, b):
-        return _float_binary(op, a, b, np.divide)
+        # x / 0 is +-inf in IEEE float32 as in the runtimes (a layer norm's 1 / sqrt(var)
+        # where var quantized to 0): the intended result, not a warning
+        with np.errstate(divide="ignore"):
+            return _float_binary(op, a, b, np.divide)
 
     @kernel(circle.DivOp, on=INTEGER)
     def div_int(op: circle.DivOp, a, b):

@@ -306,7 +306,8 @@ class CircleActivationFunctions(InterpreterFunctions):
 
     @kernel(circle.LogOp, on=FLOAT)
     def log_float(op: circle.LogOp, x):
-        return _float_unary(op, x, np.log)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, as in IEEE float32
+            return _float_unary(op, x, np.log)
 
     @kernel(circle.LogOp, on=INTEGER)
     def log_int(op: circle.LogOp, x):
@@ -354,7 +355,7 @@ class CircleActivationFunctions(InterpreterFunctions):
         onert compute it: two float32 roundings (the square root, then the quotient).
         Rounding 1 / sqrt(x) once from float64 is an ulp off on ~27 % of elements."""
         f32 = np.float32
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore"):  # rsqrt(0) = +inf, as in IEEE float32
             return (float_result(op, f32(1) / np.sqrt(np.asarray(x, f32))),)
 
     @kernel(circle.RsqrtOp, on=INTEGER)

@@ -167,6 +167,13 @@ def xnnpack_rounding(storages) -> Tolerance:
                      "round to nearest)", LITERT_XNNPACK)
 
 
+@dataclass(frozen=True)
+class YieldsInfinity(OpTrait):
+    """The op's float32 result can be +-inf on finite inputs: a pole (DIV by 0, RSQRT and
+    LOG of 0) or an overflow (EXP, POW). A QUANTIZE of such a result needs its input
+    saturated first (`quantizes_infinity`)."""
+
+
 # -- conditions -------------------------------------------------------------------------
 
 def missing_bias(op: Operation) -> bool:
@@ -205,6 +212,16 @@ def keeps_batch_dims(op: Operation) -> bool:
 def drops_dims_of_rank4(op: Operation) -> bool:
     """A reduction of a rank >= 4 input without keep_dims."""
     return len(op.operands[0].type.get_shape()) >= 4 and not op.option("keep_dims")
+
+
+def quantizes_infinity(op: Operation) -> bool:
+    """A float -> integer QUANTIZE whose input an op that `YieldsInfinity` produces:
+    onert's and LiteRT's QUANTIZE compute `static_cast<int32_t>(round(x / scale)) +
+    zero_point`, undefined for +-inf (INT_MIN on x86, so +inf clamps to qmin), where the
+    op's semantics (PT2E, the interpreter) saturate +inf to qmax."""
+    x = op.operands[0]
+    return (storage(x) == "f32" and isinstance(x.owner, Operation)
+            and x.owner.has_trait(YieldsInfinity))
 
 
 def divides_by_zero_point(op: Operation) -> bool:

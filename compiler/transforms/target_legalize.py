@@ -25,6 +25,11 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
      like the interpreter;
+   (both runtimes) a float -> integer QUANTIZE of an op that may yield +-inf (a float
+   island's DIV, RSQRT, EXP, LOG, POW: `YieldsInfinity`), whose kernels cast +-inf to
+   int32 undefinedly (+inf becomes qmin on x86): its input clamped by MAXIMUM/MINIMUM
+   to the range the output type represents, so +-inf saturates to qmax/qmin as PT2E
+   and the interpreter do (unchanged for finite inputs, `_saturate_infinity`);
    (LiteRT) a quantized ADD/SUB that LiteRT aborts on (`add_rescale_aborts`) whose one
    operand's rescaling multiplier is flushed to 0 and whose other operand is a
    constant: the constant it computes (the interpreter's kernel, bit for bit);
@@ -222,6 +227,42 @@ def _requantize_in_float(op: Operation) -> str | None:
                 op)
     _replace(op, [q.results[0]])
     return None
+
+
+def _saturate_infinity(op: Operation) -> str | None:
+    """A float -> integer QUANTIZE of an op that may yield +-inf (`quantizes_infinity`):
+    its input clamped first to the float range its storage type represents,
+    MINIMUM(MAXIMUM(x, (qmin - zp) s), (qmax - zp) s). The QUANTIZE saturates every
+    finite value outside that range to the same qmin/qmax, so the result is unchanged
+    for finite inputs, and +-inf now quantizes to qmax/qmin as the op's semantics (PT2E)
+    say; the runtimes' MAXIMUM/MINIMUM are IEEE comparisons, exact on +-inf."""
+    x = op.operands[0]
+    qo = op.results[0].type.element_type
+    if is_quantized(x.type):
+        return "it requantizes a quantized tensor"
+    if not isinstance(qo, UniformQuantizedType):
+        return "its output is not quantized per tensor"
+    s, zp = np.float64(np.float32(qo.scale.data)), qo.zero_point.data
+    info = np.iinfo(qo.numpy_storage_dtype)
+    t = x.type
+
+    def bound(value: float) -> SSAValue:
+        return _insert(ConstOp(dense_from_numpy(np.full([1], value, np.float32), f32),
+                               TensorType(f32, [1])), op).results[0]
+
+    lo = _insert(circle.MaximumOp(operands=[x, bound((info.min - zp) * s)], result_types=[t]),
+                 op).results[0]
+    hi = _insert(circle.MinimumOp(operands=[lo, bound((info.max - zp) * s)], result_types=[t]),
+                 op).results[0]
+    op.operands[0] = hi
+    return None
+
+
+def _quantize(op: Operation) -> str | None:
+    """onert: a requantizing QUANTIZE in float, a float one of +-inf saturated."""
+    if is_quantized(op.operands[0].type):
+        return _requantize_in_float(op)
+    return _saturate_infinity(op)
 
 
 def _keep_dims(op: Operation) -> str | None:
@@ -549,7 +590,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.SplitVOp: _split_as_slices,
         circle.ReluOp: _relu,
         circle.Relu6Op: _relu,
-        circle.QuantizeOp: _requantize_in_float,
+        circle.QuantizeOp: _quantize,
         circle.SliceOp: _slice_low_rank,
         circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _mean_as_conv,
@@ -562,6 +603,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.AddOp: _constant_sum,
         circle.SubOp: _constant_sum,
         circle.SoftmaxOp: _constant_softmax,
+        circle.QuantizeOp: _saturate_infinity,
     },
 }
 
