@@ -126,6 +126,28 @@ def verify_rows(args, result) -> tuple[list[str], list[list[str]], dict, dict]:
     return header, rows, runs, refused
 
 
+def _worst_batch(runs, reference) -> int | None:
+    """The batch whose outputs depart furthest from the reference's (largest absolute
+    difference; inf or NaN on one side only is furthest), or None when all are equal.
+    A runtime within its tolerances departs on most batches by a step; a departure
+    beyond them shows where the outputs differ most, so that is the batch bisected."""
+    worst, worst_diff = None, -1.0
+    for i, (r, c) in enumerate(zip(runs, reference)):
+        diff = 0.0
+        for t, u in zip(r.outputs, c.outputs):
+            a, b = np.asarray(t.array), np.asarray(u.array)
+            if np.array_equal(a, b, equal_nan=a.dtype.kind == "f"):
+                continue
+            with np.errstate(invalid="ignore", over="ignore"):
+                d = np.abs(a.astype(np.float64) - b.astype(np.float64))
+                same = (a == b) | (np.isnan(a) & np.isnan(b)) if a.dtype.kind == "f" else a == b
+            d = np.where(same, 0.0, np.where(np.isnan(d), np.inf, d))
+            diff = max(diff, float(d.max()))
+        if diff > 0 and diff > worst_diff:
+            worst, worst_diff = i, diff
+    return worst
+
+
 def check_runtimes(args, result, runs: dict, refused: dict) -> None:
     """--verify fails loudly: each runtime run whose outputs differ from the circle IR's
     is bisected (`compiler.bisect`, printed), and a departure beyond the runtime's
@@ -145,13 +167,11 @@ def check_runtimes(args, result, runs: dict, refused: dict) -> None:
         run = runs.get(label)
         if run is None or circle_ir is None:
             continue
-        differing = [i for i, (r, c) in enumerate(zip(run.per_batch, circle_ir.per_batch))
-                     if not all(np.array_equal(t.array, u.array)
-                                for t, u in zip(r.outputs, c.outputs))]
-        if not differing:
+        worst = _worst_batch(run.per_batch, circle_ir.per_batch)
+        if worst is None:
             continue
         try:
-            b = bisect(result["data"], result["held_out"][differing[0]], runtime, resolver,
+            b = bisect(result["data"], result["held_out"][worst], runtime, resolver,
                        source=result["circle"])
         except Exception as e:  # a runtime quirk in the debug run: report, don't crash
             print(f"qcompile: warning: {label}: the bisection could not run: "

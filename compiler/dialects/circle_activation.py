@@ -44,6 +44,7 @@ from compiler.ir.runtime_traits import (
     LITERT_XNNPACK,
     ONERT,
     miscomputes,
+    quantized_rsqrt_of_zero,
     refuses,
     softmax16_shift_overflows,
     tolerance,
@@ -228,6 +229,9 @@ class RsqrtOp(_UnaryOp):
     BUILTIN: ClassVar[str] = "RSQRT"
     traits = elementwise_traits(
         YieldsInfinity(),
+        miscomputes(LITERT, "f32", "XNNPACK (LiteRT's default delegate) does not give +inf "
+                    "for RSQRT of 0, so a quantized result departs from qmax there",
+                    when=quantized_rsqrt_of_zero),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
         refuses(ONERT, "u8", "RSqrt: Unsupported data type"),
         # float island of uint8 layer norm: onert, the reference and optimized kernels

@@ -224,6 +224,29 @@ def quantizes_infinity(op: Operation) -> bool:
             and x.owner.has_trait(YieldsInfinity))
 
 
+def quantized_rsqrt_of_zero(op: Operation) -> bool:
+    """A float RSQRT whose input may be 0 (not raised to FLT_MIN by a MAXIMUM) and whose
+    every use is a float -> integer QUANTIZE per tensor representing values below
+    1 / sqrt(FLT_MIN) = 2^63: XNNPACK's RSQRT (an approximation) does not give +inf at 0,
+    so the quantized result departs from qmax there; raising the input to FLT_MIN gives
+    the same quantized result in every resolver (`target_legalize._rsqrt_of_zero`)."""
+    x = op.operands[0]
+    owner = x.owner if isinstance(x.owner, Operation) else None
+    if storage(x) != "f32" or getattr(type(owner), "BUILTIN", None) == "MAXIMUM":
+        return False
+    uses = list(op.results[0].uses)
+    for use in uses:
+        q = use.operation
+        qo = getattr(q.results[0].type, "element_type", None) if q.results else None
+        if getattr(type(q), "BUILTIN", None) != "QUANTIZE" or not isinstance(
+                qo, UniformQuantizedType):
+            return False
+        if (int(np.iinfo(qo.numpy_storage_dtype).max) - qo.zero_point.data) * float(
+                np.float32(qo.scale.data)) >= 2.0**63:
+            return False
+    return bool(uses)
+
+
 def divides_by_zero_point(op: Operation) -> bool:
     """A quantized DIV whose divisor is a constant with an element at its zero point (a
     real 0): LiteRT checks `data[i] != zero_point` at invoke time."""

@@ -258,6 +258,21 @@ def _saturate_infinity(op: Operation) -> str | None:
     return None
 
 
+def _rsqrt_of_zero(op: Operation) -> str | None:
+    """A float RSQRT that `quantized_rsqrt_of_zero` (only QUANTIZE uses, per tensor, below
+    2^63): its input raised to at least FLT_MIN by a MAXIMUM. XNNPACK does not give +inf
+    for RSQRT of 0 (a layer norm's quantized variance + eps can be 0); 1 / sqrt(FLT_MIN)
+    = 2^63 quantizes to the same qmax as +inf, so the quantized result is unchanged, and
+    every resolver now computes it."""
+    x = op.operands[0]
+    tiny = _insert(ConstOp(dense_from_numpy(np.full([1], np.finfo(np.float32).tiny,
+                                                    np.float32), f32),
+                           TensorType(f32, [1])), op).results[0]
+    op.operands[0] = _insert(circle.MaximumOp(operands=[x, tiny], result_types=[x.type]),
+                             op).results[0]
+    return None
+
+
 def _quantize(op: Operation) -> str | None:
     """onert: a requantizing QUANTIZE in float, a float one of +-inf saturated."""
     if is_quantized(op.operands[0].type):
@@ -604,6 +619,7 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.SubOp: _constant_sum,
         circle.SoftmaxOp: _constant_softmax,
         circle.QuantizeOp: _saturate_infinity,
+        circle.RsqrtOp: _rsqrt_of_zero,
     },
 }
 

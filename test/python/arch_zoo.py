@@ -255,20 +255,19 @@ def _measure(out: Outcome, result: dict, held_out: list, default_kernels: bool, 
 
 def _beyond_tolerance(result, held_out, ir_runs, log) -> str | None:
     """As `qcompile --verify` judges LiteRT's other resolvers: a run whose outputs differ
-    from the circle IR's on some held-out batch is bisected on the first such batch; the
-    first op beyond its `Tolerance`, or None."""
+    from the circle IR's is bisected on the batch where they differ most; the first op
+    beyond its `Tolerance`, or None."""
     from compiler.bisect import bisect
+    from compiler.tools.qcompile_report import _worst_batch
     from compiler.verify import run_stage_batches
 
     for resolver in ("BUILTIN_WITHOUT_DEFAULT_DELEGATES", "AUTO"):
         log(f"LiteRT {resolver}")
         runs = run_stage_batches(("litert", result["data"], resolver), held_out)
-        differing = [i for i, (got, want) in enumerate(zip(runs, ir_runs))
-                     if not all(np.array_equal(a.array, b.array)
-                                for a, b in zip(got.outputs, want.outputs))]
-        if not differing:
+        worst = _worst_batch(runs, ir_runs)
+        if worst is None:
             continue
-        d = bisect(result["data"], held_out[differing[0]], "litert", resolver,
+        d = bisect(result["data"], held_out[worst], "litert", resolver,
                    source=result["circle"]).error
         if d is not None:
             return f"{resolver}: {d.builtin} '{d.name}': {d.summary()} (tolerance {d.tolerance})"
