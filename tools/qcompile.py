@@ -206,14 +206,21 @@ def quantized_program(args, progress: Progress, keep_model: bool = True):
         check_batches(batches, example, "example_inputs()",
                       function_line(spec, spec.example_inputs))
     if spec.verification_data is not None:
-        # held-out batches of their own: every calibration batch calibrates
-        held_out = take(spec, call_user(spec, spec.verification_data, "verification_data()"),
-                        None, "verification_data")
-        check_batches(held_out, example, "verification_data()",
-                      function_line(spec, spec.verification_data))
+        # held-out batches of their own: every calibration batch calibrates. Only --verify
+        # and --report read them (a plain compile neither runs the model's
+        # verification_data() nor keeps its batches alive during the compile)
+        held_out = []
+        args.held_out_source = "verification_data()"
+        if args.verify or args.report:
+            held_out = take(spec, call_user(spec, spec.verification_data,
+                                            "verification_data()"),
+                            None, "verification_data")
+            check_batches(held_out, example, "verification_data()",
+                          function_line(spec, spec.verification_data))
         calibration = batches
     else:
         # hold one batch back for --verify when there are several
+        args.held_out_source = None
         held_out = [batches[-1] if len(batches) > 1 else example]
         calibration = batches[:-1] if len(batches) > 1 else batches
     progress.line("load model", time.perf_counter() - start, f"{spec.path}:{spec.name}")
