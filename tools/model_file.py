@@ -257,9 +257,13 @@ def _has_more(iterator) -> bool:
 def _note_default_limit(source: str, where: str | None, verb: str = "calibrating") -> None:
     """Say so when the default limit, not the user, cut the calibration (or verification)
     data short."""
+    # --calibration-batches limits calibration data only: verification_data() chooses
+    # its own number by how many batches it yields
+    choose = ("make verification_data() yield fewer to silence this" if verb == "verifying"
+              else "--calibration-batches N to choose")
     print(f"qcompile: warning: {where + ': ' if where else ''}{source} has more than "
           f"{DEFAULT_CALIBRATION_BATCHES} batches: {verb} on the first "
-          f"{DEFAULT_CALIBRATION_BATCHES} (--calibration-batches N to choose)", file=sys.stderr)
+          f"{DEFAULT_CALIBRATION_BATCHES} ({choose})", file=sys.stderr)
 
 
 def check_batches(batches: list[tuple], example: tuple, source: str, where: str | None) -> None:

@@ -237,8 +237,13 @@ def print_verify(args, result) -> None:
     `CompileError` on a departure beyond tolerance or a refusal)."""
     header, rows, runs, refused = verify_rows(args, result)
     n = len(result["held_out"])
-    print("verification on held-back inputs:" if n == 1 else
-          f"verification on {n} held-out batches (verification_data()), together:")
+    if getattr(args, "held_out_source", None) == "verification_data()":
+        # the model's own held-out batches, however many it gave
+        print(f"verification on {n} held-out batch{'es' if n != 1 else ''}"
+              f" (verification_data()){', together' if n > 1 else ''}:")
+    else:
+        # the last calibration batch held back (or example_inputs(), or the .onnx input)
+        print("verification on held-back inputs:")
     print(_table(header, rows))
     check_runtimes(args, result, runs, refused)
 

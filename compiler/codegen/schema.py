@@ -88,7 +88,6 @@ def snake_to_camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-@cache
 @cache  # the writer asks once per tensor and operator
 def schema_class(table: str) -> type:
     """The generated object-API class of a schema table: `schema_class("Tensor")` is

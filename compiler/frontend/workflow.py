@@ -180,8 +180,9 @@ def _release_tensors(model: torch.nn.Module) -> None:
 
 
 def _drop_unused_tensors(gm: torch.fx.GraphModule) -> None:
-    """Delete the parameters and buffers of `gm` that no `get_attr` node reads, then the
-    submodules left without use.
+    """Delete the parameters and buffers of `gm` that no `get_attr` node reads and that
+    belong to no submodule a `call_module` node calls, then the submodules left without
+    use.
 
     `prepare_pt2e` folds each batch norm into its convolution as new float weights and
     `convert_pt2e` folds their quantization into new integer buffers, but leaves the float
@@ -189,7 +190,8 @@ def _drop_unused_tensors(gm: torch.fx.GraphModule) -> None:
     converted graph never reads. Released here, it no longer stays alive, next to the
     user's float model, through everything that follows (import, lowering, writing).
     """
-    used = {node.target for node in gm.graph.nodes if node.op == "get_attr"}
+    # a called submodule reads its own parameters and buffers (the prefix test below)
+    used = {node.target for node in gm.graph.nodes if node.op in ("get_attr", "call_module")}
     for name, _ in [*gm.named_parameters(remove_duplicate=False),
                     *gm.named_buffers(remove_duplicate=False)]:
         parts = name.split(".")  # read itself, or inside a submodule the graph reads

@@ -13,6 +13,12 @@ young collection would traverse every one of them (~0.1 s after a 10k-op import)
 to find them alive. They are still collected, by the full collections, like any other
 long-lived object. Skipped when the process has frozen objects of its own, whose
 `gc.freeze()` it would undo.
+
+The promotion is process-wide: a program that embeds the compiler (calls `import_*`,
+`lower` or the writer) has its own young objects moved to the oldest generation too, so
+its garbage cycles made before the call wait for a full collection (`gc.collect()`), and
+so does the IR the passes replaced: `qcompile` frees it with a full collection before
+writing, since a young one finds nothing (tools/qcompile.py).
 """
 
 from __future__ import annotations

@@ -129,13 +129,15 @@ def _is_locally_verified(cls: type[Operation]) -> bool:
 
 def _verification_inputs(op: Operation) -> tuple | None:
     """Everything a locally verified op's verification reads, as a tuple compared by
-    identity first (attributes are immutable; operands are compared as objects, so a
-    replaced operand counts as a change even with the same type); None when the op must
-    always be verified."""
+    identity first (attributes are immutable; operands are the SSA values themselves,
+    compared as objects, so a replaced operand counts as a change even with the same
+    type); None when the op must always be verified."""
     if (op.regions or op.successors or op.next_op is None
             or not _is_locally_verified(type(op))):
         return None
-    operands = op.operands
+    # the values, not `op.operands`: that is a view of the op (xDSL's `OpOperands`),
+    # equal to itself whatever the op's operands have become
+    operands = op._operands  # an immutable tuple, replaced whenever an operand is set
     return (
         operands,
         tuple([v.type for v in operands]),

@@ -35,6 +35,11 @@ class LegalizeAtenOp(RewritePattern):
     def __init__(self):
         self.legalizations = load_all()
 
+    @staticmethod
+    def applies_to(cls: type[Operation]) -> bool:
+        """Only ATen ops are legalized (see apply_patterns)."""
+        return issubclass(cls, AtenOp)
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if not isinstance(op, AtenOp):
             return

@@ -38,7 +38,15 @@ def _float_constant(v: SSAValue) -> np.ndarray | None:
     return arr if arr.dtype == np.float32 else None
 
 
+_BATCH_NORMS = ("aten.batch_norm", "aten._native_batch_norm_legit_no_training")
+
+
 class FoldBatchNormIntoConv(RewritePattern):
+    @staticmethod
+    def applies_to(cls: type[Operation]) -> bool:
+        """Only the inference batch norms are folded (see apply_patterns)."""
+        return getattr(cls, "name", None) in _BATCH_NORMS
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.name == "aten.batch_norm":
             if op.arg("training"):

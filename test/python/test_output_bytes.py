@@ -24,20 +24,24 @@ torch.set_num_threads(1)
 ROOT = Path(__file__).resolve().parents[2]
 RECORD = Path(__file__).with_name("output_bytes.json")
 
-#: (example, output suffix, scheme): the three schemes and both writers
+#: (example, output suffix, scheme, extra flags): the three schemes and both writers;
+#: mobilenet_v2's 1x1 stride-1 convolutions pin LiteRT's CONV_2D -> FULLY_CONNECTED
+#: rewrite (refine-numerics, uint8 per-tensor .tflite)
 CASES = [
-    ("tiny_cnn", ".circle", "uint8"),
-    ("tiny_cnn", ".tflite", "int8"),
-    ("tiny_cnn", ".tflite", "int16"),
-    ("resnet", ".circle", "uint8"),
+    ("tiny_cnn", ".circle", "uint8", ()),
+    ("tiny_cnn", ".tflite", "int8", ()),
+    ("tiny_cnn", ".tflite", "int16", ()),
+    ("resnet", ".circle", "uint8", ()),
+    ("mobilenet_v2", ".tflite", "uint8", ("--per-tensor",)),
 ]
 
 
-def _digests(example: str, suffix: str, scheme: str, tmp: Path) -> dict[str, str]:
+def _digests(example: str, suffix: str, scheme: str, flags: tuple[str, ...],
+             tmp: Path) -> dict[str, str]:
     out = tmp / f"model{suffix}"
     dump = tmp / "dump"
     compile_model(parse_args([str(ROOT / "examples" / f"{example}.py"), "-o", str(out),
-                              "--scheme", scheme, "--dump-dir", str(dump), "-q"]))
+                              "--scheme", scheme, *flags, "--dump-dir", str(dump), "-q"]))
     digests = {"output": hashlib.sha256(out.read_bytes()).hexdigest()}
     for f in sorted(dump.iterdir()):
         text = f.read_text().replace(str(ROOT), "ROOT")
@@ -45,10 +49,10 @@ def _digests(example: str, suffix: str, scheme: str, tmp: Path) -> dict[str, str
     return digests
 
 
-@pytest.mark.parametrize("example,suffix,scheme", CASES)
-def test_output_bytes_unchanged(example, suffix, scheme, tmp_path):
-    key = f"{example}{suffix}:{scheme}"
-    got = _digests(example, suffix, scheme, tmp_path)
+@pytest.mark.parametrize("example,suffix,scheme,flags", CASES)
+def test_output_bytes_unchanged(example, suffix, scheme, flags, tmp_path):
+    key = f"{example}{suffix}:{scheme}" + "".join(f" {f}" for f in flags)
+    got = _digests(example, suffix, scheme, flags, tmp_path)
     record = json.loads(RECORD.read_text()) if RECORD.exists() else {}
     if os.environ.get("UPDATE_OUTPUT_BYTES"):
         record[key] = got

@@ -191,6 +191,38 @@ def test_verification_data_is_held_out_and_verified_together(tmp_path, capsys):
     assert len(compile_model(args)["held_out"]) == 1 and len(args.calibration) == 4
 
 
+def test_verification_data_is_only_run_for_verify_or_report(tmp_path, capsys):
+    """A plain compile neither calls verification_data() nor keeps its batches: one that
+    raises compiles fine without --verify/--report, and fails (located) with --verify."""
+    path = tmp_path / "net.py"
+    path.write_text(MODEL + textwrap.dedent('''
+        def verification_data():
+            raise RuntimeError("no held-out set on this machine")
+    '''))
+    out = tmp_path / "n.tflite"
+    args = parse_args([str(path), "-o", str(out), "-q"])
+    result = compile_model(args)
+    assert out.exists() and result["held_out"] == [] and result["held"] is None
+    assert len(args.calibration) == 5  # all calibration batches calibrate
+    assert main([str(path), "-o", str(tmp_path / "v.tflite"), "-q", "--verify"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "no held-out set on this machine" in err, err
+
+
+def test_one_verification_batch_is_called_held_out(tmp_path, capsys):
+    """--verify names where its inputs come from: the model's single verification_data()
+    batch is held out, not "held back" (that is the last calibration batch's name)."""
+    path = tmp_path / "net.py"
+    path.write_text(MODEL + VERIFICATION.replace("range(3)", "range(1)"))
+    assert main([str(path), "-o", str(tmp_path / "n.tflite"), "-q", "--verify"]) == 0
+    out = capsys.readouterr().out
+    assert "verification on 1 held-out batch (verification_data()):" in out, out
+    plain = tmp_path / "plain.py"
+    plain.write_text(MODEL)
+    assert main([str(plain), "-o", str(tmp_path / "p.tflite"), "-q", "--verify"]) == 0
+    assert "verification on held-back inputs:" in capsys.readouterr().out
+
+
 def test_verification_data_errors_are_located(tmp_path, capsys):
     path = tmp_path / "net.py"
     path.write_text(MODEL + VERIFICATION.replace("(1, 3, 8, 8", "(1, 3, 4, 4"))

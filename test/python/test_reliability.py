@@ -94,6 +94,21 @@ def test_endless_generator_stops_at_the_batch_limit(tmp_path, capfd, monkeypatch
     assert "5 batches" in next(line for line in err.splitlines() if "calibrate" in line)
 
 
+def test_verification_data_limit_warning_names_no_calibration_flag(tmp_path, capfd, monkeypatch):
+    """--calibration-batches does not limit verification_data(): the warning that the
+    default limit cut it short does not point there."""
+    path = _file(tmp_path, '''
+        def verification_data():
+            while True:
+                yield (torch.randn(1, 4),)
+    ''')
+    monkeypatch.setattr(model_file, "DEFAULT_CALIBRATION_BATCHES", 6)
+    assert qcompile([str(path), "-o", str(tmp_path / "m.circle"), "-q", "--verify"]) == 0
+    err = capfd.readouterr().err
+    line = next(x for x in err.splitlines() if "verification_data() has more than" in x)
+    assert "verifying on the first 6" in line and "--calibration-batches" not in line, line
+
+
 CALIBRATION_CASES = {
     "empty generator": ("def calibration_data():\n    return iter(())\n", [],
                         ":18: calibration_data() gave no batches"),

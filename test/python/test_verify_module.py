@@ -78,6 +78,24 @@ def test_replaced_operand_is_verified_again():
         verify_module(module)
 
 
+def test_operand_replaced_by_one_of_the_same_type_is_verified_again(monkeypatch):
+    """Replacing an operand by another value of the same type is a change too: the
+    memo compares the operand values, not their types (nor xDSL's `op.operands` view,
+    which is equal to itself whatever the operands become)."""
+    module, ops = _module()
+    pool, dcast = ops["circle.max_pool_2d"], ops["quant.dcast"]
+    twin = pool.clone()
+    pool.parent.insert_op_after(twin, pool)
+    verify_module(module)
+    calls = _counting(monkeypatch, quant.DequantizeCastOp)
+    assert twin.results[0].type == dcast.operands[0].type
+    dcast.operands = [twin.results[0]]
+    verify_module(module)
+    assert calls == [dcast]
+    verify_module(module)  # and skipped again once verified
+    assert calls == [dcast]
+
+
 def test_changed_result_type_is_verified_again():
     module, ops = _module()
     Rewriter.replace_value_with_new_type(ops["circle.relu"].results[0], TensorType(f32, [1, 3]))
