@@ -251,6 +251,21 @@ def quantized_program(args, progress: Progress, keep_model: bool = True):
             [[t.detach().numpy() for t in batch] for batch in held_out])
 
 
+#: constant elements above which qcompile collects the replaced IR before writing
+_COLLECT_ABOVE = 4 << 20
+
+
+def _constant_elements(module) -> int:
+    """How many elements the module's constants hold (from their types: no data read)."""
+    import math
+
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.dialects.quant import ConstantOp
+
+    return sum(math.prod(op.results[0].type.get_shape()) for op in module.walk()
+               if isinstance(op, ConstOp | ConstantOp))
+
+
 def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
     """Compile `args.model` to `args.output`; the stages, for --verify and --report.
 
@@ -332,10 +347,13 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
     # collection finds them: most were built by the importer, whose `gc_paused` hands
     # them to the oldest generation, and the young ones the passes made are referenced
     # from those (a young collection freed 0 objects on resnet18, a full one ~6000;
-    # peak RSS 473 -> 465 MiB for ~0.2 s of CPU: docs/bench.md).
-    import gc
+    # peak RSS 473 -> 465 MiB for ~0.2 s of CPU: docs/bench.md). The collection costs
+    # the same on any model (it traverses torch's objects too), so it runs only where
+    # the weights make it pay: constants of 4M elements or more (16 MiB in float).
+    if _constant_elements(module) >= _COLLECT_ABOVE:
+        import gc
 
-    gc.collect()
+        gc.collect()
     data = writer(module)
     write_atomically(args.output, data)
     progress.line(f"write {Path(args.output).suffix}", time.perf_counter() - start,
