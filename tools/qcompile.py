@@ -150,9 +150,10 @@ def _check_target(args: argparse.Namespace) -> None:
 def quantized_program(args, progress: Progress, keep_model: bool = True):
     """(converted program: an ExportedProgram from a .pt2, else convert_pt2e's GraphModule;
     float model or None; the held-out batches for --verify, each a list of numpy inputs,
-    or None: a .pt2 recording no example inputs). `keep_model=False`: the float model
-    is given up to the quantization (`quantize_graph_module(release_model=True)`) and
-    None is returned for it."""
+    or None: a .pt2 recording no example inputs). `keep_model=False` (nothing will be
+    measured): the float model is given up to the quantization
+    (`quantize_graph_module(release_model=True)`) and None is returned for it, and
+    `verification_data()` is not called (no held-out batches when the model file has it)."""
     import torch
 
     torch.set_num_threads(1)
@@ -206,12 +207,13 @@ def quantized_program(args, progress: Progress, keep_model: bool = True):
         check_batches(batches, example, "example_inputs()",
                       function_line(spec, spec.example_inputs))
     if spec.verification_data is not None:
-        # held-out batches of their own: every calibration batch calibrates. Only --verify
-        # and --report read them (a plain compile neither runs the model's
-        # verification_data() nor keeps its batches alive during the compile)
+        # held-out batches of their own: every calibration batch calibrates. Only a
+        # caller that measures the stages reads them (`keep_model`: --verify/--report,
+        # or compile_model's default for callers in process): a plain qcompile neither
+        # runs the model's verification_data() nor keeps its batches alive
         held_out = []
         args.held_out_source = "verification_data()"
-        if args.verify or args.report:
+        if keep_model:
             held_out = take(spec, call_user(spec, spec.verification_data,
                                             "verification_data()"),
                             None, "verification_data")
@@ -271,7 +273,8 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
 
     `keep_sources=False`: the float model and the converted program are let go once
     imported (`None` in the result), so that their tensors do not stay alive through
-    lowering and writing (`main`, without --verify or --report)."""
+    lowering and writing, and the model file's `verification_data()` is not called
+    (`main`, without --verify or --report)."""
     from compiler.codegen import write_circle, write_tflite
     from compiler.frontend import import_graph_module, import_program
     from compiler.transforms.pipelines import lower

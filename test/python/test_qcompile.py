@@ -200,9 +200,11 @@ def test_verification_data_is_only_run_for_verify_or_report(tmp_path, capsys):
             raise RuntimeError("no held-out set on this machine")
     '''))
     out = tmp_path / "n.tflite"
+    assert main([str(path), "-o", str(out), "-q"]) == 0
+    assert out.exists() and "no held-out set" not in capsys.readouterr().err
     args = parse_args([str(path), "-o", str(out), "-q"])
-    result = compile_model(args)
-    assert out.exists() and result["held_out"] == [] and result["held"] is None
+    result = compile_model(args, keep_sources=False)  # what main does without --verify
+    assert result["held_out"] == [] and result["held"] is None
     assert len(args.calibration) == 5  # all calibration batches calibrate
     assert main([str(path), "-o", str(tmp_path / "v.tflite"), "-q", "--verify"]) == 1
     err = capsys.readouterr().err
