@@ -230,16 +230,18 @@ def quantized_rsqrt_of_zero(op: Operation) -> bool:
     1 / sqrt(FLT_MIN) = 2^63: XNNPACK's RSQRT (an approximation) does not give +inf at 0,
     so the quantized result departs from qmax there; raising the input to FLT_MIN gives
     the same quantized result in every resolver (`target_legalize._rsqrt_of_zero`)."""
+    from compiler.dialects import circle
+
     x = op.operands[0]
-    owner = x.owner if isinstance(x.owner, Operation) else None
-    if storage(x) != "f32" or getattr(type(owner), "BUILTIN", None) == "MAXIMUM":
+    if storage(x) != "f32" or isinstance(x.owner, circle.MaximumOp):
         return False
     uses = list(op.results[0].uses)
     for use in uses:
         q = use.operation
-        qo = getattr(q.results[0].type, "element_type", None) if q.results else None
-        if getattr(type(q), "BUILTIN", None) != "QUANTIZE" or not isinstance(
-                qo, UniformQuantizedType):
+        if not isinstance(q, circle.QuantizeOp):
+            return False
+        qo = getattr(q.results[0].type, "element_type", None)
+        if not isinstance(qo, UniformQuantizedType):
             return False
         if (int(np.iinfo(qo.numpy_storage_dtype).max) - qo.zero_point.data) * float(
                 np.float32(qo.scale.data)) >= 2.0**63:
