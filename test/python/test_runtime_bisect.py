@@ -202,6 +202,7 @@ MEASURED_TOLERANCES = {
         # uint8 with per-tensor weights (the zoo's uint8-pt cells)
         ("CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1, ("ADD", "u8"): 1,
         ("MEAN", "u8"): 1, ("QUANTIZE", "u8"): 1,
+        ("ADD", "i16"): 1,
     },
     ("litert", "AUTO"): {
         ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("ADD", "i8"): 1,
@@ -213,7 +214,7 @@ MEASURED_TOLERANCES = {
         ("FULLY_CONNECTED", "i8"): 1,
         ("MUL", "u8"): 1, ("SUB", "i8"): 1, ("SUB", "u8"): 1,
         ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
-        ("RSQRT", "f32"): 2, ("BATCH_MATMUL", "f32"): 4,
+        ("RSQRT", "f32"): 2, ("BATCH_MATMUL", "f32"): 4, ("BATCH_MATMUL", "i8"): 1,
     },
 }
 MEASURED_TOLERANCES[("litert", "BUILTIN")] = MEASURED_TOLERANCES[("litert", "AUTO")]
@@ -356,3 +357,14 @@ def test_qcompile_verify_tolerates_the_optimized_depthwise_rounding(tmp_path, ca
     line = next(t for t in text.splitlines()
                 if t.startswith("bisection: litert (BUILTIN_WITHOUT_DEFAULT_DELEGATES)"))
     assert "all within their tolerance" in line and "DEPTHWISE_CONV_2D x1 (max 1)" in line
+
+
+def test_int16_under_xnnpack_resolvers_takes_the_optimized_tolerance():
+    """XNNPACK takes no int16 op: LiteRT's AUTO resolver runs int16 on the optimized
+    kernels, so their tolerance applies there (an int16 FULLY_CONNECTED: 1 step)."""
+    from compiler.dialects import circle
+    from compiler.ir.runtime_traits import tolerated_steps
+
+    for resolver in ("AUTO", "BUILTIN", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"):
+        assert tolerated_steps(circle.FullyConnectedOp, "litert", resolver, "i16") == 1
+    assert tolerated_steps(circle.FullyConnectedOp, "litert", "BUILTIN_REF", "i16") == 0
