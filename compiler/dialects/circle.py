@@ -587,7 +587,7 @@ class QuantizeOp(_UnaryOp):
         tolerance(LITERT, "u8", 1, "the optimized kernel (NEON through SSE) multiplies by "
                   "float32(1 / scale) where the reference divides by the scale",
                   LITERT_OPTIMIZED),
-        xnnpack_rounding(("i8", "u8", "i16")),
+        xnnpack_rounding(("i8", "u8")),
     )
 
     def verify_circle(self) -> None:

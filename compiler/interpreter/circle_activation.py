@@ -355,7 +355,7 @@ class CircleActivationFunctions(InterpreterFunctions):
         onert compute it: two float32 roundings (the square root, then the quotient).
         Rounding 1 / sqrt(x) once from float64 is an ulp off on ~27 % of elements."""
         f32 = np.float32
-        with np.errstate(divide="ignore"):  # rsqrt(0) = +inf, as in IEEE float32
+        with np.errstate(divide="ignore", invalid="ignore"):  # IEEE: rsqrt(0) = +inf, rsqrt(x < 0) = NaN
             return (float_result(op, f32(1) / np.sqrt(np.asarray(x, f32))),)
 
     @kernel(circle.RsqrtOp, on=INTEGER)

@@ -231,10 +231,20 @@ def quantized_rsqrt_of_zero(op: Operation) -> bool:
     so the quantized result departs from qmax there; raising the input to FLT_MIN gives
     the same quantized result in every resolver (`target_legalize._rsqrt_of_zero`)."""
     from compiler.dialects import circle
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
 
     x = op.operands[0]
-    if storage(x) != "f32" or isinstance(x.owner, circle.MaximumOp):
+    if storage(x) != "f32":
         return False
+    guard = x.owner
+    if isinstance(guard, circle.MaximumOp):  # already raised to FLT_MIN or above?
+        bound = guard.operands[1].owner
+        if isinstance(bound, ConstOp) and float(np.min(dense_as_numpy(bound.value))) >= float(
+                np.finfo(np.float32).tiny):
+            return False
+    # (the uses are asked before `quantizes_infinity`'s clamp is inserted: both ops are
+    # flagged in the same target-legalize sweep, and the RSQRT comes first)
     uses = list(op.results[0].uses)
     for use in uses:
         q = use.operation
@@ -471,9 +481,10 @@ def tolerated_steps(op: Operation, runtime: str, resolver: str | None,
                     output_storage: str | None) -> int:
     """How many steps `runtime` (with `resolver`; None for onert) may compute `op` away
     from its semantics when its output is stored in `output_storage` (0: bit-exact).
-    XNNPACK takes no int16 op, so LiteRT's XNNPACK resolvers run an int16 op on the
-    optimized kernels: their tolerance applies."""
-    if runtime == LITERT and resolver in LITERT_XNNPACK and output_storage == "i16":
+    XNNPACK takes no int16 op, so LiteRT's XNNPACK resolvers run an op with an int16
+    operand or output on the optimized kernels: their tolerance applies."""
+    if runtime == LITERT and resolver in LITERT_XNNPACK and (
+            output_storage == "i16" or any(storage(v) == "i16" for v in op.operands)):
         resolver = next(iter(LITERT_OPTIMIZED))
     return max((t.steps for t in op.get_traits_of_type(Tolerance)
                 if t.runtime == runtime and resolver in t.resolvers

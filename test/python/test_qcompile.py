@@ -308,3 +308,24 @@ def test_console_script_skips_teardown_but_keeps_output(model_file, tmp_path, ca
     assert main([str(model_file), "-o", str(again), "--report"]) == 0
     assert r.stdout == capsys.readouterr().out
     assert out.read_bytes() == again.read_bytes()
+
+
+def test_verify_bisects_the_batch_that_departs_most():
+    """`--verify` bisects the held-out batch whose outputs depart furthest from the IR's
+    (a runtime within its tolerances departs by a step on most batches); one-sided inf
+    or NaN is the furthest, equal infinities are no departure, equal batches give None."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from compiler.tools.qcompile_report import _worst_batch
+
+    def run(*arrays):
+        return SimpleNamespace(outputs=[SimpleNamespace(array=np.asarray(a)) for a in arrays])
+
+    ref = [run([1.0, np.inf]), run([1.0, 2.0]), run([1.0, 2.0]), run(np.uint8([3, 250]))]
+    got = [run([1.0, np.inf]), run([1.0, 2.5]), run([1.0, 9.0]), run(np.uint8([3, 249]))]
+    assert _worst_batch(got, ref) == 2
+    got[0] = run([1.0, np.nan])
+    assert _worst_batch(got, ref) == 0
+    assert _worst_batch(ref, ref) is None

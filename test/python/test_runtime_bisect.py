@@ -209,7 +209,7 @@ MEASURED_TOLERANCES = {
         ("MUL", "i8"): 1, ("MEAN", "i8"): 1, ("MEAN", "u8"): 1,
         ("LEAKY_RELU", "i8"): 1, ("LEAKY_RELU", "u8"): 1,
         ("RESIZE_BILINEAR", "i8"): 1, ("RESIZE_BILINEAR", "u8"): 1,
-        ("QUANTIZE", "i8"): 1, ("QUANTIZE", "u8"): 1, ("QUANTIZE", "i16"): 1,
+        ("QUANTIZE", "i8"): 1, ("QUANTIZE", "u8"): 1,
         ("CONV_2D", "u8"): 1, ("DEPTHWISE_CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1,
         ("FULLY_CONNECTED", "i8"): 1,
         ("MUL", "u8"): 1, ("SUB", "i8"): 1, ("SUB", "u8"): 1,

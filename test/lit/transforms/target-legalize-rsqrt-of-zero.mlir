@@ -32,3 +32,20 @@ func.func @float_use(%x: tensor<4xf32>) -> tensor<4xf32> {
   %a = circle.add %r, %r {fused_activation_function = "NONE"} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   func.return %a : tensor<4xf32>
 }
+
+// -----
+
+// A MAXIMUM before the RSQRT that does not raise its input to FLT_MIN (a clamp_min(0))
+// is no guard: the FLT_MIN MAXIMUM is still inserted.
+// CHECK-LABEL: func.func @clamped_at_zero(
+// CHECK:         %[[M:.*]] = circle.maximum %x, %{{.*}}
+// CHECK-NEXT:    %[[TINY:.*]] = circle.const dense<1.17549435e-38> : tensor<1xf32>
+// CHECK-NEXT:    %[[G:.*]] = circle.maximum %[[M]], %[[TINY]]
+// CHECK-NEXT:    circle.rsqrt %[[G]]
+func.func @clamped_at_zero(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %zero = circle.const dense<0.0> : tensor<1xf32>
+  %m = circle.maximum %x, %zero : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %r = circle.rsqrt %m : (tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %r : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
