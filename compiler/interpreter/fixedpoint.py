@@ -298,6 +298,17 @@ def fused_range(op: Operation) -> tuple[int, int]:
     return activation_range(op, op.results[0], act.data if act is not None else "NONE")
 
 
+def _operand_scales(op: Operation, input: SSAValue, weights: SSAValue, output: SSAValue):
+    """(input scale, the weights' quantized type, output scale) of a conv / FC op, the
+    activation scales as the file's float32 values."""
+    qi = per_tensor(op, input, "the input")
+    qo = per_tensor(op, output, "the output")
+    qw = quantized(weights)
+    if qw is None:
+        raise error_at(op, f"weights must be quantized, got {weights.type}")
+    return f32_scale(qi), qw, f32_scale(qo)
+
+
 def channel_multipliers(
     op: Operation, input: SSAValue, weights: SSAValue, output: SSAValue, per_tensor_f32: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -309,12 +320,7 @@ def channel_multipliers(
     (FULLY_CONNECTED uses no multiplier in LiteRT's reference kernel:
     `fully_connected_scales`.)
     """
-    qi = per_tensor(op, input, "the input")
-    qo = per_tensor(op, output, "the output")
-    qw = quantized(weights)
-    if qw is None:
-        raise error_at(op, f"weights must be quantized, got {weights.type}")
-    s_in, s_out = f32_scale(qi), f32_scale(qo)
+    s_in, qw, s_out = _operand_scales(op, input, weights, output)
     w_scales = f32_scales(qw)
     if per_tensor_f32 and isinstance(qw, UniformQuantizedType):
         reals = [float(np.float32(s_in) * np.float32(w_scales[0])) / s_out]
@@ -334,12 +340,7 @@ def fully_connected_scales(
     A per-tensor weight gives one entry; its product is in double too (the float32
     product of `GetQuantizedConvolutionMultipler` only feeds the optimized kernels).
     """
-    qi = per_tensor(op, input, "the input")
-    qo = per_tensor(op, output, "the output")
-    qw = quantized(weights)
-    if qw is None:
-        raise error_at(op, f"weights must be quantized, got {weights.type}")
-    s_in, s_out = f32_scale(qi), f32_scale(qo)
+    s_in, qw, s_out = _operand_scales(op, input, weights, output)
     return np.array([s_in * s_w / s_out for s_w in f32_scales(qw)], dtype=np.float64)
 
 
