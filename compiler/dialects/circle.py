@@ -129,6 +129,7 @@ from compiler.ir.runtime_traits import (
     to_int8,
     tolerance,
     xnnpack_rounding,
+    PassesInfinity,
     YieldsInfinity,
 )
 from compiler.ir.quant_types import is_quantized
@@ -196,6 +197,7 @@ class Conv2DOp(CircleOp):
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
     traits = circle_traits(
+        PassesInfinity(),
         WeightOperand(1, 0), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
         ONERT_RUNTIME_WEIGHTS,
@@ -246,6 +248,7 @@ class DepthwiseConv2DOp(CircleOp):
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
     traits = circle_traits(
+        PassesInfinity(),
         WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
         # measured on FX-quantized programs (MobileNetV3's depthwise convs without a fused
@@ -288,6 +291,7 @@ class TransposeConvOp(CircleOp):
     stride_h = i32_prop(1)
     fused_activation_function = act_prop()
     traits = circle_traits(
+        PassesInfinity(),
         WeightOperand(1, 0), BiasOperand(3, 2, 1), NonQuantizedOperands((0,)),
         HasFusedActivation(),
         refuses(ONERT, EVERY, "Invalid number of input tensors for this operation"),
@@ -318,6 +322,7 @@ class FullyConnectedOp(CircleOp):
     keep_num_dims = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
     traits = circle_traits(
+        PassesInfinity(),
         WeightOperand(1, 0),
         BiasOperand(2, 0, 1),
         HasFusedActivation(),
@@ -382,6 +387,7 @@ class BatchMatMulOp(CircleOp):
     adjoint_rhs = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
     traits = circle_traits(
+        PassesInfinity(),
         refuses(LITERT, "u8", "lhs_data->type == kTfLiteFloat32 || ... was not true"),
         refuses(ONERT, ("u8", "i8"), "BatchMatMul: unsupported data type"),
         # float islands of uint8 attention; the interpreter sums like TFLite's reference
@@ -432,6 +438,7 @@ class MaxPool2DOp(_Pool2DOp):
     name = "circle.max_pool_2d"
     BUILTIN: ClassVar[str] = "MAX_POOL_2D"
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         HasFusedActivation(),
         refuses(ONERT, "i8", "cker::MaxPool : Unsupported data type"),
@@ -451,7 +458,7 @@ class AveragePool2DOp(_Pool2DOp):
 
 class _BinaryActOp(_BinaryOp):
     fused_activation_function = act_prop()
-    traits = elementwise_traits(HasFusedActivation())
+    traits = elementwise_traits(PassesInfinity(), HasFusedActivation())
 
 
 #: LiteRT aborts (no message) preparing an ADD/SUB whose scales overflow its float32
@@ -478,6 +485,7 @@ class AddOp(_BinaryActOp):
     OPTIONS: ClassVar[str] = "AddOptions"
     pot_scale_int16 = bool_prop(False)
     traits = elementwise_traits(
+        PassesInfinity(),
         HasFusedActivation(), xnnpack_rounding("i8"), _RESCALE_ABORTS, _RESCALE_WRONG,
         tolerance(LITERT, "u8", 1, "the optimized uint8 kernel (NEON through SSE) rescales "
                   "each input with a truncating shift (vshlq_s32) where the reference "
@@ -495,7 +503,7 @@ class SubOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "SUB"
     OPTIONS: ClassVar[str] = "SubOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(HasFusedActivation(), _RESCALE_ABORTS,
+    traits = elementwise_traits(PassesInfinity(), HasFusedActivation(), _RESCALE_ABORTS,
                                 xnnpack_rounding(("i8", "u8")))
 
 
@@ -506,7 +514,8 @@ class MulOp(_BinaryActOp):
     name = "circle.mul"
     BUILTIN: ClassVar[str] = "MUL"
     OPTIONS: ClassVar[str] = "MulOptions"
-    traits = elementwise_traits(HasFusedActivation(), xnnpack_rounding(("i8", "u8")))
+    traits = elementwise_traits(PassesInfinity(), HasFusedActivation(),
+                                xnnpack_rounding(("i8", "u8")))
 
 
 @irdl_op_definition
@@ -539,6 +548,7 @@ class MaximumOp(_BinaryOp):
     BUILTIN: ClassVar[str] = "MAXIMUM"
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
     traits = elementwise_traits(
+        PassesInfinity(),
         SameScale((0, 1)),
         refuses(ONERT, "i8", "Max: unsupported data type"),
     )
@@ -551,7 +561,7 @@ class MinimumOp(_BinaryOp):
     name = "circle.minimum"
     BUILTIN: ClassVar[str] = "MINIMUM"
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
-    traits = elementwise_traits(SameScale((0, 1)))
+    traits = elementwise_traits(PassesInfinity(), SameScale((0, 1)))
 
 
 @irdl_op_definition
@@ -561,7 +571,7 @@ class SquaredDifferenceOp(_BinaryOp):
     name = "circle.squared_difference"
     BUILTIN: ClassVar[str] = "SQUARED_DIFFERENCE"
     OPTIONS: ClassVar[str] = "SquaredDifferenceOptions"
-    traits = elementwise_traits()
+    traits = elementwise_traits(PassesInfinity())
 
 
 @irdl_op_definition
@@ -639,7 +649,7 @@ class ReshapeOp(CircleOp):
     input = operand_def(TensorType)
     shape = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(PassesInfinity(), SameScale(), NonQuantizedOperands((1,)))
 
     def verify_circle(self) -> None:
         a, b = shape_of(self.input), shape_of(self.output)
@@ -660,6 +670,7 @@ class TransposeOp(CircleOp):
     perm = operand_def(TensorType)
     output = result_def(TensorType)
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, ("i8", "bool"), "Transpose: unsupported data type"),
@@ -681,7 +692,7 @@ class ConcatenationOp(CircleOp):
     output = result_def(TensorType)
     axis = i32_prop()
     fused_activation_function = act_prop()
-    traits = circle_traits(SameScale((-1,)), HasFusedActivation())
+    traits = circle_traits(PassesInfinity(), SameScale((-1,)), HasFusedActivation())
 
     def verify_circle(self) -> None:
         if not self.values:
@@ -721,6 +732,7 @@ class SplitOp(CircleOp):
     outputs = var_result_def(TensorType)
     num_splits = i32_prop()
     traits = circle_traits(
+        PassesInfinity(),
         SameScale((1,)),
         NonQuantizedOperands((0,)),
         miscomputes(
@@ -749,6 +761,7 @@ class SplitVOp(CircleOp):
     outputs = var_result_def(TensorType)
     num_splits = i32_prop()
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1, 2)),
         miscomputes(
@@ -775,6 +788,7 @@ class SliceOp(CircleOp):
     size = operand_def(TensorType)
     output = result_def(TensorType)
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1, 2)),
         # measured on [3,1,4,16,8] and [2,3,4,5,6,2]: 0-2 % of the elements right
@@ -803,6 +817,7 @@ class StridedSliceOp(CircleOp):
     shrink_axis_mask = i32_prop(0)
     offset = bool_prop(False)
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1, 2, 3)),
         refuses(ONERT, ("u8", "i8"), "StridedSlice: unsupported data type"),
@@ -819,7 +834,7 @@ class PadOp(CircleOp):
     input = operand_def(TensorType)
     paddings = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale(), NonQuantizedOperands((1,)))
+    traits = circle_traits(PassesInfinity(), SameScale(), NonQuantizedOperands((1,)))
 
 
 @irdl_op_definition
@@ -834,7 +849,7 @@ class PadV2Op(CircleOp):
     paddings = operand_def(TensorType)
     constant_values = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = circle_traits(SameScale((0, 2)), NonQuantizedOperands((1,)))
+    traits = circle_traits(PassesInfinity(), SameScale((0, 2)), NonQuantizedOperands((1,)))
 
 
 @irdl_op_definition
@@ -850,6 +865,7 @@ class GatherOp(CircleOp):
     axis = i32_prop(0)
     batch_dims = i32_prop(0)
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, "i8", "Gather: unsupported input data type"),
@@ -880,6 +896,7 @@ class ResizeBilinearOp(_ResizeOp):
     BUILTIN: ClassVar[str] = "RESIZE_BILINEAR"
     OPTIONS: ClassVar[str] = "ResizeBilinearOptions"
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         # float: ~1 % of a float island's outputs 1 step off with half-pixel centers
@@ -906,6 +923,7 @@ class ResizeNearestNeighborOp(_ResizeOp):
     BUILTIN: ClassVar[str] = "RESIZE_NEAREST_NEIGHBOR"
     OPTIONS: ClassVar[str] = "ResizeNearestNeighborOptions"
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, EVERY, "KernelGenerator: NYI for operation 'ResizeNearestNeighbor'"),
@@ -919,6 +937,7 @@ class MeanOp(_ReduceOp):
     name = "circle.mean"
     BUILTIN: ClassVar[str] = "MEAN"
     traits = circle_traits(
+        PassesInfinity(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, "i8", "Mean: unsupported data type"),
         ONERT_REDUCE_SHAPES,
@@ -948,6 +967,7 @@ class SumOp(_ReduceOp):
     name = "circle.sum"
     BUILTIN: ClassVar[str] = "SUM"
     traits = circle_traits(
+        PassesInfinity(),
         NonQuantizedOperands((1,)),
         ONERT_REDUCE_SHAPES,
         refuses(ONERT, ("u8", "i8"), "Reduce(generic): unsupported data type"),
@@ -961,6 +981,7 @@ class ReduceMaxOp(_ReduceOp):
     name = "circle.reduce_max"
     BUILTIN: ClassVar[str] = "REDUCE_MAX"
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         ONERT_REDUCE_SHAPES,

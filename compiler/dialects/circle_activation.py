@@ -49,6 +49,7 @@ from compiler.ir.runtime_traits import (
     softmax16_shift_overflows,
     tolerance,
     xnnpack_rounding,
+    PassesInfinity,
     YieldsInfinity,
 )
 
@@ -92,6 +93,7 @@ class ReluOp(_UnaryOp):
     name = "circle.relu"
     BUILTIN: ClassVar[str] = "RELU"
     traits = elementwise_traits(
+        PassesInfinity(),
         FusableActivation("RELU"),
         _STANDALONE_RELU,
     )
@@ -125,6 +127,7 @@ class LeakyReluOp(_UnaryOp):
     name = "circle.leaky_relu"
     BUILTIN: ClassVar[str] = "LEAKY_RELU"
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(
             ONERT,
             ("u8", "i8"),
@@ -162,6 +165,7 @@ class HardSwishOp(_UnaryOp):
     name = "circle.hard_swish"
     BUILTIN: ClassVar[str] = "HARD_SWISH"
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
         refuses(ONERT, EVERY, "Unsupported operation: HARD_SWISH"),
     )
@@ -174,6 +178,7 @@ class GeluOp(_UnaryOp):
     name = "circle.gelu"
     BUILTIN: ClassVar[str] = "GELU"
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(ONERT, ("u8", "i8"), "OperationValidator failed"),
         # float island of uint8 models (measured on the transformer example: 1 ulp)
         tolerance(ONERT, "f32", 1, "float kernel differs from numpy's float32 by an ulp"),
@@ -216,6 +221,7 @@ class SqrtOp(_UnaryOp):
     name = "circle.sqrt"
     BUILTIN: ClassVar[str] = "SQRT"
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Sqrt"),
         refuses(ONERT, "u8", "Sqrt: Unsupported data type"),
     )
@@ -249,6 +255,7 @@ class AbsOp(_UnaryOp):
     name = "circle.abs"
     BUILTIN: ClassVar[str] = "ABS"
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Abs"),
         refuses(ONERT, "u8", "Abs: Unsupported data type"),
     )
@@ -262,6 +269,7 @@ class NegOp(_UnaryOp):
     name = "circle.neg"
     BUILTIN: ClassVar[str] = "NEG"
     OPTIONS: ClassVar[str] = "NegOptions"
+    traits = elementwise_traits(PassesInfinity())
 
 
 @irdl_op_definition
@@ -302,6 +310,7 @@ class EluOp(_UnaryOp):
     name = "circle.elu"
     BUILTIN: ClassVar[str] = "ELU"
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(LITERT, "i16", "no int16 ELU kernel (activations.cc: float32 and int8)"),
         refuses(ONERT, "u8", "OperationValidator failed"),
     )

@@ -43,6 +43,7 @@ from compiler.ir.runtime_traits import (
     float32_only,
     refuses,
     tolerance,
+    PassesInfinity,
     YieldsInfinity,
 )
 
@@ -106,7 +107,7 @@ class RoundOp(_FloatUnaryOp):
 
     name = "circle.round"
     BUILTIN: ClassVar[str] = "ROUND"
-    traits = circle_traits(Elementwise(), *float32_only("ROUND"))
+    traits = circle_traits(PassesInfinity(), Elementwise(), *float32_only("ROUND"))
 
 
 @irdl_op_definition
@@ -115,7 +116,7 @@ class FloorOp(_FloatUnaryOp):
 
     name = "circle.floor"
     BUILTIN: ClassVar[str] = "FLOOR"
-    traits = circle_traits(Elementwise(), *float32_only("FLOOR"))
+    traits = circle_traits(PassesInfinity(), Elementwise(), *float32_only("FLOOR"))
 
 
 @irdl_op_definition
@@ -153,6 +154,7 @@ class Conv3DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     traits = circle_traits(
+        PassesInfinity(),
         *float32_only("CONV_3D"),
         refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"),
         # measured on the op cases conv3d_*: up to 3 ulp with every resolver

@@ -21,7 +21,7 @@ from xdsl.utils.exceptions import VerifyException
 from compiler.dialects.circle_base import CircleOp, circle_traits, shape_of
 from compiler.ir.quant_traits import NonQuantizedOperands, SameScale
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import EVERY, LITERT, ONERT, miscomputes, refuses
+from compiler.ir.runtime_traits import EVERY, LITERT, ONERT, PassesInfinity, miscomputes, refuses
 
 _ARG_I16 = "Unknown input type: 7, only float32, int types and bool are supported"
 
@@ -103,6 +103,7 @@ class TileOp(CircleOp):
     multiples = operand_def(TensorType)
     output = result_def(TensorType)
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, ("u8", "i8"), "NYI (at run time)"),
@@ -129,6 +130,7 @@ class GatherNdOp(CircleOp):
     indices = operand_def(TensorType)
     output = result_def(TensorType)
     traits = circle_traits(
+        PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, EVERY, "Unsupported operation: GATHER_ND"),

@@ -174,6 +174,17 @@ class YieldsInfinity(OpTrait):
     saturated first (`quantizes_infinity`)."""
 
 
+@dataclass(frozen=True)
+class PassesInfinity(OpTrait):
+    """An +-inf element of a float32 operand can reach the op's result as an infinity:
+    data movement (RESHAPE, TRANSPOSE, GATHER, CONCATENATION, SLICE, PAD...), monotone
+    or unbounded elementwise ops (ADD, MUL, MAXIMUM, SQRT, FLOOR, ROUND, ABS, RELU...),
+    reductions, pools, convolutions and matmuls. `quantizes_infinity` looks through them
+    to an op that `YieldsInfinity`: consecutive float-only ATen ops stay one float region
+    (allow-float), e.g. RSQRT -> SQRT -> QUANTIZE. An op without it ends an infinity (its
+    result is bounded or NaN: LOGISTIC, TANH, RELU6, SIN, COS, QUANTIZE)."""
+
+
 # -- conditions -------------------------------------------------------------------------
 
 def missing_bias(op: Operation) -> bool:
@@ -214,14 +225,56 @@ def drops_dims_of_rank4(op: Operation) -> bool:
     return len(op.operands[0].type.get_shape()) >= 4 and not op.option("keep_dims")
 
 
+def _clamped(v: SSAValue) -> bool:
+    """`v` is MINIMUM(MAXIMUM(x, lo), hi) or MAXIMUM(MINIMUM(x, hi), lo) with finite
+    constant bounds (what `target_legalize._saturate_infinity` inserts): finite."""
+    from compiler.dialects import circle
+    from compiler.transforms.utils import constant_of
+
+    def bound(op: Operation, kind: type) -> SSAValue | None:
+        """The other operand of a `kind` op with one finite constant operand, or None."""
+        if not isinstance(op, kind):
+            return None
+        for i, c in enumerate(op.operands):
+            arr = constant_of(c)
+            if arr is not None and np.isfinite(arr).all():
+                return op.operands[1 - i]
+        return None
+
+    for outer, inner in ((circle.MinimumOp, circle.MaximumOp),
+                         (circle.MaximumOp, circle.MinimumOp)):
+        x = bound(v.owner, outer)
+        if x is not None and bound(x.owner, inner) is not None:
+            return True
+    return False
+
+
+def may_be_infinite(v: SSAValue) -> bool:
+    """Whether the float32 value `v` can hold +-inf for finite model inputs: an op that
+    `YieldsInfinity` computes it, directly or through ops that `PassesInfinity` (a
+    DEQUANTIZE, a constant, a model input or a clamp to finite bounds ends the search)."""
+    seen: set[Operation] = set()
+    stack = [v]
+    while stack:
+        value = stack.pop()
+        op = value.owner
+        if (storage(value) != "f32" or not isinstance(op, Operation) or op in seen
+                or _clamped(value)):
+            continue
+        seen.add(op)
+        if op.has_trait(YieldsInfinity):
+            return True
+        if op.has_trait(PassesInfinity):
+            stack.extend(op.operands)
+    return False
+
+
 def quantizes_infinity(op: Operation) -> bool:
-    """A float -> integer QUANTIZE whose input an op that `YieldsInfinity` produces:
+    """A float -> integer QUANTIZE of a value that may be +-inf (`may_be_infinite`):
     onert's and LiteRT's QUANTIZE compute `static_cast<int32_t>(round(x / scale)) +
     zero_point`, undefined for +-inf (INT_MIN on x86, so +inf clamps to qmin), where the
     op's semantics (PT2E, the interpreter) saturate +inf to qmax."""
-    x = op.operands[0]
-    return (storage(x) == "f32" and isinstance(x.owner, Operation)
-            and x.owner.has_trait(YieldsInfinity))
+    return may_be_infinite(op.operands[0])
 
 
 def quantized_rsqrt_of_zero(op: Operation) -> bool:
@@ -527,7 +580,7 @@ def float_only(cls: type[Operation]) -> bool:
 
 __all__ = [
     "DataOperand", "EVERY", "LITERT", "LITERT_OPTIMIZED", "LITERT_REF", "LITERT_XNNPACK",
-    "Miscomputes", "ONERT", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance", "float32_only",
-    "float_only", "miscomputation", "miscomputes", "no_integer_kernel", "problem", "refusal",
+    "Miscomputes", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
+    "float32_only", "float_only", "miscomputation", "miscomputes", "no_integer_kernel", "problem", "refusal",
     "refuses", "storage", "tolerance", "tolerated_steps",
 ]

@@ -25,8 +25,10 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
      like the interpreter;
-   (both runtimes) a float -> integer QUANTIZE of an op that may yield +-inf (a float
-   island's DIV, RSQRT, EXP, LOG, POW: `YieldsInfinity`), whose kernels cast +-inf to
+   (both runtimes) a float -> integer QUANTIZE of a value that may be +-inf (from a
+   float island's DIV, RSQRT, EXP, LOG, POW: `YieldsInfinity`, directly or through ops
+   that hand it on, `PassesInfinity`: consecutive float-only ATen ops stay one float
+   region, e.g. RSQRT -> SQRT -> QUANTIZE), whose kernels cast +-inf to
    int32 undefinedly (+inf becomes qmin on x86): its input clamped by MAXIMUM/MINIMUM
    to the range the output type represents, so +-inf saturates to qmax/qmin as PT2E
    and the interpreter do (unchanged for finite inputs, `_saturate_infinity`);
@@ -230,7 +232,7 @@ def _requantize_in_float(op: Operation) -> str | None:
 
 
 def _saturate_infinity(op: Operation) -> str | None:
-    """A float -> integer QUANTIZE of an op that may yield +-inf (`quantizes_infinity`):
+    """A float -> integer QUANTIZE of a value that may be +-inf (`quantizes_infinity`):
     its input clamped first to the float range its storage type represents,
     MINIMUM(MAXIMUM(x, (qmin - zp) s), (qmax - zp) s). The QUANTIZE saturates every
     finite value outside that range to the same qmin/qmax, so the result is unchanged

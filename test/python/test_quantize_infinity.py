@@ -121,3 +121,98 @@ def test_the_bisection_reports_infinite_departures():
     got[3] = np.nextafter(np.float32(2.0), np.float32(3.0))
     n, steps, _, hist, problem = _measure(value, want, got)
     assert (n, steps, hist, problem) == (2, float("inf"), {"1": 1, "inf": 1}, None)
+
+
+class _RootOfReciprocalRoot(__import__("torch").nn.Module):
+    """sqrt(rsqrt(x * x)) + x: in uint8 RSQRT and SQRT have no integer kernel, so with
+    allow-float the two ATen ops stay one float region, RSQRT -> SQRT -> QUANTIZE. Where
+    x * x quantizes to 0, RSQRT yields +inf and SQRT hands it on to the QUANTIZE."""
+
+    def forward(self, x):
+        import torch
+
+        return torch.sqrt(torch.rsqrt(x * x)) + x
+
+
+@pytest.mark.parametrize("target", [
+    pytest.param("onert", marks=pytest.mark.skipif(
+        not runtimes.onert_available(), reason="onert not installed")),
+    pytest.param("litert", marks=pytest.mark.skipif(
+        not runtimes.litert_available(), reason="ai-edge-litert not installed")),
+])
+def test_an_infinity_handed_on_by_a_float_region_is_saturated(target):
+    """PT2E -> circle: the +inf reaches the QUANTIZE through SQRT (`PassesInfinity`); it
+    is clamped there, so both runtimes compute what PT2E and the interpreter do (before,
+    onert and LiteRT's reference kernels gave 0.0 where PT2E gives 1.41: qmin for +inf)."""
+    import torch
+
+    from compiler.dialects import circle
+    from compiler.frontend import import_program, quantize
+    from compiler.transforms.pipelines import lower
+
+    rng = np.random.default_rng(0)
+    batches = [(torch.from_numpy(rng.uniform(0.5, 2, (2, 8)).astype(np.float32)),)
+               for _ in range(3)]
+    program = quantize(_RootOfReciprocalRoot().eval(), batches[0], batches, scheme="uint8",
+                       progress=False, allow_float=True)
+    m = lower(import_program(program), scheme="uint8", allow_float=True, target=target)
+    ops = [o for o in m.walk() if o.name.startswith("circle.") and o.name != "circle.const"]
+    names = [o.name for o in ops]
+    # the float region, then the clamp before its QUANTIZE
+    i = names.index("circle.sqrt")
+    assert names[i - 1] == "circle.rsqrt" and names[i + 1:i + 4] == [
+        "circle.maximum", "circle.minimum", "circle.quantize"], names
+    x = np.full((2, 8), 1.0, np.float32)
+    x[0, :3] = 0.0
+    x[1, 0] = 0.001  # x * x = 1e-6 quantizes to 0 too
+    pt2e = program.module()(torch.from_numpy(x)).numpy()
+    ir = run(m, [x])[0]
+    assert np.isfinite(pt2e).all() and pt2e[0, 0] > 1.0
+    np.testing.assert_allclose(ir, pt2e, rtol=0, atol=1e-6)
+    got = (runtimes.run_onert(write_circle(m), [x]) if target == "onert"
+           else runtimes.run_litert(write_tflite(m), [x], "BUILTIN_REF"))[0]
+    np.testing.assert_array_equal(np.asarray(got).reshape(ir.shape), ir)
+
+
+def _unary_float_op_classes():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import compiler.dialects as dialects
+    from compiler.dialects.circle_base import _UnaryOp
+    from compiler.dialects.circle_float_ops import _FloatUnaryOp
+    from compiler.dialects import circle
+
+    found = set()
+    for info in pkgutil.iter_modules(dialects.__path__):
+        module = importlib.import_module(f"compiler.dialects.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (issubclass(cls, _UnaryOp | _FloatUnaryOp) and not cls.__name__.startswith("_")
+                    and cls not in (circle.QuantizeOp, circle.DequantizeOp)):
+                found.add(cls)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+def test_passes_infinity_is_declared_where_the_interpreter_hands_one_on():
+    """Every float unary op: an infinity among its inputs reaches its result (the
+    interpreter, which the runtimes' float kernels agree with) exactly when it declares
+    `PassesInfinity` or `YieldsInfinity` (RSQRT and EXP of -inf end one but yield one of
+    finite inputs); LOGISTIC, TANH, RELU6, SIN, COS end it."""
+    from xdsl.dialects.builtin import f32
+
+    from compiler.interpreter.build import Input, single_op_module, tensor
+    from compiler.ir.runtime_traits import PassesInfinity, YieldsInfinity
+
+    x = np.array([np.inf, -np.inf, 1.0, -1.0], np.float32)
+    classes = _unary_float_op_classes()
+    assert len(classes) >= 19
+    for cls in classes:
+        m = single_op_module(cls, [Input(tensor([4], f32))], [tensor([4], f32)])
+        with np.errstate(all="ignore"):
+            y = run(m, [x])[0]
+        hands_on = bool(np.isinf(y).any())
+        if hands_on:
+            assert cls.has_trait(PassesInfinity) or cls.has_trait(YieldsInfinity), (cls, y)
+        else:
+            assert not cls.has_trait(PassesInfinity), (cls, y)

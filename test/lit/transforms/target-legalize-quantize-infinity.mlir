@@ -32,3 +32,60 @@ func.func @finite(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
   %q = circle.quantize %a : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
   func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// -----
+
+// Consecutive float-only ATen ops stay one float region (allow-float): a uint8
+// torch.floor(1 / x) or sqrt(exp(x)) lowers to DIV -> FLOOR -> QUANTIZE. FLOOR (like SQRT,
+// ROUND, a RESHAPE or a TRANSPOSE: `PassesInfinity`) hands the DIV's +inf on, so the
+// QUANTIZE is clamped after it.
+// CHECK-LABEL: func.func @through_floor_and_reshape(
+// CHECK:         %[[D:.*]] = circle.div
+// CHECK-NEXT:    %[[F:.*]] = circle.floor %[[D]]
+// CHECK:         %[[R:.*]] = circle.reshape %[[F]]
+// CHECK-NEXT:    %[[LO:.*]] = circle.const dense<-5.000000e+00> : tensor<1xf32>
+// CHECK-NEXT:    %[[MAX:.*]] = circle.maximum %[[R]], %[[LO]]
+// CHECK-NEXT:    %[[HI:.*]] = circle.const dense<1.225000e+02> : tensor<1xf32>
+// CHECK-NEXT:    %[[MIN:.*]] = circle.minimum %[[MAX]], %[[HI]]
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[MIN]] : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
+// CHECK-NEXT:    func.return %[[Q]]
+func.func @through_floor_and_reshape(%x: tensor<4xf32>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5:10>> {
+  %one = circle.const dense<1.0> : tensor<1xf32>
+  %d = circle.div %one, %x {fused_activation_function = "NONE"} : (tensor<1xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %f = circle.floor %d : (tensor<4xf32>) -> tensor<4xf32>
+  %s = circle.const dense<[2, 2]> : tensor<2xi32>
+  %r = circle.reshape %f, %s : (tensor<4xf32>, tensor<2xi32>) -> tensor<2x2xf32>
+  %q = circle.quantize %r : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
+}
+
+// -----
+
+// The same float region from a dequantized (finite) value: no op on the way yields an
+// infinity, so the QUANTIZE is left alone. (SIN of an infinity is NaN, not an infinity:
+// a SIN does not pass one on either.)
+// CHECK-LABEL: func.func @finite_region(
+// CHECK:         %[[F:.*]] = circle.floor
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[F]] :
+// CHECK-NEXT:    func.return %[[Q]]
+func.func @finite_region(%x: tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %dq = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<4xf32>
+  %s = circle.sqrt %dq : (tensor<4xf32>) -> tensor<4xf32>
+  %f = circle.floor %s : (tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %f : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @not_through_sin(
+// CHECK:         %[[S:.*]] = circle.sin
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[S]] :
+// CHECK-NEXT:    func.return %[[Q]]
+func.func @not_through_sin(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %one = circle.const dense<1.0> : tensor<1xf32>
+  %d = circle.div %one, %x {fused_activation_function = "NONE"} : (tensor<1xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s = circle.sin %d : (tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %s : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
