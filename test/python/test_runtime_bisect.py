@@ -192,7 +192,7 @@ MEASURED_TOLERANCES = {
     ("onert", None): {
         # MEAN u8: only over non-contiguous axes (target-legalize makes the rest convolutions)
         ("MEAN", "u8"): 1, ("RESIZE_BILINEAR", "u8"): 1, ("SIN", "f32"): 1, ("COS", "f32"): 1,
-        ("BATCH_MATMUL", "f32"): 4, ("GELU", "f32"): 1, ("MEAN", "f32"): 4,
+        ("BATCH_MATMUL", "f32"): 32, ("GELU", "f32"): 1, ("MEAN", "f32"): 4,
     },
     ("litert", "BUILTIN_REF"): {("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3},
     ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {
@@ -202,7 +202,7 @@ MEASURED_TOLERANCES = {
         # uint8 with per-tensor weights (the zoo's uint8-pt cells)
         ("CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1, ("ADD", "u8"): 1,
         ("MEAN", "u8"): 1, ("QUANTIZE", "u8"): 1,
-        ("ADD", "i16"): 1,
+        ("ADD", "i8"): 1, ("ADD", "i16"): 1,
     },
     ("litert", "AUTO"): {
         ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("ADD", "i8"): 1,
@@ -214,7 +214,7 @@ MEASURED_TOLERANCES = {
         ("FULLY_CONNECTED", "i8"): 1,
         ("MUL", "u8"): 1, ("SUB", "i8"): 1, ("SUB", "u8"): 1,
         ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
-        ("RSQRT", "f32"): 2, ("BATCH_MATMUL", "f32"): 4, ("BATCH_MATMUL", "i8"): 1,
+        ("RSQRT", "f32"): 2, ("BATCH_MATMUL", "f32"): 8, ("BATCH_MATMUL", "i8"): 1,
     },
 }
 MEASURED_TOLERANCES[("litert", "BUILTIN")] = MEASURED_TOLERANCES[("litert", "AUTO")]
