@@ -9,12 +9,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import TensorType
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
 from compiler.dialects import circle, quant
 from compiler.dialects.quant import dense_from_numpy
+from compiler.ir.interned import tensor_type_of
+from compiler.ir.quant_types import UniformQuantizedPerAxisType
 from compiler.transforms.utils import (
     constant_of,
     element_type,
@@ -35,7 +37,7 @@ def _relaid_out(rewriter: PatternRewriter, v: SSAValue, anchor: Operation, new_s
         if et is None:
             return None
         c = quantized_const(move(constant_of(owner.input)), et, owner.input.owner.location)
-        d = quant.DequantizeCastOp(c.results[0], TensorType(element_type(v), new_shape))
+        d = quant.DequantizeCastOp(c.results[0], _tensor_type(element_type(v), new_shape))
         d.location = owner.location
         rewriter.insert([c, d], InsertPoint.before(anchor))
         return d.results[0]
@@ -45,11 +47,29 @@ def _relaid_out(rewriter: PatternRewriter, v: SSAValue, anchor: Operation, new_s
             return None
         payload = owner.value.type.element_type
         new = circle.ConstOp(dense_from_numpy(move(constant_of(v)), payload),
-                             TensorType(et, new_shape))
+                             _tensor_type(et, new_shape))
         new.location = owner.location
         rewriter.insert(new, InsertPoint.before(anchor))
         return new.results[0]
     return None
+
+
+def _tensor_type(element: Attribute, new_shape: Sequence[int]) -> TensorType:
+    """`TensorType(element, new_shape)`: the interned one (an equal attribute, built once;
+    see compiler.ir.interned) unless per-axis quantized, whose per-slice parameters would
+    make the cache key cost about as much as building the type (and rarely repeat)."""
+    if isinstance(element, UniformQuantizedPerAxisType):
+        return TensorType(element, list(new_shape))
+    return tensor_type_of(element, tuple(new_shape))
+
+
+def _permuted_element_type(et: Attribute, perm: Sequence[int]) -> Attribute:
+    """`permute_element_type(et, perm)`; a per-axis type whose dimension stays in place
+    (conv weights OIHW -> OHWI keep axis 0) is returned as is, the attribute the
+    rebuild would make an equal copy of."""
+    if isinstance(et, UniformQuantizedPerAxisType) and perm[et.axis.data] == et.axis.data:
+        return et
+    return permute_element_type(et, perm)
 
 
 def transposed_constant(rewriter: PatternRewriter, v: SSAValue, perm: Sequence[int],
@@ -58,10 +78,11 @@ def transposed_constant(rewriter: PatternRewriter, v: SSAValue, perm: Sequence[i
     if not isinstance(v.owner, quant.DequantizeCastOp | circle.ConstOp):
         return None  # (what _relaid_out answers, without computing the shape)
     s = shape(v)
+    perm = tuple(perm)
     new_shape = [s[p] for p in perm]
     return _relaid_out(rewriter, v, anchor, new_shape,
                        lambda a: np.transpose(a, perm),
-                       lambda et: permute_element_type(et, perm))
+                       lambda et: _permuted_element_type(et, perm))
 
 
 def reshaped_constant(rewriter: PatternRewriter, v: SSAValue, new_shape: Sequence[int],

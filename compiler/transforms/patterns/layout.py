@@ -25,6 +25,7 @@ from compiler.transforms.utils import (
     helper_location,
     constant_of,
     i32_const,
+    matched_classes,
     permute_type,
     shape,
     with_shape,
@@ -138,6 +139,9 @@ class SinkTransposeThroughElementwise(RewritePattern):
     scalar; each user then gets its own transpose after it.
     """
 
+    #: see `follow_chains` (None: one op per rewrite)
+    _chain_filters: list | None = None
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
         p = perm_of(op)
@@ -149,6 +153,10 @@ class SinkTransposeThroughElementwise(RewritePattern):
         if any(isinstance(u, circle.DequantizeOp) for u in users):
             return  # keep transposes on the (smaller) quantized side of a DEQUANTIZE
         inv = inverse(p)
+        if (self._chain_filters is not None and len(users) == 1
+                and len(users[0].operands) == 1 and p != list(range(len(p)))):
+            self._sink_chain(op, users[0], p, inv, rewriter)
+            return
         plans = []
         for user in users:
             operands = self._operands(user, op, p, inv)
@@ -171,6 +179,82 @@ class SinkTransposeThroughElementwise(RewritePattern):
             rewriter.erase(user)
         if not op.output.uses:
             rewriter.erase(op)
+
+    def follow_chains(self, patterns: Sequence[RewritePattern]) -> None:
+        """Sink through a whole chain of unary element-wise ops in one rewrite, as the
+        driver running `patterns` (this pattern among them) would one op at a time.
+
+        Why it is the same rewrite: after `f(transpose(x, p)) -> transpose(f'(x), p)`
+        for the single user `f` of a transpose, xDSL's driver (a LIFO worklist) next
+        pops the users of `f`'s result, the perm constant left dead by the erased
+        transpose, then the new transpose `t'`. When the sole user `g` of `f`'s result
+        is a unary element-wise op that no pattern of the pass matches (`g`'s pop is
+        then a no-op, as is the constant's), and no transpose pattern before this one
+        acts on `t'` (`t'` is no identity, its input is no transpose and no constant
+        a transpose folds), the driver's next action is this pattern rewriting `t'`
+        through `g`; `follow_chains` makes it at once, without building `t'` and its
+        perm constant, which the step would create and leave dead (`region_dce` erases
+        them after the pass). The ops that remain, their order (each `f'` where `f`
+        was, the last transpose and its perm right after the last `f'`), types,
+        locations and names (a value's name moves to the transpose replacing it; the
+        rebuilt ops have none) are those of the step-by-step rewrite; where the chain
+        stops, the last transpose is built and the driver goes on from the same state.
+        The conditions on the other patterns are checked here, for `patterns`."""
+        filters = [matched_classes(q) for q in patterns]
+        mine = next(i for i, q in enumerate(patterns) if q is self)
+        for q, f in zip(patterns[:mine], filters[:mine]):
+            if (f is None or f(circle.TransposeOp)) and not isinstance(
+                    q, IdentityTranspose | ComposeTransposes | FoldConstantTranspose):
+                raise ValueError(f"{type(q).__name__} may act on a transpose before "
+                                 "SinkTransposeThroughElementwise: chains cannot be followed")
+        if any(f is None or f(circle.ConstOp) for f in filters):
+            raise ValueError("a pattern acts on constants: the dead perm constants the step "
+                             "by step rewrite pops are not no-ops, chains cannot be followed")
+        self._chain_filters = filters
+        self._matched: dict[type[Operation], bool] = {}
+
+    def _continues(self, done: Operation, new: Operation) -> Operation | None:
+        """The next op of the chain after `done` (rebuilt as `new`), or None: the
+        sole user of `done`'s result when the driver's next action would be to sink
+        the transpose after `new` through it (see `follow_chains`)."""
+        result = done.results[0]
+        if not result.has_one_use():
+            return None
+        user = next(iter(result.uses)).operation
+        if (len(user.operands) != 1 or len(user.results) != 1 or not user.has_trait(Elementwise)
+                or isinstance(user, circle.DequantizeOp)):
+            return None
+        cls = type(user)
+        matched = self._matched.get(cls)
+        if matched is None:
+            matched = self._matched[cls] = any(f is None or f(cls) for f in self._chain_filters)
+        if matched:
+            return None  # a pattern of the pass acts on `user` first
+        # FoldConstantTranspose would fold a transpose of a constant (see constants.py)
+        if isinstance(new, circle.ConstOp | circle.TransposeOp) or (
+                isinstance(new, quant.DequantizeCastOp)
+                and isinstance(new.input.owner, quant.ConstantOp)):
+            return None
+        return user
+
+    def _sink_chain(self, t: circle.TransposeOp, user: Operation, p, inv,
+                    rewriter: PatternRewriter) -> None:
+        value = t.input
+        done = []
+        while True:
+            new = _rebuild(user, [value], [permute_type(user.results[0].type, inv)])
+            rewriter.insert(new, InsertPoint.before(user))
+            done.append(user)
+            value = new.results[0]
+            after = self._continues(user, new)
+            if after is None:
+                break
+            user = after
+        out = _transpose_after(rewriter, new, value, p, user.results[0].type)
+        rewriter.replace_all_uses_with(user.results[0], out)
+        for old in reversed(done):
+            rewriter.erase(old)
+        rewriter.erase(t)
 
     @staticmethod
     def _operands(user: Operation, t: circle.TransposeOp, p, inv):
@@ -336,3 +420,15 @@ LAYOUT_PATTERNS: list[RewritePattern] = [
     ReshapeOfTranspose(),
     ComposeReshapes(),
 ]
+
+
+def sink_patterns() -> list[RewritePattern]:
+    """`LAYOUT_PATTERNS` with element-wise chains followed in one rewrite (the same
+    rewrites, see `SinkTransposeThroughElementwise.follow_chains`), for
+    `circle-sink-transposes`."""
+    patterns = [SinkTransposeThroughElementwise() if isinstance(p, SinkTransposeThroughElementwise)
+                else p for p in LAYOUT_PATTERNS]
+    for p in patterns:
+        if isinstance(p, SinkTransposeThroughElementwise):
+            p.follow_chains(patterns)
+    return patterns
