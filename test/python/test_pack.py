@@ -17,10 +17,13 @@ import pytest
 import torch
 import torch.nn as nn
 
+from compiler.codegen import pack
 from compiler.codegen.reader import unpack_model
 from compiler.codegen.schema import CIRCLE_IDENTIFIER, schema_class
 from compiler.codegen.writer import (
+    Flatbuffer,
     _AlignedBuilder,
+    _PayloadHoleBuilder,
     build_model,
     pack_model,
     serialize,
@@ -101,3 +104,12 @@ def test_payloads_are_written_in_place_of_their_holes(model):
     # every constant's bytes come from the model's own array, not from a copy
     assert len(chunks) == 2 * sum(1 for b in model.buffers if b.data is not None) + 1
     assert b"".join(chunks) == _object_api(model)
+
+
+def test_a_builder_that_grows_writes_the_same_bytes(model):
+    """Started far too small, the writer's builder grows (flatbuffers' own growth, into a
+    bytearray, holes included) and still writes the object API's bytes."""
+    b = _PayloadHoleBuilder(64)
+    b.Finish(pack.model(b, model), file_identifier=CIRCLE_IDENTIFIER)
+    assert len(b.Bytes) > 64 and b.holes
+    assert Flatbuffer(b).tobytes() == _object_api(model)
