@@ -17,8 +17,10 @@ alignment arithmetic (`Builder.Prep`), the same vtable layout and the same vtabl
 deduplication (the builder's own `vtables` dictionary, keyed as `WriteVtable` keys it).
 The builder's state (`Bytes`, `head`, `minalign`, `vtables`) is read at the start of
 each function and stored back at its end, so these functions and the generated `Pack`
-methods (still used for everything else: option tables, operator codes, signatures,
-sparsity, metadata) can interleave freely. Two facts the shortcuts rest on:
+methods (still used for everything else: operator codes, signatures, sparsity,
+metadata, option tables with vectors; scalar option tables are recorded once per class
+and values and written like the hot tables, see `options`) can interleave freely. Two
+facts the shortcuts rest on:
 
 - the bytes below `head` are zero: a builder starts from `bytearray(n)`, grows by
   copying its content to the end of a new zeroed `bytearray`, and only ever writes at or
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import struct
 
+import flatbuffers
 import numpy as np
 
 _pack_into = struct.pack_into
@@ -237,6 +240,78 @@ def tensor(b, t) -> int:
     return table(b, 11, fields)
 
 
+class _NotScalar(Exception):
+    """A generated `Pack` wrote more than scalar fields (a vector, string, table)."""
+
+
+class _FieldRecorder(flatbuffers.Builder):
+    """Runs a generated `Pack` without writing: records the table's slot count and the
+    scalar fields it adds (`PrependSlot` is where every typed `Prepend*Slot` goes),
+    each only when it differs from its default, as `PrependSlot` writes it; refuses
+    (`_NotScalar`) anything else a table could write."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.slots = 0
+        self.fields: list = []
+
+    def StartObject(self, numfields):  # noqa: N802 - flatbuffers' spelling
+        self.slots = numfields
+
+    def PrependSlot(self, flags, o, x, d):  # noqa: N802
+        if x != d:
+            self.fields.append((o, flags.packer_type.format, flags.bytewidth, x))
+
+    def EndObject(self):  # noqa: N802
+        return 0
+
+    def _refuse(self, *args, **kwargs):
+        raise _NotScalar
+
+    StartVector = CreateString = CreateNumpyVector = CreateByteVector = _refuse
+    PrependUOffsetTRelativeSlot = PrependStructSlot = PrependUOffsetTRelative = _refuse
+
+
+#: (options class, its fields' values) -> (slots, fields) to write, or None when the
+#: table is not scalar-only (then its own `Pack` writes it)
+_SCALAR_TABLES: dict[tuple, tuple | None] = {}
+_SCALARS = (bool, int, float, type(None))
+
+
+def _value_key(value) -> tuple:
+    # the type and, for floats, the bits: 0.0 == -0.0 and True == 1 must not share
+    return (type(value), struct.pack("<d", value) if type(value) is float else value)
+
+
+def options(b, obj) -> int:
+    """`obj.Pack(b)` for an options table (`Conv2DOptionsT`, ...).
+
+    Option tables of scalar fields are the same few values over and over: the fields
+    their generated `Pack` adds are recorded once per class and values
+    (`_FieldRecorder`) and written by `table`. Sound because such a `Pack` is straight
+    code over the object's own attributes (`vars(obj)`), all in the key, with no
+    branch: equal keys, equal calls. Anything else (a vector, a string, a value that is
+    not a bool, int, float or None) goes through its own `Pack`."""
+    values = vars(obj)
+    if not all(type(v) in _SCALARS for v in values.values()):
+        return obj.Pack(b)
+    key = (type(obj), *[(k, *_value_key(v)) for k, v in values.items()])
+    spec = _SCALAR_TABLES.get(key, False)
+    if spec is False:
+        recorder = _FieldRecorder()
+        try:
+            obj.Pack(recorder)
+            spec = (recorder.slots, tuple(recorder.fields))
+        except _NotScalar:
+            spec = None
+        if len(_SCALAR_TABLES) > 4096:  # a bound; the cache only saves time
+            _SCALAR_TABLES.clear()
+        _SCALAR_TABLES[key] = spec
+    if spec is None:
+        return obj.Pack(b)
+    return table(b, spec[0], list(spec[1]))
+
+
 def operator(b, o) -> int:
     """`OperatorT.Pack(b)`."""
     if (o.customOptions is not None or o.mutatingVariableInputs is not None
@@ -245,7 +320,7 @@ def operator(b, o) -> int:
         return o.Pack(b)
     inputs = numpy_vector(b, o.inputs) if o.inputs is not None else None
     outputs = numpy_vector(b, o.outputs) if o.outputs is not None else None
-    options = o.builtinOptions.Pack(b) if o.builtinOptions is not None else None
+    opts = options(b, o.builtinOptions) if o.builtinOptions is not None else None
     fields = []
     if o.opcodeIndex != 0:
         fields.append((0, "<I", 4, o.opcodeIndex))
@@ -255,8 +330,8 @@ def operator(b, o) -> int:
         fields.append((2, _OFFSET, 4, outputs))
     if o.builtinOptionsType != 0:
         fields.append((3, "<B", 1, o.builtinOptionsType))
-    if options is not None:
-        fields.append((4, _OFFSET, 4, options))
+    if opts is not None:
+        fields.append((4, _OFFSET, 4, opts))
     if o.customOptionsFormat != 0:
         fields.append((6, "<b", 1, o.customOptionsFormat))
     if o.largeCustomOptionsOffset != 0:

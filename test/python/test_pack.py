@@ -113,3 +113,24 @@ def test_a_builder_that_grows_writes_the_same_bytes(model):
     b.Finish(pack.model(b, model), file_identifier=CIRCLE_IDENTIFIER)
     assert len(b.Bytes) > 64 and b.holes
     assert Flatbuffer(b).tobytes() == _object_api(model)
+
+
+def test_option_tables_pack_as_the_object_api(model):
+    """Scalar option tables are replayed from a record per class and values (tables of
+    other values get their own), and a table with a vector goes through its own
+    `Pack`."""
+    m = copy.deepcopy(model)
+    sg = m.subgraphs[0]
+    tables = []
+    for alpha in (0.25, 0.5, 0.25, -0.0, 0.0, 0.5):
+        t = schema_class("LeakyReluOptions")()
+        t.alpha = alpha
+        tables.append(t)
+    reshape = schema_class("ReshapeOptions")()
+    reshape.newShape = np.array([1, -1], dtype=np.int32)
+    tables.append(reshape)
+    for t in tables:  # operators of the first one's tensors, each with one table
+        op = copy.deepcopy(sg.operators[0])
+        op.builtinOptions = t
+        sg.operators.append(op)
+    assert pack_model(m) == _object_api(m)
