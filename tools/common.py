@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute
@@ -137,9 +137,10 @@ FLATBUFFER_FRONTENDS: dict[str, Callable[[], Callable]] = {
 }
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same directory + rename,
-    so that readers never see a partial file and a failure leaves no file behind."""
+def write_atomically(path: str, data: bytes | Iterable[bytes | memoryview]) -> None:
+    """Write `data` (bytes, or chunks written one after the other) to `path` through a
+    temporary file in the same directory + rename, so that readers never see a partial
+    file and a failure leaves no file behind."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
@@ -147,7 +148,11 @@ def write_atomically(path: str, data: bytes) -> None:
         raise CompileError(f"cannot write '{path}': {e.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                f.write(data)
+            else:
+                for chunk in data:
+                    f.write(chunk)
         # mkstemp creates 0600; give the file the permissions a plain open() would.
         umask = os.umask(0)
         os.umask(umask)

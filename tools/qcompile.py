@@ -272,10 +272,12 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
     """Compile `args.model` to `args.output`; the stages, for --verify and --report.
 
     `keep_sources=False`: the float model and the converted program are let go once
-    imported (`None` in the result), so that their tensors do not stay alive through
-    lowering and writing, and the model file's `verification_data()` is not called
-    (`main`, without --verify or --report)."""
-    from compiler.codegen import write_circle, write_tflite
+    imported (`None` in the result; the converted GraphModule's tensors are released
+    then), so that their tensors do not stay alive through lowering and writing, the
+    file is written from the IR's payloads without the bytes being kept (`data` is
+    None), and the model file's `verification_data()` is not called (`main`, without
+    --verify or --report)."""
+    from compiler.codegen import serialize_circle, serialize_tflite
     from compiler.frontend import import_graph_module, import_program
     from compiler.transforms.pipelines import lower
 
@@ -298,6 +300,7 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
         dump.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
+    import torch
     from torch.export import ExportedProgram
 
     if args.model.endswith(".onnx"):
@@ -309,6 +312,10 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
     else:  # convert_pt2e's GraphModule, imported without a re-export (frontend.workflow)
         module = import_graph_module(program)
     if not keep_sources:
+        if isinstance(program, torch.fx.GraphModule):
+            from compiler.frontend.workflow import release_tensors
+
+            release_tensors(program)  # its weights now live in the IR
         program = float_model = None
     n_ops = sum(1 for _ in module.walk())
     progress.line("import", time.perf_counter() - start, f"{n_ops} ops")
@@ -344,9 +351,9 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
             print(f"  {op:<20} {where}: {reason}", file=sys.stderr)
 
     start = time.perf_counter()
-    writer = write_tflite if args.output.endswith(".tflite") else write_circle
+    serialize = serialize_tflite if args.output.endswith(".tflite") else serialize_circle
     # the constants the passes replaced are cyclic garbage (an erased op and its
-    # results), weights-sized: free them before the writer makes its copies. Only a full
+    # results), weights-sized: free them before the writer runs. Only a full
     # collection finds them: most were built by the importer, whose `gc_paused` hands
     # them to the oldest generation, and the young ones the passes made are referenced
     # from those (a young collection freed 0 objects on resnet18, a full one ~6000;
@@ -357,12 +364,17 @@ def compile_model(args: argparse.Namespace, keep_sources: bool = True) -> dict:
         import gc
 
         gc.collect()
-    data = writer(module)
-    write_atomically(args.output, data)
+    # the file is written from the builder's bytes and the IR's payloads (no copy of
+    # the weights: `Flatbuffer.chunks`); the bytes are kept only for --verify/--report
+    flatbuffer = serialize(module)
+    size = flatbuffer.size
+    write_atomically(args.output, flatbuffer.chunks())
+    data = flatbuffer.tobytes() if keep_sources else None
+    del flatbuffer
     progress.line(f"write {Path(args.output).suffix}", time.perf_counter() - start,
-                  f"{len(data):,} bytes")
+                  f"{size:,} bytes")
     if not args.quiet:
-        print(f"qcompile: wrote {args.output} ({len(data):,} bytes) in {progress.total:.2f} s",
+        print(f"qcompile: wrote {args.output} ({size:,} bytes) in {progress.total:.2f} s",
               file=sys.stderr)
     # held_out: every batch --verify measures on; held: the first (a runtime that differs
     # is bisected on it, --report's per-layer table)

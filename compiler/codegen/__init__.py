@@ -4,10 +4,13 @@
 - `write_tflite(module) -> bytes`: the same model as `.tflite` (identifier `TFL3`), for
   modules that use only TFLite builtins and quantization TFLite kernels run; anything
   else is refused with a located `CompileError` naming the op or tensor and the reason;
+- `serialize_circle(module)` / `serialize_tflite(module)`: the same files as a
+  `Flatbuffer` whose `chunks()` write them without a copy of the weights;
 - `read_flatbuffer(data) -> ModuleOp`: any single-subgraph Circle or TFLite model as
   circle-dialect IR with quantized types.
 
-The flatbuffers are built with circle-schema's generated object API (`ModelT.Pack`).
+The flatbuffers are built with circle-schema's generated object API (`ModelT`), packed
+to its bytes by `compiler.codegen.pack` (the per-tensor and per-operator tables in bulk).
 
 Imported lazily: writing a `.circle` does not load the reader or the TFLite checks.
 """
@@ -21,6 +24,8 @@ _LAZY = {
     "read_flatbuffer": "compiler.codegen.reader",
     "write_tflite": "compiler.codegen.tflite",
     "write_circle": "compiler.codegen.writer",
+    "serialize_tflite": "compiler.codegen.tflite",
+    "serialize_circle": "compiler.codegen.writer",
 }
 
 __all__ = sorted(_LAZY)

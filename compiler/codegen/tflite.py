@@ -25,7 +25,7 @@ from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.ir import Operation, SSAValue
 
 from compiler.codegen.schema import BUILTIN_CODES, TFLITE_IDENTIFIER
-from compiler.codegen.writer import build_model, model_function, pack_model
+from compiler.codegen.writer import Flatbuffer, build_model, model_function, serialize
 from compiler.dialects.circle_base import CircleOp, ConstOp
 from compiler.ir.diagnostics import error_at
 from compiler.ir.quant_traits import BiasOperand, WeightOperand, feeds_only_weights
@@ -147,5 +147,11 @@ def check_tflite(module: ModuleOp) -> None:
 def write_tflite(module: ModuleOp) -> bytes:
     """The TFLite flatbuffer (identifier `TFL3`) of a module TFLite can run; otherwise a
     located `CompileError` and nothing written."""
+    return serialize_tflite(module).tobytes()
+
+
+def serialize_tflite(module: ModuleOp) -> Flatbuffer:
+    """`write_tflite`'s flatbuffer, its payloads still the IR's (`Flatbuffer.chunks`
+    writes a file without a copy of the weights)."""
     check_tflite(module)
-    return pack_model(build_model(module), TFLITE_IDENTIFIER)
+    return serialize(build_model(module), TFLITE_IDENTIFIER)

@@ -26,6 +26,9 @@ else a generated `t<N>`. Names are made unique with a
 
 from __future__ import annotations
 
+import mmap
+from collections.abc import Iterator
+
 import flatbuffers
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -41,6 +44,7 @@ from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Attribute, Operation, SSAValue
 
 import compiler
+from compiler.codegen import pack
 from compiler.codegen.options import options_to_table
 from compiler.codegen.schema import (
     BUILTIN_CODES,
@@ -286,17 +290,79 @@ class _AlignedBuilder(flatbuffers.Builder):
         return super().CreateNumpyVector(x)
 
 
+class _PayloadHoleBuilder(_AlignedBuilder):
+    """The writer's builder: `_AlignedBuilder`'s bytes, without a copy of the payloads.
+
+    Its buffer is an anonymous mapping, whose pages take memory only once written; a
+    byte vector (a constant's payload) gets its place, length and alignment as
+    `_AlignedBuilder` gives them, but its bytes are not copied in: the place stays a
+    hole of untouched zero pages, and the array is remembered (`holes`) to be written
+    there when the flatbuffer is output (`Flatbuffer.chunks`). The weights are then not
+    held a second time while the model is written (the IR holds them), and a file is
+    written from the IR's bytes directly. If the buffer must grow (never, at
+    `_packed_size_bound`), flatbuffers' own growth copies it into a `bytearray`: the
+    holes are then resident zeros, and the output is the same."""
+
+    def __init__(self, size: int):
+        super().__init__(0)
+        self.Bytes = mmap.mmap(-1, size)
+        self.head = size
+        self.holes: list[tuple[int, np.ndarray]] = []  # (hole's offset from the end, bytes)
+
+    def CreateNumpyVector(self, x):  # noqa: N802 - flatbuffers' spelling
+        if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 1:
+            self.StartVector(1, x.size, BUFFER_ALIGNMENT)
+            self.head = self.head - x.size
+            self.holes.append((len(self.Bytes) - self.head, np.ascontiguousarray(x)))
+            self.vectorNumElems = x.size
+            return self.EndVector()
+        return super().CreateNumpyVector(x)
+
+
+class Flatbuffer:
+    """A finished flatbuffer: the builder's bytes and, in their holes, the payloads
+    (views of the arrays the model holds, read when output: do not change them before)."""
+
+    def __init__(self, builder: _PayloadHoleBuilder):
+        self._builder = builder
+        self.size = len(builder.Bytes) - builder.Head()
+
+    def chunks(self) -> Iterator[memoryview]:
+        """The file's bytes, in order, as views: write them one after the other."""
+        b = self._builder
+        end = len(b.Bytes)
+        whole = memoryview(b.Bytes)
+        at = b.Head()
+        for start, payload in sorted(((end - off, x) for off, x in b.holes),
+                                     key=lambda hole: hole[0]):
+            yield whole[at:start]
+            yield memoryview(payload)
+            at = start + payload.size
+        yield whole[at:end]
+
+    def tobytes(self) -> bytes:
+        """The file's bytes (one copy)."""
+        return b"".join(self.chunks())
+
+
 @gc_paused()
-def pack_model(model, identifier: bytes = CIRCLE_IDENTIFIER) -> bytes:
-    """Serialize a `ModelT` with a 4-byte file identifier."""
-    size = sum(len(b.data) for b in model.buffers if b.data is not None)
+def serialize(model, identifier: bytes = CIRCLE_IDENTIFIER) -> Flatbuffer:
+    """Serialize a `ModelT` with a 4-byte file identifier: the bytes `ModelT.Pack` gives
+    on an `_AlignedBuilder` (`compiler.codegen.pack` writes the hot tables faster,
+    the same bytes), the payloads left in place until output."""
+    size = sum(len(b.data) for b in model.buffers or [] if b.data is not None)
     if size > MAX_MODEL_BYTES:
         raise CompileError(
             f"the constants take {size} bytes; a flatbuffer model must stay below 2 GiB"
         )
-    builder = _AlignedBuilder(_packed_size_bound(model, size))
-    builder.Finish(model.Pack(builder), file_identifier=identifier)
-    return bytes(memoryview(builder.Bytes)[builder.Head():])  # one copy (Output() makes two)
+    builder = _PayloadHoleBuilder(_packed_size_bound(model, size))
+    builder.Finish(pack.model(builder, model), file_identifier=identifier)
+    return Flatbuffer(builder)
+
+
+def pack_model(model, identifier: bytes = CIRCLE_IDENTIFIER) -> bytes:
+    """Serialize a `ModelT` with a 4-byte file identifier (`serialize`'s bytes)."""
+    return serialize(model, identifier).tobytes()
 
 
 def _packed_size_bound(model, payload: int) -> int:
@@ -306,7 +372,7 @@ def _packed_size_bound(model, payload: int) -> int:
     tensor, operator and quantization parameter, with a margin (measured on the examples:
     about 120 per tensor besides 12 per quantization channel); the result does not depend
     on it (a flatbuffer is built from the end)."""
-    size = 4096 + payload + len(model.buffers) * (BUFFER_ALIGNMENT + 16)
+    size = 4096 + payload + len(model.buffers or []) * (BUFFER_ALIGNMENT + 16)
     for subgraph in model.subgraphs or []:
         for t in subgraph.tensors or []:
             size += 256 + len(t.name or "") + 8 * len(t.shape if t.shape is not None else [])
@@ -321,4 +387,10 @@ def _packed_size_bound(model, payload: int) -> int:
 
 def write_circle(module: ModuleOp) -> bytes:
     """The Circle flatbuffer (identifier `CIR0`, schema 0.10) of a circle-dialect module."""
-    return pack_model(build_model(module), CIRCLE_IDENTIFIER)
+    return serialize_circle(module).tobytes()
+
+
+def serialize_circle(module: ModuleOp) -> Flatbuffer:
+    """`write_circle`'s flatbuffer, its payloads still the IR's (`Flatbuffer.chunks`
+    writes a file without a copy of the weights)."""
+    return serialize(build_model(module), CIRCLE_IDENTIFIER)

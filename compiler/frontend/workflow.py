@@ -142,7 +142,7 @@ def quantize_graph_module(
     graph_module = exported.module()
     del exported
     if release_model and not is_qat:
-        _release_tensors(model)
+        release_tensors(model)
     prepared = prepare(graph_module, quantizer)
     del graph_module
     if float_ops is not None:
@@ -165,10 +165,13 @@ def quantize_graph_module(
     return converted
 
 
-def _release_tensors(model: torch.nn.Module) -> None:
+def release_tensors(model: torch.nn.Module) -> None:
     """Point every parameter and buffer of `model` at a meta tensor of its shape: the
     tensors themselves stay alive only where something else holds them (the exported
-    program shares the Parameter objects)."""
+    program shares the Parameter objects). The module can no longer run. `qcompile`
+    also releases the converted GraphModule once imported (the IR holds copies of its
+    constants), so that its integer weights are freed at once rather than at the next
+    full garbage collection (a GraphModule is cyclic)."""
     for module in model.modules():
         for name, p in module._parameters.items():
             if p is not None:
