@@ -46,7 +46,13 @@ from compiler.ir.quant_types import (
 )
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.quant_propagate import operand_qtype, result_qtype
-from compiler.transforms.utils import dequantized_constant_of, float_const, quantized_const
+from compiler.transforms.utils import (
+    dequantized_constant_of,
+    float_const,
+    quantized_const,
+    trait_of,
+    walk_ops,
+)
 
 
 def _scales(et: Attribute) -> np.ndarray:
@@ -93,8 +99,8 @@ class QuantizeBiasPass(ModulePass):
     name = "quantize-bias"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for o in list(op.walk()):
-            trait = o.get_trait(BiasOperand)
+        for o in walk_ops(op):
+            trait = trait_of(type(o), BiasOperand)
             if trait is None or not isinstance(o, CircleOp):
                 continue
             bias = o.operands[trait.index]
