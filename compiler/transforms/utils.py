@@ -16,7 +16,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     i32,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, Operation, Region, SSAValue
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
@@ -118,14 +118,36 @@ class _DispatchWalker(PatternRewriteWalker):
         applier = self.pattern
         by_class = applier.by_class
         push = self._worklist.push
-        for sub_op in op.walk(
-            reverse=not self.walk_reverse, region_first=not self.walk_regions_first
-        ):
+        if isinstance(op, Region) and not self.walk_reverse and not self.walk_regions_first:
+            ops = _reverse_post_order(op)  # = op.walk(reverse=True, region_first=True)
+        else:
+            ops = op.walk(reverse=not self.walk_reverse, region_first=not self.walk_regions_first)
+        for sub_op in ops:
             candidates = by_class.get(type(sub_op))
             if candidates is None:
                 candidates = applier.candidates(type(sub_op))
             if candidates:
                 push(sub_op)
+
+
+def _reverse_post_order(region: Region) -> list[Operation]:
+    """`list(region.walk(reverse=True, region_first=True))`: blocks and ops last to
+    first, an op after the ops nested in it (the order the walker's stack needs)."""
+    out: list[Operation] = []
+    append = out.append
+
+    def visit(r: Region) -> None:
+        for block in reversed(r.blocks):
+            o = block.last_op
+            while o is not None:
+                if o.regions:
+                    for nested in reversed(o.regions):
+                        visit(nested)
+                append(o)
+                o = o.prev_op
+
+    visit(region)
+    return out
 
 
 def walk_ops(root: Operation) -> list[Operation]:
