@@ -138,8 +138,8 @@ class FuseQdqPass(ModulePass):
         if self.io_dtype == "int":  # (the boundaries of float I/O stay as they are)
             for f in ops_of_class(op, func.FuncOp):
                 self._boundaries(f)
-        self._remaining_casts(op)
-        region_dce(op.body)
+        if self._remaining_casts(op):
+            region_dce(op.body)
         left_float = [o for o in left_float if o.parent is not None and _is_float_op(o)
                       and not is_hybrid(o)]  # hybrid: float activations by design
         if left_float and not self.allow_float and _has_quantized(op):
@@ -179,7 +179,19 @@ class FuseQdqPass(ModulePass):
             [a.type for a in block.args], [v.type for v in ret.operands]
         )
 
-    def _remaining_casts(self, module: ModuleOp) -> None:
+    def _remaining_casts(self, module: ModuleOp) -> bool:
+        """The casts left become circle.quantize / circle.dequantize. Returns whether
+        an op may have become dead since the `region_dce` before `_boundaries`.
+
+        That dce leaves nothing dead (xDSL's liveness fixpoint), and what runs after it
+        only takes a use away from a `quant.dcast`: a qcast of a requantized constant
+        is replaced by a QUANTIZE of the constant itself, bypassing its dcast;
+        `_boundaries` returns a dcast's input instead of the dcast (and replaces
+        block arguments, which are not ops). Every other replacement moves the uses
+        to the new op. Such a dcast is left as it is below (it has no uses), so
+        "a dcast without uses" is the only way a dead op can arise: without one, a
+        second `region_dce` would erase nothing, and is not run."""
+        unused_dcast = False
         for o in ops_of_class(module, quant.QuantizeCastOp):
             src = o.input.owner
             if isinstance(src, quant.DequantizeCastOp) and is_quantized(src.input.type):
@@ -198,6 +210,9 @@ class FuseQdqPass(ModulePass):
                 new = circle.DequantizeOp(operands=[o.input], result_types=[o.output.type])
                 new.location = o.location
                 Rewriter.replace_op(o, new)
+            else:
+                unused_dcast = True
+        return unused_dcast
 
 
 def _is_float_op(op: Operation) -> bool:
