@@ -70,7 +70,7 @@ from compiler.ir.quant_types import (
     make_quantized_type,
     storage_range,
 )
-from compiler.transforms.utils import constant_of, quantized_const
+from compiler.transforms.utils import constant_of, ops_of_class, quantized_const, walk_ops
 
 
 @dataclass
@@ -121,9 +121,7 @@ def _roles(module: ModuleOp) -> tuple[dict[SSAValue, tuple[AtenOp, int]], dict[S
     constants (embedding tables, PReLU slopes) are re-encoded like activations."""
     weights: dict[SSAValue, tuple[AtenOp, int]] = {}
     biases: dict[SSAValue, AtenOp] = {}
-    for op in module.walk():
-        if not isinstance(op, AtenOp):
-            continue
+    for op in ops_of_class(module, AtenOp):
         args = {a.name for a in op.SCHEMA.tensor_args}
         if not {"weight", "bias"} <= args:
             continue  # embedding tables, PReLU slopes: not a weighted op's weight
@@ -169,7 +167,7 @@ class _Adapter:
 
     # -- entry ------------------------------------------------------------------------
     def run(self) -> None:
-        for op in list(self.module.walk()):
+        for op in walk_ops(self.module):
             for r in op.results:
                 if not isinstance(r.type, TensorType) or not is_quantized(r.type):
                     continue

@@ -97,11 +97,23 @@ class _MemoLiveSet(LiveSet):
                     dead_if_unused = by_class.get(type(op))
                     if dead_if_unused is None:
                         dead_if_unused = self._would_be_trivially_dead(op)
-                if not dead_if_unused or _has_live_user(op, live):
+                if not dead_if_unused:
                     live.add(op)
                 else:
-                    dead.append(op)
-                    simple = simple and not regions
+                    # _has_live_user, inlined (most ops have one result and one use)
+                    for result in op.results:
+                        use = result.first_use
+                        while use is not None:
+                            if use._operation in live:  # noqa: SLF001 (Use.operation)
+                                break
+                            use = use._next_use  # noqa: SLF001
+                        else:
+                            continue
+                        live.add(op)
+                        break
+                    else:
+                        dead.append(op)
+                        simple = simple and not regions
                 op = op.prev_op
         return simple
 

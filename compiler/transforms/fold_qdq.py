@@ -20,7 +20,7 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 
 from compiler.dialects import quant
-from compiler.transforms.utils import apply_patterns
+from compiler.transforms.utils import apply_patterns, ops_of_class
 
 
 class CancelQuantizeOfDequantize(RewritePattern):
@@ -46,9 +46,7 @@ def merge_duplicate_dequantize(module: ModuleOp) -> None:
     """Keep the first `dcast` of each (value, type); later ones forward to it (one walk:
     a definition always comes before its uses in a block)."""
     first: dict[tuple[int, object], quant.DequantizeCastOp] = {}
-    for op in list(module.walk()):
-        if not isinstance(op, quant.DequantizeCastOp):
-            continue
+    for op in ops_of_class(module, quant.DequantizeCastOp):
         key = (id(op.input), op.output.type)
         kept = first.get(key)
         if kept is None or kept.parent_block() is not op.parent_block():

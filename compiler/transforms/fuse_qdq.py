@@ -36,7 +36,7 @@ from compiler.ir.quant_traits import ConvertsValues
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.runtime_traits import float_only, no_integer_kernel
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
-from compiler.transforms.utils import is_float_tensor
+from compiler.transforms.utils import is_float_tensor, ops_of_class, trait_of, walk_ops
 
 
 def _quantized_source(v: SSAValue) -> SSAValue | None:
@@ -65,7 +65,7 @@ def _storage(t) -> str | None:
 def _quantize_op(op: CircleOp) -> bool:
     if float_only(type(op)):  # no integer kernel in any runtime (SIN, CONV_3D...)
         return False
-    if op.has_trait(ConvertsValues):  # CAST: a float island, never a quantized copy
+    if trait_of(type(op), ConvertsValues) is not None:  # CAST: a float island, never a quantized copy
         return False
     float_operands = [i for i, v in enumerate(op.operands) if is_float_tensor(v)]
     for i in float_operands:
@@ -130,15 +130,16 @@ class FuseQdqPass(ModulePass):
         if self.io_dtype not in ("float", "int"):
             raise CompileError(f"fuse-qdq: io-dtype must be 'float' or 'int', not '{self.io_dtype}'")
         left_float = []
-        for o in list(op.walk()):
+        for o in walk_ops(op):
             if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp):
                 if not _quantize_op(o) and _is_float_op(o):
                     left_float.append(o)
         region_dce(op.body)
-        for f in [o for o in op.walk() if isinstance(o, func.FuncOp)]:
-            self._boundaries(f)
-        self._remaining_casts(op)
-        region_dce(op.body)
+        if self.io_dtype == "int":  # (the boundaries of float I/O stay as they are)
+            for f in ops_of_class(op, func.FuncOp):
+                self._boundaries(f)
+        if self._remaining_casts(op):
+            region_dce(op.body)
         left_float = [o for o in left_float if o.parent is not None and _is_float_op(o)
                       and not is_hybrid(o)]  # hybrid: float activations by design
         if left_float and not self.allow_float and _has_quantized(op):
@@ -178,26 +179,40 @@ class FuseQdqPass(ModulePass):
             [a.type for a in block.args], [v.type for v in ret.operands]
         )
 
-    def _remaining_casts(self, module: ModuleOp) -> None:
-        for o in list(module.walk()):
-            if isinstance(o, quant.QuantizeCastOp):
-                src = o.input.owner
-                if isinstance(src, quant.DequantizeCastOp) and is_quantized(src.input.type):
-                    # a requantized constant (a parameter used through a view that
-                    # folded away: a class token's expand) is a circle.const too
-                    source = _quantized_source(src.output)
-                    new = circle.QuantizeOp(operands=[source], result_types=[o.output.type])
-                else:
-                    new = circle.QuantizeOp(operands=[o.input], result_types=[o.output.type])
-                new.location = o.location
-                Rewriter.replace_op(o, new)
-        for o in list(module.walk()):
-            if isinstance(o, quant.DequantizeCastOp) and o.output.uses:
+    def _remaining_casts(self, module: ModuleOp) -> bool:
+        """The casts left become circle.quantize / circle.dequantize. Returns whether
+        an op may have become dead since the `region_dce` before `_boundaries`.
+
+        That dce leaves nothing dead (xDSL's liveness fixpoint), and what runs after it
+        only takes a use away from a `quant.dcast`: a qcast of a requantized constant
+        is replaced by a QUANTIZE of the constant itself, bypassing its dcast;
+        `_boundaries` returns a dcast's input instead of the dcast (and replaces
+        block arguments, which are not ops). Every other replacement moves the uses
+        to the new op. Such a dcast is left as it is below (it has no uses), so
+        "a dcast without uses" is the only way a dead op can arise: without one, a
+        second `region_dce` would erase nothing, and is not run."""
+        unused_dcast = False
+        for o in ops_of_class(module, quant.QuantizeCastOp):
+            src = o.input.owner
+            if isinstance(src, quant.DequantizeCastOp) and is_quantized(src.input.type):
+                # a requantized constant (a parameter used through a view that
+                # folded away: a class token's expand) is a circle.const too
+                source = _quantized_source(src.output)
+                new = circle.QuantizeOp(operands=[source], result_types=[o.output.type])
+            else:
+                new = circle.QuantizeOp(operands=[o.input], result_types=[o.output.type])
+            new.location = o.location
+            Rewriter.replace_op(o, new)
+        for o in ops_of_class(module, quant.DequantizeCastOp):
+            if o.output.uses:
                 if isinstance(o.input.owner, quant.ConstantOp):
                     _quantized_source(o.output)
                 new = circle.DequantizeOp(operands=[o.input], result_types=[o.output.type])
                 new.location = o.location
                 Rewriter.replace_op(o, new)
+            else:
+                unused_dcast = True
+        return unused_dcast
 
 
 def _is_float_op(op: Operation) -> bool:
@@ -205,7 +220,7 @@ def _is_float_op(op: Operation) -> bool:
 
 
 def _has_quantized(module: ModuleOp) -> bool:
-    for o in module.walk():
+    for o in walk_ops(module):
         for r in o.results:
             if isinstance(r.type, TensorType) and is_quantized(r.type):
                 return True

@@ -29,6 +29,7 @@ parameters cannot be derived is an error at its op unless `allow-float=true`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,8 +47,8 @@ from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
     SameScale,
+    NonQuantizedOperands,
     WeightOperand,
-    non_quantized_operands,
 )
 from compiler.ir.quant_types import (
     UniformQuantizedPerAxisType,
@@ -67,6 +68,8 @@ from compiler.transforms.utils import (
     quantized_const,
     reshape_element_type,
     shape,
+    trait_of,
+    walk_ops,
 )
 
 #: the smallest scale given to a constant (PT2E's observers use the same eps)
@@ -120,11 +123,23 @@ def requantize_operand(op: Operation, index: int, et: Attribute) -> None:
 
 
 def _quantized_operand_indices(op: Operation) -> list[int]:
-    skip = set(non_quantized_operands(op))
-    bias = op.get_trait(BiasOperand)
+    skip = _skipped_operands(type(op))
+    return [i for i, v in enumerate(op.operands) if i not in skip and is_float_tensor(v)]
+
+
+@functools.cache
+def _skipped_operands(cls: type[Operation]) -> frozenset[int]:
+    """The operands of an op class that are not given activation parameters: its
+    `NonQuantizedOperands` and its `BiasOperand` (a function of the class: traits are
+    class-level, see `trait_of`)."""
+    skip = set()
+    t = trait_of(cls, NonQuantizedOperands)
+    if t is not None:
+        skip.update(t.indices)
+    bias = trait_of(cls, BiasOperand)
     if bias is not None:
         skip.add(bias.index)
-    return [i for i, v in enumerate(op.operands) if i not in skip and is_float_tensor(v)]
+    return frozenset(skip)
 
 
 def _same_scale_operands(op: Operation, trait: SameScale) -> list[int]:
@@ -224,7 +239,8 @@ class QuantPropagatePass(ModulePass):
         scheme = resolve_scheme(self.scheme, op)
         if scheme is None:
             return  # a float program: nothing to propagate
-        ops = [o for o in op.walk() if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp)]
+        ops = [o for o in walk_ops(op)
+               if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp)]
         for o in ops:
             _route_through_existing_qcast(o)
         for o in reversed(ops):
@@ -239,7 +255,7 @@ class QuantPropagatePass(ModulePass):
     # -- 1. same-scale propagation -------------------------------------------------------
     def _backward(self, op: Operation) -> None:
         """An operand without parameters takes those of a same-scale op's result."""
-        trait = op.get_trait(SameScale)
+        trait = trait_of(type(op), SameScale)
         if trait is None or not op.results:
             return
         et = result_qtype(op.results[0])
@@ -273,10 +289,10 @@ class QuantPropagatePass(ModulePass):
             attach(r, t)
 
     def _derive_result(self, op: Operation, r: SSAValue, scheme: Scheme) -> Attribute | None:
-        fixed = op.get_trait(FixedOutputRange)
+        fixed = trait_of(type(op), FixedOutputRange)
         if fixed is not None:
             return fixed_type(op, fixed, scheme)
-        trait = op.get_trait(SameScale)
+        trait = trait_of(type(op), SameScale)
         if trait is not None:
             for i in _same_scale_operands(op, trait):
                 et = operand_qtype(op.operands[i])
@@ -290,8 +306,8 @@ class QuantPropagatePass(ModulePass):
             return  # no integer kernel in any runtime (SIN, CONV_3D...): constants stay float
         if self._stays_float(op, scheme):
             return  # a float island (allow-float): its constants are exact float operands
-        weight = op.get_trait(WeightOperand)
-        same = op.get_trait(SameScale)
+        weight = trait_of(type(op), WeightOperand)
+        same = trait_of(type(op), SameScale)
         for i in _quantized_operand_indices(op):
             v = op.operands[i]
             if not isinstance(v.owner, ConstOp):
@@ -329,7 +345,7 @@ class QuantPropagatePass(ModulePass):
 
     # -- 2 and 4. fixed ranges and same-scale constraints -----------------------------------
     def _enforce(self, op: Operation, scheme: Scheme) -> None:
-        fixed = op.get_trait(FixedOutputRange)
+        fixed = trait_of(type(op), FixedOutputRange)
         if fixed is not None:
             for r in op.results:
                 want = fixed_type(op, fixed, scheme)
@@ -338,7 +354,7 @@ class QuantPropagatePass(ModulePass):
                     # The op produces `want`; its consumers reach the parameters PT2E
                     # chose through a requantization (the old qcast now reads `want`).
                     attach(r, want)
-        trait = op.get_trait(SameScale)
+        trait = trait_of(type(op), SameScale)
         if trait is None or not op.results:
             return
         out = result_qtype(op.results[0])

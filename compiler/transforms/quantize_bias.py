@@ -46,7 +46,13 @@ from compiler.ir.quant_types import (
 )
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.quant_propagate import operand_qtype, result_qtype
-from compiler.transforms.utils import dequantized_constant_of, float_const, quantized_const
+from compiler.transforms.utils import (
+    dequantized_constant_of,
+    float_const,
+    quantized_const,
+    trait_of,
+    walk_ops,
+)
 
 
 def _scales(et: Attribute) -> np.ndarray:
@@ -55,21 +61,33 @@ def _scales(et: Attribute) -> np.ndarray:
 
 def expected_bias_type(in_t: Attribute, w_t: Attribute, channels: int) -> Attribute:
     """i32 (i64 for i16 inputs), zero point 0, scale float32(s_in * s_w) per channel."""
-    storage = "i64" if in_t.storage_spelling == "i16" else "i32"
-    s_in = np.float32(in_t.scale.data)
-    scales = (s_in * _scales(w_t)).astype(np.float32)
+    storage, scales = _bias_rule(in_t, w_t)
     if isinstance(w_t, UniformQuantizedPerAxisType):
         return make_quantized_type(storage, scales.astype(np.float64), 0, axis=0)
     return make_quantized_type(storage, float(scales[0]), 0)
 
 
-def _same_bias_type(have: Attribute, want: Attribute) -> bool:
-    if type(have) is not type(want) or have.storage_spelling != want.storage_spelling:
+def _bias_rule(in_t: Attribute, w_t: Attribute) -> tuple[str, np.ndarray]:
+    """The storage and the float32 scales `expected_bias_type` gives the bias."""
+    storage = "i64" if in_t.storage_spelling == "i16" else "i32"
+    s_in = np.float32(in_t.scale.data)
+    return storage, (s_in * _scales(w_t)).astype(np.float32)
+
+
+def _follows_bias_rule(have: Attribute, in_t: Attribute, w_t: Attribute) -> bool:
+    """Whether `have` is `expected_bias_type(in_t, w_t, ...)` up to its storage range:
+    the same class (per-axis exactly when the weight is), storage and float32 scales,
+    and zero points 0. Asked without building the expected type (a per-channel type of
+    float attributes, verified when built; the expected type stores the float32 scales
+    as float64, which read back as float32 unchanged): most biases PT2E quantized
+    already follow the rule, and the type would be thrown away."""
+    want_class = (UniformQuantizedPerAxisType if isinstance(w_t, UniformQuantizedPerAxisType)
+                  else UniformQuantizedType)
+    if type(have) is not want_class:
         return False
-    return bool(
-        np.array_equal(_scales(have), _scales(want))
-        and not np.any(have.zero_points)
-    )
+    storage, scales = _bias_rule(in_t, w_t)
+    return (have.storage_spelling == storage and np.array_equal(_scales(have), scales)
+            and not np.any(have.zero_points))
 
 
 def _zero_bias(op: Operation, trait: BiasOperand) -> SSAValue:
@@ -93,8 +111,8 @@ class QuantizeBiasPass(ModulePass):
     name = "quantize-bias"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for o in list(op.walk()):
-            trait = o.get_trait(BiasOperand)
+        for o in walk_ops(op):
+            trait = trait_of(type(o), BiasOperand)
             if trait is None or not isinstance(o, CircleOp):
                 continue
             bias = o.operands[trait.index]
@@ -132,10 +150,10 @@ class QuantizeBiasPass(ModulePass):
     def _quantize(self, op: Operation, trait: BiasOperand, bias: SSAValue,
                   in_t: Attribute, w_t: Attribute) -> None:
         channels = bias.type.get_shape()[0]
-        want = expected_bias_type(in_t, w_t, channels)
         have = operand_qtype(bias)
-        if have is not None and _same_bias_type(have, want):
+        if have is not None and _follows_bias_rule(have, in_t, w_t):
             return
+        want = expected_bias_type(in_t, w_t, channels)
         real = dequantized_constant_of(bias)
         if real is None:
             raise error_at(op, "the bias is not a constant; Circle kernels need a constant bias")

@@ -26,6 +26,7 @@ from xdsl.passes import ModulePass
 from compiler.dialects import circle
 from compiler.ir.runtime_traits import LITERT
 from compiler.transforms import conv1x1_as_fully_connected, mean_as_fully_connected, refine_rsqrt
+from compiler.transforms.utils import ops_of_class
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class RefineNumericsPass(ModulePass):
     target: str = "none"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for o in list(op.walk()):
+        for o in ops_of_class(op, (circle.RsqrtOp, circle.MeanOp, circle.Conv2DOp)):
             if isinstance(o, circle.RsqrtOp):
                 refine_rsqrt.refine(o)
             elif isinstance(o, circle.MeanOp) and mean_as_fully_connected.is_centering(o):

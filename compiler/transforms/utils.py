@@ -16,7 +16,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     i32,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, Operation, Region, SSAValue
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
@@ -40,8 +40,9 @@ def apply_patterns(module: ModuleOp, patterns: Sequence[RewritePattern], **walke
     The driver is xDSL's `PatternRewriteWalker` (worklist, then full sweeps until one
     changes nothing) with `GreedyRewritePatternApplier`'s rule: the patterns are tried
     in order and the first that acts wins. Each op is only offered to the patterns that
-    can match its class (`_ClassDispatchApplier`), which gives the same rewrites."""
-    return PatternRewriteWalker(
+    can match its class (`_ClassDispatchApplier`), and the sweeps only put on the
+    worklist the ops some pattern can match (`_DispatchWalker`): the same rewrites."""
+    return _DispatchWalker(
         _ClassDispatchApplier(list(patterns)),
         apply_recursively=True,
         **walker,
@@ -79,17 +80,115 @@ class _ClassDispatchApplier(RewritePattern):
         self.filters = [matched_classes(p) for p in patterns]
         self.by_class: dict[type[Operation], list[RewritePattern]] = {}
 
-    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        cls = type(op)
-        candidates = self.by_class.get(cls)
-        if candidates is None:
-            candidates = self.by_class[cls] = [
+    def candidates(self, cls: type[Operation]) -> list[RewritePattern]:
+        """The patterns, in order, that can act on an op of class `cls`."""
+        found = self.by_class.get(cls)
+        if found is None:
+            found = self.by_class[cls] = [
                 p for p, f in zip(self.patterns, self.filters) if f is None or f(cls)
             ]
+        return found
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        candidates = self.by_class.get(type(op))
+        if candidates is None:
+            candidates = self.candidates(type(op))
         for pattern in candidates:
             pattern.match_and_rewrite(op, rewriter)
             if rewriter.has_done_action:
                 return
+
+
+class _DispatchWalker(PatternRewriteWalker):
+    """xDSL's `PatternRewriteWalker` whose sweeps (`_populate_worklist`: the first one
+    and each confirming one after a sweep that changed something) push only the ops of
+    a class some pattern can act on (`_ClassDispatchApplier.candidates`).
+
+    Why the rewrites are the same: an op of a class no pattern can match is a no-op
+    for the applier (no pattern is called, the rewriter does nothing), so dropping it
+    from a sweep only removes no-op steps; the other ops are pushed in the same
+    relative order, so they are popped in the same order, and the listeners push
+    whatever a rewrite touches exactly as before. On the 10k-op graphs most ops are
+    matched by no pattern of a pass (a cleanup sweep offers ~10 % of them), and every
+    step costs the walker a push, a pop and an insertion point."""
+
+    pattern: _ClassDispatchApplier
+
+    def _populate_worklist(self, op) -> None:  # type: ignore[override]
+        applier = self.pattern
+        by_class = applier.by_class
+        push = self._worklist.push
+        if isinstance(op, Region) and not self.walk_reverse and not self.walk_regions_first:
+            ops = _reverse_post_order(op)  # = op.walk(reverse=True, region_first=True)
+        else:
+            ops = op.walk(reverse=not self.walk_reverse, region_first=not self.walk_regions_first)
+        for sub_op in ops:
+            candidates = by_class.get(type(sub_op))
+            if candidates is None:
+                candidates = applier.candidates(type(sub_op))
+            if candidates:
+                push(sub_op)
+
+
+def _reverse_post_order(region: Region) -> list[Operation]:
+    """`list(region.walk(reverse=True, region_first=True))`: blocks and ops last to
+    first, an op after the ops nested in it (the order the walker's stack needs)."""
+    out: list[Operation] = []
+    append = out.append
+
+    def visit(r: Region) -> None:
+        for block in reversed(r.blocks):
+            o = block.last_op
+            while o is not None:
+                if o.regions:
+                    for nested in reversed(o.regions):
+                        visit(nested)
+                append(o)
+                o = o.prev_op
+
+    visit(region)
+    return out
+
+
+def walk_ops(root: Operation) -> list[Operation]:
+    """`list(root.walk())`: `root`, then the ops of its regions in order, each op before
+    the ops nested in it (the same pre-order as xDSL's `Operation.walk`).
+
+    Built by following the blocks' op links in one function instead of xDSL's three
+    nested generators per op (operation -> region -> block): the passes walk the whole
+    module several times, and on 10k-op graphs the generators cost more than the work
+    done per op. A list, so the caller may rewrite the IR while iterating it."""
+    out = [root]
+    _collect_nested(root, out)
+    return out
+
+
+def _collect_nested(op: Operation, out: list[Operation]) -> None:
+    append = out.append
+    for region in op.regions:
+        for block in region.blocks:
+            o = block.first_op
+            while o is not None:
+                append(o)
+                if o.regions:
+                    _collect_nested(o, out)
+                o = o.next_op
+
+
+def ops_of_class(root: Operation, cls: type | tuple[type, ...]) -> list[Operation]:
+    """The ops of `walk_ops(root)` that are instances of `cls`, in walk order."""
+    return [o for o in walk_ops(root) if isinstance(o, cls)]
+
+
+@functools.cache
+def trait_of(cls: type[Operation], trait: type) -> object | None:
+    """`cls.get_trait(trait)` for a trait class, asked once per (op class, trait class).
+
+    Exact: in xDSL an op's traits are a class attribute (`get_trait` is a classmethod
+    scanning `cls.traits`), fixed once the class is defined, so the answer depends only
+    on the two classes. The passes ask it of every op of 10k-op graphs, several times,
+    and each `get_trait` scans the class's trait list."""
+    return cls.get_trait(trait)
 
 
 def shape(v: SSAValue) -> tuple[int, ...]:

@@ -41,15 +41,15 @@ from compiler.ir.hybrid import is_hybrid
 from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
+    NonQuantizedOperands,
     SameScale,
     WeightOperand,
     feeds_only_weights,
-    non_quantized_operands,
     relays_out_weights,
 )
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType, is_quantized
 from compiler.ir.schemes import SCHEMES, Scheme, resolve_scheme, scheme_named
-from compiler.transforms.utils import is_float_tensor
+from compiler.transforms.utils import is_float_tensor, trait_of, walk_ops
 
 
 def _et(v: SSAValue) -> Attribute | None:
@@ -86,7 +86,7 @@ class VerifyQuantizedPass(ModulePass):
             if scheme is None:
                 return  # a float program
         problems: list[tuple[Operation, str]] = []
-        for o in op.walk():
+        for o in walk_ops(op):
             if isinstance(o, CircleOp) and not isinstance(o, ConstOp | NoValueOp):
                 problems += [(o, m) for m in self._check(o, scheme)]
         if problems:
@@ -104,10 +104,11 @@ class VerifyQuantizedPass(ModulePass):
         out: list[str] = []
         if _is_boundary(op) or is_hybrid(op):  # hybrid: float activations by design
             return out
-        skip = set(non_quantized_operands(op))
-        weight = op.get_trait(WeightOperand)
-        bias = op.get_trait(BiasOperand)
-        if relays_out_weights(op):
+        skip = _non_quantized_operands(type(op))
+        weight = trait_of(type(op), WeightOperand)
+        bias = trait_of(type(op), BiasOperand)
+        if trait_of(type(op), SameScale) is not None and relays_out_weights(op):
+            # (relays_out_weights is False for any op without SameScale)
             return [m for what, v in [*((f"operand #{i}", v) for i, v in enumerate(op.operands)
                                         if i not in skip),
                                       *((f"result #{r.index}", r) for r in op.results)]
@@ -147,7 +148,7 @@ class VerifyQuantizedPass(ModulePass):
             else:
                 out += self._activation(et, scheme, what)
         out += self._same_scale(op)
-        fixed = op.get_trait(FixedOutputRange)
+        fixed = trait_of(type(op), FixedOutputRange)
         if fixed is not None:
             for r in op.results:
                 et = _et(r)
@@ -215,7 +216,7 @@ class VerifyQuantizedPass(ModulePass):
 
     @staticmethod
     def _same_scale(op: Operation) -> list[str]:
-        trait = op.get_trait(SameScale)
+        trait = trait_of(type(op), SameScale)
         if trait is None or not op.results or _et(op.results[0]) is None:
             return []
         res = _et(op.results[0])
@@ -224,7 +225,7 @@ class VerifyQuantizedPass(ModulePass):
         idx = range(len(op.operands)) if trait.operands == (-1,) else trait.operands
         out = []
         for i in idx:
-            if i >= len(op.operands) or i in non_quantized_operands(op):
+            if i >= len(op.operands) or i in _non_quantized_operands(type(op)):
                 continue
             et = _et(op.operands[i])
             if et is not None and _params(et) != _params(res):
@@ -236,6 +237,12 @@ class VerifyQuantizedPass(ModulePass):
                 out.append(f"result #{r.index} and result #0 must share quantization "
                            f"parameters (the runtimes copy the integers): {et} vs {res}")
         return out
+
+
+def _non_quantized_operands(cls: type[Operation]) -> tuple[int, ...]:
+    """`compiler.ir.quant_traits.non_quantized_operands`, from the class's trait."""
+    t = trait_of(cls, NonQuantizedOperands)
+    return t.indices if t is not None else ()
 
 
 def _dequantizes_weight(op: Operation) -> bool:

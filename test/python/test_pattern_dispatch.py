@@ -116,3 +116,32 @@ def test_same_rewrites_as_xdsl_applier(name, patterns):
             assert changed
             rewritten += 1
     assert rewritten > len(cases) // 2  # the cases exercise the patterns
+
+
+def test_walk_helpers_follow_xdsl_orders():
+    """walk_ops is Operation.walk's pre-order; the walker's sweep list is
+    Region.walk(reverse=True, region_first=True); ops_of_class filters walk_ops."""
+    from compiler.transforms.utils import _reverse_post_order, ops_of_class, walk_ops
+
+    total = 0
+    for case in [c for name in ("circle-cleanup.mlir", "circle-sink-transposes.mlir",
+                                "circle-fuse-activation.mlir") for c in _cases(name)]:
+        module = Parser(make_context(), case).parse_module()
+        total += sum(1 for _ in module.walk())
+        assert [id(o) for o in walk_ops(module)] == [id(o) for o in module.walk()]
+        assert [id(o) for o in _reverse_post_order(module.body)] == [
+            id(o) for o in module.body.walk(reverse=True, region_first=True)]
+        assert [id(o) for o in ops_of_class(module, circle.TransposeOp)] == [
+            id(o) for o in module.walk() if isinstance(o, circle.TransposeOp)]
+    assert total > 50
+
+
+def test_trait_of_is_get_trait():
+    from compiler.ir.quant_traits import BiasOperand, SameScale
+    from compiler.transforms.utils import trait_of
+
+    for cls in (circle.Conv2DOp, circle.TransposeOp, circle.AddOp, quant.DequantizeCastOp):
+        for trait in (BiasOperand, SameScale):
+            assert trait_of(cls, trait) is cls.get_trait(trait)
+    assert trait_of(circle.Conv2DOp, BiasOperand) is not None
+    assert trait_of(circle.AddOp, BiasOperand) is None
