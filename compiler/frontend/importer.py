@@ -222,6 +222,10 @@ class _Importer:
         self.tensor_types: dict[tuple[int, tuple[int, ...]], tuple[Attribute, TensorType]] = {}
         #: a q/dq node's parameter arguments -> its quantized type (see `_quantized_type`)
         self.quantized_types: dict[tuple, QuantizedType] = {}
+        #: call target -> what `_find_aten_op` answers for it
+        self.aten_ops: dict[Any, tuple[type[aten.AtenOp], Any] | None] = {}
+        #: call target -> whether its schema is mutable (`_refuse_placeholder_mutation`)
+        self.mutable_targets: dict[Any, bool] = {}
 
     # -- driver ---------------------------------------------------------------------------
     def run(self) -> ModuleOp:
@@ -427,14 +431,35 @@ class _Importer:
             self._quantize(node, _QUANTIZE[target])
         elif target in _DEQUANTIZE:
             self._dequantize(node, _DEQUANTIZE[target])
-        elif str(target) in aten.BY_TARGET:
-            self._aten(node, aten.BY_TARGET[str(target)])
-        elif str(functional_overload(target)) in aten.BY_TARGET:
-            twin = functional_overload(target)
-            self._aten(node, aten.BY_TARGET[str(twin)], twin)
         else:
-            self._generic(node)
+            found = self._aten_op(target)
+            if found is None:
+                self._generic(node)
+            else:
+                self._aten(node, *found)
         mark_dynamic_consumer(self, node)
+
+    def _aten_op(self, target: Any) -> tuple[type[aten.AtenOp], Any] | None:
+        """(the dialect op of `target`, the functional twin it is called as or None), or
+        None for `aten.call`; looked up once per operator of this import (the dialect's
+        table does not change while it runs, `load_all` ran before)."""
+        try:
+            return self.aten_ops[target]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable target: look it up every time
+            return self._find_aten_op(target)
+        found = self.aten_ops[target] = self._find_aten_op(target)
+        return found
+
+    @staticmethod
+    def _find_aten_op(target: Any) -> tuple[type[aten.AtenOp], Any] | None:
+        if str(target) in aten.BY_TARGET:
+            return aten.BY_TARGET[str(target)], None
+        twin = functional_overload(target)
+        if str(twin) in aten.BY_TARGET:
+            return aten.BY_TARGET[str(twin)], twin
+        return None
 
     def _fold_data_independent(self, node: torch.fx.Node) -> bool:
         """arange/full/ones/zeros(_like) and ops on them only: a constant (see
@@ -471,9 +496,20 @@ class _Importer:
             )
 
     def _refuse_placeholder_mutation(self, node: torch.fx.Node) -> None:
-        schema = getattr(node.target, "_schema", None)
-        if schema is None or not schema.is_mutable:
+        try:
+            mutable = self.mutable_targets.get(node.target)
+        except TypeError:  # unhashable
+            mutable = None
+        if mutable is None:
+            schema = getattr(node.target, "_schema", None)
+            mutable = schema is not None and schema.is_mutable
+            try:
+                self.mutable_targets[node.target] = mutable
+            except TypeError:
+                pass
+        if not mutable:
             return
+        schema = node.target._schema
         bound = bind_arguments(node)
         for arg in schema.arguments:
             if arg.alias_info is None or not arg.alias_info.is_write:
@@ -721,6 +757,8 @@ class _Importer:
 
 def _name_hint(name: str) -> str | None:
     """An SSA name hint from an FX/parameter name (`fc.weight` -> `fc_weight`)."""
+    if name.isascii() and name.isidentifier():
+        return name  # (the common case: only [A-Za-z0-9_], not starting with a digit)
     hint = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
     if not hint or hint[0].isdigit():
         return None

@@ -25,7 +25,7 @@ from xdsl.dialects.builtin import (
     NoneAttr,
     UnknownLoc,
 )
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute, ErasedSSAValue, Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
@@ -77,19 +77,42 @@ def error_at(op: Operation, message: str) -> CompileError:
 def verify_module(module: Operation) -> None:
     """Verify every op; the first failure becomes a `CompileError` at that op.
 
-    Every op is verified, except an op that passed this function before and whose
-    verification inputs are the same objects since (see `_verification_inputs`): its
-    verifiers are functions of those inputs only, so they would pass again. That makes
-    verifying a module again after a pass cost only the ops the pass changed (the
-    writer verifies what `lower` verified a moment earlier, at ~2 µs per op instead of
-    ~25 µs). Ops whose verification can depend on other ops (with regions or
-    successors, the last op of a block, ops outside this project's dialects, or with a
-    trait whose check is not known to be local) are verified every time.
+    Every op is verified, except when its verification is known to pass already:
+
+    - an op that passed this function before and whose verification inputs are the
+      same objects since (see `_verification_inputs`): its verifiers are functions of
+      those inputs only, so they would pass again. That makes verifying a module again
+      after a pass cost only the ops the pass changed (the writer verifies what `lower`
+      verified a moment earlier, at ~2 µs per op instead of ~25 µs);
+    - an op whose *signature* (see `_signature`: its class and the very objects of its
+      operand types, result types, properties and attributes) is that of an op that
+      passed earlier in the same call. Its verifiers read nothing else: the IRDL
+      constraints and the traits see only these attributes (and constraint variables
+      bound from them), the custom `verify_` of this project's dialects read their
+      operands' types, never the values or their producers, and xDSL's own
+      `Operation.verify` adds, for an op that is not the last of its block and has no
+      regions or successors, only the check that no operand is an erased value, which
+      is done here for every op. Attributes are immutable and the memo holds the very
+      objects (compared by identity, kept alive until the call returns, so an id is
+      never reused for another object meanwhile), so the second op would run the same
+      checks on the same values. Identity, not equality: `0.0 == -0.0` and `1 == True`,
+      equal attributes need not verify alike. A graph's repeated layers share their
+      (interned) types, so most of an imported module is verified once per layer shape.
+
+    Ops whose verification can depend on other ops (with regions or successors, the
+    last op of a block, ops outside this project's dialects, or with a trait whose
+    check is not known to be local) are verified every time.
     """
+    passed: dict[tuple, tuple] = {}  # signature (by identity) -> its objects, kept alive
     for op in module.walk():
         inputs = _verification_inputs(op)
-        if inputs is not None and op.__dict__.get(_VERIFIED) == inputs:
-            continue
+        if inputs is not None:
+            if op.__dict__.get(_VERIFIED) == inputs:
+                continue
+            key, objects = _signature(op, inputs)
+            if key in passed and not any(isinstance(v, ErasedSSAValue) for v in inputs[0]):
+                op.__dict__[_VERIFIED] = inputs
+                continue
         try:
             op.verify(verify_nested_ops=False)
         except (VerifyException, DiagnosticException) as e:
@@ -100,6 +123,21 @@ def verify_module(module: Operation) -> None:
             raise CompileError(msg, op_location(op)) from None
         if inputs is not None:
             op.__dict__[_VERIFIED] = inputs
+            passed[key] = objects
+
+
+def _signature(op: Operation, inputs: tuple) -> tuple[tuple, tuple]:
+    """(a key of the op's class and the identities of the attributes its verification
+    reads, the objects themselves) from `_verification_inputs`."""
+    _, operand_types, result_types, properties, attributes = inputs
+    key = (
+        type(op),
+        tuple(map(id, operand_types)),
+        tuple(map(id, result_types)),
+        tuple([(name, id(value)) for name, value in properties]),
+        tuple([(name, id(value)) for name, value in attributes]),
+    )
+    return key, inputs[1:]
 
 
 #: the instance attribute holding what an op's last successful verification saw
