@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import operator
 import os
+import struct
 import warnings
 from typing import Any
 
@@ -222,6 +223,8 @@ class _Importer:
         self.tensor_types: dict[tuple[int, tuple[int, ...]], tuple[Attribute, TensorType]] = {}
         #: a q/dq node's parameter arguments -> its quantized type (see `_quantized_type`)
         self.quantized_types: dict[tuple, QuantizedType] = {}
+        #: (ATen type, declared length, `_exact_key` of a value) -> its property attribute
+        self.properties: dict[tuple, Attribute] = {}
         #: call target -> what `_find_aten_op` answers for it
         self.aten_ops: dict[Any, tuple[type[aten.AtenOp], Any] | None] = {}
         #: call target -> whether its schema is mutable (`_refuse_placeholder_mutation`)
@@ -575,8 +578,7 @@ class _Importer:
             torch_arg, value = bound[arg.name]
             if value is None:
                 continue
-            where = f"argument '{arg.name}' of '{node.name}'"
-            properties[arg.name] = property_attribute(arg, torch_arg, value, where)
+            properties[arg.name] = self._property(arg, torch_arg, value, node)
         types = self._result_types(node)
         if len(cls.SCHEMA.returns) == 1 and cls.SCHEMA.returns[0].endswith("[]"):
             result_types: list = [types]
@@ -591,6 +593,23 @@ class _Importer:
             ) from None
         self._add(op, node)
         self._record(node, op)
+
+    def _property(self, arg: aten.Argument, torch_arg: Any, value: Any,
+                  node: torch.fx.Node) -> Attribute:
+        """`property_attribute(...)`, one object per distinct argument and value: a
+        layer's convolutions share their stride/padding/dilation attributes, so their
+        ops also share a verification signature (`verify_module`). The key spells the
+        value exactly (`_exact_key`); values it cannot spell are converted every time."""
+        exact = _exact_key(value)
+        if exact is None:
+            return property_attribute(arg, torch_arg, value,
+                                      f"argument '{arg.name}' of '{node.name}'")
+        key = (arg.type, getattr(torch_arg, "N", None), exact)
+        known = self.properties.get(key)
+        if known is None:
+            known = self.properties[key] = property_attribute(
+                arg, torch_arg, value, f"argument '{arg.name}' of '{node.name}'")
+        return known
 
     def _scalar_dtype(self, node: torch.fx.Node, bound: dict) -> torch.dtype:
         """The dtype of a scalar standing for a tensor: the result's, or (for a boolean
@@ -753,6 +772,24 @@ class _Importer:
         op = self._add(DequantizeCastOp.create(
             operands=[quantized], result_types=[self._tensor_type(expressed, shape)]), node)
         self._record(node, op)
+
+
+def _exact_key(value: Any) -> tuple | None:
+    """A hashable spelling of an argument value such that equal keys mean the same
+    value *and type* (`1`, `True` and `1.0` are equal in Python but convert to other
+    attributes; `0.0 == -0.0`; a NaN is unequal to itself): ints, bools, strings and
+    dtypes by (type, value), floats by their bits, lists and tuples by their type and
+    elements. None
+    for anything else (a SymInt...)."""
+    kind = type(value)
+    if kind is int or kind is bool or kind is str or kind is torch.dtype:
+        return (kind, value)
+    if kind is float:
+        return (kind, struct.pack("<d", value))
+    if isinstance(value, (list, tuple)):  # (FX's immutable_list among them)
+        items = tuple(_exact_key(v) for v in value)
+        return None if None in items else (kind, items)
+    return None
 
 
 def _name_hint(name: str) -> str | None:

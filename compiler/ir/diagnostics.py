@@ -26,6 +26,8 @@ from xdsl.dialects.builtin import (
     UnknownLoc,
 )
 from xdsl.ir import Attribute, ErasedSSAValue, Operation
+from xdsl.irdl import OptAttributeDef, OptPropertyDef
+from xdsl.irdl.constraints import VerificationContext
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
@@ -109,9 +111,17 @@ def verify_module(module: Operation) -> None:
         if inputs is not None:
             if op.__dict__.get(_VERIFIED) == inputs:
                 continue
+            if any(isinstance(v, ErasedSSAValue) for v in inputs[0]):
+                inputs = None  # (xDSL's own check raises below)
+        if inputs is not None:
             key, objects = _signature(op, inputs)
-            if key in passed and not any(isinstance(v, ErasedSSAValue) for v in inputs[0]):
+            if key in passed:
                 op.__dict__[_VERIFIED] = inputs
+                continue
+            plan = _fast_plan(type(op))
+            if plan is not None and _verify_plain(op, plan):
+                op.__dict__[_VERIFIED] = inputs
+                passed[key] = objects
                 continue
         try:
             op.verify(verify_nested_ops=False)
@@ -138,6 +148,101 @@ def _signature(op: Operation, inputs: tuple) -> tuple[tuple, tuple]:
         tuple([(name, id(value)) for name, value in attributes]),
     )
     return key, inputs[1:]
+
+
+#: op class -> what `_verify_plain` needs to verify it, or None (see `_fast_plan`)
+_FAST_PLANS: dict[type[Operation], tuple | None] = {}
+
+
+def _fast_plan(cls: type[Operation]) -> tuple | None:
+    """(op definition, operand constraints, result constraints, the class's own
+    `verify_` or None) for an IRDL op class whose definition has no variadic or
+    optional operand or result, no region, no successor and no segment-size option,
+    and whose `verify_` is the one IRDL generates (`op_def.verify(op)` then the class's
+    own `verify_`, read from that function's closure); None for any other class, or
+    if xDSL's generated verifier does not have the expected shape."""
+    if cls in _FAST_PLANS:
+        return _FAST_PLANS[cls]
+    plan = None
+    try:
+        from xdsl.irdl import IRDLOperation
+        from xdsl.irdl.operations import (
+            AttrSizedSegments,
+            OptionalDef,
+            SameVariadicSize,
+            VariadicDef,
+        )
+
+        op_def = cls.get_irdl_definition() if issubclass(cls, IRDLOperation) else None
+        fn = cls.verify_
+        cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__ or ())))
+        if (op_def is not None
+                and fn.__qualname__ == "get_accessors_from_op_def.<locals>.verify_"
+                and set(cells) in ({"op_def"}, {"op_def", "custom_verify"})
+                and cells["op_def"] is op_def
+                and not op_def.regions and not op_def.successors
+                and not any(isinstance(o, (AttrSizedSegments, SameVariadicSize))
+                            for o in op_def.options)
+                and not any(isinstance(d, (VariadicDef, OptionalDef))
+                            for _, d in (*op_def.operands, *op_def.results))):
+            plan = (op_def, tuple(d.constr for _, d in op_def.operands),
+                    tuple(d.constr for _, d in op_def.results), cells.get("custom_verify"))
+    except Exception:  # another xDSL: verify such ops the generic way
+        plan = None
+    _FAST_PLANS[cls] = plan
+    return plan
+
+
+def _verify_plain(op: Operation, plan: tuple) -> bool:
+    """Whether `op` passes the checks of `op.verify(verify_nested_ops=False)`, for a
+    locally verified op (not the last of its block, no erased operand) of a class with
+    a `_fast_plan`; False when a check fails (or for an op not of its definition's
+    shape), and the caller then runs xDSL's verifier for its error message.
+
+    These are xDSL 0.74's checks for such an op, in its order, without the generic
+    machinery around them: `Operation.verify` checks successors and the block's
+    terminator (none apply: no successors, not the last op) then calls the generated
+    `verify_`, which runs `OpDef.verify` and the class's own `verify_`. For a
+    definition without variadic, optional, region or successor definitions,
+    `OpDef.verify` checks that the op has as many operands and results as defined and
+    no region or successor, each operand's and result's type against its definition's
+    constraint (one verification context, operands then results), the properties and
+    attributes against theirs, then the traits: what this function does."""
+    op_def, operand_constraints, result_constraints, custom_verify = plan
+    operands = op._operands
+    results = op.results
+    if (len(operands) != len(operand_constraints) or len(results) != len(result_constraints)
+            or op.regions or op.successors):
+        return False
+    try:
+        context = VerificationContext()
+        for constraint, value in zip(operand_constraints, operands):
+            constraint.verify((value.type,), context)
+        for constraint, value in zip(result_constraints, results):
+            constraint.verify((value.type,), context)
+        properties = op.properties
+        for name, attr_def in op_def.properties.items():
+            if name not in properties:
+                if isinstance(attr_def, OptPropertyDef):
+                    continue
+                return False
+            attr_def.constr.verify(properties[name], context)
+        if any(name not in op_def.properties for name in properties):
+            return False
+        attributes = op.attributes
+        for name, attr_def in op_def.attributes.items():
+            if name not in attributes:
+                if isinstance(attr_def, OptAttributeDef):
+                    continue
+                return False
+            attr_def.constr.verify(attributes[name], context)
+        for trait in op_def.traits:
+            trait.verify(op)
+        if custom_verify is not None:
+            custom_verify(op)
+    except (VerifyException, DiagnosticException):
+        return False
+    return True
 
 
 #: the instance attribute holding what an op's last successful verification saw
