@@ -56,6 +56,8 @@ import torch
 from torch.export import ExportedProgram
 from torch.export.graph_signature import InputKind, OutputKind
 from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
     IntegerType,
     ModuleOp,
     NameLoc,
@@ -69,6 +71,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from compiler.dialects import aten
 from compiler.dialects.circle_base import ConstOp
+from compiler.dialects.quant import ConstantOp as QuantConstantOp
 from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCastOp
 from compiler.frontend import fold_factories
 from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
@@ -77,15 +80,17 @@ from compiler.frontend.locations import node_location
 from compiler.frontend.variants import functional_overload, is_view
 from compiler.frontend.tensor_types import (
     dense,
+    dense_bytes,
     element_type,
-    quant_constant,
     refuse_quantized_dtype,
     static_shape,
     tensor_type,
     to_numpy,
 )
 from compiler.ir.collector import gc_paused
+from compiler.ir.construct import build_op
 from compiler.ir.diagnostics import CompileError, CompileWarning, location_str, verify_module
+from compiler.ir.interned import int_attr
 from compiler.ir.quant_types import QuantizedType, is_quantized, make_quantized_type
 
 
@@ -343,8 +348,18 @@ class _Importer:
         key = (id(element), tuple(shape))
         known = self.tensor_types.get(key)
         if known is None:
-            known = self.tensor_types[key] = (element, TensorType(element, key[1]))
+            # (shared IntAttr dimensions: TensorType would build and verify one per dim)
+            known = self.tensor_types[key] = (
+                element, TensorType(element, [int_attr(d) for d in key[1]]))
         return known[1]
+
+    def _quant_constant(self, stored: np.ndarray, qtype: QuantizedType) -> Operation:
+        """`tensor_types.quant_constant(stored, qtype)` with this import's shared types."""
+        stored = np.asarray(stored).astype(qtype.numpy_storage_dtype, copy=False)
+        shape = stored.shape
+        payload = DenseIntOrFPElementsAttr(self._tensor_type(qtype.storage_type, shape),
+                                           BytesAttr(dense_bytes(stored)))
+        return QuantConstantOp(payload, self._tensor_type(qtype, shape))
 
     def _value_tensor_type(self, value: object, what: str) -> TensorType:
         """`tensor_types.tensor_type(value, what)`, shared (same checks, same type)."""
@@ -585,7 +600,7 @@ class _Importer:
         else:
             result_types = types
         try:
-            op = cls(operands=operands, result_types=result_types, properties=properties)
+            op = build_op(cls, operands, result_types, properties)
         except (ValueError, VerifyException, TypeError) as e:
             raise CompileError(
                 f"cannot import '{node.name}' ({node.target}): {e}",
@@ -715,7 +730,7 @@ class _Importer:
             # the same arithmetic as torch (round half to even, float32 reciprocal).
             name, tensor = self.constants[source]
             stored = qtype.quantize(to_numpy(tensor, f"constant '{name}'"))
-            op = self._add(quant_constant(stored, qtype), node)
+            op = self._add(self._quant_constant(stored, qtype), node)
         else:
             op = self._add(QuantizeCastOp.create(operands=[self._value_of(source)],
                                                  result_types=[self._tensor_type(qtype, shape)]), node)
@@ -743,7 +758,7 @@ class _Importer:
                         f"{qtype.storage_spelling}",
                         location_str(node_location(node.name, node.meta.get("stack_trace"))),
                     )
-                const = self._add(quant_constant(stored, qtype), name=name)
+                const = self._add(self._quant_constant(stored, qtype), name=name)
                 const.results[0].name_hint = _name_hint(name)
                 self.quant_constants[(source, qtype)] = const.results[0]
             quantized = self.quant_constants[(source, qtype)]
