@@ -126,8 +126,9 @@ def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor
             source = val(node.args[0])
             if not isinstance(source, torch.Tensor):
                 continue
-            bound = {k: v for k, (_, v) in bind_arguments(node).items()}
-            dtype = bound.get("dtype") if is_q else (bound.get("out_dtype") or torch.float32)
+            bound = bind_arguments(node)
+            dtype = (bound.get("dtype", (None, None))[1] if is_q
+                     else bound.get("out_dtype", (None, None))[1] or torch.float32)
             vals[node] = _as_meta(source, dtype, made)
     return vals
 

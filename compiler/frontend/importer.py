@@ -76,7 +76,7 @@ from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCas
 from compiler.frontend import fold_factories
 from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
 from compiler.frontend.graph_module import attribute, export_view
-from compiler.frontend.locations import node_location
+from compiler.frontend.locations import name_loc, node_location
 from compiler.frontend.variants import functional_overload, is_view
 from compiler.frontend.tensor_types import (
     dense,
@@ -102,7 +102,11 @@ def _load_decomposed_ops() -> None:
 _load_decomposed_ops()
 _qd = torch.ops.quantized_decomposed
 
-from compiler.frontend.dynamic import import_dynamic_node, mark_dynamic_consumer  # noqa: E402
+from compiler.frontend.dynamic import (  # noqa: E402
+    DYNAMIC_TARGETS,
+    import_dynamic_node,
+    mark_dynamic_consumer,
+)
 
 _QUANTIZE = {
     _qd.quantize_per_tensor.default: False,
@@ -230,10 +234,8 @@ class _Importer:
         self.quantized_types: dict[tuple, QuantizedType] = {}
         #: (ATen type, declared length, `_exact_key` of a value) -> its property attribute
         self.properties: dict[tuple, Attribute] = {}
-        #: call target -> what `_find_aten_op` answers for it
-        self.aten_ops: dict[Any, tuple[type[aten.AtenOp], Any] | None] = {}
-        #: call target -> whether its schema is mutable (`_refuse_placeholder_mutation`)
-        self.mutable_targets: dict[Any, bool] = {}
+        #: call target -> what `_target_facts` answers for it
+        self.target_facts: dict[Any, tuple[bool, bool, bool, tuple[str, Any]]] = {}
 
     # -- driver ---------------------------------------------------------------------------
     def run(self) -> ModuleOp:
@@ -371,7 +373,7 @@ class _Importer:
         if node is not None:
             op.location = node_location(node.name, node.meta.get("stack_trace"))
         elif name is not None:
-            op.location = NameLoc(StringAttr(name), UnknownLoc())
+            op.location = name_loc(name, _UNKNOWN_LOC)
         self.block.add_op(op)
         return op
 
@@ -438,46 +440,63 @@ class _Importer:
                 raise CompileError(f"'{node.name}' indexes '{source.name}', which has one result")
             self.values[node] = values[index]
             return
-        self._refuse_placeholder_mutation(node)
-        if self._fold_data_independent(node):
+        mutable, factory, dynamic, handler = self._target_facts(target)
+        if mutable:
+            self._refuse_placeholder_mutation(node)
+        # (`_fold_data_independent` answers False for a non-factory while nothing is
+        # folded, and `import_dynamic_node` for a target outside its pattern)
+        if (factory or self.folded) and self._fold_data_independent(node):
             return
-        if import_dynamic_node(self, node):  # dynamic quantization (compiler.frontend.dynamic)
+        if dynamic and import_dynamic_node(self, node):  # (compiler.frontend.dynamic)
             return
-        if target is _ASSERT_TENSOR_METADATA:
+        kind, arg = handler
+        if kind == "assert":
             self._discharge_tensor_metadata(node)
-        elif target in _QUANTIZE:
-            self._quantize(node, _QUANTIZE[target])
-        elif target in _DEQUANTIZE:
-            self._dequantize(node, _DEQUANTIZE[target])
+        elif kind == "quantize":
+            self._quantize(node, arg)
+        elif kind == "dequantize":
+            self._dequantize(node, arg)
+        elif kind == "aten":
+            self._aten(node, *arg)
         else:
-            found = self._aten_op(target)
-            if found is None:
-                self._generic(node)
-            else:
-                self._aten(node, *found)
+            self._generic(node)
         mark_dynamic_consumer(self, node)
 
-    def _aten_op(self, target: Any) -> tuple[type[aten.AtenOp], Any] | None:
-        """(the dialect op of `target`, the functional twin it is called as or None), or
-        None for `aten.call`; looked up once per operator of this import (the dialect's
-        table does not change while it runs, `load_all` ran before)."""
+    def _target_facts(self, target: Any) -> tuple[bool, bool, bool, tuple[str, Any]]:
+        """What `_call` asks about a call target, looked up once per target of this import
+        (schemas, the dialect's table and the fold/dynamic target sets do not change
+        while it runs; `load_all` ran before): (its schema is mutable, it is a factory
+        `fold_factories` folds, it belongs to the dynamic-quantization pattern, its
+        handler: ("assert"|"quantize"|"dequantize", per-channel?) or ("aten", (op class,
+        functional twin or None)) or ("generic", None))."""
         try:
-            return self.aten_ops[target]
+            return self.target_facts[target]
         except KeyError:
             pass
         except TypeError:  # an unhashable target: look it up every time
-            return self._find_aten_op(target)
-        found = self.aten_ops[target] = self._find_aten_op(target)
-        return found
+            return self._find_target_facts(target)
+        facts = self.target_facts[target] = self._find_target_facts(target)
+        return facts
 
     @staticmethod
-    def _find_aten_op(target: Any) -> tuple[type[aten.AtenOp], Any] | None:
-        if str(target) in aten.BY_TARGET:
-            return aten.BY_TARGET[str(target)], None
-        twin = functional_overload(target)
-        if str(twin) in aten.BY_TARGET:
-            return aten.BY_TARGET[str(twin)], twin
-        return None
+    def _find_target_facts(target: Any) -> tuple[bool, bool, bool, tuple[str, Any]]:
+        schema = getattr(target, "_schema", None)
+        mutable = schema is not None and schema.is_mutable
+        factory = target in fold_factories.FACTORIES
+        dynamic = target in DYNAMIC_TARGETS
+        if target is _ASSERT_TENSOR_METADATA:
+            handler: tuple[str, Any] = ("assert", None)
+        elif target in _QUANTIZE:
+            handler = ("quantize", _QUANTIZE[target])
+        elif target in _DEQUANTIZE:
+            handler = ("dequantize", _DEQUANTIZE[target])
+        elif str(target) in aten.BY_TARGET:
+            handler = ("aten", (aten.BY_TARGET[str(target)], None))
+        elif str(twin := functional_overload(target)) in aten.BY_TARGET:
+            handler = ("aten", (aten.BY_TARGET[str(twin)], twin))
+        else:
+            handler = ("generic", None)
+        return mutable, factory, dynamic, handler
 
     def _fold_data_independent(self, node: torch.fx.Node) -> bool:
         """arange/full/ones/zeros(_like) and ops on them only: a constant (see
@@ -514,20 +533,9 @@ class _Importer:
             )
 
     def _refuse_placeholder_mutation(self, node: torch.fx.Node) -> None:
-        try:
-            mutable = self.mutable_targets.get(node.target)
-        except TypeError:  # unhashable
-            mutable = None
-        if mutable is None:
-            schema = getattr(node.target, "_schema", None)
-            mutable = schema is not None and schema.is_mutable
-            try:
-                self.mutable_targets[node.target] = mutable
-            except TypeError:
-                pass
-        if not mutable:
+        schema = getattr(node.target, "_schema", None)
+        if schema is None or not schema.is_mutable:
             return
-        schema = node.target._schema
         bound = bind_arguments(node)
         for arg in schema.arguments:
             if arg.alias_info is None or not arg.alias_info.is_write:
@@ -787,6 +795,9 @@ class _Importer:
         op = self._add(DequantizeCastOp.create(
             operands=[quantized], result_types=[self._tensor_type(expressed, shape)]), node)
         self._record(node, op)
+
+
+_UNKNOWN_LOC = UnknownLoc()  # (immutable: one object serves every location)
 
 
 def _exact_key(value: Any) -> tuple | None:

@@ -151,7 +151,7 @@ def _signature(op: Operation, inputs: tuple) -> tuple[tuple, tuple]:
 
 
 #: op class -> what `_verify_plain` needs to verify it, or None (see `_fast_plan`)
-_FAST_PLANS: dict[type[Operation], tuple | None] = {}
+_FAST_PLANS: dict[type[Operation], tuple[object, tuple | None]] = {}
 
 
 def _fast_plan(cls: type[Operation]) -> tuple | None:
@@ -161,8 +161,9 @@ def _fast_plan(cls: type[Operation]) -> tuple | None:
     and whose `verify_` is the one IRDL generates (`op_def.verify(op)` then the class's
     own `verify_`, read from that function's closure); None for any other class, or
     if xDSL's generated verifier does not have the expected shape."""
-    if cls in _FAST_PLANS:
-        return _FAST_PLANS[cls]
+    known = _FAST_PLANS.get(cls)
+    if known is not None and known[0] is cls.verify_:  # (a replaced `verify_` is read anew)
+        return known[1]
     plan = None
     try:
         from xdsl.irdl import IRDLOperation
@@ -189,7 +190,7 @@ def _fast_plan(cls: type[Operation]) -> tuple | None:
                     tuple(d.constr for _, d in op_def.results), cells.get("custom_verify"))
     except Exception:  # another xDSL: verify such ops the generic way
         plan = None
-    _FAST_PLANS[cls] = plan
+    _FAST_PLANS[cls] = (cls.verify_, plan)
     return plan
 
 

@@ -497,9 +497,10 @@ def make_quantized_type(
     if axis is None:
         return UniformQuantizedType(storage, expressed_type, float(cast(float, scale)),
                                     int(cast(int, zero_point)), qmin, qmax)
-    scales = [float(s) for s in np.asarray(scale, dtype=np.float64).reshape(-1)]
+    # (`tolist`: the same Python floats and ints as converting element by element)
+    scales = np.asarray(scale, dtype=np.float64).reshape(-1).tolist()
     zps = np.asarray(zero_point, dtype=np.int64).reshape(-1)
     if zps.size == 1 and len(scales) != 1:
         zps = np.repeat(zps, len(scales))
     return UniformQuantizedPerAxisType(storage, expressed_type, axis, scales,
-                                       [int(z) for z in zps], qmin, qmax)
+                                       zps.tolist(), qmin, qmax)
