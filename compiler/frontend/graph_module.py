@@ -85,7 +85,7 @@ def _as_meta(t: torch.Tensor, dtype: torch.dtype | None = None,
     (shape, dtype) in `made` when given (a meta tensor holds no data, and the importer
     reads only its shape and dtype, so nodes can share one)."""
     key = (tuple(t.shape), dtype or t.dtype)
-    if made is None:
+    if made is None or not all(type(d) is int for d in key[0]):  # (a SymInt: unshared)
         return torch.empty(key[0], dtype=key[1], device="meta")
     known = made.get(key)
     if known is None:

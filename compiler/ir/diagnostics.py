@@ -103,7 +103,9 @@ def verify_module(module: Operation) -> None:
 
     Ops whose verification can depend on other ops (with regions or successors, the
     last op of a block, ops outside this project's dialects, or with a trait whose
-    check is not known to be local) are verified every time.
+    check is not known to be local) are verified every time. The others, when verified,
+    are checked by `_verify_plain` if their class is plain (`_fast_plan`): xDSL's own
+    checks without its generic machinery; xDSL's verifier gives the message of a failure.
     """
     passed: dict[tuple, tuple] = {}  # signature (by identity) -> its objects, kept alive
     for op in module.walk():
