@@ -53,19 +53,45 @@ def bind_arguments(node: torch.fx.Node, target: Any = None) -> dict[str, tuple[A
         from compiler.frontend.variants import rename_kwargs
 
         kwargs = rename_kwargs(node, target)
-    schema = (target or node.target)._schema  # type: ignore[union-attr]
+    args = node.args
+    positional = len(args)
     bound: dict[str, tuple[Any, Any]] = {}
-    for i, arg in enumerate(schema.arguments):
-        if i < len(node.args) and not arg.kwarg_only:
-            value = node.args[i]
-        elif arg.name in kwargs:
-            value = kwargs[arg.name]
-        elif arg.has_default_value():
-            value = arg.default_value
+    for i, (arg, name, kwarg_only, has_default) in enumerate(
+            schema_arguments(target or node.target)):
+        if i < positional and not kwarg_only:
+            value = args[i]
+        elif name in kwargs:
+            value = kwargs[name]
+        elif has_default:
+            value = arg.default_value  # (a fresh object each time: callers may keep it)
         else:
             value = None
-        bound[arg.name] = (arg, value)
+        bound[name] = (arg, value)
     return bound
+
+
+#: operator -> its schema's arguments as `schema_arguments` gives them
+_SCHEMA_ARGUMENTS: dict[Any, tuple[tuple[Any, str, bool, bool], ...]] = {}
+
+
+def schema_arguments(target: Any) -> tuple[tuple[Any, str, bool, bool], ...]:
+    """(Argument, name, kwarg_only, has a default) of each argument of `target`'s schema.
+
+    Read once per operator: every `schema.arguments` builds new Python objects for the
+    C++ schema's arguments (several µs per node); a schema never changes once the
+    operator is registered, so the tuple is exact for the operator's lifetime.
+    """
+    try:
+        known = _SCHEMA_ARGUMENTS.get(target)
+        hashable = True
+    except TypeError:  # an unhashable target: read its schema every time
+        known, hashable = None, False
+    if known is None:
+        known = tuple((a, a.name, a.kwarg_only, a.has_default_value())
+                      for a in target._schema.arguments)  # type: ignore[union-attr]
+        if hashable:
+            _SCHEMA_ARGUMENTS[target] = known
+    return known
 
 
 def _refuse_symbolic(value: Any, where: str) -> None:

@@ -82,6 +82,8 @@ def annotate_dynamic(model: GraphModule, specs) -> GraphModule:
 _CHOOSE = {_qd.choose_qparams.tensor}
 _Q_TENSOR = {_qd.quantize_per_tensor.tensor}
 _DQ_TENSOR = {_qd.dequantize_per_tensor.tensor}
+#: the targets `import_dynamic_node` may import (it answers False for any other)
+DYNAMIC_TARGETS = frozenset(_CHOOSE | _Q_TENSOR | _DQ_TENSOR)
 
 
 class _RunTimeQParams:

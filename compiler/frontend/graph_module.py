@@ -39,13 +39,24 @@ def export_names(graph: torch.fx.Graph) -> dict[torch.fx.Node, str]:
     for node, name in zip(placeholders, _user_input_names(graph, placeholders)):
         names[node] = name  # first, as given (`input` too, which FX would avoid)
         namespace._used_names.add(name)
+    candidates: dict[object, str] = {}  # target -> the name its nodes are numbered after
     for node in graph.nodes:
         if node.op != "call_function":
             continue
         target = node.target
-        packet = getattr(target, "overloadpacket", None)
-        base = packet.__name__ if packet is not None else target.__name__
-        names[node] = namespace.create_name(graph._target_to_str(base), None)
+        try:
+            candidate = candidates.get(target)
+        except TypeError:  # an unhashable target
+            candidate = None
+        if candidate is None:
+            packet = getattr(target, "overloadpacket", None)
+            base = packet.__name__ if packet is not None else target.__name__
+            candidate = graph._target_to_str(base)
+            try:
+                candidates[target] = candidate
+            except TypeError:
+                pass
+        names[node] = namespace.create_name(candidate, None)
     return names
 
 
@@ -68,8 +79,18 @@ def attribute(module: torch.nn.Module, target: str) -> object:
     return value
 
 
-def _as_meta(t: torch.Tensor, dtype: torch.dtype | None = None) -> torch.Tensor:
-    return torch.empty(t.shape, dtype=dtype or t.dtype, device="meta")
+def _as_meta(t: torch.Tensor, dtype: torch.dtype | None = None,
+             made: dict[tuple, torch.Tensor] | None = None) -> torch.Tensor:
+    """A meta tensor of `t`'s shape and `dtype` (default: `t`'s); one per distinct
+    (shape, dtype) in `made` when given (a meta tensor holds no data, and the importer
+    reads only its shape and dtype, so nodes can share one)."""
+    key = (tuple(t.shape), dtype or t.dtype)
+    if made is None or not all(type(d) is int for d in key[0]):  # (a SymInt: unshared)
+        return torch.empty(key[0], dtype=key[1], device="meta")
+    known = made.get(key)
+    if known is None:
+        known = made[key] = torch.empty(key[0], dtype=key[1], device="meta")
+    return known
 
 
 def _is_qdq(target: object) -> tuple[bool, bool]:
@@ -84,6 +105,7 @@ def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor
     from compiler.frontend.aten_args import bind_arguments
 
     vals: dict[torch.fx.Node, torch.Tensor] = {}
+    made: dict[tuple, torch.Tensor] = {}
 
     def val(node: object) -> object:
         if not isinstance(node, torch.fx.Node):
@@ -96,7 +118,7 @@ def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor
         if node.op == "get_attr":
             value = attribute(gm, str(node.target))
             if isinstance(value, torch.Tensor):
-                vals[node] = _as_meta(value)
+                vals[node] = _as_meta(value, made=made)
         elif node.op == "call_function":
             is_q, is_dq = _is_qdq(node.target)
             if not (is_q or is_dq):
@@ -104,9 +126,10 @@ def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor
             source = val(node.args[0])
             if not isinstance(source, torch.Tensor):
                 continue
-            bound = {k: v for k, (_, v) in bind_arguments(node).items()}
-            dtype = bound.get("dtype") if is_q else (bound.get("out_dtype") or torch.float32)
-            vals[node] = _as_meta(source, dtype)
+            bound = bind_arguments(node)
+            dtype = (bound.get("dtype", (None, None))[1] if is_q
+                     else bound.get("out_dtype", (None, None))[1] or torch.float32)
+            vals[node] = _as_meta(source, dtype, made)
     return vals
 
 
@@ -134,15 +157,21 @@ def export_view(gm: torch.fx.GraphModule) -> Iterator[torch.fx.GraphModule]:
     names = export_names(gm.graph)
     vals = missing_values(gm)
     old = {node: node.name for node in names}
+    # `Node.__setattr__` runs the module's replace hooks on a rename and moves the node
+    # within the graph's find_nodes table (keyed by op and target, not by name): without
+    # hooks, setting the attribute directly is the same rename, and leaves that table's
+    # order as it was.
+    rename = (torch.fx.Node.__setattr__ if getattr(gm, "_replace_hooks", None)
+              else object.__setattr__)
     try:
         for node, name in names.items():
-            node.name = name
+            rename(node, "name", name)
         for node, value in vals.items():
             node.meta["val"] = value
         yield gm
     finally:
         for node, name in old.items():
-            node.name = name
+            rename(node, "name", name)
         for node in vals:
             node.meta.pop("val", None)
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import operator
 import os
+import struct
 import warnings
 from typing import Any
 
@@ -55,6 +56,8 @@ import torch
 from torch.export import ExportedProgram
 from torch.export.graph_signature import InputKind, OutputKind
 from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
     IntegerType,
     ModuleOp,
     NameLoc,
@@ -68,23 +71,26 @@ from xdsl.utils.exceptions import VerifyException
 
 from compiler.dialects import aten
 from compiler.dialects.circle_base import ConstOp
+from compiler.dialects.quant import ConstantOp as QuantConstantOp
 from compiler.dialects.quant import DequantizeCastOp, QuantizeCastOp, StorageCastOp
 from compiler.frontend import fold_factories
 from compiler.frontend.aten_args import bind_arguments, property_attribute, render_arguments
 from compiler.frontend.graph_module import attribute, export_view
-from compiler.frontend.locations import node_location
+from compiler.frontend.locations import name_loc, node_location
 from compiler.frontend.variants import functional_overload, is_view
 from compiler.frontend.tensor_types import (
     dense,
+    dense_bytes,
     element_type,
-    quant_constant,
     refuse_quantized_dtype,
     static_shape,
     tensor_type,
     to_numpy,
 )
 from compiler.ir.collector import gc_paused
+from compiler.ir.construct import build_op
 from compiler.ir.diagnostics import CompileError, CompileWarning, location_str, verify_module
+from compiler.ir.interned import int_attr
 from compiler.ir.quant_types import QuantizedType, is_quantized, make_quantized_type
 
 
@@ -96,7 +102,11 @@ def _load_decomposed_ops() -> None:
 _load_decomposed_ops()
 _qd = torch.ops.quantized_decomposed
 
-from compiler.frontend.dynamic import import_dynamic_node, mark_dynamic_consumer  # noqa: E402
+from compiler.frontend.dynamic import (  # noqa: E402
+    DYNAMIC_TARGETS,
+    import_dynamic_node,
+    mark_dynamic_consumer,
+)
 
 _QUANTIZE = {
     _qd.quantize_per_tensor.default: False,
@@ -222,6 +232,10 @@ class _Importer:
         self.tensor_types: dict[tuple[int, tuple[int, ...]], tuple[Attribute, TensorType]] = {}
         #: a q/dq node's parameter arguments -> its quantized type (see `_quantized_type`)
         self.quantized_types: dict[tuple, QuantizedType] = {}
+        #: (ATen type, declared length, `_exact_key` of a value) -> its property attribute
+        self.properties: dict[tuple, Attribute] = {}
+        #: call target -> what `_target_facts` answers for it
+        self.target_facts: dict[Any, tuple[bool, bool, bool, tuple[str, Any]]] = {}
 
     # -- driver ---------------------------------------------------------------------------
     def run(self) -> ModuleOp:
@@ -336,8 +350,18 @@ class _Importer:
         key = (id(element), tuple(shape))
         known = self.tensor_types.get(key)
         if known is None:
-            known = self.tensor_types[key] = (element, TensorType(element, key[1]))
+            # (shared IntAttr dimensions: TensorType would build and verify one per dim)
+            known = self.tensor_types[key] = (
+                element, TensorType(element, [int_attr(d) for d in key[1]]))
         return known[1]
+
+    def _quant_constant(self, stored: np.ndarray, qtype: QuantizedType) -> Operation:
+        """`tensor_types.quant_constant(stored, qtype)` with this import's shared types."""
+        stored = np.asarray(stored).astype(qtype.numpy_storage_dtype, copy=False)
+        shape = stored.shape
+        payload = DenseIntOrFPElementsAttr(self._tensor_type(qtype.storage_type, shape),
+                                           BytesAttr(dense_bytes(stored)))
+        return QuantConstantOp(payload, self._tensor_type(qtype, shape))
 
     def _value_tensor_type(self, value: object, what: str) -> TensorType:
         """`tensor_types.tensor_type(value, what)`, shared (same checks, same type)."""
@@ -349,7 +373,7 @@ class _Importer:
         if node is not None:
             op.location = node_location(node.name, node.meta.get("stack_trace"))
         elif name is not None:
-            op.location = NameLoc(StringAttr(name), UnknownLoc())
+            op.location = name_loc(name, _UNKNOWN_LOC)
         self.block.add_op(op)
         return op
 
@@ -416,25 +440,63 @@ class _Importer:
                 raise CompileError(f"'{node.name}' indexes '{source.name}', which has one result")
             self.values[node] = values[index]
             return
-        self._refuse_placeholder_mutation(node)
-        if self._fold_data_independent(node):
+        mutable, factory, dynamic, handler = self._target_facts(target)
+        if mutable:
+            self._refuse_placeholder_mutation(node)
+        # (`_fold_data_independent` answers False for a non-factory while nothing is
+        # folded, and `import_dynamic_node` for a target outside its pattern)
+        if (factory or self.folded) and self._fold_data_independent(node):
             return
-        if import_dynamic_node(self, node):  # dynamic quantization (compiler.frontend.dynamic)
+        if dynamic and import_dynamic_node(self, node):  # (compiler.frontend.dynamic)
             return
-        if target is _ASSERT_TENSOR_METADATA:
+        kind, arg = handler
+        if kind == "assert":
             self._discharge_tensor_metadata(node)
-        elif target in _QUANTIZE:
-            self._quantize(node, _QUANTIZE[target])
-        elif target in _DEQUANTIZE:
-            self._dequantize(node, _DEQUANTIZE[target])
-        elif str(target) in aten.BY_TARGET:
-            self._aten(node, aten.BY_TARGET[str(target)])
-        elif str(functional_overload(target)) in aten.BY_TARGET:
-            twin = functional_overload(target)
-            self._aten(node, aten.BY_TARGET[str(twin)], twin)
+        elif kind == "quantize":
+            self._quantize(node, arg)
+        elif kind == "dequantize":
+            self._dequantize(node, arg)
+        elif kind == "aten":
+            self._aten(node, *arg)
         else:
             self._generic(node)
         mark_dynamic_consumer(self, node)
+
+    def _target_facts(self, target: Any) -> tuple[bool, bool, bool, tuple[str, Any]]:
+        """What `_call` asks about a call target, looked up once per target of this import
+        (schemas, the dialect's table and the fold/dynamic target sets do not change
+        while it runs; `load_all` ran before): (its schema is mutable, it is a factory
+        `fold_factories` folds, it belongs to the dynamic-quantization pattern, its
+        handler: ("assert"|"quantize"|"dequantize", per-channel?) or ("aten", (op class,
+        functional twin or None)) or ("generic", None))."""
+        try:
+            return self.target_facts[target]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable target: look it up every time
+            return self._find_target_facts(target)
+        facts = self.target_facts[target] = self._find_target_facts(target)
+        return facts
+
+    @staticmethod
+    def _find_target_facts(target: Any) -> tuple[bool, bool, bool, tuple[str, Any]]:
+        schema = getattr(target, "_schema", None)
+        mutable = schema is not None and schema.is_mutable
+        factory = target in fold_factories.FACTORIES
+        dynamic = target in DYNAMIC_TARGETS
+        if target is _ASSERT_TENSOR_METADATA:
+            handler: tuple[str, Any] = ("assert", None)
+        elif target in _QUANTIZE:
+            handler = ("quantize", _QUANTIZE[target])
+        elif target in _DEQUANTIZE:
+            handler = ("dequantize", _DEQUANTIZE[target])
+        elif str(target) in aten.BY_TARGET:
+            handler = ("aten", (aten.BY_TARGET[str(target)], None))
+        elif str(twin := functional_overload(target)) in aten.BY_TARGET:
+            handler = ("aten", (aten.BY_TARGET[str(twin)], twin))
+        else:
+            handler = ("generic", None)
+        return mutable, factory, dynamic, handler
 
     def _fold_data_independent(self, node: torch.fx.Node) -> bool:
         """arange/full/ones/zeros(_like) and ops on them only: a constant (see
@@ -539,15 +601,14 @@ class _Importer:
             torch_arg, value = bound[arg.name]
             if value is None:
                 continue
-            where = f"argument '{arg.name}' of '{node.name}'"
-            properties[arg.name] = property_attribute(arg, torch_arg, value, where)
+            properties[arg.name] = self._property(arg, torch_arg, value, node)
         types = self._result_types(node)
         if len(cls.SCHEMA.returns) == 1 and cls.SCHEMA.returns[0].endswith("[]"):
             result_types: list = [types]
         else:
             result_types = types
         try:
-            op = cls(operands=operands, result_types=result_types, properties=properties)
+            op = build_op(cls, operands, result_types, properties)
         except (ValueError, VerifyException, TypeError) as e:
             raise CompileError(
                 f"cannot import '{node.name}' ({node.target}): {e}",
@@ -555,6 +616,23 @@ class _Importer:
             ) from None
         self._add(op, node)
         self._record(node, op)
+
+    def _property(self, arg: aten.Argument, torch_arg: Any, value: Any,
+                  node: torch.fx.Node) -> Attribute:
+        """`property_attribute(...)`, one object per distinct argument and value: a
+        layer's convolutions share their stride/padding/dilation attributes, so their
+        ops also share a verification signature (`verify_module`). The key spells the
+        value exactly (`_exact_key`); values it cannot spell are converted every time."""
+        exact = _exact_key(value)
+        if exact is None:
+            return property_attribute(arg, torch_arg, value,
+                                      f"argument '{arg.name}' of '{node.name}'")
+        key = (arg.type, getattr(torch_arg, "N", None), exact)
+        known = self.properties.get(key)
+        if known is None:
+            known = self.properties[key] = property_attribute(
+                arg, torch_arg, value, f"argument '{arg.name}' of '{node.name}'")
+        return known
 
     def _scalar_dtype(self, node: torch.fx.Node, bound: dict) -> torch.dtype:
         """The dtype of a scalar standing for a tensor: the result's, or (for a boolean
@@ -660,7 +738,7 @@ class _Importer:
             # the same arithmetic as torch (round half to even, float32 reciprocal).
             name, tensor = self.constants[source]
             stored = qtype.quantize(to_numpy(tensor, f"constant '{name}'"))
-            op = self._add(quant_constant(stored, qtype), node)
+            op = self._add(self._quant_constant(stored, qtype), node)
         else:
             op = self._add(QuantizeCastOp.create(operands=[self._value_of(source)],
                                                  result_types=[self._tensor_type(qtype, shape)]), node)
@@ -688,7 +766,7 @@ class _Importer:
                         f"{qtype.storage_spelling}",
                         location_str(node_location(node.name, node.meta.get("stack_trace"))),
                     )
-                const = self._add(quant_constant(stored, qtype), name=name)
+                const = self._add(self._quant_constant(stored, qtype), name=name)
                 const.results[0].name_hint = _name_hint(name)
                 self.quant_constants[(source, qtype)] = const.results[0]
             quantized = self.quant_constants[(source, qtype)]
@@ -719,8 +797,31 @@ class _Importer:
         self._record(node, op)
 
 
+_UNKNOWN_LOC = UnknownLoc()  # (immutable: one object serves every location)
+
+
+def _exact_key(value: Any) -> tuple | None:
+    """A hashable spelling of an argument value such that equal keys mean the same
+    value *and type* (`1`, `True` and `1.0` are equal in Python but convert to other
+    attributes; `0.0 == -0.0`; a NaN is unequal to itself): ints, bools, strings and
+    dtypes by (type, value), floats by their bits, lists and tuples by their type and
+    elements. None
+    for anything else (a SymInt...)."""
+    kind = type(value)
+    if kind is int or kind is bool or kind is str or kind is torch.dtype:
+        return (kind, value)
+    if kind is float:
+        return (kind, struct.pack("<d", value))
+    if isinstance(value, (list, tuple)):  # (FX's immutable_list among them)
+        items = tuple(_exact_key(v) for v in value)
+        return None if None in items else (kind, items)
+    return None
+
+
 def _name_hint(name: str) -> str | None:
     """An SSA name hint from an FX/parameter name (`fc.weight` -> `fc_weight`)."""
+    if name.isascii() and name.isidentifier():
+        return name  # (the common case: only [A-Za-z0-9_], not starting with a digit)
     hint = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
     if not hint or hint[0].isdigit():
         return None

@@ -42,7 +42,57 @@ def user_frame(stack_trace: str | None) -> tuple[str, int] | None:
 
 def node_location(name: str, stack_trace: str | None) -> Attribute:
     """`NameLoc(name, FileLineColLoc(file, line, 0))`, or `NameLoc(name, UnknownLoc())`."""
-    return NameLoc(StringAttr(name), _frame_location(stack_trace))
+    return name_loc(name, _frame_location(stack_trace))
+
+
+def name_loc(name: str, child: Attribute) -> NameLoc:
+    """`NameLoc(StringAttr(name), child)`, the same object state, checked once per class
+    of `child`.
+
+    Building an xDSL attribute verifies it; NameLoc's checks are its IRDL parameter
+    constraints only (`BaseAttr(StringAttr)` on the name, `LocationConstraint`, an
+    isinstance test, on the child; no `verify` of its own): a function of the classes
+    of the two parameters. The name is a `StringAttr` built (and verified) here, so once
+    a NameLoc with a child of some class was built and verified, any other with a child
+    of that class passes the same checks, and is built as `ParametrizedAttribute.new`
+    builds one, without running them again. If xDSL's NameLoc is not of that shape
+    (`_NAME_LOC_CHECKS_CLASSES`), every one is built and verified."""
+    desc = StringAttr(name)
+    if _NAME_LOC_CHECKS_CLASSES and type(child) in _NAME_LOC_CHILDREN:
+        loc = NameLoc.__new__(NameLoc)
+        object.__setattr__(loc, "desc", desc)
+        object.__setattr__(loc, "location", child)
+        return loc
+    loc = NameLoc(desc, child)
+    _NAME_LOC_CHILDREN.add(type(child))
+    return loc
+
+
+def _name_loc_checks_classes() -> bool:
+    """Whether building a NameLoc checks only its parameters' classes (see `name_loc`)."""
+    from xdsl.dialects.builtin import LocationConstraint
+    from xdsl.ir import Attribute as _Attribute, ParametrizedAttribute
+    from xdsl.irdl.constraints import BaseAttr
+
+    try:
+        params = NameLoc.get_irdl_definition().parameters
+        return (
+            [name for name, _ in params] == ["desc", "location"]
+            and type(params[0][1].constr) is BaseAttr and params[0][1].constr.attr is StringAttr
+            and type(params[1][1].constr) is LocationConstraint
+            and all(d.converter is None for _, d in params)
+            and NameLoc.__init__ is ParametrizedAttribute.__init__
+            and NameLoc.verify is _Attribute.verify
+            and NameLoc._verify is ParametrizedAttribute._verify
+            and NameLoc.__post_init__ is _Attribute.__post_init__
+        )
+    except Exception:
+        return False
+
+
+_NAME_LOC_CHECKS_CLASSES = _name_loc_checks_classes()
+#: classes of children a NameLoc was built and verified with
+_NAME_LOC_CHILDREN: set[type] = set()
 
 
 # Memoized: the nodes of a layer (its q/dq, the op, the observers' replacements) share

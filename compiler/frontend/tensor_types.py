@@ -124,10 +124,14 @@ def dense(arr: np.ndarray, element: Attribute) -> DenseIntOrFPElementsAttr:
     (Like `compiler.dialects.quant.dense_from_numpy`, which turns a rank-0 array into
     shape [1] because `np.ascontiguousarray` returns at least one dimension.)
     """
-    shape = list(np.shape(arr))
+    return DenseIntOrFPElementsAttr(TensorType(element, list(np.shape(arr))),
+                                    BytesAttr(dense_bytes(arr)))
+
+
+def dense_bytes(arr: np.ndarray) -> bytes:
+    """The bytes of a dense payload of `arr`: its elements in C order, little-endian."""
     data = np.ascontiguousarray(arr)
-    data = data.astype(data.dtype.newbyteorder("<"), copy=False)
-    return DenseIntOrFPElementsAttr(TensorType(element, shape), BytesAttr(data.tobytes()))
+    return data.astype(data.dtype.newbyteorder("<"), copy=False).tobytes()
 
 
 def quant_constant(stored: np.ndarray, qtype: QuantizedType) -> ConstantOp:

@@ -52,6 +52,8 @@ from xdsl.ir import Attribute, ParametrizedAttribute, TypeAttribute
 from xdsl.irdl import irdl_attr_definition
 from xdsl.utils.exceptions import VerifyException
 
+from compiler.ir.interned import float_data, int_attr
+
 if TYPE_CHECKING:
     from xdsl.parser import AttrParser
     from xdsl.printer import Printer
@@ -192,10 +194,10 @@ class UniformQuantizedType(_QuantizedTypeBase, ParametrizedAttribute, TypeAttrib
         super().__init__(
             storage_type,
             expressed_type,
-            FloatData(float(scale)),
-            IntAttr(int(zero_point)),
-            IntAttr(lo if storage_min is None else int(storage_min)),
-            IntAttr(hi if storage_max is None else int(storage_max)),
+            float_data(float(scale)),
+            int_attr(int(zero_point)),
+            int_attr(lo if storage_min is None else int(storage_min)),
+            int_attr(hi if storage_max is None else int(storage_max)),
         )
 
     # The parser builds attributes through `new`; a per-axis parameter list (7 entries)
@@ -296,11 +298,11 @@ class UniformQuantizedPerAxisType(_QuantizedTypeBase, ParametrizedAttribute, Typ
         super().__init__(
             storage_type,
             expressed_type,
-            IntAttr(int(axis)),
-            ArrayAttr([FloatData(float(s)) for s in scales]),
-            ArrayAttr([IntAttr(int(z)) for z in zero_points]),
-            IntAttr(lo if storage_min is None else int(storage_min)),
-            IntAttr(hi if storage_max is None else int(storage_max)),
+            int_attr(int(axis)),
+            ArrayAttr([float_data(float(s)) for s in scales]),
+            ArrayAttr([int_attr(int(z)) for z in zero_points]),
+            int_attr(lo if storage_min is None else int(storage_min)),
+            int_attr(hi if storage_max is None else int(storage_max)),
         )
 
     def print_parameters(self, printer: Printer) -> None:
@@ -495,9 +497,10 @@ def make_quantized_type(
     if axis is None:
         return UniformQuantizedType(storage, expressed_type, float(cast(float, scale)),
                                     int(cast(int, zero_point)), qmin, qmax)
-    scales = [float(s) for s in np.asarray(scale, dtype=np.float64).reshape(-1)]
+    # (`tolist`: the same Python floats and ints as converting element by element)
+    scales = np.asarray(scale, dtype=np.float64).reshape(-1).tolist()
     zps = np.asarray(zero_point, dtype=np.int64).reshape(-1)
     if zps.size == 1 and len(scales) != 1:
         zps = np.repeat(zps, len(scales))
     return UniformQuantizedPerAxisType(storage, expressed_type, axis, scales,
-                                       [int(z) for z in zps], qmin, qmax)
+                                       zps.tolist(), qmin, qmax)

@@ -18,7 +18,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation
 from xdsl.traits import OpTrait
 
-from compiler.ir.quant_types import verify_quantized_tensor
+from compiler.ir.quant_types import UniformQuantizedPerAxisType, verify_quantized_tensor
 
 
 class VerifyQuantizedTensors(OpTrait):
@@ -29,10 +29,17 @@ class VerifyQuantizedTensors(OpTrait):
     """
 
     def verify(self, op: Operation) -> None:
+        # (only a per-axis tensor has something to check: the message is built for those)
         for i, v in enumerate(op.operands):
-            verify_quantized_tensor(v.type, f"operand #{i}")
+            if _is_per_axis_tensor(v.type):
+                verify_quantized_tensor(v.type, f"operand #{i}")
         for i, v in enumerate(op.results):
-            verify_quantized_tensor(v.type, f"result #{i}")
+            if _is_per_axis_tensor(v.type):
+                verify_quantized_tensor(v.type, f"result #{i}")
+
+
+def _is_per_axis_tensor(t: Attribute) -> bool:
+    return isinstance(t, TensorType) and isinstance(t.element_type, UniformQuantizedPerAxisType)
 
 
 def numpy_dtype(t: Attribute) -> np.dtype:

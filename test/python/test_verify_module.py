@@ -101,3 +101,31 @@ def test_changed_result_type_is_verified_again():
     Rewriter.replace_value_with_new_type(ops["circle.relu"].results[0], TensorType(f32, [1, 3]))
     with pytest.raises(CompileError, match="circle.relu"):
         verify_module(module)
+
+
+def test_same_signature_in_one_call_is_verified_once(monkeypatch):
+    """Two fresh ops of one class whose operand types, result type, properties and
+    attributes are the very same objects: the second passes as the first did."""
+    module, ops = _module()
+    calls = _counting(monkeypatch, quant.DequantizeCastOp)
+    dcast = ops["quant.dcast"]
+    twins = [quant.DequantizeCastOp(ops["circle.max_pool_2d"].results[0], dcast.output.type)
+             for _ in range(2)]
+    for op in twins:
+        dcast.parent.insert_op_after(op, dcast)
+    verify_module(module)
+    assert calls == [twins[1]]  # (the block's order: the last inserted comes first)
+    # an equal but distinct result type is another signature: verified
+    other = quant.DequantizeCastOp(ops["circle.max_pool_2d"].results[0],
+                                   TensorType(f32, [1, 2, 2, 2]))
+    dcast.parent.insert_op_after(other, dcast)
+    verify_module(module)
+    assert calls == [twins[1], other]
+
+
+def test_plain_op_failure_has_xdsl_message():
+    """The plain-op checks give way to xDSL's verifier for the message of a failure."""
+    module, ops = _module()
+    ops["quant.dcast"].properties["bogus"] = IntegerAttr(1, i64)
+    with pytest.raises(CompileError, match="property 'bogus' is not defined"):
+        verify_module(module)
