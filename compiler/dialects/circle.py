@@ -109,6 +109,8 @@ from compiler.ir.runtime_traits import (
     LITERT_XNNPACK,
     ONERT,
     QUANTIZED,
+    PassesInfinity,
+    YieldsInfinity,
     DataOperand,
     divides_by_zero_point,
     drops_dims_of_rank4,
@@ -129,8 +131,6 @@ from compiler.ir.runtime_traits import (
     to_int8,
     tolerance,
     xnnpack_rounding,
-    PassesInfinity,
-    YieldsInfinity,
 )
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.quant_traits import (
@@ -455,6 +455,7 @@ class AveragePool2DOp(_Pool2DOp):
 
     name = "circle.average_pool_2d"
     BUILTIN: ClassVar[str] = "AVERAGE_POOL_2D"
+    traits = circle_traits(PassesInfinity(), SameScale(), HasFusedActivation())
 
 
 # ---- element-wise arithmetic, QUANTIZE, DEQUANTIZE (activations: circle_activation.py) ----

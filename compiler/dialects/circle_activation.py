@@ -43,14 +43,14 @@ from compiler.ir.runtime_traits import (
     LITERT,
     LITERT_XNNPACK,
     ONERT,
+    PassesInfinity,
+    YieldsInfinity,
     miscomputes,
     quantized_rsqrt_of_zero,
     refuses,
     softmax16_shift_overflows,
     tolerance,
     xnnpack_rounding,
-    PassesInfinity,
-    YieldsInfinity,
 )
 
 #: a standalone quantized RELU/RELU6 in onert
@@ -149,6 +149,7 @@ class PReluOp(CircleOp):
     alpha = operand_def(TensorType)
     output = result_def(TensorType)
     traits = elementwise_traits(
+        PassesInfinity(),
         refuses(ONERT, EVERY, "KernelGenerator: NYI for operation 'PReLU'"),
     )
 

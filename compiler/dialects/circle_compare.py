@@ -31,7 +31,7 @@ from compiler.dialects.circle_base import (
 )
 from compiler.ir.quant_traits import NonQuantizedOperands, SameScale
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import ONERT, DataOperand, refuses
+from compiler.ir.runtime_traits import ONERT, DataOperand, PassesInfinity, refuses
 
 
 def _is_bool(v) -> bool:
@@ -191,6 +191,7 @@ class SelectV2Op(CircleOp):
         NonQuantizedOperands((0,)),
         refuses(ONERT, ("u8", "i8"), "Select: unsupported data type"),
         DataOperand(1),
+        PassesInfinity(),
     )
 
     def verify_circle(self) -> None:

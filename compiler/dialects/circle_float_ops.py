@@ -40,11 +40,11 @@ from compiler.ir.runtime_traits import (
     LITERT_REF,
     LITERT_XNNPACK,
     ONERT,
+    PassesInfinity,
+    YieldsInfinity,
     float32_only,
     refuses,
     tolerance,
-    PassesInfinity,
-    YieldsInfinity,
 )
 
 #: The runtimes' float SIN and COS kernels against numpy's float32 (the interpreter),

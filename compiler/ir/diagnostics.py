@@ -114,7 +114,8 @@ def verify_module(module: Operation) -> None:
             if op.__dict__.get(_VERIFIED) == inputs:
                 continue
             if any(isinstance(v, ErasedSSAValue) for v in inputs[0]):
-                inputs = None  # (xDSL's own check raises below)
+                # xDSL's own check raises a ValueError, not a VerifyException
+                raise error_at(op, "uses a value whose producer was erased")
         if inputs is not None:
             key, objects = _signature(op, inputs)
             if key in passed:

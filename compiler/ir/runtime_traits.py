@@ -27,8 +27,10 @@ legalization (`compiler.transforms.target_legalize`), the runtime bisection
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -249,24 +251,53 @@ def _clamped(v: SSAValue) -> bool:
     return False
 
 
+#: value -> `may_be_infinite`, shared by the calls inside `infinity_memo()`
+_INFINITY_MEMO: contextvars.ContextVar[dict[SSAValue, bool] | None] = contextvars.ContextVar(
+    "infinity_memo", default=None)
+
+
+@contextlib.contextmanager
+def infinity_memo() -> Iterator[None]:
+    """Share `may_be_infinite`'s answers between its calls inside the block, so asking it
+    of every QUANTIZE of a float region costs one visit per value, not one per QUANTIZE
+    and value. Only for code whose rewrites never make a float value that was finite
+    possibly infinite (target-legalize: its rewrites replace a value by one computing the
+    same numbers, clamp it, or raise an RSQRT's input; a clamp is a new value, asked
+    afresh)."""
+    token = _INFINITY_MEMO.set({})
+    try:
+        yield
+    finally:
+        _INFINITY_MEMO.reset(token)
+
+
 def may_be_infinite(v: SSAValue) -> bool:
     """Whether the float32 value `v` can hold +-inf for finite model inputs: an op that
     `YieldsInfinity` computes it, directly or through ops that `PassesInfinity` (a
-    DEQUANTIZE, a constant, a model input or a clamp to finite bounds ends the search)."""
-    seen: set[Operation] = set()
-    stack = [v]
+    DEQUANTIZE, a constant, a model input or a clamp to finite bounds ends the search).
+    Each value is decided once (post-order over its producers; SSA in one block is
+    acyclic), within this call or, inside `infinity_memo()`, within that block."""
+    memo = _INFINITY_MEMO.get()
+    if memo is None:
+        memo = {}
+    stack: list[tuple[SSAValue, bool]] = [(v, False)]
     while stack:
-        value = stack.pop()
+        value, operands_done = stack.pop()
         op = value.owner
-        if (storage(value) != "f32" or not isinstance(op, Operation) or op in seen
-                or _clamped(value)):
+        if operands_done:  # an op that passes an infinity on, its operands decided
+            memo[value] = any(memo[x] for x in op.operands)
+        elif value in memo:
             continue
-        seen.add(op)
-        if op.has_trait(YieldsInfinity):
-            return True
-        if op.has_trait(PassesInfinity):
-            stack.extend(op.operands)
-    return False
+        elif storage(value) != "f32" or not isinstance(op, Operation) or _clamped(value):
+            memo[value] = False
+        elif op.has_trait(YieldsInfinity):
+            memo[value] = True
+        elif not op.has_trait(PassesInfinity):
+            memo[value] = False
+        else:
+            stack.append((value, True))
+            stack.extend((x, False) for x in op.operands if x not in memo)
+    return memo[v]
 
 
 def quantizes_infinity(op: Operation) -> bool:
@@ -581,6 +612,6 @@ def float_only(cls: type[Operation]) -> bool:
 __all__ = [
     "DataOperand", "EVERY", "LITERT", "LITERT_OPTIMIZED", "LITERT_REF", "LITERT_XNNPACK",
     "Miscomputes", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
-    "float32_only", "float_only", "miscomputation", "miscomputes", "no_integer_kernel",
+    "float32_only", "float_only", "infinity_memo", "miscomputation", "miscomputes", "no_integer_kernel",
     "problem", "refusal", "refuses", "storage", "tolerance", "tolerated_steps",
 ]

@@ -76,6 +76,7 @@ from compiler.ir.runtime_traits import (
     ONERT,
     RUNTIME_REFUSES,
     grouped,
+    infinity_memo,
     problem,
     storage,
 )
@@ -678,6 +679,10 @@ class TargetLegalizePass(ModulePass):
                                f"not '{self.target}'")
         for f in [o for o in op.walk() if isinstance(o, func.FuncOp)]:
             self._inputs(f)
+        with infinity_memo():
+            self._legalize_all(op)
+
+    def _legalize_all(self, op: ModuleOp) -> None:
         # what a rewrite builds is legalized in the next sweep (a reduction given
         # keep_dims may still need a float island); each sweep removes a problem
         for _ in range(_SWEEPS):

@@ -129,3 +129,17 @@ def test_plain_op_failure_has_xdsl_message():
     ops["quant.dcast"].properties["bogus"] = IntegerAttr(1, i64)
     with pytest.raises(CompileError, match="property 'bogus' is not defined"):
         verify_module(module)
+
+
+def test_erased_operand_is_a_located_error():
+    """An op still using a value whose producer was erased (a pass bug) is reported at
+    that op as a `CompileError`, not as xDSL's ValueError traceback. (In a whole module
+    the enclosing func's isolation check reports it first, also as a CompileError.)"""
+    module, ops = _module()
+    dcast = ops["quant.dcast"]
+    dcast.detach()
+    dcast.erase(safe_erase=False)
+    with pytest.raises(CompileError, match="circle.relu: uses a value whose producer was erased"):
+        verify_module(ops["circle.relu"])
+    with pytest.raises(CompileError, match="func.func: Operation using value defined out"):
+        verify_module(module)

@@ -89,3 +89,25 @@ func.func @not_through_sin(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32,
   %q = circle.quantize %s : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
   func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// -----
+
+// AVERAGE_POOL_2D (a mean of +inf is +inf) and SELECT_V2 (either branch, unchanged) hand
+// an infinity on as well (PRELU too: target-legalize-quantize-infinity-litert.mlir, onert
+// has no PRELU).
+// CHECK-LABEL: func.func @through_pool_select(
+// CHECK:         %[[S:.*]] = circle.select_v2
+// CHECK-NEXT:    %[[LO:.*]] = circle.const dense<-5.000000e+00> : tensor<1xf32>
+// CHECK-NEXT:    %[[MAX:.*]] = circle.maximum %[[S]], %[[LO]]
+// CHECK-NEXT:    %[[HI:.*]] = circle.const dense<1.225000e+02> : tensor<1xf32>
+// CHECK-NEXT:    %[[MIN:.*]] = circle.minimum %[[MAX]], %[[HI]]
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[MIN]]
+// CHECK-NEXT:    func.return %[[Q]]
+func.func @through_pool_select(%x: tensor<1x2x2x1xf32>, %c: tensor<1x1x1x1xi1>) -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.5:10>> {
+  %one = circle.const dense<1.0> : tensor<1xf32>
+  %d = circle.div %one, %x {fused_activation_function = "NONE"} : (tensor<1xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
+  %m = circle.average_pool_2d %d {filter_height = 2 : i32, filter_width = 2 : i32, stride_h = 2 : i32, stride_w = 2 : i32} : (tensor<1x2x2x1xf32>) -> tensor<1x1x1x1xf32>
+  %s = circle.select_v2 %c, %m, %m : (tensor<1x1x1x1xi1>, tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %q = circle.quantize %s : (tensor<1x1x1x1xf32>) -> tensor<1x1x1x1x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<1x1x1x1x!quant.uniform<u8:f32, 0.5:10>>
+}

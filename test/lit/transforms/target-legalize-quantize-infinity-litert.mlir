@@ -1,0 +1,21 @@
+// RUN: qopt %s -p 'target-legalize{target=litert}' | filecheck %s
+
+// PRELU hands an infinity on (+inf stays +inf, -inf becomes alpha * -inf): the QUANTIZE
+// after DIV -> PRELU is clamped (target-legalize-quantize-infinity.mlir has the other
+// cases; onert has no PRELU kernel).
+// CHECK-LABEL: func.func @through_prelu(
+// CHECK:         %[[P:.*]] = circle.prelu
+// CHECK-NEXT:    %[[LO:.*]] = circle.const dense<-5.000000e+00> : tensor<1xf32>
+// CHECK-NEXT:    %[[MAX:.*]] = circle.maximum %[[P]], %[[LO]]
+// CHECK-NEXT:    %[[HI:.*]] = circle.const dense<1.225000e+02> : tensor<1xf32>
+// CHECK-NEXT:    %[[MIN:.*]] = circle.minimum %[[MAX]], %[[HI]]
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[MIN]]
+// CHECK-NEXT:    func.return %[[Q]]
+func.func @through_prelu(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %one = circle.const dense<1.0> : tensor<1xf32>
+  %d = circle.div %one, %x {fused_activation_function = "NONE"} : (tensor<1xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %a = circle.const dense<0.25> : tensor<1xf32>
+  %p = circle.prelu %d, %a : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %q = circle.quantize %p : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
