@@ -91,3 +91,22 @@ def test_each_float_weight_is_freed_once_quantized(monkeypatch):
     # keeps all 6 registered until it ends
     assert alive_after == [6, 5, 4, 3, 2, 1]
     assert all(ref() is None for ref in weights.values())
+
+
+def test_quantize_leaves_no_float_weight_alive():
+    """Once quantize_graph_module(release_model=True) returns, nothing holds the float
+    weights but cyclic garbage (torch.export's and the FX modules' cycles): torchao's
+    and torch's device caches (`functools.cache`) no longer keep the export's and
+    prepare's modules, with their weights, until the process ends."""
+    from compiler.frontend.workflow import quantize_graph_module
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.Conv2d(8, 8, 3),
+                          nn.Flatten(), nn.Linear(8 * 4 * 4, 5)).eval()
+    x = torch.randn(1, 3, 8, 8)
+    weights = [weakref.ref(p) for p in model.parameters() if p.dim() > 1]
+    gm = quantize_graph_module(model, (x,), [(x,)], progress=False, release_model=True)
+    gc.collect()
+    assert len(weights) == 3 and all(ref() is None for ref in weights)
+    assert not any(t.is_floating_point() and t.numel() > 8
+                   for t in [*gm.parameters(), *gm.buffers()])
