@@ -52,8 +52,9 @@ class _ReleasingFolder(ConstantFolder):
         readers = self._readers.get(target, [])
         # a `_frozen_param` name left free would change the names given to the folded
         # constants (the first free one is taken)
-        if target.startswith("_frozen_param") or not readers or not all(self._folded_for_good(user) for reader in readers
-                                  for user in reader.users):
+        if (target.startswith("_frozen_param") or not readers
+                or not all(self._folded_for_good(user)
+                           for reader in readers for user in reader.users)):
             return
         *path, name = target.split(".")
         owner = self.module.get_submodule(".".join(path))

@@ -612,6 +612,7 @@ def float_only(cls: type[Operation]) -> bool:
 __all__ = [
     "DataOperand", "EVERY", "LITERT", "LITERT_OPTIMIZED", "LITERT_REF", "LITERT_XNNPACK",
     "Miscomputes", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
-    "float32_only", "float_only", "infinity_memo", "miscomputation", "miscomputes", "no_integer_kernel",
-    "problem", "refusal", "refuses", "storage", "tolerance", "tolerated_steps",
+    "float32_only", "float_only", "infinity_memo", "miscomputation", "miscomputes",
+    "no_integer_kernel", "problem", "refusal", "refuses", "storage", "tolerance",
+    "tolerated_steps",
 ]
