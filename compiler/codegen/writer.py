@@ -183,7 +183,9 @@ class _ModelBuilder:
                         self.add_buffer(payload))
 
     def operand_index(self, value: SSAValue, user: Operation) -> int:
-        if isinstance(value.type, NoneType):
+        t = value.type
+        # (a `TensorType` is no `NoneType`: skip the ABC check for the common case)
+        if type(t) is not TensorType and isinstance(t, NoneType):
             return -1
         if value not in self.index and isinstance(value.owner, ConstOp):
             self.add_constant(value.owner)  # constants are numbered at their first use

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Attribute, OpResult, Operation, SSAValue
 
 #: op class -> (operand count, result count) when its builder is plain, else None
 _PLAIN: dict[type, tuple[int, int] | None] = {}
@@ -51,8 +52,10 @@ def build_op(cls: type[Operation], operands: Sequence[SSAValue], result_types: S
     """`cls(operands=operands, result_types=result_types, properties=properties)`."""
     arity = plain_arity(cls)
     if (arity is not None and len(operands) == arity[0] and len(result_types) == arity[1]
-            and all(isinstance(v, SSAValue) for v in operands)
-            and all(isinstance(t, Attribute) for t in result_types)
+            # (`type(...) is` first: an ABC check only for other classes, which an
+            # `OpResult` and a `TensorType` are not)
+            and all(type(v) is OpResult or isinstance(v, SSAValue) for v in operands)
+            and all(type(t) is TensorType or isinstance(t, Attribute) for t in result_types)
             and all(p is not None for p in properties.values())):
         return cls.create(operands=operands, result_types=result_types, properties=properties)
     return cls(operands=operands, result_types=result_types, properties=properties)

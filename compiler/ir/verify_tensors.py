@@ -18,7 +18,12 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation
 from xdsl.traits import OpTrait
 
-from compiler.ir.quant_types import UniformQuantizedPerAxisType, verify_quantized_tensor
+from compiler.ir.quant_types import (
+    UniformQuantizedPerAxisType,
+    UniformQuantizedType,
+    _QuantizedTypeBase,
+    verify_quantized_tensor,
+)
 
 
 class VerifyQuantizedTensors(OpTrait):
@@ -39,7 +44,16 @@ class VerifyQuantizedTensors(OpTrait):
 
 
 def _is_per_axis_tensor(t: Attribute) -> bool:
-    return isinstance(t, TensorType) and isinstance(t.element_type, UniformQuantizedPerAxisType)
+    if not isinstance(t, TensorType):
+        return False
+    element = t.element_type
+    # `isinstance(element, UniformQuantizedPerAxisType)` without an ABC
+    # `__instancecheck__` for the common element types: every per-axis type is a
+    # `_QuantizedTypeBase` (a plain class: a C-level check), and the per-tensor type
+    # is not a per-axis one
+    return type(element) is UniformQuantizedPerAxisType or (
+        isinstance(element, _QuantizedTypeBase) and type(element) is not UniformQuantizedType
+        and isinstance(element, UniformQuantizedPerAxisType))
 
 
 def numpy_dtype(t: Attribute) -> np.dtype:
