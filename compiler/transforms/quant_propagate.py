@@ -43,6 +43,7 @@ from compiler.dialects import circle, quant
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.diagnostics import error_at
 from compiler.ir.hybrid import is_hybrid
+from compiler.ir.interned import tensor_type_of
 from compiler.ir.quant_traits import (
     BiasOperand,
     FixedOutputRange,
@@ -93,11 +94,20 @@ def result_qtype(r: SSAValue) -> Attribute | None:
     return None
 
 
+def _qtensor_type(et: Attribute, shape: tuple[int, ...]) -> TensorType:
+    """`TensorType(et, shape)`: the interned one (an equal attribute, built once; see
+    compiler.ir.interned) unless per-axis quantized, whose per-slice parameters make the
+    cache key cost about as much as building the type (as in patterns/constants.py)."""
+    if isinstance(et, UniformQuantizedPerAxisType):
+        return TensorType(et, shape)
+    return tensor_type_of(et, tuple(shape))
+
+
 def attach(r: SSAValue, et: Attribute) -> None:
     """Mark float value `r` as quantized with `et`: r -> qcast -> dcast -> (old users)."""
     t = r.type
     assert isinstance(t, TensorType)
-    q = quant.QuantizeCastOp(r, TensorType(et, t.get_shape()))
+    q = quant.QuantizeCastOp(r, _qtensor_type(et, t.get_shape()))
     d = quant.DequantizeCastOp(q.output, t)
     anchor = r.owner if isinstance(r, OpResult) else None
     q.location = d.location = anchor.location if anchor is not None else q.location
@@ -115,7 +125,7 @@ def requantize_operand(op: Operation, index: int, et: Attribute) -> None:
     v = op.operands[index]
     t = v.type
     assert isinstance(t, TensorType)
-    q = quant.QuantizeCastOp(v, TensorType(et, t.get_shape()))
+    q = quant.QuantizeCastOp(v, _qtensor_type(et, t.get_shape()))
     d = quant.DequantizeCastOp(q.output, t)
     q.location = d.location = op.location
     Rewriter.insert_op([q, d], InsertPoint.before(op))
