@@ -105,3 +105,13 @@ def _frame_location(stack_trace: str | None) -> Attribute:
     if frame is None:
         return UnknownLoc()
     return FileLineColLoc(StringAttr(frame[0]), IntAttr(frame[1]), IntAttr(0))
+
+
+def name_hint(name: str) -> str | None:
+    """An SSA name hint from an FX/parameter name (`fc.weight` -> `fc_weight`)."""
+    if name.isascii() and name.isidentifier():
+        return name  # (the common case: only [A-Za-z0-9_], not starting with a digit)
+    hint = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    if not hint or hint[0].isdigit():
+        return None
+    return hint

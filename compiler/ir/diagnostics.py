@@ -199,6 +199,19 @@ def _fast_plan(cls: type[Operation]) -> tuple | None:
     return plan
 
 
+def _verify_defined(defs: dict, values: dict, optional: type,
+                    context: VerificationContext) -> bool:
+    """Each defined property (or attribute) against its constraint; False when a
+    required one is missing (a failing constraint raises)."""
+    for name, attr_def in defs.items():
+        if name not in values:
+            if isinstance(attr_def, optional):
+                continue
+            return False
+        attr_def.constr.verify(values[name], context)
+    return True
+
+
 def _verify_plain(op: Operation, plan: tuple) -> bool:
     """Whether `op` passes the checks of `op.verify(verify_nested_ops=False)`, for a
     locally verified op (not the last of its block, no erased operand) of a class with
@@ -227,21 +240,12 @@ def _verify_plain(op: Operation, plan: tuple) -> bool:
         for constraint, value in zip(result_constraints, results):
             constraint.verify((value.type,), context)
         properties = op.properties
-        for name, attr_def in op_def.properties.items():
-            if name not in properties:
-                if isinstance(attr_def, OptPropertyDef):
-                    continue
-                return False
-            attr_def.constr.verify(properties[name], context)
+        if not _verify_defined(op_def.properties, properties, OptPropertyDef, context):
+            return False
         if any(name not in op_def.properties for name in properties):
             return False
-        attributes = op.attributes
-        for name, attr_def in op_def.attributes.items():
-            if name not in attributes:
-                if isinstance(attr_def, OptAttributeDef):
-                    continue
-                return False
-            attr_def.constr.verify(attributes[name], context)
+        if not _verify_defined(op_def.attributes, op.attributes, OptAttributeDef, context):
+            return False
         for trait in op_def.traits:
             trait.verify(op)
         if custom_verify is not None:
