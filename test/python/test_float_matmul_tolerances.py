@@ -11,9 +11,10 @@ agrees; after it the partial sums drift apart by the products' rounding errors, 
 that grows with the depth K: measured up to 2 ulps (of the tensor's largest magnitude)
 for K <= 128, up to 6 for K = 512-4096 (N(0, 1) operands).
 
-onert (x86) runs cker's `optimized::BatchMatMul`, a blocked `optimized::Gemm` that sums
-in another order: exact on some small shapes, 5.5 ulps for [3, 50, 80] x [80, 7], 10-22
-for K = 1024-2048, 31 for K = 4096 (measured).
+onert (x86) runs cker's `optimized::BatchMatMul`, `optimized::Gemm`, which is Eigen's
+blocked GEMM (`GemmImplUsingEigen`) summing depth blocks apart: exact for [32, K] x
+[K, 32] up to K = 768, 5.5 ulps for [3, 50, 80] x [80, 7], 10-22 for K = 1024-2048, 31
+for K = 4096, 56 for K = 16384 (measured; the tolerance grows as sqrt(K)).
 """
 
 from __future__ import annotations
@@ -101,15 +102,31 @@ def test_a_deep_sum_departs_beyond_four_ulps_and_is_tolerated():
 
 
 @pytest.mark.skipif(not runtimes.onert_available(), reason="onert not installed")
-@pytest.mark.parametrize("xs, ys", [((3, 50, 80), (80, 7)), ((64, 1024), (1024, 64))])
-def test_onert_departs_beyond_four_ulps_and_is_tolerated(xs, ys):
-    """5.5 ulps at K = 80 and 18 at K = 1024: beyond the 4 ulps declared before, within
-    the tolerance (32, the 31 measured at K = 4096)."""
-    m, x, y = _case(xs, ys, 0)
+@pytest.mark.parametrize("xs, ys, tolerated", [
+    ((3, 50, 80), (80, 7), 8), ((64, 1024), (1024, 64), 24), ((32, 16384), (16384, 32), 96),
+])
+def test_onert_departs_by_the_depth_and_is_tolerated(xs, ys, tolerated):
+    """onert's Eigen GEMM sums depth blocks apart: 5.5 ulps at K = 80, 18 at K = 1024,
+    53 at K = 16384 (beyond the flat 32 declared before, which was also 6x looser than
+    needed at attention depths); tolerated as 8 below K = 1024 and 24 sqrt(K / 1024)
+    from there (`onert_float_matmul_ulps`)."""
+    m, x, y = _case(xs, ys, 0 if xs[-1] < 16384 else 1)
     data = write_circle(m)
     ir = run(m, [x, y])[0]
     got = np.asarray(runtimes.run_onert(data, [x, y])[0]).reshape(ir.shape)
-    assert 4 < _ulps(got, ir) <= 32
+    op = next(o for o in m.walk() if isinstance(o, circle.BatchMatMulOp))
+    assert tolerated_steps(op, "onert", None, "f32") == tolerated
+    assert tolerated / 2 < _ulps(got, ir) <= tolerated
     result = bisect(data, [x, y], "onert", None, source=m)
     assert result.error is None, str(result)
-    assert [d.tolerance for d in result.departures] == [32]
+    assert [d.tolerance for d in result.departures] == [tolerated]
+
+
+@pytest.mark.skipif(not runtimes.onert_available(), reason="onert not installed")
+def test_onert_sums_a_shallow_square_matmul_exactly():
+    """Below the GEMM's block depth ([32, K] x [K, 32], K <= 768 here) onert sums in the
+    reference's order: bit-exact, so the small tolerance is not hiding a drift there."""
+    m, x, y = _case((32, 512), (512, 32), 0)
+    ir = run(m, [x, y])[0]
+    got = np.asarray(runtimes.run_onert(write_circle(m), [x, y])[0]).reshape(ir.shape)
+    np.testing.assert_array_equal(got, ir)

@@ -192,7 +192,8 @@ MEASURED_TOLERANCES = {
     ("onert", None): {
         # MEAN u8: only over non-contiguous axes (target-legalize makes the rest convolutions)
         ("MEAN", "u8"): 1, ("RESIZE_BILINEAR", "u8"): 1, ("SIN", "f32"): 1, ("COS", "f32"): 1,
-        ("BATCH_MATMUL", "f32"): 32, ("GELU", "f32"): 1, ("MEAN", "f32"): 4,
+        # BATCH_MATMUL f32: 8 below depth 1024, growing beyond (onert_float_matmul_ulps)
+        ("BATCH_MATMUL", "f32"): 8, ("GELU", "f32"): 1, ("MEAN", "f32"): 4,
     },
     ("litert", "BUILTIN_REF"): {("SIN", "f32"): 1, ("COS", "f32"): 1, ("CONV_3D", "f32"): 3},
     ("litert", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"): {
