@@ -236,8 +236,9 @@ class RsqrtOp(_UnaryOp):
     BUILTIN: ClassVar[str] = "RSQRT"
     traits = elementwise_traits(
         YieldsInfinity(),
-        miscomputes(LITERT, "f32", "XNNPACK (LiteRT's default delegate) does not give +inf "
-                    "for RSQRT of 0, so a quantized result departs from qmax there",
+        miscomputes(LITERT, "f32", "under XNNPACK (LiteRT's default delegate) gives NaN "
+                    "for 0 and subnormal inputs where the op gives +inf (~1e22), so the "
+                    "QUANTIZE its result reaches departs there",
                     when=quantized_rsqrt_of_zero),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Rsqrt"),
         refuses(ONERT, "u8", "RSqrt: Unsupported data type"),

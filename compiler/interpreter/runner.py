@@ -8,6 +8,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions
+from xdsl.ir import Operation
 from xdsl.interpreters.func import FuncFunctions
 
 from compiler.interpreter.aten import AtenFunctions
@@ -57,6 +58,18 @@ def entry_function(module: ModuleOp) -> FuncOp:
         f"cannot choose the function to run: expected one function, @forward or @main; "
         f"found {names}"
     )
+
+
+def run_op(op: Operation, args: Sequence[np.ndarray]) -> tuple:
+    """One circle op's kernel on numpy operands (the arrays `run` would hand it): for
+    compile-time questions about what an op computes on given values."""
+    from compiler.interpreter.circle_base import run_kernel
+
+    for functions in FUNCTIONS:
+        kernels = getattr(functions, "KERNELS", {}).get(type(op))
+        if kernels is not None:
+            return run_kernel(kernels, op, tuple(args))
+    raise NotImplementedError(f"{op.name}: no kernel in the reference interpreter")
 
 
 def make_interpreter(

@@ -315,39 +315,66 @@ def quantizes_infinity(op: Operation) -> bool:
     return may_be_infinite(op.operands[0])
 
 
-def quantized_rsqrt_of_zero(op: Operation) -> bool:
-    """A float RSQRT whose input may be 0 (not raised to FLT_MIN by a MAXIMUM) and whose
-    every use is a float -> integer QUANTIZE per tensor representing values below
-    1 / sqrt(FLT_MIN) = 2^63: XNNPACK's RSQRT (an approximation) does not give +inf at 0,
-    so the quantized result departs from qmax there; raising the input to FLT_MIN gives
-    the same quantized result in every resolver (`target_legalize._rsqrt_of_zero`)."""
+def _raised_to_flt_min(x: SSAValue) -> bool:
+    """`x` is MAXIMUM(y, c) with a constant c >= FLT_MIN everywhere."""
     from compiler.dialects import circle
     from compiler.dialects.circle_base import ConstOp
     from compiler.ir.verify_tensors import dense_as_numpy
 
-    x = op.operands[0]
-    if storage(x) != "f32":
-        return False
     guard = x.owner
-    if isinstance(guard, circle.MaximumOp):  # already raised to FLT_MIN or above?
-        bound = guard.operands[1].owner
-        if isinstance(bound, ConstOp) and float(np.min(dense_as_numpy(bound.value))) >= float(
-                np.finfo(np.float32).tiny):
-            return False
-    # (the uses are asked before `quantizes_infinity`'s clamp is inserted: both ops are
-    # flagged in the same target-legalize sweep, and the RSQRT comes first)
-    uses = list(op.results[0].uses)
-    for use in uses:
-        q = use.operation
-        if not isinstance(q, circle.QuantizeOp):
-            return False
-        qo = getattr(q.results[0].type, "element_type", None)
-        if not isinstance(qo, UniformQuantizedType):
-            return False
-        if (int(np.iinfo(qo.numpy_storage_dtype).max) - qo.zero_point.data) * float(
-                np.float32(qo.scale.data)) >= 2.0**63:
-            return False
-    return bool(uses)
+    if not isinstance(guard, circle.MaximumOp):
+        return False
+    bound = guard.operands[1].owner
+    return isinstance(bound, ConstOp) and float(np.min(dense_as_numpy(bound.value))) >= float(
+        np.finfo(np.float32).tiny)
+
+
+def float_cone(v: SSAValue) -> tuple[list[Operation], list[Operation], list[Operation]]:
+    """Where the float32 value `v` goes: (the float ops it reaches, the float -> integer
+    QUANTIZEs that end those paths, the other ops that end them: a float model output,
+    an op whose results are not float32). Ops in block order."""
+    from compiler.dialects import circle
+
+    inner: set[Operation] = set()
+    quantizes: set[Operation] = set()
+    escapes: set[Operation] = set()
+    stack = [v]
+    while stack:
+        value = stack.pop()
+        for use in value.uses:
+            user = use.operation
+            if user in inner or user in quantizes or user in escapes:
+                continue
+            if isinstance(user, circle.QuantizeOp):
+                quantizes.add(user)
+            elif user.results and all(storage(r) == "f32" for r in user.results):
+                inner.add(user)
+                stack.extend(user.results)
+            else:
+                escapes.add(user)
+
+    def ordered(ops: set[Operation]) -> list[Operation]:
+        return sorted(ops, key=lambda o: o.parent.get_operation_index(o)  # type: ignore
+                      if o.parent is not None else 0)
+
+    return ordered(inner), ordered(quantizes), ordered(escapes)
+
+
+def quantized_rsqrt_of_zero(op: Operation) -> bool:
+    """A float RSQRT whose input may be 0 (not raised to FLT_MIN by a MAXIMUM) and whose
+    result reaches a float -> integer QUANTIZE, directly or through other float ops (a
+    float region: RSQRT -> SQRT -> QUANTIZE). XNNPACK's RSQRT (an approximation) gives
+    NaN for 0 and for subnormal inputs where the op gives +inf / ~1e22, and the float
+    ops after it and the QUANTIZE then compute something else than the IR (measured:
+    255 steps); `target_legalize._rsqrt_of_zero` raises the input to FLT_MIN where that
+    provably keeps every such QUANTIZE's result, else it is a compile-time error."""
+    x = op.operands[0]
+    if storage(x) != "f32" or _raised_to_flt_min(x):
+        return False
+    # (the QUANTIZEs are found before `quantizes_infinity`'s clamp is inserted: both ops
+    # are flagged in the same target-legalize sweep, and the RSQRT comes first; after it
+    # the clamp is a float op on the way, evaluated like any other)
+    return bool(float_cone(op.results[0])[1])
 
 
 def matmul_depth(op: Operation) -> int:

@@ -261,12 +261,60 @@ def _saturate_infinity(op: Operation) -> str | None:
     return None
 
 
+#: what a float RSQRT gives for +0 (+inf) and for the least subnormal (2^74.5), and for
+#: FLT_MIN, its input once raised (2^63)
+_RSQRT_TRIALS = tuple(np.float32(v) for v in (np.inf, 1.0 / np.sqrt(np.float64(
+    np.finfo(np.float32).smallest_subnormal)), 2.0**63))
+
+
+def _raise_keeps_quantized(op: Operation) -> str | None:
+    """None when raising the RSQRT's input to FLT_MIN leaves every QUANTIZE its result
+    reaches unchanged, else why not. The float ops between are evaluated (the
+    interpreter's kernels) with the RSQRT's result set to each of `_RSQRT_TRIALS` in
+    turn: every QUANTIZE must give the same integers for all three. (An RSQRT input in
+    [0, FLT_MIN) gives one of the first two or a value between them, which a chain of
+    monotone ops cannot quantize otherwise; a non-monotone one, SIN, fails the test.)"""
+    from compiler.interpreter.runner import run_op
+    from compiler.ir.runtime_traits import float_cone
+
+    inner, quantizes, escapes = float_cone(op.results[0])
+    if escapes:
+        return (f"its result also reaches {escapes[0].name} (not a QUANTIZE), where a "
+                "raised input could show")
+    outputs = []
+    for trial in _RSQRT_TRIALS:
+        values: dict[SSAValue, np.ndarray] = {op.results[0]: np.full(shape(op.results[0]),
+                                                                     trial, np.float32)}
+        for o in (*inner, *quantizes):
+            args = []
+            for v in o.operands:
+                arr = values.get(v)
+                if arr is None:
+                    arr = constant_of(v)
+                if arr is None and not is_none(v):
+                    return (f"its result meets a computed operand at {o.name}, so what a "
+                            "raised input gives there cannot be decided at compile time")
+                args.append(arr)
+            with np.errstate(all="ignore"):
+                values.update(zip(o.results, run_op(o, args)))
+        outputs.append([values[q.results[0]] for q in quantizes])
+    for q, *got in zip(quantizes, *outputs):
+        if any(not np.array_equal(got[0], g) for g in got[1:]):
+            return (f"{q.name} quantizes its +inf and the 2^63 of a raised input apart "
+                    "(the ops between are not monotone, or its range reaches 2^63)")
+    return None
+
+
 def _rsqrt_of_zero(op: Operation) -> str | None:
-    """A float RSQRT that `quantized_rsqrt_of_zero` (only QUANTIZE uses, per tensor, below
-    2^63): its input raised to at least FLT_MIN by a MAXIMUM. XNNPACK does not give +inf
-    for RSQRT of 0 (a layer norm's quantized variance + eps can be 0); 1 / sqrt(FLT_MIN)
-    = 2^63 quantizes to the same qmax as +inf, so the quantized result is unchanged, and
-    every resolver now computes it."""
+    """A float RSQRT that `quantized_rsqrt_of_zero` (its result reaches a QUANTIZE): its
+    input raised to at least FLT_MIN by a MAXIMUM, when that keeps every QUANTIZE it
+    reaches (`_raise_keeps_quantized`). XNNPACK gives NaN for RSQRT of 0 (a layer norm's
+    quantized variance + eps can be 0) and of subnormals; 1 / sqrt(FLT_MIN) = 2^63
+    quantizes (through SQRT, NEG, a constant MUL...) to the same integers as +inf, so
+    the quantized result is unchanged, and every resolver now computes it."""
+    why_not = _raise_keeps_quantized(op)
+    if why_not is not None:
+        return why_not
     x = op.operands[0]
     tiny = _insert(ConstOp(dense_from_numpy(np.full([1], np.finfo(np.float32).tiny,
                                                     np.float32), f32),
