@@ -102,6 +102,12 @@ from compiler.dialects.circle_compare import (  # re-exported as circle.*
     SelectV2Op,
 )
 from compiler.ir.runtime_traits import (
+    MATMUL_BOUND,
+    PRODUCT_BOUND,
+    REDUCED_SUM_BOUND,
+    SQUARED_DIFFERENCE_BOUND,
+    SUM_BOUND,
+    WEIGHTED_SUM_BOUND,
     EVERY,
     LITERT,
     add_rescale_aborts,
@@ -197,7 +203,7 @@ class Conv2DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(
+    traits = circle_traits(WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 0), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
@@ -248,7 +254,7 @@ class DepthwiseConv2DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(
+    traits = circle_traits(WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
@@ -291,7 +297,7 @@ class TransposeConvOp(CircleOp):
     stride_w = i32_prop(1)
     stride_h = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(
+    traits = circle_traits(WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 0), BiasOperand(3, 2, 1), NonQuantizedOperands((0,)),
         HasFusedActivation(),
@@ -322,7 +328,7 @@ class FullyConnectedOp(CircleOp):
     weights_format = enum_prop("DEFAULT")
     keep_num_dims = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
-    traits = circle_traits(
+    traits = circle_traits(WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 0),
         BiasOperand(2, 0, 1),
@@ -387,7 +393,7 @@ class BatchMatMulOp(CircleOp):
     adjoint_lhs = bool_prop(False)
     adjoint_rhs = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
-    traits = circle_traits(
+    traits = circle_traits(MATMUL_BOUND, 
         PassesInfinity(),
         refuses(LITERT, "u8", "lhs_data->type == kTfLiteFloat32 || ... was not true"),
         refuses(ONERT, ("u8", "i8"), "BatchMatMul: unsupported data type"),
@@ -491,7 +497,7 @@ class AddOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "ADD"
     OPTIONS: ClassVar[str] = "AddOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(
+    traits = elementwise_traits(SUM_BOUND, 
         PassesInfinity(),
         HasFusedActivation(), xnnpack_rounding("i8"), _RESCALE_ABORTS, _RESCALE_WRONG,
         tolerance(LITERT, "u8", 1, "the optimized uint8 kernel (NEON through SSE) rescales "
@@ -515,7 +521,7 @@ class SubOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "SUB"
     OPTIONS: ClassVar[str] = "SubOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(PassesInfinity(), HasFusedActivation(), _RESCALE_ABORTS,
+    traits = elementwise_traits(SUM_BOUND, PassesInfinity(), HasFusedActivation(), _RESCALE_ABORTS,
                                 xnnpack_rounding(("i8", "u8")))
 
 
@@ -526,7 +532,7 @@ class MulOp(_BinaryActOp):
     name = "circle.mul"
     BUILTIN: ClassVar[str] = "MUL"
     OPTIONS: ClassVar[str] = "MulOptions"
-    traits = elementwise_traits(PassesInfinity(), HasFusedActivation(),
+    traits = elementwise_traits(PRODUCT_BOUND, PassesInfinity(), HasFusedActivation(),
                                 xnnpack_rounding(("i8", "u8")))
 
 
@@ -583,7 +589,7 @@ class SquaredDifferenceOp(_BinaryOp):
     name = "circle.squared_difference"
     BUILTIN: ClassVar[str] = "SQUARED_DIFFERENCE"
     OPTIONS: ClassVar[str] = "SquaredDifferenceOptions"
-    traits = elementwise_traits(PassesInfinity())
+    traits = elementwise_traits(SQUARED_DIFFERENCE_BOUND, PassesInfinity())
 
 
 @irdl_op_definition
@@ -978,7 +984,7 @@ class SumOp(_ReduceOp):
 
     name = "circle.sum"
     BUILTIN: ClassVar[str] = "SUM"
-    traits = circle_traits(
+    traits = circle_traits(REDUCED_SUM_BOUND, 
         PassesInfinity(),
         NonQuantizedOperands((1,)),
         ONERT_REDUCE_SHAPES,

@@ -39,6 +39,8 @@ from compiler.ir.quant_traits import (
     FusableActivation,
 )
 from compiler.ir.runtime_traits import (
+    PRODUCT_BOUND,
+    bounded_by,
     EVERY,
     LITERT,
     LITERT_XNNPACK,
@@ -68,7 +70,7 @@ class LogisticOp(_UnaryOp):
 
     name = "circle.logistic"
     BUILTIN: ClassVar[str] = "LOGISTIC"
-    traits = elementwise_traits(
+    traits = elementwise_traits(bounded_by(1.0), 
         LOGISTIC_RANGE,
         refuses(ONERT, "i8", "ElementwiseActivationLayer(Logistic): unsupported data type"),
     )
@@ -80,7 +82,7 @@ class TanhOp(_UnaryOp):
 
     name = "circle.tanh"
     BUILTIN: ClassVar[str] = "TANH"
-    traits = elementwise_traits(
+    traits = elementwise_traits(bounded_by(1.0), 
         TANH_RANGE,
         refuses(ONERT, "i8", "ElementwiseActivationLayer(Tanh): unsupported data type"),
     )
@@ -105,7 +107,7 @@ class Relu6Op(_UnaryOp):
 
     name = "circle.relu6"
     BUILTIN: ClassVar[str] = "RELU6"
-    traits = elementwise_traits(
+    traits = elementwise_traits(bounded_by(6.0), 
         FusableActivation("RELU6"),
         _STANDALONE_RELU,
     )
@@ -117,7 +119,7 @@ class ReluN1To1Op(_UnaryOp):
 
     name = "circle.relu_n1_to_1"
     BUILTIN: ClassVar[str] = "RELU_N1_TO_1"
-    traits = elementwise_traits(FusableActivation("RELU_N1_TO_1"))
+    traits = elementwise_traits(bounded_by(1.0), FusableActivation("RELU_N1_TO_1"))
 
 
 @irdl_op_definition
@@ -148,7 +150,7 @@ class PReluOp(CircleOp):
     input = operand_def(TensorType)
     alpha = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = elementwise_traits(
+    traits = elementwise_traits(PRODUCT_BOUND, 
         PassesInfinity(),
         refuses(ONERT, EVERY, "KernelGenerator: NYI for operation 'PReLU'"),
     )
@@ -282,7 +284,7 @@ class SoftmaxOp(_SameShapeOp):
     BUILTIN: ClassVar[str] = "SOFTMAX"
     OPTIONS: ClassVar[str] = "SoftmaxOptions"
     beta = f32_prop(1.0)
-    traits = circle_traits(
+    traits = circle_traits(bounded_by(1.0), 
         SOFTMAX_RANGE,
         miscomputes(LITERT, "i16", "LiteRT's int16 SOFTMAX overflows its input rescaling "
                     "(s_in * beta >= 5: a shift above 15 wraps int32), so large differences "

@@ -34,6 +34,8 @@ from compiler.dialects.circle_base import (
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.runtime_traits import (
+    WEIGHTED_SUM_BOUND,
+    bounded_by,
     EVERY,
     LITERT,
     LITERT_OPTIMIZED,
@@ -89,7 +91,7 @@ class SinOp(_FloatUnaryOp):
 
     name = "circle.sin"
     BUILTIN: ClassVar[str] = "SIN"
-    traits = circle_traits(Elementwise(), *float32_only("SIN"), *_TRIG_TOLERANCES)
+    traits = circle_traits(bounded_by(1.0), Elementwise(), *float32_only("SIN"), *_TRIG_TOLERANCES)
 
 
 @irdl_op_definition
@@ -98,7 +100,7 @@ class CosOp(_FloatUnaryOp):
 
     name = "circle.cos"
     BUILTIN: ClassVar[str] = "COS"
-    traits = circle_traits(Elementwise(), *float32_only("COS"), *_TRIG_TOLERANCES)
+    traits = circle_traits(bounded_by(1.0), Elementwise(), *float32_only("COS"), *_TRIG_TOLERANCES)
 
 
 @irdl_op_definition
@@ -153,7 +155,7 @@ class Conv3DOp(CircleOp):
     dilation_d_factor = i32_prop(1)
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
-    traits = circle_traits(
+    traits = circle_traits(WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         *float32_only("CONV_3D"),
         refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"),

@@ -194,6 +194,65 @@ class PassesInfinity(OpTrait):
     result is bounded or NaN: LOGISTIC, TANH, RELU6, SIN, COS, QUANTIZE)."""
 
 
+@dataclass(frozen=True)
+class Magnitude(OpTrait):
+    """How large the op's float32 result can be in magnitude given bounds on its
+    operands' (`bound(op, operand_bounds)`, inf when unbounded): the sums and products
+    that can overflow finite inputs (ADD, MUL, SQUARED_DIFFERENCE, SUM, convolutions,
+    matmuls) and the ops whose result is bounded whatever their input (LOGISTIC, SIN,
+    RELU6...). An op that `PassesInfinity` without it is bounded by its operands
+    (data movement, pools, means, monotone elementwise ops). `magnitude_bound` asks it."""
+
+    bound: Callable[[Operation, list[float]], float]
+
+
+def bounded_by(limit: float) -> Magnitude:
+    """A result within [-limit, limit] whatever the input (SIN, LOGISTIC, RELU6...)."""
+    return Magnitude(lambda op, bounds: limit)
+
+
+def _sum_bound(op: Operation, b: list[float]) -> float:
+    return b[0] + b[1]
+
+
+def _product_bound(op: Operation, b: list[float]) -> float:
+    return b[0] * b[1]
+
+
+def _squared_difference_bound(op: Operation, b: list[float]) -> float:
+    return (b[0] + b[1]) ** 2
+
+
+def _reduced_sum_bound(op: Operation, b: list[float]) -> float:
+    """SUM: as many operand elements as one result element sums."""
+    n = max(1, int(np.prod(op.operands[0].type.get_shape())) // max(
+        1, int(np.prod(op.results[0].type.get_shape()))))
+    return b[0] * n
+
+
+def _matmul_bound(op: Operation, b: list[float]) -> float:
+    return b[0] * b[1] * matmul_depth(op)
+
+
+def _weighted_sum_bound(op: Operation, b: list[float]) -> float:
+    """A convolution / FULLY_CONNECTED: each output sums at most numel(w) / (output
+    channels) products of an input and a weight, plus the bias."""
+    w, bias = op.get_trait(WeightOperand), op.get_trait(BiasOperand)
+    taps = int(np.prod(op.operands[w.index].type.get_shape())) // max(
+        1, int(op.results[0].type.get_shape()[-1]))
+    extra = b[bias.index] if bias is not None and bias.index < len(b) else 0.0
+    return b[bias.input_index if bias is not None else 0] * b[w.index] * max(1, taps) + extra
+
+
+#: the magnitudes of `Magnitude` ops' results, per kind of growth
+SUM_BOUND = Magnitude(_sum_bound)
+PRODUCT_BOUND = Magnitude(_product_bound)
+SQUARED_DIFFERENCE_BOUND = Magnitude(_squared_difference_bound)
+REDUCED_SUM_BOUND = Magnitude(_reduced_sum_bound)
+MATMUL_BOUND = Magnitude(_matmul_bound)
+WEIGHTED_SUM_BOUND = Magnitude(_weighted_sum_bound)
+
+
 # -- conditions -------------------------------------------------------------------------
 
 def missing_bias(op: Operation) -> bool:
@@ -272,9 +331,11 @@ def infinity_memo() -> Iterator[None]:
     same numbers, clamp it, or raise an RSQRT's input; a clamp is a new value, asked
     afresh)."""
     token = _INFINITY_MEMO.set({})
+    bounds = _BOUND_MEMO.set({})
     try:
         yield
     finally:
+        _BOUND_MEMO.reset(bounds)
         _INFINITY_MEMO.reset(token)
 
 
@@ -307,12 +368,118 @@ def may_be_infinite(v: SSAValue) -> bool:
     return memo[v]
 
 
+_FLT_MAX = float(np.finfo(np.float32).max)
+
+#: value -> `magnitude_bound`, shared by the calls inside `infinity_memo()`
+_BOUND_MEMO: contextvars.ContextVar[dict[SSAValue, float] | None] = contextvars.ContextVar(
+    "bound_memo", default=None)
+
+
+def _quantized_magnitude(t) -> float:
+    """The largest |real value| a quantized type represents."""
+    et = getattr(t, "element_type", None)
+    if isinstance(et, UniformQuantizedType):
+        scales, zps = [float(np.float32(et.scale.data))], [et.zero_point.data]
+    elif isinstance(et, UniformQuantizedPerAxisType):
+        scales, zps = [float(np.float32(s)) for s in et.scales], list(et.zero_points)
+    else:
+        return float("inf")
+    info = np.iinfo(et.numpy_storage_dtype)
+    return max(max(abs(info.min - zp), abs(info.max - zp)) * s for s, zp in zip(scales, zps))
+
+
+def magnitude_bound(v: SSAValue) -> float:
+    """A bound on |x| for every element x of the float32 value `v` (inf: none known).
+    From the values a quantized model admits: a DEQUANTIZE's input type, a constant's
+    elements, a clamp's bounds; through the ops' `Magnitude` (sums, products) or, for
+    ops that `PassesInfinity` without one, the largest operand bound (a +1 slack for
+    ROUND's halves). A value that may be infinite is unbounded; so is a float op that
+    declares neither (LOG_SOFTMAX, CAST). A model input is taken as in its range: its
+    QUANTIZE is the input's contract (docs/runtimes.md). Memoized like
+    `may_be_infinite` inside `infinity_memo()`."""
+    from compiler.dialects import circle
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    memo = _BOUND_MEMO.get()
+    if memo is None:  # one search: share its `may_be_infinite` answers too
+        with infinity_memo():
+            return magnitude_bound(v)
+    inf = float("inf")
+    stack: list[tuple[SSAValue, bool]] = [(v, False)]
+    while stack:
+        value, operands_done = stack.pop()
+        op = value.owner
+        if value in memo and not operands_done:
+            continue
+        if operands_done:
+            bounds = [memo[x] for x in op.operands]
+            magnitude = op.get_trait(Magnitude)
+            if magnitude is not None:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    b = float(magnitude.bound(op, bounds))
+                # beyond FLT_MAX the float32 op overflows: +-inf (FLT_MAX in LiteRT's
+                # reference kernels, which clamp to the fused activation's range)
+                memo[value] = inf if np.isnan(b) or b > _FLT_MAX else b
+            elif op.has_trait(PassesInfinity):  # integer operands: shapes, indices, axes
+                memo[value] = max((b for x, b in zip(op.operands, bounds)
+                                   if storage(x) in QUANTIZED | {"f32", "bool"}),
+                                  default=0.0) + 1.0
+            else:
+                memo[value] = inf
+            continue
+        if not isinstance(op, Operation):
+            memo[value] = 0.0  # a model input: in its range (its QUANTIZE's contract)
+        elif isinstance(op, circle.DequantizeOp):
+            memo[value] = _quantized_magnitude(op.operands[0].type)
+        elif isinstance(op, ConstOp):
+            arr = dense_as_numpy(op.value)
+            et = getattr(value.type, "element_type", None)
+            if isinstance(et, UniformQuantizedType | UniformQuantizedPerAxisType):
+                memo[value] = _quantized_magnitude(value.type)
+            else:
+                with np.errstate(invalid="ignore"):
+                    memo[value] = float(np.max(np.abs(arr.astype(np.float64)), initial=0.0))
+        elif isinstance(op, circle.NoValueOp) or storage(value) == "bool":
+            memo[value] = 1.0
+        elif storage(value) != "f32":
+            memo[value] = (_quantized_magnitude(value.type) if storage(value) in QUANTIZED
+                           else inf)
+        elif _clamped(value):  # MINIMUM(MAXIMUM(x, lo), hi) or the other way round
+            inner = next(c.owner for c in op.operands if not isinstance(c.owner, ConstOp))
+            memo[value] = max(float(np.max(np.abs(dense_as_numpy(c.owner.value))))
+                              for o in (op, inner) for c in o.operands
+                              if isinstance(c.owner, ConstOp))
+        elif may_be_infinite(value):
+            memo[value] = inf
+        elif op.get_trait(Magnitude) is None and not op.has_trait(PassesInfinity):
+            memo[value] = inf
+        else:
+            stack.append((value, True))
+            stack.extend((x, False) for x in op.operands if x not in memo)
+    return memo[v]
+
+
+#: |round(x / scale)| at or beyond which the runtimes' QUANTIZE casts to int32 wrongly
+#: (2^31, less room for a zero point: 2^31 - 2^16)
+_INT32_REACH = float(2**31 - 2**16)
+
+
 def quantizes_infinity(op: Operation) -> bool:
-    """A float -> integer QUANTIZE of a value that may be +-inf (`may_be_infinite`):
-    onert's and LiteRT's QUANTIZE compute `static_cast<int32_t>(round(x / scale)) +
-    zero_point`, undefined for +-inf (INT_MIN on x86, so +inf clamps to qmin), where the
-    op's semantics (PT2E, the interpreter) saturate +inf to qmax."""
-    return may_be_infinite(op.operands[0])
+    """A float -> integer QUANTIZE of a value that may be +-inf (`may_be_infinite`) or
+    finite but beyond 2^31 steps of its scale (`magnitude_bound`): onert's and LiteRT's
+    reference and optimized QUANTIZE compute `static_cast<int32_t>(round(x / scale)) +
+    zero_point`, undefined from |x / scale| >= 2^31 (INT_MIN on x86, so +inf and every
+    x above 2^31 scale become qmin; measured), where the op's semantics (PT2E, the
+    interpreter, XNNPACK) saturate to qmax."""
+    x = op.operands[0]
+    if may_be_infinite(x):
+        return True
+    qo = getattr(op.results[0].type, "element_type", None)
+    if storage(x) != "f32" or not isinstance(qo, UniformQuantizedType | UniformQuantizedPerAxisType):
+        return False
+    scales = [qo.scale.data] if isinstance(qo, UniformQuantizedType) else list(qo.scales)
+    return magnitude_bound(x) >= _INT32_REACH * float(np.float32(min(scales)))
 
 
 def _raised_to_flt_min(x: SSAValue) -> bool:
@@ -664,7 +831,7 @@ def float_only(cls: type[Operation]) -> bool:
 
 __all__ = [
     "DataOperand", "EVERY", "LITERT", "LITERT_OPTIMIZED", "LITERT_REF", "LITERT_XNNPACK",
-    "Miscomputes", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
+    "Magnitude", "Miscomputes", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
     "float32_only", "float_only", "infinity_memo", "miscomputation", "miscomputes",
     "no_integer_kernel", "problem", "refusal", "refuses", "storage", "tolerance",
     "tolerated_steps",
