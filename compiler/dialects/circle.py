@@ -102,6 +102,13 @@ from compiler.dialects.circle_compare import (  # re-exported as circle.*
     SelectV2Op,
 )
 from compiler.ir.runtime_traits import (
+    nan_first_operand,
+    quantizes_nan,
+    MayNegate,
+    NonNegative,
+    YieldsNaN,
+    infinite_operand,
+    zero_divisor,
     MATMUL_BOUND,
     PRODUCT_BOUND,
     REDUCED_SUM_BOUND,
@@ -203,7 +210,7 @@ class Conv2DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(WEIGHTED_SUM_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 0), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
@@ -254,7 +261,7 @@ class DepthwiseConv2DOp(CircleOp):
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(WEIGHTED_SUM_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 3), BiasOperand(2, 0, 1, required=True), HasFusedActivation(),
         *NEEDS_BIAS,
@@ -297,7 +304,7 @@ class TransposeConvOp(CircleOp):
     stride_w = i32_prop(1)
     stride_h = i32_prop(1)
     fused_activation_function = act_prop()
-    traits = circle_traits(WEIGHTED_SUM_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 0), BiasOperand(3, 2, 1), NonQuantizedOperands((0,)),
         HasFusedActivation(),
@@ -328,7 +335,7 @@ class FullyConnectedOp(CircleOp):
     weights_format = enum_prop("DEFAULT")
     keep_num_dims = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
-    traits = circle_traits(WEIGHTED_SUM_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         WeightOperand(1, 0),
         BiasOperand(2, 0, 1),
@@ -393,7 +400,7 @@ class BatchMatMulOp(CircleOp):
     adjoint_lhs = bool_prop(False)
     adjoint_rhs = bool_prop(False)
     asymmetric_quantize_inputs = bool_prop(False)
-    traits = circle_traits(MATMUL_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), MATMUL_BOUND, 
         PassesInfinity(),
         refuses(LITERT, "u8", "lhs_data->type == kTfLiteFloat32 || ... was not true"),
         refuses(ONERT, ("u8", "i8"), "BatchMatMul: unsupported data type"),
@@ -463,7 +470,7 @@ class AveragePool2DOp(_Pool2DOp):
 
     name = "circle.average_pool_2d"
     BUILTIN: ClassVar[str] = "AVERAGE_POOL_2D"
-    traits = circle_traits(PassesInfinity(), SameScale(), HasFusedActivation())
+    traits = circle_traits(YieldsNaN(infinite_operand), PassesInfinity(), SameScale(), HasFusedActivation())
 
 
 # ---- element-wise arithmetic, QUANTIZE, DEQUANTIZE (activations: circle_activation.py) ----
@@ -497,7 +504,7 @@ class AddOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "ADD"
     OPTIONS: ClassVar[str] = "AddOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(SUM_BOUND, 
+    traits = elementwise_traits(YieldsNaN(infinite_operand), SUM_BOUND, 
         PassesInfinity(),
         HasFusedActivation(), xnnpack_rounding("i8"), _RESCALE_ABORTS, _RESCALE_WRONG,
         tolerance(LITERT, "u8", 1, "the optimized uint8 kernel (NEON through SSE) rescales "
@@ -521,7 +528,7 @@ class SubOp(_BinaryActOp):
     BUILTIN: ClassVar[str] = "SUB"
     OPTIONS: ClassVar[str] = "SubOptions"
     pot_scale_int16 = bool_prop(False)
-    traits = elementwise_traits(SUM_BOUND, PassesInfinity(), HasFusedActivation(), _RESCALE_ABORTS,
+    traits = elementwise_traits(YieldsNaN(infinite_operand), MayNegate(), SUM_BOUND, PassesInfinity(), HasFusedActivation(), _RESCALE_ABORTS,
                                 xnnpack_rounding(("i8", "u8")))
 
 
@@ -532,7 +539,7 @@ class MulOp(_BinaryActOp):
     name = "circle.mul"
     BUILTIN: ClassVar[str] = "MUL"
     OPTIONS: ClassVar[str] = "MulOptions"
-    traits = elementwise_traits(PRODUCT_BOUND, PassesInfinity(), HasFusedActivation(),
+    traits = elementwise_traits(YieldsNaN(infinite_operand), PRODUCT_BOUND, PassesInfinity(), HasFusedActivation(),
                                 xnnpack_rounding(("i8", "u8")))
 
 
@@ -542,7 +549,7 @@ class DivOp(_BinaryActOp):
 
     name = "circle.div"
     BUILTIN: ClassVar[str] = "DIV"
-    traits = elementwise_traits(
+    traits = elementwise_traits(YieldsNaN(zero_divisor), 
         HasFusedActivation(),
         YieldsInfinity(),
         refuses(
@@ -567,6 +574,10 @@ class MaximumOp(_BinaryOp):
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
     traits = elementwise_traits(
         PassesInfinity(),
+        # `a > b ? a : b` (`<`): a NaN first operand gives the second (measured)
+        *(miscomputes(r, "f32", "gives the second operand where the first is NaN (the "
+                      "op, torch and XNNPACK give NaN)", when=nan_first_operand)
+          for r in (ONERT, LITERT)),
         SameScale((0, 1)),
         refuses(ONERT, "i8", "Max: unsupported data type"),
     )
@@ -589,7 +600,7 @@ class SquaredDifferenceOp(_BinaryOp):
     name = "circle.squared_difference"
     BUILTIN: ClassVar[str] = "SQUARED_DIFFERENCE"
     OPTIONS: ClassVar[str] = "SquaredDifferenceOptions"
-    traits = elementwise_traits(SQUARED_DIFFERENCE_BOUND, PassesInfinity())
+    traits = elementwise_traits(YieldsNaN(infinite_operand), NonNegative(), SQUARED_DIFFERENCE_BOUND, PassesInfinity())
 
 
 @irdl_op_definition
@@ -610,6 +621,10 @@ class QuantizeOp(_UnaryOp):
         # +inf becomes qmin where PT2E saturates to qmax (target-legalize clamps first)
         *(miscomputes(r, "f32", "of +-inf is undefined (the kernel casts round(x / scale) "
                       "to int32; on x86 +inf becomes the minimum)", when=quantizes_infinity)
+          for r in (ONERT, LITERT)),
+        # PT2E and the interpreter store 0 for NaN; the kernels 0, 127, -32768 or qmax
+        *(miscomputes(r, "f32", "of NaN stores another value than the op's 0 (LiteRT's "
+                      "reference kernels 127 for int8, XNNPACK qmax)", when=quantizes_nan)
           for r in (ONERT, LITERT)),
         optimized_rounding("i16"),
         tolerance(LITERT, "u8", 1, "the optimized kernel (NEON through SSE) multiplies by "
@@ -689,6 +704,10 @@ class TransposeOp(CircleOp):
     output = result_def(TensorType)
     traits = circle_traits(
         PassesInfinity(),
+        # `a > b ? a : b` (`<`): a NaN first operand gives the second (measured)
+        *(miscomputes(r, "f32", "gives the second operand where the first is NaN (the "
+                      "op, torch and XNNPACK give NaN)", when=nan_first_operand)
+          for r in (ONERT, LITERT)),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, ("i8", "bool"), "Transpose: unsupported data type"),
@@ -913,7 +932,7 @@ class ResizeBilinearOp(_ResizeOp):
     name = "circle.resize_bilinear"
     BUILTIN: ClassVar[str] = "RESIZE_BILINEAR"
     OPTIONS: ClassVar[str] = "ResizeBilinearOptions"
-    traits = circle_traits(
+    traits = circle_traits(YieldsNaN(infinite_operand), 
         PassesInfinity(),
         SameScale(),
         NonQuantizedOperands((1,)),
@@ -954,7 +973,7 @@ class MeanOp(_ReduceOp):
 
     name = "circle.mean"
     BUILTIN: ClassVar[str] = "MEAN"
-    traits = circle_traits(
+    traits = circle_traits(YieldsNaN(infinite_operand), 
         PassesInfinity(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, "i8", "Mean: unsupported data type"),
@@ -984,7 +1003,7 @@ class SumOp(_ReduceOp):
 
     name = "circle.sum"
     BUILTIN: ClassVar[str] = "SUM"
-    traits = circle_traits(REDUCED_SUM_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), REDUCED_SUM_BOUND, 
         PassesInfinity(),
         NonQuantizedOperands((1,)),
         ONERT_REDUCE_SHAPES,

@@ -39,6 +39,13 @@ from compiler.ir.quant_traits import (
     FusableActivation,
 )
 from compiler.ir.runtime_traits import (
+    scaled_infinity,
+    FollowsSign,
+    MayNegate,
+    NonNegative,
+    YieldsNaN,
+    infinite_operand,
+    negative_operand,
     PRODUCT_BOUND,
     bounded_by,
     EVERY,
@@ -70,7 +77,7 @@ class LogisticOp(_UnaryOp):
 
     name = "circle.logistic"
     BUILTIN: ClassVar[str] = "LOGISTIC"
-    traits = elementwise_traits(bounded_by(1.0), 
+    traits = elementwise_traits(NonNegative(), bounded_by(1.0), 
         LOGISTIC_RANGE,
         refuses(ONERT, "i8", "ElementwiseActivationLayer(Logistic): unsupported data type"),
     )
@@ -94,7 +101,7 @@ class ReluOp(_UnaryOp):
 
     name = "circle.relu"
     BUILTIN: ClassVar[str] = "RELU"
-    traits = elementwise_traits(
+    traits = elementwise_traits(NonNegative(), 
         PassesInfinity(),
         FusableActivation("RELU"),
         _STANDALONE_RELU,
@@ -107,7 +114,7 @@ class Relu6Op(_UnaryOp):
 
     name = "circle.relu6"
     BUILTIN: ClassVar[str] = "RELU6"
-    traits = elementwise_traits(bounded_by(6.0), 
+    traits = elementwise_traits(NonNegative(), bounded_by(6.0), 
         FusableActivation("RELU6"),
         _STANDALONE_RELU,
     )
@@ -150,7 +157,7 @@ class PReluOp(CircleOp):
     input = operand_def(TensorType)
     alpha = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = elementwise_traits(PRODUCT_BOUND, 
+    traits = elementwise_traits(YieldsNaN(scaled_infinity), PRODUCT_BOUND, 
         PassesInfinity(),
         refuses(ONERT, EVERY, "KernelGenerator: NYI for operation 'PReLU'"),
     )
@@ -167,7 +174,7 @@ class HardSwishOp(_UnaryOp):
 
     name = "circle.hard_swish"
     BUILTIN: ClassVar[str] = "HARD_SWISH"
-    traits = elementwise_traits(
+    traits = elementwise_traits(YieldsNaN(infinite_operand), 
         PassesInfinity(),
         refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
         refuses(ONERT, EVERY, "Unsupported operation: HARD_SWISH"),
@@ -180,7 +187,7 @@ class GeluOp(_UnaryOp):
 
     name = "circle.gelu"
     BUILTIN: ClassVar[str] = "GELU"
-    traits = elementwise_traits(
+    traits = elementwise_traits(YieldsNaN(infinite_operand), 
         PassesInfinity(),
         refuses(ONERT, ("u8", "i8"), "OperationValidator failed"),
         # float island of uint8 models (measured on the transformer example: 1 ulp)
@@ -196,7 +203,7 @@ class ExpOp(_UnaryOp):
 
     name = "circle.exp"
     BUILTIN: ClassVar[str] = "EXP"
-    traits = elementwise_traits(
+    traits = elementwise_traits(NonNegative(), 
         YieldsInfinity(),
         refuses(LITERT, "u8", "Type 3 is currently not supported by Exp"),
         refuses(ONERT, "u8", "Exp: Unsupported data type"),
@@ -210,7 +217,7 @@ class LogOp(_UnaryOp):
 
     name = "circle.log"
     BUILTIN: ClassVar[str] = "LOG"
-    traits = elementwise_traits(
+    traits = elementwise_traits(YieldsNaN(negative_operand), 
         YieldsInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Log"),
         refuses(ONERT, "u8", "Log: Unsupported data type"),
@@ -223,7 +230,7 @@ class SqrtOp(_UnaryOp):
 
     name = "circle.sqrt"
     BUILTIN: ClassVar[str] = "SQRT"
-    traits = elementwise_traits(
+    traits = elementwise_traits(YieldsNaN(negative_operand), NonNegative(), 
         PassesInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Sqrt"),
         refuses(ONERT, "u8", "Sqrt: Unsupported data type"),
@@ -236,7 +243,7 @@ class RsqrtOp(_UnaryOp):
 
     name = "circle.rsqrt"
     BUILTIN: ClassVar[str] = "RSQRT"
-    traits = elementwise_traits(
+    traits = elementwise_traits(FollowsSign(), YieldsNaN(negative_operand), 
         YieldsInfinity(),
         miscomputes(LITERT, "f32", "under XNNPACK (LiteRT's default delegate) gives NaN "
                     "for 0 and subnormal inputs where the op gives +inf (~1e22), so the "
@@ -258,7 +265,7 @@ class AbsOp(_UnaryOp):
 
     name = "circle.abs"
     BUILTIN: ClassVar[str] = "ABS"
-    traits = elementwise_traits(
+    traits = elementwise_traits(NonNegative(), 
         PassesInfinity(),
         refuses(LITERT, "u8", "Type UINT8 is unsupported by op Abs"),
         refuses(ONERT, "u8", "Abs: Unsupported data type"),
@@ -273,7 +280,7 @@ class NegOp(_UnaryOp):
     name = "circle.neg"
     BUILTIN: ClassVar[str] = "NEG"
     OPTIONS: ClassVar[str] = "NegOptions"
-    traits = elementwise_traits(PassesInfinity())
+    traits = elementwise_traits(MayNegate(), PassesInfinity())
 
 
 @irdl_op_definition
@@ -284,7 +291,7 @@ class SoftmaxOp(_SameShapeOp):
     BUILTIN: ClassVar[str] = "SOFTMAX"
     OPTIONS: ClassVar[str] = "SoftmaxOptions"
     beta = f32_prop(1.0)
-    traits = circle_traits(bounded_by(1.0), 
+    traits = circle_traits(YieldsNaN(infinite_operand), NonNegative(), bounded_by(1.0), 
         SOFTMAX_RANGE,
         miscomputes(LITERT, "i16", "LiteRT's int16 SOFTMAX overflows its input rescaling "
                     "(s_in * beta >= 5: a shift above 15 wraps int32), so large differences "
@@ -299,7 +306,7 @@ class LogSoftmaxOp(_SameShapeOp):
     name = "circle.log_softmax"
     BUILTIN: ClassVar[str] = "LOG_SOFTMAX"
     OPTIONS: ClassVar[str] = "LogSoftmaxOptions"
-    traits = circle_traits(
+    traits = circle_traits(YieldsNaN(infinite_operand), 
         FixedOutputRange((("u8", 16.0 / 256, 255), ("i8", 16.0 / 256, 127))),
         refuses(LITERT, "i16", "Only float32, uint8 and int8 are supported currently, got INT16"),
         refuses(ONERT, "i8", "LogSoftmax : unsupported data type"),

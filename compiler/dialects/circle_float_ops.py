@@ -34,6 +34,9 @@ from compiler.dialects.circle_base import (
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
 from compiler.ir.runtime_traits import (
+    YieldsNaN,
+    infinite_operand,
+    negative_operand,
     WEIGHTED_SUM_BOUND,
     bounded_by,
     EVERY,
@@ -91,7 +94,7 @@ class SinOp(_FloatUnaryOp):
 
     name = "circle.sin"
     BUILTIN: ClassVar[str] = "SIN"
-    traits = circle_traits(bounded_by(1.0), Elementwise(), *float32_only("SIN"), *_TRIG_TOLERANCES)
+    traits = circle_traits(YieldsNaN(infinite_operand), bounded_by(1.0), Elementwise(), *float32_only("SIN"), *_TRIG_TOLERANCES)
 
 
 @irdl_op_definition
@@ -100,7 +103,7 @@ class CosOp(_FloatUnaryOp):
 
     name = "circle.cos"
     BUILTIN: ClassVar[str] = "COS"
-    traits = circle_traits(bounded_by(1.0), Elementwise(), *float32_only("COS"), *_TRIG_TOLERANCES)
+    traits = circle_traits(YieldsNaN(infinite_operand), bounded_by(1.0), Elementwise(), *float32_only("COS"), *_TRIG_TOLERANCES)
 
 
 @irdl_op_definition
@@ -129,7 +132,7 @@ class PowOp(_BinaryOp):
     name = "circle.pow"
     BUILTIN: ClassVar[str] = "POW"
     OPTIONS: ClassVar[str] = "PowOptions"
-    traits = circle_traits(Elementwise(), YieldsInfinity(), *float32_only("POW"))
+    traits = circle_traits(YieldsNaN(infinite_operand), YieldsNaN(negative_operand), Elementwise(), YieldsInfinity(), *float32_only("POW"))
 
     def verify_circle(self) -> None:
         super().verify_circle()
@@ -155,7 +158,7 @@ class Conv3DOp(CircleOp):
     dilation_d_factor = i32_prop(1)
     dilation_w_factor = i32_prop(1)
     dilation_h_factor = i32_prop(1)
-    traits = circle_traits(WEIGHTED_SUM_BOUND, 
+    traits = circle_traits(YieldsNaN(infinite_operand), WEIGHTED_SUM_BOUND, 
         PassesInfinity(),
         *float32_only("CONV_3D"),
         refuses(ONERT, EVERY, "Unsupported operation: CONV_3D"),

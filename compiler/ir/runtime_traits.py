@@ -238,10 +238,14 @@ def _weighted_sum_bound(op: Operation, b: list[float]) -> float:
     """A convolution / FULLY_CONNECTED: each output sums at most numel(w) / (output
     channels) products of an input and a weight, plus the bias."""
     w, bias = op.get_trait(WeightOperand), op.get_trait(BiasOperand)
-    taps = int(np.prod(op.operands[w.index].type.get_shape())) // max(
+    # (CONV_3D declares neither: input, filter, bias in that order)
+    wi = w.index if w is not None else 1
+    xi = bias.input_index if bias is not None else 0
+    bi = bias.index if bias is not None else 2
+    taps = int(np.prod(op.operands[wi].type.get_shape())) // max(
         1, int(op.results[0].type.get_shape()[-1]))
-    extra = b[bias.index] if bias is not None and bias.index < len(b) else 0.0
-    return b[bias.input_index if bias is not None else 0] * b[w.index] * max(1, taps) + extra
+    extra = b[bi] if bi < len(b) else 0.0
+    return b[xi] * b[wi] * max(1, taps) + extra
 
 
 #: the magnitudes of `Magnitude` ops' results, per kind of growth
@@ -251,6 +255,34 @@ SQUARED_DIFFERENCE_BOUND = Magnitude(_squared_difference_bound)
 REDUCED_SUM_BOUND = Magnitude(_reduced_sum_bound)
 MATMUL_BOUND = Magnitude(_matmul_bound)
 WEIGHTED_SUM_BOUND = Magnitude(_weighted_sum_bound)
+
+
+@dataclass(frozen=True)
+class YieldsNaN(OpTrait):
+    """The op's float32 result can be NaN on operands that are not (`when(op)`, if
+    given): an infinity met by a sum or a product (inf - inf, 0 x inf: `infinite_operand`),
+    SIN / COS of +-inf, a root or logarithm of a negative value (`negative_operand`),
+    0 / 0 (`zero_divisor`), 0 x -inf in a PRELU (`scaled_infinity`). `may_be_nan` asks it; every float op hands a NaN on."""
+
+    when: Callable[[Operation], bool] | None = None
+
+
+@dataclass(frozen=True)
+class NonNegative(OpTrait):
+    """The op's float32 result is never negative (ABS, RELU, RELU6, SQRT, EXP, SOFTMAX,
+    LOGISTIC, SQUARED_DIFFERENCE): `may_be_negative` asks it."""
+
+
+@dataclass(frozen=True)
+class FollowsSign(OpTrait):
+    """The op's float32 result is never negative where its operands are not, although it
+    does not hand an infinity on (RSQRT: +0 -> +inf, -0 -> -inf): `may_be_negative`."""
+
+
+@dataclass(frozen=True)
+class MayNegate(OpTrait):
+    """The op can give a negative result from operands that are not (SUB, NEG), although
+    it hands an infinity on: `may_be_negative` asks it."""
 
 
 # -- conditions -------------------------------------------------------------------------
@@ -332,9 +364,11 @@ def infinity_memo() -> Iterator[None]:
     afresh)."""
     token = _INFINITY_MEMO.set({})
     bounds = _BOUND_MEMO.set({})
+    nans = _NAN_MEMO.set({})
     try:
         yield
     finally:
+        _NAN_MEMO.reset(nans)
         _BOUND_MEMO.reset(bounds)
         _INFINITY_MEMO.reset(token)
 
@@ -458,6 +492,206 @@ def magnitude_bound(v: SSAValue) -> float:
             stack.append((value, True))
             stack.extend((x, False) for x in op.operands if x not in memo)
     return memo[v]
+
+
+def _float_operands(op: Operation) -> list[SSAValue]:
+    return [x for x in op.operands if storage(x) == "f32"]
+
+
+def _can_be_infinite(v: SSAValue) -> bool:
+    """`v` may be +-inf: an op that yields one, or a sum / product that may overflow."""
+    return may_be_infinite(v) or magnitude_bound(v) == float("inf")
+
+
+def infinite_operand(op: Operation) -> bool:
+    """A float operand may be +-inf (which a sum, a product, SIN or COS can turn into NaN)."""
+    return any(_can_be_infinite(x) for x in _float_operands(op))
+
+
+def negative_operand(op: Operation) -> bool:
+    """The float input of a root, logarithm or power may be negative (-0 and -inf count:
+    `may_be_negative`)."""
+    x = op.operands[0]
+    return storage(x) == "f32" and may_be_negative(x)
+
+
+def zero_divisor(op: Operation) -> bool:
+    """A DIV of 0 / 0 or inf / inf: both operands may be 0, or both may be infinite."""
+    a, b = op.operands[:2]
+    return (not _nonzero(a) and not _nonzero(b)) or (_can_be_infinite(a)
+                                                      and _can_be_infinite(b))
+
+
+def scaled_infinity(op: Operation) -> bool:
+    """A PRELU of -inf by a slope that may be 0 (0 x -inf), or by an infinite slope."""
+    x, alpha = op.operands[:2]
+    return (_can_be_infinite(x) and not _nonzero(alpha)) or _can_be_infinite(alpha)
+
+
+def _nonzero(v: SSAValue) -> bool:
+    """No element of the float value `v` is 0: a constant without zeros, or `_positive`."""
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    if isinstance(v.owner, ConstOp) and storage(v) == "f32":
+        return bool((dense_as_numpy(v.owner.value) != 0).all())
+    return _positive(v)
+
+
+def _const_bounds(v: SSAValue) -> tuple[float, float] | None:
+    """(min, max) of a float constant or of a clamp's bounds, else None."""
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    op = v.owner
+    if isinstance(op, ConstOp) and storage(v) == "f32":
+        arr = dense_as_numpy(op.value).astype(np.float64)
+        return (float(arr.min(initial=np.inf)), float(arr.max(initial=-np.inf)))
+    if isinstance(op, Operation) and _clamped(v):
+        inner = next(c.owner for c in op.operands if not isinstance(c.owner, ConstOp))
+        consts = sorted(float(dense_as_numpy(c.owner.value).min()) for o in (op, inner)
+                        for c in o.operands if isinstance(c.owner, ConstOp))
+        return consts[0], consts[-1]
+    return None
+
+
+def _positive(v: SSAValue) -> bool:
+    """Every element of the float value `v` is > 0: a positive constant or clamp, a
+    MAXIMUM with one, an ADD of one and a value never negative, a root of one."""
+    from compiler.dialects import circle
+
+    bounds = _const_bounds(v)
+    if bounds is not None:
+        return bounds[0] > 0
+    op = v.owner
+    if isinstance(op, circle.MaximumOp):
+        return any(_positive(x) for x in op.operands)
+    if isinstance(op, circle.AddOp):
+        a, b = op.operands
+        return (_positive(a) and not may_be_negative(b)) or (_positive(b) and not
+                                                             may_be_negative(a))
+    if isinstance(op, circle.SqrtOp | circle.RsqrtOp):
+        return _positive(op.operands[0])
+    return False
+
+
+def may_be_negative(v: SSAValue) -> bool:
+    """Whether an element of `v` can be < 0 (or -0, -inf): a DEQUANTIZE whose type represents
+    negative values, a constant or clamp with one, a model input, an op that `MayNegate`s
+    or declares no sign; an op that is `NonNegative` is not, and one that hands an
+    infinity on (a sum, product, mean, pool, data movement) is not when none of its
+    float and quantized operands is."""
+    from compiler.dialects import circle
+
+    seen: dict[SSAValue, bool] = {}
+
+    def visit(value: SSAValue) -> bool:
+        if value in seen:
+            return seen[value]
+        seen[value] = True  # (acyclic; guards the recursion)
+        op = value.owner
+        st = storage(value)
+        bounds = _const_bounds(value) if st == "f32" else None
+        if st == "bool" or isinstance(op, Operation) and op.name == "circle.no_value":
+            result = False
+        elif bounds is not None:
+            result = bounds[0] < 0
+        elif st not in QUANTIZED and st != "f32":
+            result = st is not None  # integer shapes / indices are not data
+        elif st in QUANTIZED or isinstance(op, circle.DequantizeOp):
+            t = (op.operands[0] if isinstance(op, circle.DequantizeOp) else value).type
+            et = t.element_type
+            zps = ([et.zero_point.data] if isinstance(et, UniformQuantizedType)
+                   else list(getattr(et, "zero_points", [0])))
+            result = any(int(np.iinfo(et.numpy_storage_dtype).min) < zp for zp in zps)
+        elif not isinstance(op, Operation):
+            result = True  # a model input
+        elif op.has_trait(NonNegative):
+            result = False
+        elif op.has_trait(MayNegate) or not (op.has_trait(PassesInfinity)
+                                             or op.has_trait(FollowsSign)):
+            result = True
+        elif isinstance(op, circle.MaximumOp):  # one operand never negative suffices
+            result = all(visit(x) for x in op.operands)
+        else:
+            result = any(visit(x) for x in op.operands
+                         if storage(x) in QUANTIZED | {"f32", "bool"})
+        seen[value] = result
+        return result
+
+    return visit(v)
+
+
+def _nan_guarded(v: SSAValue) -> bool:
+    """`v` is SELECT_V2(EQUAL(x, x), x, c) with a constant c that is not NaN (what
+    `target_legalize._saturate_infinity` inserts): not NaN."""
+    from compiler.dialects import circle
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    op = v.owner
+    if not isinstance(op, circle.SelectV2Op):
+        return False
+    cond, x, c = op.operands
+    eq = cond.owner
+    return (isinstance(eq, circle.EqualOp) and eq.operands[0] is x and eq.operands[1] is x
+            and isinstance(c.owner, ConstOp)
+            and not np.isnan(dense_as_numpy(c.owner.value).astype(np.float64)).any())
+
+
+#: value -> `may_be_nan`, shared by the calls inside `infinity_memo()`
+_NAN_MEMO: contextvars.ContextVar[dict[SSAValue, bool] | None] = contextvars.ContextVar(
+    "nan_memo", default=None)
+
+
+def may_be_nan(v: SSAValue) -> bool:
+    """Whether the float32 value `v` can hold NaN for finite model inputs (not NaN
+    themselves): an op that `YieldsNaN` (when its condition holds) computes it, directly
+    or through any float ops (they all hand a NaN on; LiteRT's reference MAXIMUM /
+    MINIMUM drop one in their first operand, which `target-legalize` swaps away). A
+    DEQUANTIZE, a constant without NaN, a model input or a NaN guard ends the search."""
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    memo = _NAN_MEMO.get()
+    if memo is None:
+        with infinity_memo():
+            return may_be_nan(v)
+    stack: list[tuple[SSAValue, bool]] = [(v, False)]
+    while stack:
+        value, operands_done = stack.pop()
+        op = value.owner
+        if operands_done:
+            memo[value] = any(memo[x] for x in _float_operands(op))
+            continue
+        if value in memo:
+            continue
+        if storage(value) != "f32" or not isinstance(op, Operation) or _nan_guarded(value):
+            memo[value] = False
+        elif isinstance(op, ConstOp):
+            memo[value] = bool(np.isnan(dense_as_numpy(op.value).astype(np.float64)).any())
+        elif any(t.when is None or t.when(op) for t in op.get_traits_of_type(YieldsNaN)):
+            memo[value] = True
+        else:
+            stack.append((value, True))
+            stack.extend((x, False) for x in _float_operands(op) if x not in memo)
+    return memo[v]
+
+
+def quantizes_nan(op: Operation) -> bool:
+    """A float -> integer QUANTIZE of a value that may be NaN (`may_be_nan`). PT2E (its
+    decomposed quantize_per_tensor) and the interpreter store 0; LiteRT's reference
+    kernels store 0 (uint8), 127 (int8), -32768 (int16), XNNPACK 255 / 127, onert 0:
+    measured (docs/runtimes.md)."""
+    return may_be_nan(op.operands[0])
+
+
+def nan_first_operand(op: Operation) -> bool:
+    """A float MAXIMUM / MINIMUM whose first operand may be NaN: LiteRT's reference and
+    optimized kernels and onert compute `a > b ? a : b` (`<` for MINIMUM), which gives
+    the second operand for a NaN first one, where the op (torch.maximum, the
+    interpreter, XNNPACK) gives NaN; a NaN second operand they hand on (measured)."""
+    return storage(op.operands[0]) == "f32" and may_be_nan(op.operands[0])
 
 
 #: |round(x / scale)| at or beyond which the runtimes' QUANTIZE casts to int32 wrongly
@@ -831,7 +1065,7 @@ def float_only(cls: type[Operation]) -> bool:
 
 __all__ = [
     "DataOperand", "EVERY", "LITERT", "LITERT_OPTIMIZED", "LITERT_REF", "LITERT_XNNPACK",
-    "Magnitude", "Miscomputes", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
+    "FollowsSign", "Magnitude", "MayNegate", "Miscomputes", "NonNegative", "YieldsNaN", "ONERT", "PassesInfinity", "QUANTIZED", "RUNTIMES", "Refuses", "Tolerance",
     "float32_only", "float_only", "infinity_memo", "miscomputation", "miscomputes",
     "no_integer_kernel", "problem", "refusal", "refuses", "storage", "tolerance",
     "tolerated_steps",

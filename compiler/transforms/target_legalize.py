@@ -55,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f32
+from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f32, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -233,12 +233,21 @@ def _requantize_in_float(op: Operation) -> str | None:
 
 
 def _saturate_infinity(op: Operation) -> str | None:
-    """A float -> integer QUANTIZE of a value that may be +-inf (`quantizes_infinity`):
-    its input clamped first to the float range its storage type represents,
+    """A float -> integer QUANTIZE of a value that may be NaN (`quantizes_nan`), +-inf
+    or beyond 2^31 steps (`quantizes_infinity`).
+
+    NaN first: SELECT_V2(EQUAL(x, x), x, (0 - zp) s), which stores 0 for NaN, as PT2E's
+    decomposed quantize_per_tensor and the interpreter do (the runtimes' QUANTIZE of NaN
+    store 0, 127, -32768 or qmax depending on kernel and type); the builtin EQUAL and
+    SELECT_V2 kernels run it alike in every runtime and resolver (XNNPACK takes neither).
+
+    Then the clamp: the input limited to the float range its storage type represents,
     MINIMUM(MAXIMUM(x, (qmin - zp) s), (qmax - zp) s). The QUANTIZE saturates every
     finite value outside that range to the same qmin/qmax, so the result is unchanged
     for finite inputs, and +-inf now quantizes to qmax/qmin as the op's semantics (PT2E)
     say; the runtimes' MAXIMUM/MINIMUM are IEEE comparisons, exact on +-inf."""
+    from compiler.ir.runtime_traits import quantizes_infinity, quantizes_nan
+
     x = op.operands[0]
     qo = op.results[0].type.element_type
     if is_quantized(x.type):
@@ -248,16 +257,36 @@ def _saturate_infinity(op: Operation) -> str | None:
     s, zp = np.float64(np.float32(qo.scale.data)), qo.zero_point.data
     info = np.iinfo(qo.numpy_storage_dtype)
     t = x.type
+    nan, clamp = quantizes_nan(op), quantizes_infinity(op)
 
     def bound(value: float) -> SSAValue:
         return _insert(ConstOp(dense_from_numpy(np.full([1], value, np.float32), f32),
                                TensorType(f32, [1])), op).results[0]
 
-    lo = _insert(circle.MaximumOp(operands=[x, bound((info.min - zp) * s)], result_types=[t]),
-                 op).results[0]
-    hi = _insert(circle.MinimumOp(operands=[lo, bound((info.max - zp) * s)], result_types=[t]),
-                 op).results[0]
-    op.operands[0] = hi
+    if nan:
+        same = _insert(circle.EqualOp(operands=[x, x], result_types=[
+            TensorType(i1, t.get_shape())]), op).results[0]
+        x = _insert(circle.SelectV2Op(operands=[same, x, bound(-zp * s)], result_types=[t]),
+                    op).results[0]
+    if clamp:
+        lo = _insert(circle.MaximumOp(operands=[x, bound((info.min - zp) * s)],
+                                      result_types=[t]), op).results[0]
+        x = _insert(circle.MinimumOp(operands=[lo, bound((info.max - zp) * s)],
+                                     result_types=[t]), op).results[0]
+    op.operands[0] = x
+    return None
+
+
+def _nan_last(op: Operation) -> str | None:
+    """A float MAXIMUM / MINIMUM whose first operand may be NaN (`nan_first_operand`)
+    with its operands swapped: the same value in the op's semantics, and the runtimes,
+    which drop a NaN first operand, hand a NaN second one on like the IR."""
+    from compiler.ir.runtime_traits import may_be_nan
+
+    a, b = op.operands
+    if may_be_nan(b):
+        return "both its operands may be NaN"
+    op.operands[0], op.operands[1] = b, a
     return None
 
 
@@ -657,6 +686,8 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.ReluOp: _relu,
         circle.Relu6Op: _relu,
         circle.QuantizeOp: _quantize,
+        circle.MaximumOp: _nan_last,
+        circle.MinimumOp: _nan_last,
         circle.SliceOp: _slice_low_rank,
         circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _mean_as_conv,
@@ -670,6 +701,8 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.SubOp: _constant_sum,
         circle.SoftmaxOp: _constant_softmax,
         circle.QuantizeOp: _saturate_infinity,
+        circle.MaximumOp: _nan_last,
+        circle.MinimumOp: _nan_last,
         circle.RsqrtOp: _rsqrt_of_zero,
     },
 }

@@ -61,15 +61,14 @@ func.func @through_floor_and_reshape(%x: tensor<4xf32>) -> tensor<2x2x!quant.uni
 
 // -----
 
-// The same float region from a dequantized (finite) value: no op on the way yields an
-// infinity, so the QUANTIZE is left alone. (SIN of an infinity is NaN, not an infinity:
-// a SIN does not pass one on either.)
+// The same float region from a dequantized (finite, never negative: zero point 0)
+// value: no op on the way yields an infinity or NaN, so the QUANTIZE is left alone.
 // CHECK-LABEL: func.func @finite_region(
 // CHECK:         %[[F:.*]] = circle.floor
 // CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[F]] :
 // CHECK-NEXT:    func.return %[[Q]]
-func.func @finite_region(%x: tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
-  %dq = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<4xf32>
+func.func @finite_region(%x: tensor<4x!quant.uniform<u8:f32, 0.5>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %dq = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5>>) -> tensor<4xf32>
   %s = circle.sqrt %dq : (tensor<4xf32>) -> tensor<4xf32>
   %f = circle.floor %s : (tensor<4xf32>) -> tensor<4xf32>
   %q = circle.quantize %f : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
@@ -78,9 +77,14 @@ func.func @finite_region(%x: tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor
 
 // -----
 
+// SIN of an infinity is NaN, not an infinity: no clamp after a SIN, but the NaN guard
+// (target-legalize-quantize-nan.mlir).
 // CHECK-LABEL: func.func @not_through_sin(
 // CHECK:         %[[S:.*]] = circle.sin
-// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[S]] :
+// CHECK-NEXT:    %[[E:.*]] = circle.equal %[[S]], %[[S]]
+// CHECK-NEXT:    circle.const
+// CHECK-NEXT:    %[[G:.*]] = circle.select_v2 %[[E]], %[[S]]
+// CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[G]] :
 // CHECK-NEXT:    func.return %[[Q]]
 func.func @not_through_sin(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
   %one = circle.const dense<1.0> : tensor<1xf32>
@@ -96,9 +100,13 @@ func.func @not_through_sin(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32,
 // an infinity on as well (PRELU too: target-legalize-quantize-infinity-litert.mlir, onert
 // has no PRELU).
 // CHECK-LABEL: func.func @through_pool_select(
-// CHECK:         %[[S:.*]] = circle.select_v2
+// (A mean of +inf and -inf is NaN: the NaN guard first, target-legalize-quantize-nan.mlir.)
+// CHECK:         %[[S:.*]] = circle.select_v2 %c
+// CHECK-NEXT:    %[[E:.*]] = circle.equal %[[S]], %[[S]]
+// CHECK-NEXT:    circle.const
+// CHECK-NEXT:    %[[G:.*]] = circle.select_v2 %[[E]], %[[S]]
 // CHECK-NEXT:    %[[LO:.*]] = circle.const dense<-5.000000e+00> : tensor<1xf32>
-// CHECK-NEXT:    %[[MAX:.*]] = circle.maximum %[[S]], %[[LO]]
+// CHECK-NEXT:    %[[MAX:.*]] = circle.maximum %[[G]], %[[LO]]
 // CHECK-NEXT:    %[[HI:.*]] = circle.const dense<1.225000e+02> : tensor<1xf32>
 // CHECK-NEXT:    %[[MIN:.*]] = circle.minimum %[[MAX]], %[[HI]]
 // CHECK-NEXT:    %[[Q:.*]] = circle.quantize %[[MIN]]

@@ -4,7 +4,8 @@
 // LiteRT: XNNPACK does not give +inf for RSQRT of 0. A float RSQRT whose every use is a
 // QUANTIZE gets its input raised to FLT_MIN (1 / sqrt(FLT_MIN) = 2^63 quantizes to qmax
 // like +inf); the QUANTIZE's input is clamped too (+-inf in the reference kernels).
-// onert's RSQRT gives +inf: only the QUANTIZE's clamp.
+// onert's RSQRT gives +inf: only the QUANTIZE's clamp (after the NaN guard: an RSQRT of
+// a model input, which may be negative, may be NaN; target-legalize-quantize-nan.mlir).
 // CHECK-LABEL: func.func @layer_norm_island(
 // CHECK-NEXT:    %[[TINY:.*]] = circle.const dense<1.17549435e-38> : tensor<1xf32>
 // CHECK-NEXT:    %[[X:.*]] = circle.maximum %{{.*}}, %[[TINY]] : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
@@ -13,8 +14,11 @@
 // CHECK-NEXT:    circle.quantize
 // ONERT-LABEL: func.func @layer_norm_island(
 // ONERT-NEXT:    %[[R:.*]] = circle.rsqrt %x
+// ONERT-NEXT:    %[[E:.*]] = circle.equal %[[R]], %[[R]]
 // ONERT-NEXT:    circle.const
-// ONERT-NEXT:    circle.maximum %[[R]]
+// ONERT-NEXT:    %[[G:.*]] = circle.select_v2 %[[E]], %[[R]]
+// ONERT-NEXT:    circle.const
+// ONERT-NEXT:    circle.maximum %[[G]]
 func.func @layer_norm_island(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
   %r = circle.rsqrt %x : (tensor<4xf32>) -> tensor<4xf32>
   %q = circle.quantize %r : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
