@@ -30,7 +30,7 @@ from xdsl.ir import Attribute, ErasedSSAValue, OpResult, Operation
 from xdsl.irdl import OptAttributeDef, OptPropertyDef
 from xdsl.irdl.constraints import VerificationContext
 from xdsl.parser import Parser
-from xdsl.traits import IsolatedFromAbove, IsTerminator, NoTerminator
+from xdsl.traits import IsolatedFromAbove, IsTerminator, NoTerminator, OpTrait
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 
@@ -161,7 +161,8 @@ _FAST_PLANS: dict[type[Operation], tuple[object, tuple | None]] = {}
 
 def _fast_plan(cls: type[Operation]) -> tuple | None:
     """(op definition, operand constraints, result constraints, the class's own
-    `verify_` or None, xDSL's region verifier or None) for an IRDL op class whose
+    `verify_` or None, xDSL's region verifier or None, the traits whose `verify` checks
+    something) for an IRDL op class whose
     definition has no variadic or optional operand, result or region, no successor
     and no segment-size option, and whose `verify_` is the one IRDL generates
     (`op_def.verify(op)` then the class's own `verify_`, read from that function's
@@ -195,7 +196,9 @@ def _fast_plan(cls: type[Operation]) -> tuple | None:
                             for _, d in (*op_def.operands, *op_def.results, *op_def.regions))):
             plan = (op_def, tuple(d.constr for _, d in op_def.operands),
                     tuple(d.constr for _, d in op_def.results), cells.get("custom_verify"),
-                    irdl_op_verify_regions if op_def.regions else None)
+                    irdl_op_verify_regions if op_def.regions else None,
+                    # (in order; `OpTrait.verify` checks nothing: those are left out)
+                    tuple(t for t in op_def.traits if type(t).verify is not OpTrait.verify))
     except Exception:  # another xDSL: verify such ops the generic way
         plan = None
     _FAST_PLANS[cls] = (cls.verify_, plan)
@@ -231,7 +234,7 @@ def _verify_plain(op: Operation, plan: tuple) -> bool:
     verification context, operands then results), its regions (xDSL's own
     `irdl_op_verify_regions`), the properties and attributes against theirs, then the
     traits: what this function does, `IsolatedFromAbove` by `_isolated_from_above`."""
-    op_def, operand_constraints, result_constraints, custom_verify, verify_regions = plan
+    op_def, operand_constraints, result_constraints, custom_verify, verify_regions, traits = plan
     operands = op._operands
     results = op.results
     if (len(operands) != len(operand_constraints) or len(results) != len(result_constraints)
@@ -252,7 +255,7 @@ def _verify_plain(op: Operation, plan: tuple) -> bool:
             return False
         if not _verify_defined(op_def.attributes, op.attributes, OptAttributeDef, context):
             return False
-        for trait in op_def.traits:
+        for trait in traits:
             if type(trait) is IsolatedFromAbove:
                 if not _isolated_from_above(op):
                     return False
@@ -323,8 +326,6 @@ def _is_locally_verified(cls: type[Operation]) -> bool:
     traits whose `verify` is a no-op or `VerifyQuantizedTensors`'s."""
     known = _LOCAL_VERIFIER.get(cls)
     if known is None:
-        from xdsl.traits import OpTrait
-
         from compiler.ir.verify_tensors import VerifyQuantizedTensors
 
         local_traits = (OpTrait.verify, VerifyQuantizedTensors.verify)
