@@ -83,17 +83,25 @@ def _vector(b, data, count: int, elem: int, alignment: int) -> int:
     return n - head
 
 
+#: dtype -> (element size, alignment) of the numpy vectors `numpy_vector` writes itself:
+#: little-endian integers and floats of 2 bytes or more (a dtype compares equal only to
+#: one of the same kind, size and byte order)
+_VECTOR_DTYPES = {
+    dt: (dt.itemsize, dt.alignment)
+    for dt in map(np.dtype, ("<i2", "<i4", "<i8", "<u2", "<u4", "<u8", "<f2", "<f4", "<f8"))
+}
+
+
 def numpy_vector(b, x: np.ndarray) -> int:
-    """`b.CreateNumpyVector(x)` for a 1-D little-endian numpy array of elements of 2 bytes
-    or more; anything else goes to the builder's own method (which byte-swaps or refuses
-    it, and may align byte vectors its own way: the writer's builder aligns constant
-    payloads)."""
-    dt = x.dtype
-    if x.ndim != 1 or dt.itemsize < 2 or dt.str[0] != "<" or dt.kind not in "iuf":
+    """`b.CreateNumpyVector(x)` for a 1-D little-endian numpy array of integers or floats
+    of 2 bytes or more; anything else goes to the builder's own method (which byte-swaps
+    or refuses it, and may align byte vectors its own way: the writer's builder aligns
+    constant payloads). The payload is `x.tobytes()`, the array's elements in order
+    (what flatbuffers copies from a contiguous copy of it)."""
+    spec = _VECTOR_DTYPES.get(x.dtype)
+    if spec is None or x.ndim != 1:
         return b.CreateNumpyVector(x)
-    if not x.flags.c_contiguous:
-        x = np.ascontiguousarray(x)
-    return _vector(b, memoryview(x).cast("B"), x.size, dt.itemsize, dt.alignment)
+    return _vector(b, x.tobytes(), x.size, spec[0], spec[1])
 
 
 def string(b, s: str) -> int:

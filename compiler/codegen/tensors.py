@@ -85,19 +85,24 @@ def storage_integer_of(name: str) -> IntegerType | None:
 
 def quantization_of(element: Attribute):
     """`QuantizationParametersT` of a quantized element type (None when not quantized)."""
+    # numpy vectors: packed as one byte copy each instead of a prepend per element
+    # (same bytes: float32 and int64 little-endian, the schema's element types). Each
+    # call makes new arrays: the model's objects are the caller's to change.
+    # `np.array(floats, dtype=np.float32)` and `astype` round each double to float32 as
+    # `np.float32(x)` does.
     if isinstance(element, UniformQuantizedType):
-        scales, zps, dim = [element.scale.data], [element.zero_point.data], 0
+        scale = np.array([element.scale.data], dtype=np.float32)
+        zero_point = np.array([element.zero_point.data], dtype=np.int64)
+        dim = 0
     elif isinstance(element, UniformQuantizedPerAxisType):
-        scales = list(element.scales)
-        zps = [int(z) for z in element.zero_points]
+        scale = element.scales.astype(np.float32)  # (a new float64 array, cast)
+        zero_point = element.zero_points  # a new int64 array
         dim = element.axis.data
     else:
         return None
     q = schema_class("QuantizationParameters")()
-    # numpy vectors: packed as one byte copy each instead of a prepend per element
-    # (same bytes: float32 and int64 little-endian, the schema's element types)
-    q.scale = np.array([np.float32(s) for s in scales], dtype=np.float32)
-    q.zeroPoint = np.array([int(z) for z in zps], dtype=np.int64)
+    q.scale = scale
+    q.zeroPoint = zero_point
     q.quantizedDimension = dim
     return q
 

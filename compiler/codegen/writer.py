@@ -26,6 +26,7 @@ else a generated `t<N>`. Names are made unique with a
 
 from __future__ import annotations
 
+import math
 import mmap
 from collections.abc import Iterator
 
@@ -33,6 +34,7 @@ import flatbuffers
 import numpy as np
 from xdsl.dialects.builtin import (
     CallSiteLoc,
+    DenseIntOrFPElementsAttr,
     Float32Type,
     FusedLoc,
     ModuleOp,
@@ -59,7 +61,7 @@ from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp
 from compiler.ir.collector import gc_paused
 from compiler.ir.diagnostics import CompileError, error_at, verify_module
 from compiler.ir.quant_types import UniformQuantizedPerAxisType, UniformQuantizedType
-from compiler.ir.verify_tensors import dense_as_numpy
+from compiler.ir.verify_tensors import dense_as_numpy, numpy_dtype
 
 #: Alignment of constant payloads (TFLite's converter uses 16; XNNPACK reads weights
 #: in place, and aligned data is never copied).
@@ -109,6 +111,7 @@ class _ModelBuilder:
         self.buffer_of_bytes: dict[bytes, int] = {}
         self.opcodes: list = []
         self.opcode_index: dict[str, int] = {}
+        self.payload_dtypes: dict[int, tuple[Attribute, np.dtype]] = {}
 
     # ---- names ---------------------------------------------------------------------
     def unique_name(self, preferred: str | None) -> str:
@@ -144,9 +147,11 @@ class _ModelBuilder:
                     "Circle quantization is always relative to f32",
                 )
         tensor = schema_class("Tensor")()
-        shape = list(t.get_shape())
-        tensor.shape = np.array([d if d >= 0 else 1 for d in shape], dtype=np.int32)
-        if any(d < 0 for d in shape):
+        shape = t.get_shape()
+        if min(shape, default=0) >= 0:  # static: the shape as it is
+            tensor.shape = np.array(shape, dtype=np.int32)
+        else:  # dynamic dimensions are 1 in the shape, -1 in its signature
+            tensor.shape = np.array([d if d >= 0 else 1 for d in shape], dtype=np.int32)
             tensor.shapeSignature = np.array([max(d, -1) for d in shape], dtype=np.int32)
         tensor.type = tensor_type_code(type_name)
         tensor.buffer = buffer
@@ -166,21 +171,37 @@ class _ModelBuilder:
         return len(self.buffers) - 1
 
     def add_constant(self, op: ConstOp) -> None:
-        t = op.output.type
+        output, value = op.output, op.value  # (IRDL accessors: read once)
+        t = output.type
         assert isinstance(t, TensorType)
         type_name = circle_type_name(t.element_type)
         if type_name is None or type_name not in NUMPY_OF_TENSOR_TYPE:
             raise error_at(op, f"constant of element type {t.element_type} cannot be written")
         # The payload is already in the storage type; splats are expanded to every element.
-        array = dense_as_numpy(op.value)
-        stored = op.value.data.data
-        if array.dtype == NUMPY_OF_TENSOR_TYPE[type_name] and array.nbytes == len(stored):
+        storage = NUMPY_OF_TENSOR_TYPE[type_name]
+        stored = value.data.data
+        if self.holds_every_element(value, storage):
             payload = stored  # the attribute's own bytes: no copy of the weights
         else:
-            payload = np.ascontiguousarray(array).astype(
-                NUMPY_OF_TENSOR_TYPE[type_name], copy=False).tobytes()
-        self.add_tensor(op.output, self.preferred_name(op.output, op.location, 0), op,
+            payload = np.ascontiguousarray(dense_as_numpy(value)).astype(
+                storage, copy=False).tobytes()
+        self.add_tensor(output, self.preferred_name(output, op.location, 0), op,
                         self.add_buffer(payload))
+
+    def holds_every_element(self, value: DenseIntOrFPElementsAttr, dtype: np.dtype) -> bool:
+        """Whether `dense_as_numpy(value)` is of `dtype` and its bytes are the payload's:
+        the payload's numpy type (little-endian, as `dense_as_numpy` reads it) is `dtype`
+        and it holds every element (a splat holds one; a payload of another length makes
+        `dense_as_numpy` fail, and is left to it). The numpy type is found once per
+        element type object (`numpy_dtype` builds one each call)."""
+        t = value.type
+        element = t.element_type
+        known = self.payload_dtypes.get(id(element))  # (the key's object is held: id stays)
+        if known is None:
+            known = self.payload_dtypes[id(element)] = (
+                element, numpy_dtype(element).newbyteorder("<"))
+        return (known[1] == dtype
+                and math.prod(t.get_shape()) * dtype.itemsize == len(value.data.data))
 
     def operand_index(self, value: SSAValue, user: Operation) -> int:
         t = value.type
@@ -236,13 +257,14 @@ def build_model(module: ModuleOp):
     operators = []
     outputs: list[int] | None = None
     for op in block.ops:
-        if isinstance(op, (NoValueOp, ConstOp)):
+        kind = _role(type(op))
+        if kind is _CONSTANT:
             continue  # constants become tensors where they are first used
-        if isinstance(op, ReturnOp):
+        if kind is _RETURN:
             outputs = [b.operand_index(v, op) for v in op.arguments]
             if -1 in outputs:
                 raise error_at(op, "a model output cannot be an absent (none) value")
-        elif isinstance(op, CircleOp) and op.BUILTIN is not None:
+        elif kind is _OPERATOR:
             operators.append(b.add_operator(op))
         else:
             raise error_at(op, "is not a circle operator; lower it before writing a flatbuffer")
@@ -270,6 +292,31 @@ def build_model(module: ModuleOp):
     model.buffers = b.buffers
     model.signatureDefs = [signature]
     return model
+
+
+_CONSTANT, _RETURN, _OPERATOR, _OTHER = "constant", "return", "operator", "other"
+#: op class -> its role in the model (`_role`)
+_ROLES: dict[type, str] = {}
+
+
+def _role(cls: type[Operation]) -> str:
+    """What an op of class `cls` becomes: a constant (`circle.const`, `circle.no_value`:
+    a tensor, or index -1), the return (the outputs), an operator (a circle op naming a
+    BuiltinOperator), or nothing a model holds. A function of the class alone
+    (`BUILTIN` is a class variable), asked once per class instead of three `isinstance`
+    checks per op."""
+    role = _ROLES.get(cls)
+    if role is None:
+        if issubclass(cls, (NoValueOp, ConstOp)):
+            role = _CONSTANT
+        elif issubclass(cls, ReturnOp):
+            role = _RETURN
+        elif issubclass(cls, CircleOp) and cls.BUILTIN is not None:
+            role = _OPERATOR
+        else:
+            role = _OTHER
+        _ROLES[cls] = role
+    return role
 
 
 def _tensor_map(name: str, index: int):

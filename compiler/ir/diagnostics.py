@@ -13,6 +13,7 @@ Locations are xDSL's builtin location attributes, as MLIR spells them:
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from xdsl.dialects.builtin import (
     IntAttr,
@@ -29,6 +30,7 @@ from xdsl.ir import Attribute, ErasedSSAValue, OpResult, Operation
 from xdsl.irdl import OptAttributeDef, OptPropertyDef
 from xdsl.irdl.constraints import VerificationContext
 from xdsl.parser import Parser
+from xdsl.traits import IsolatedFromAbove, IsTerminator, NoTerminator, OpTrait
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 
@@ -103,11 +105,13 @@ def verify_module(module: Operation) -> None:
 
     Ops whose verification can depend on other ops (with regions or successors, the
     last op of a block, ops outside this project's dialects, or with a trait whose
-    check is not known to be local) are verified every time. The others, when verified,
-    are checked by `_verify_plain` if their class is plain (`_fast_plan`): xDSL's own
-    checks without its generic machinery; xDSL's verifier gives the message of a failure.
+    check is not known to be local) are verified every time. Any op, when verified, is
+    checked by `_verify_plain` if its class is plain (`_fast_plan`) and xDSL's checks
+    around the op's own (`_passes_operation_checks`) pass: xDSL's own checks without its
+    generic machinery (the model function's `IsolatedFromAbove`, a walk over the whole
+    graph, by `_isolated_from_above`); xDSL's verifier gives the message of a failure.
     """
-    passed: dict[tuple, tuple] = {}  # signature (by identity) -> its objects, kept alive
+    passed: dict[tuple, tuple] = {}  # signature (by identity) -> its inputs, kept alive
     for op in module.walk():
         inputs = _verification_inputs(op)
         if inputs is not None:
@@ -118,16 +122,19 @@ def verify_module(module: Operation) -> None:
                 if type(v) is not OpResult and isinstance(v, ErasedSSAValue):
                     # xDSL's own check raises a ValueError, not a VerifyException
                     raise error_at(op, "uses a value whose producer was erased")
-        if inputs is not None:
-            key, objects = _signature(op, inputs)
+            key = _signature(op, inputs)
             if key in passed:
                 op.__dict__[_VERIFIED] = inputs
                 continue
-            plan = _fast_plan(type(op))
-            if plan is not None and _verify_plain(op, plan):
+        plan = _fast_plan(type(op))
+        # (an op with inputs is not the last of its block and was checked for erased
+        # operands above: xDSL's checks around its own pass)
+        if (plan is not None and (inputs is not None or _passes_operation_checks(op))
+                and _verify_plain(op, plan)):
+            if inputs is not None:
                 op.__dict__[_VERIFIED] = inputs
-                passed[key] = objects
-                continue
+                passed[key] = inputs
+            continue
         try:
             op.verify(verify_nested_ops=False)
         except (VerifyException, DiagnosticException) as e:
@@ -138,21 +145,14 @@ def verify_module(module: Operation) -> None:
             raise CompileError(msg, op_location(op)) from None
         if inputs is not None:
             op.__dict__[_VERIFIED] = inputs
-            passed[key] = objects
+            passed[key] = inputs
 
 
-def _signature(op: Operation, inputs: tuple) -> tuple[tuple, tuple]:
-    """(a key of the op's class and the identities of the attributes its verification
-    reads, the objects themselves) from `_verification_inputs`."""
-    _, operand_types, result_types, properties, attributes = inputs
-    key = (
-        type(op),
-        tuple(map(id, operand_types)),
-        tuple(map(id, result_types)),
-        tuple([(name, id(value)) for name, value in properties]),
-        tuple([(name, id(value)) for name, value in attributes]),
-    )
-    return key, inputs[1:]
+def _signature(op: Operation, inputs: tuple) -> tuple:
+    """A key of the op's class and the identities of the objects its verification reads
+    (`_verification_inputs` after the operand tuple: types, property and attribute
+    names and values, and the section separators)."""
+    return (type(op), *map(id, inputs[1:]))
 
 
 #: op class -> what `_verify_plain` needs to verify it, or None (see `_fast_plan`)
@@ -161,11 +161,13 @@ _FAST_PLANS: dict[type[Operation], tuple[object, tuple | None]] = {}
 
 def _fast_plan(cls: type[Operation]) -> tuple | None:
     """(op definition, operand constraints, result constraints, the class's own
-    `verify_` or None) for an IRDL op class whose definition has no variadic or
-    optional operand or result, no region, no successor and no segment-size option,
-    and whose `verify_` is the one IRDL generates (`op_def.verify(op)` then the class's
-    own `verify_`, read from that function's closure); None for any other class, or
-    if xDSL's generated verifier does not have the expected shape."""
+    `verify_` or None, xDSL's region verifier or None, the traits whose `verify` checks
+    something) for an IRDL op class whose
+    definition has no variadic or optional operand, result or region, no successor
+    and no segment-size option, and whose `verify_` is the one IRDL generates
+    (`op_def.verify(op)` then the class's own `verify_`, read from that function's
+    closure); None for any other class, or if xDSL's generated verifier does not have
+    the expected shape."""
     known = _FAST_PLANS.get(cls)
     if known is not None and known[0] is cls.verify_:  # (a replaced `verify_` is read anew)
         return known[1]
@@ -177,6 +179,7 @@ def _fast_plan(cls: type[Operation]) -> tuple | None:
             OptionalDef,
             SameVariadicSize,
             VariadicDef,
+            irdl_op_verify_regions,
         )
 
         op_def = cls.get_irdl_definition() if issubclass(cls, IRDLOperation) else None
@@ -186,13 +189,16 @@ def _fast_plan(cls: type[Operation]) -> tuple | None:
                 and fn.__qualname__ == "get_accessors_from_op_def.<locals>.verify_"
                 and set(cells) in ({"op_def"}, {"op_def", "custom_verify"})
                 and cells["op_def"] is op_def
-                and not op_def.regions and not op_def.successors
+                and not op_def.successors
                 and not any(isinstance(o, (AttrSizedSegments, SameVariadicSize))
                             for o in op_def.options)
                 and not any(isinstance(d, (VariadicDef, OptionalDef))
-                            for _, d in (*op_def.operands, *op_def.results))):
+                            for _, d in (*op_def.operands, *op_def.results, *op_def.regions))):
             plan = (op_def, tuple(d.constr for _, d in op_def.operands),
-                    tuple(d.constr for _, d in op_def.results), cells.get("custom_verify"))
+                    tuple(d.constr for _, d in op_def.results), cells.get("custom_verify"),
+                    irdl_op_verify_regions if op_def.regions else None,
+                    # (in order; `OpTrait.verify` checks nothing: those are left out)
+                    tuple(t for t in op_def.traits if type(t).verify is not OpTrait.verify))
     except Exception:  # another xDSL: verify such ops the generic way
         plan = None
     _FAST_PLANS[cls] = (cls.verify_, plan)
@@ -213,25 +219,26 @@ def _verify_defined(defs: dict, values: dict, optional: type,
 
 
 def _verify_plain(op: Operation, plan: tuple) -> bool:
-    """Whether `op` passes the checks of `op.verify(verify_nested_ops=False)`, for a
-    locally verified op (not the last of its block, no erased operand) of a class with
-    a `_fast_plan`; False when a check fails (or for an op not of its definition's
+    """Whether `op` passes the checks of `op.verify(verify_nested_ops=False)`, for an op
+    that passes xDSL's checks around its own (`_passes_operation_checks`) of a class
+    with a `_fast_plan`; False when a check fails (or for an op not of its definition's
     shape), and the caller then runs xDSL's verifier for its error message.
 
     These are xDSL 0.74's checks for such an op, in its order, without the generic
-    machinery around them: `Operation.verify` checks successors and the block's
-    terminator (none apply: no successors, not the last op) then calls the generated
-    `verify_`, which runs `OpDef.verify` and the class's own `verify_`. For a
-    definition without variadic, optional, region or successor definitions,
-    `OpDef.verify` checks that the op has as many operands and results as defined and
-    no region or successor, each operand's and result's type against its definition's
-    constraint (one verification context, operands then results), the properties and
-    attributes against theirs, then the traits: what this function does."""
-    op_def, operand_constraints, result_constraints, custom_verify = plan
+    machinery around them: `Operation.verify` checks the operands, successors and the
+    block's terminator (`_passes_operation_checks`; no successors here) then calls the
+    generated `verify_`, which runs `OpDef.verify` and the class's own `verify_`. For a
+    definition without variadic, optional or successor definitions, `OpDef.verify`
+    checks that the op has as many operands and results as defined and no successor,
+    each operand's and result's type against its definition's constraint (one
+    verification context, operands then results), its regions (xDSL's own
+    `irdl_op_verify_regions`), the properties and attributes against theirs, then the
+    traits: what this function does, `IsolatedFromAbove` by `_isolated_from_above`."""
+    op_def, operand_constraints, result_constraints, custom_verify, verify_regions, traits = plan
     operands = op._operands
     results = op.results
     if (len(operands) != len(operand_constraints) or len(results) != len(result_constraints)
-            or op.regions or op.successors):
+            or op.successors or (op.regions and verify_regions is None)):
         return False
     try:
         context = VerificationContext()
@@ -239,6 +246,8 @@ def _verify_plain(op: Operation, plan: tuple) -> bool:
             constraint.verify((value.type,), context)
         for constraint, value in zip(result_constraints, results):
             constraint.verify((value.type,), context)
+        if verify_regions is not None:
+            verify_regions(op, op_def, context)
         properties = op.properties
         if not _verify_defined(op_def.properties, properties, OptPropertyDef, context):
             return False
@@ -246,12 +255,61 @@ def _verify_plain(op: Operation, plan: tuple) -> bool:
             return False
         if not _verify_defined(op_def.attributes, op.attributes, OptAttributeDef, context):
             return False
-        for trait in op_def.traits:
-            trait.verify(op)
+        for trait in traits:
+            if type(trait) is IsolatedFromAbove:
+                if not _isolated_from_above(op):
+                    return False
+            else:
+                trait.verify(op)
         if custom_verify is not None:
             custom_verify(op)
     except (VerifyException, DiagnosticException):
         return False
+    return True
+
+
+_flatten = chain.from_iterable
+
+def _passes_operation_checks(op: Operation) -> bool:
+    """Whether `op` passes xDSL 0.74's `Operation.verify` checks before the op's own
+    `verify_`, for an op without successors: no operand is an erased value, and the
+    last op of a block is a terminator unless its region has one block and belongs to
+    no op or to a `NoTerminator` op. (False also for a block-less region, which xDSL
+    does not check: the caller then runs xDSL's verifier.)"""
+    if any(isinstance(v, ErasedSSAValue) for v in op._operands):
+        return False
+    block = op.parent
+    if block is None or op._next_op is not None or block.parent is None:
+        return True
+    region = block.parent
+    if len(region.blocks) == 1 and (region.parent is None
+                                    or region.parent.has_trait(NoTerminator)):
+        return True
+    return op.has_trait(IsTerminator)
+
+
+def _isolated_from_above(op: Operation) -> bool:
+    """Whether xDSL's `IsolatedFromAbove.verify(op)` passes: every operand of every op
+    nested in `op` (not below a nested isolated op) is defined inside `op`, by an op
+    other than `op`. The same walk, with a shortcut: a value whose defining op or
+    block argument lies in a block already walked is inside `op` (that block is), and
+    it is not `op`'s own result; any other value is checked as xDSL does."""
+    inside: set[int] = set()  # ids of the blocks walked (alive: they are in op)
+    regions = list(op.regions)
+    while regions:
+        region = regions.pop()
+        for block in region.blocks:
+            inside.add(id(block))
+            child = block.first_op
+            while child is not None:
+                for operand in child._operands:
+                    owner = operand.owner  # an op (its block is .parent) or a block
+                    if (id(owner.parent) not in inside and id(owner) not in inside
+                            and (owner is op or not op.is_ancestor(owner))):
+                        return False
+                if child.regions and not child.has_trait(IsolatedFromAbove):
+                    regions += child.regions
+                child = child._next_op
     return True
 
 
@@ -268,8 +326,6 @@ def _is_locally_verified(cls: type[Operation]) -> bool:
     traits whose `verify` is a no-op or `VerifyQuantizedTensors`'s."""
     known = _LOCAL_VERIFIER.get(cls)
     if known is None:
-        from xdsl.traits import OpTrait
-
         from compiler.ir.verify_tensors import VerifyQuantizedTensors
 
         local_traits = (OpTrait.verify, VerifyQuantizedTensors.verify)
@@ -281,22 +337,25 @@ def _is_locally_verified(cls: type[Operation]) -> bool:
 
 
 def _verification_inputs(op: Operation) -> tuple | None:
-    """Everything a locally verified op's verification reads, as a tuple compared by
-    identity first (attributes are immutable; operands are the SSA values themselves,
-    compared as objects, so a replaced operand counts as a change even with the same
-    type); None when the op must always be verified."""
-    if (op.regions or op.successors or op.next_op is None
-            or not _is_locally_verified(type(op))):
+    """Everything a locally verified op's verification reads, as one flat tuple
+    compared element by element, by identity first (attributes are immutable; the
+    operands are the SSA values themselves, compared as objects, so a replaced operand
+    counts as a change even with the same type): the operand tuple, the operand types,
+    `None`, the result types, `None`, the property names and values, `None`, the
+    attribute names and values. (A type or an attribute is never `None`: the sections
+    cannot run into each other.) None when the op must always be verified."""
+    if (op.regions or op._successors or op._next_op is None
+            or not (_LOCAL_VERIFIER.get(type(op)) or _is_locally_verified(type(op)))):
         return None
     # the values, not `op.operands`: that is a view of the op (xDSL's `OpOperands`),
     # equal to itself whatever the op's operands have become
     operands = op._operands  # an immutable tuple, replaced whenever an operand is set
     return (
         operands,
-        tuple([v.type for v in operands]),
-        tuple([r.type for r in op.results]),
-        tuple(op.properties.items()),
-        tuple(op.attributes.items()),
+        *[v.type for v in operands], None,
+        *[r.type for r in op.results], None,
+        *_flatten(op.properties.items()), None,
+        *_flatten(op.attributes.items()),
     )
 
 
