@@ -494,7 +494,7 @@ class AddOp(_BinaryActOp):
     pot_scale_int16 = bool_prop(False)
     traits = elementwise_traits(
         PassesInfinity(),
-        HasFusedActivation(), xnnpack_rounding("i8"), _RESCALE_ABORTS, _RESCALE_WRONG,
+        HasFusedActivation(), xnnpack_rounding(("i8", "u8")), _RESCALE_ABORTS, _RESCALE_WRONG,
         tolerance(LITERT, "u8", 1, "the optimized uint8 kernel (NEON through SSE) rescales "
                   "each input with a truncating shift (vshlq_s32) where the reference "
                   "rounds", LITERT_OPTIMIZED),
