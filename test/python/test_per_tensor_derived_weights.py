@@ -68,6 +68,7 @@ def test_per_tensor_program_gets_per_tensor_batch_norm_weights():
         np.testing.assert_array_equal(np.asarray(theirs).reshape(np.shape(ours)), ours)
 
 
+@pytest.mark.slow  # another export and calibration (~15 s); the default keeps per channel
 def test_per_channel_program_keeps_per_channel_batch_norm_weights():
     module, _ = _lowered(per_channel=True)
     dw = [o for o in module.walk() if isinstance(o, circle.DepthwiseConv2DOp)]
