@@ -1,9 +1,16 @@
-"""Weights the lowering adds after PT2E (a standalone batch norm's 1x1 depthwise filter,
-`legalize/norm.py`) take the granularity of the program's own weights: with
-per-tensor weights (`qcompile --per-tensor`, the only uint8 LiteRT runs) they are per
-tensor too, so the .tflite is written and LiteRT runs it like the interpreter. Before,
-such a filter was quantized per channel and `write_tflite` refused the model (a
-DenseNet's pre-activation BN-ReLU, zoo `densenet_inception` uint8-pt)."""
+"""A standalone batch norm (one PT2E cannot fold into a convolution: DenseNet's
+pre-activation BN-ReLU after a concat) lowers to a 1x1 DEPTHWISE_CONV_2D
+(`legalize/norm.py`):
+
+- its filter, a weight the lowering adds after PT2E, takes the granularity of the
+  program's own weights: with per-tensor weights (`qcompile --per-tensor`, the only
+  uint8 LiteRT runs) it is per tensor too, so the .tflite is written and LiteRT runs it
+  like the interpreter (before, it was per channel and `write_tflite` refused the model:
+  zoo `densenet_inception` uint8-pt);
+- a ReLU after it is annotated with it (one observed output, like a convolution's
+  ReLU) and fuses into the depthwise convolution (before, an unfused uint8 RELU, which
+  onert has no kernel for: a float island in zoo `densenet_inception` uint8).
+"""
 
 from __future__ import annotations
 
@@ -58,10 +65,12 @@ def _weight_types(module):
 
 
 @pytest.mark.skipif(not runtimes.litert_available(), reason="ai-edge-litert not installed")
-def test_per_tensor_program_gets_per_tensor_batch_norm_weights():
+def test_batch_norm_relu_per_tensor_is_one_fused_op_litert_runs():
     module, x = _lowered(per_channel=False)
-    assert any(isinstance(o, circle.DepthwiseConv2DOp) for o in module.walk())
     assert not any(isinstance(t, UniformQuantizedPerAxisType) for t in _weight_types(module))
+    (dw,) = [o for o in module.walk() if isinstance(o, circle.DepthwiseConv2DOp)]
+    assert dw.option("fused_activation_function") == "RELU"
+    assert not any(isinstance(o, circle.ReluOp) for o in module.walk())
     xs = stage_inputs(module, [x.numpy()])
     got = runtimes.run_litert(write_tflite(module), xs, "BUILTIN_REF")
     for ours, theirs in zip(run(module, xs), got):
