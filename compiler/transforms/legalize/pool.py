@@ -42,11 +42,12 @@ def _pool(op: Operation, em: Emitter, cls, x: SSAValue, kernel, stride, padding,
         # Explicit padding, then VALID: zeros for an average that counts them, the
         # lowest value for max pooling (torch pads with -inf; once quantized, the
         # lowest value saturates to the storage minimum, which never wins a max). Max
-        # pooling is padded after as far as its last window reaches (ceil_mode's extra
-        # window; torch starts every window on an input cell, so none is all padding).
+        # pooling is padded after by at least as much, and as far as its last window
+        # reaches (ceil_mode's extra window; torch starts every window on an input cell
+        # or the padding before it, so none is all padding).
         after = [padding[i] for i in (0, 1)]
         if cls is circle.MaxPool2DOp:
-            after = [max(0, (o - 1) * s + k - size - p) for o, s, k, size, p in
+            after = [max(p, (o - 1) * s + k - size - p) for o, s, k, size, p in
                      zip((ho, wo), stride, kernel, (h, w), padding)]
         paddings = em.i32([[0, 0], [padding[0], after[0]], [padding[1], after[1]], [0, 0]])
         padded = with_shape(xn.type, [n, h + padding[0] + after[0], w + padding[1] + after[1], c])
