@@ -50,6 +50,7 @@ from compiler.ir.runtime_traits import (
     bounded_by,
     EVERY,
     LITERT,
+    LITERT_OPTIMIZED,
     LITERT_XNNPACK,
     ONERT,
     PassesInfinity,
@@ -296,6 +297,10 @@ class SoftmaxOp(_SameShapeOp):
         miscomputes(LITERT, "i16", "LiteRT's int16 SOFTMAX overflows its input rescaling "
                     "(s_in * beta >= 5: a shift above 15 wraps int32), so large differences "
                     "give arbitrary probabilities", when=softmax16_shift_overflows),
+        # measured: zoo hf_t5_encoder int8, 1 of 1024 elements on one held-out batch
+        tolerance(LITERT, "i8", 1, "the optimized int8 SOFTMAX looks exp up in a table "
+                  "computed in float (SoftmaxInt8LUT) where the reference computes it in "
+                  "fixed point", LITERT_OPTIMIZED | LITERT_XNNPACK),
     )
 
 

@@ -496,7 +496,10 @@ class CircleQuantizer(Quantizer):
         if not (_is_float(node) and _is_float(node.args[0])):
             return
         inputs = {a: self._input_spec(a) for a in self._float_inputs(node, indices)}
-        _annotate(node, inputs, self.specs.activation_spec())
+        # a standalone batch norm is a DEPTHWISE_CONV_2D: a following ReLU fuses into it
+        # (else the unfused uint8 RELU is a float island for onert)
+        tail = self._fusion_tail(node, False) if target in _BATCH_NORM else []
+        self._annotate_chain(node, inputs, tail)
 
     def _annotate_fixed(self, node: Node) -> None:
         if not (_is_float(node) and _is_float(node.args[0])):

@@ -11,7 +11,8 @@ quantization traits:
 2. `FixedOutputRange` ops (logistic, tanh, softmax) get the range their kernels require;
    when PT2E chose other parameters, a requantization to them is inserted after the op;
 3. float constants are quantized: weights (`WeightOperand`) per channel with the
-   scheme's weight type, other constants per tensor (in the shared type for `SameScale`
+   scheme's weight type (per tensor where the scheme allows it and the program's own
+   weights all are), other constants per tensor (in the shared type for `SameScale`
    ops); biases are left to `quantize-bias`, shape operands stay integers; the
    constants of an op that stays float (allow-float: no parameters on its results, none
    derivable) stay float, exact;
@@ -85,6 +86,23 @@ def operand_qtype(v: SSAValue) -> Attribute | None:
     if isinstance(owner, quant.DequantizeCastOp):
         return element_type(owner.input)
     return None
+
+
+def _weights_per_tensor(ops: list[Operation]) -> bool:
+    """Whether the program's own quantized weights (PT2E's) are all per tensor, as with
+    `qcompile --per-tensor`: a weight the lowering added (a standalone batch norm's
+    depthwise filter) then is too, where a per-channel uint8 one is a file LiteRT has
+    no kernel for."""
+    seen = False
+    for o in ops:
+        w = trait_of(type(o), WeightOperand)
+        if w is None or w.index >= len(o.operands):
+            continue
+        et = operand_qtype(o.operands[w.index])
+        if isinstance(et, UniformQuantizedPerAxisType):
+            return False
+        seen = seen or et is not None
+    return seen
 
 
 def result_qtype(r: SSAValue) -> Attribute | None:
@@ -255,8 +273,9 @@ class QuantPropagatePass(ModulePass):
             _route_through_existing_qcast(o)
         for o in reversed(ops):
             self._backward(o)
+        per_tensor = _weights_per_tensor(ops)
         for o in ops:
-            self._constants(o, scheme)
+            self._constants(o, scheme, per_tensor)
             self._forward(o, scheme)
         for o in ops:
             self._enforce(o, scheme)
@@ -311,7 +330,7 @@ class QuantPropagatePass(ModulePass):
         return None
 
     # -- 3. constants ----------------------------------------------------------------------
-    def _constants(self, op: Operation, scheme: Scheme) -> None:
+    def _constants(self, op: Operation, scheme: Scheme, per_tensor: bool = False) -> None:
         if float_only(type(op)):
             return  # no integer kernel in any runtime (SIN, CONV_3D...): constants stay float
         if self._stays_float(op, scheme):
@@ -324,7 +343,8 @@ class QuantPropagatePass(ModulePass):
                 continue
             values = constant_of(v).astype(np.float32)
             if weight is not None and weight.index == i:
-                per_channel = scheme.weight_per_channel_required or values.ndim > 1
+                per_channel = scheme.weight_per_channel_required or (
+                    values.ndim > 1 and not per_tensor)
                 et = constant_qtype(values, scheme.weight, scheme.weight_narrow,
                                     scheme.weight_narrow,
                                     weight.channel_axis if per_channel else None)

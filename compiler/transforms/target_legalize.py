@@ -22,6 +22,9 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    - a uint8 RESIZE_BILINEAR upsampling by integer factors (onert truncates it): an
      edge-replicated 3x3 DEPTHWISE_CONV_2D with one output channel per phase, the
      phases reordered to their pixels (within 1 step, see `_resize_as_conv`);
+   - RESIZE_NEAREST_NEIGHBOR by integer factors and TRANSPOSE_CONV with kernel = stride
+     (both refused): CONCATENATIONs of copies, and a 1x1 CONV_2D with one output
+     channel per tap put in place by RESHAPE / TRANSPOSE (exact, `onert_upsample`);
    - a requantizing QUANTIZE (uint8 -> uint8, which onert refuses): DEQUANTIZE +
      QUANTIZE, i.e. `q(dq(x))` as PT2E itself computes it; onert runs both exactly
      like the interpreter;
@@ -81,6 +84,7 @@ from compiler.ir.runtime_traits import (
     storage,
 )
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
+from compiler.transforms.onert_upsample import nearest_as_concat, transpose_conv_as_conv
 from compiler.transforms.utils import constant_of, i32_const, shape
 
 TARGETS = (ONERT, LITERT)
@@ -692,6 +696,8 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _mean_as_conv,
         circle.ResizeBilinearOp: _resize_as_conv,
+        circle.ResizeNearestNeighborOp: nearest_as_concat,
+        circle.TransposeConvOp: transpose_conv_as_conv,
         circle.SumOp: _keep_dims,
         circle.ReduceMaxOp: _keep_dims,
         circle.AddOp: _constant_sum,

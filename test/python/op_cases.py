@@ -337,6 +337,13 @@ CASES: list[OpCase] = [
            aten=("upsample_nearest2d.vec", "upsample_bilinear2d.vec"),
            circle=("circle.resize_nearest_neighbor", "circle.resize_bilinear"),
            onert=()),  # onert: "NYI for operation 'ResizeNearestNeighbor'"
+    # a YOLO neck's nn.Upsample(scale_factor=2): onert refuses RESIZE_NEAREST_NEIGHBOR;
+    # its target-legalize rewrite concatenates copies
+    OpCase("upsample_nearest",
+           lambda: Fn(lambda m, x: (nn.functional.interpolate(x, scale_factor=(2, 3),
+                                                              mode="nearest"),)),
+           lambda: (randn(1, 2, 3, 4, seed=33),), aten=("upsample_nearest2d.vec",),
+           circle=("circle.resize_nearest_neighbor",), onert=()),
     # half-pixel bilinear: in int16 LiteRT's kernel (which the interpreter reproduces bit
     # for bit) is up to 59 output steps (~0.006) from torch's dequantize-resize-quantize
     OpCase("interpolate_bilinear_half_pixel",
@@ -370,6 +377,12 @@ CASES: list[OpCase] = [
     OpCase("embedding", lambda: _seeded(lambda: nn.Embedding(10, 4)),
            lambda: (torch.tensor([[1, 3, 9, 0]]),), aten=("embedding",),
            circle=("circle.gather",)),
+    # ceil_mode (GoogLeNet's, Inception's): the extra last window, padded explicitly
+    OpCase("max_pool_ceil",
+           lambda: Fn(lambda m, x: (F.max_pool2d(x, 3, 2, 0, ceil_mode=True),
+                                    F.max_pool2d(x, 3, 2, 1, ceil_mode=True))),
+           lambda: (randn(1, 3, 8, 6, seed=38),), aten=("max_pool2d",),
+           circle=("circle.max_pool_2d", "circle.padv2")),
     OpCase("pools", lambda: Fn(lambda m, x: (F.avg_pool2d(x, 2), F.max_pool2d(x, 3, 2, 1))),
            lambda: (randn(1, 3, 6, 6, seed=38),), aten=("avg_pool2d", "max_pool2d"),
            circle=("circle.average_pool_2d", "circle.max_pool_2d")),
@@ -382,6 +395,13 @@ CASES: list[OpCase] = [
            lambda: (randn(1, 4, 3, 3, seed=39),), aten=("conv_transpose2d.input",),
            circle=("circle.transpose_conv",),
            onert=()),  # onert: no quantized TRANSPOSE_CONV
+    # kernel = stride (a U-Net's upsampling): onert refuses TRANSPOSE_CONV; its
+    # target-legalize rewrite is a 1x1 CONV_2D and a depth-to-space reordering
+    OpCase("conv_transpose2d_k2s2",
+           lambda: _seeded(lambda: nn.Sequential(nn.ConvTranspose2d(4, 3, 2, stride=2),
+                                                 nn.ReLU())),
+           lambda: (randn(1, 4, 3, 5, seed=39),), aten=("conv_transpose2d.input",),
+           circle=("circle.transpose_conv",), onert=()),  # circle: before target-legalize
     # LiteRT's BUILTIN_REF resolver does not register ELU; its builtin int8 ELU is the
     # same lookup table. uint8: no runtime has the kernel (onert refuses the model).
     OpCase("elu", lambda: Fn(lambda m, x: F.elu(x)),

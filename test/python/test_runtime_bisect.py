@@ -204,6 +204,8 @@ MEASURED_TOLERANCES = {
         ("CONV_2D", "u8"): 1, ("FULLY_CONNECTED", "u8"): 1, ("ADD", "u8"): 1,
         ("MEAN", "u8"): 1, ("QUANTIZE", "u8"): 1,
         ("ADD", "i8"): 1, ("ADD", "i16"): 1,
+        # zoo unet (int8, uint8-pt), hf_t5_encoder int8 (docs/runtimes.md)
+        ("TRANSPOSE_CONV", "i8"): 1, ("TRANSPOSE_CONV", "u8"): 1, ("SOFTMAX", "i8"): 1,
     },
     ("litert", "AUTO"): {
         ("CONV_2D", "i8"): 1, ("DEPTHWISE_CONV_2D", "i8"): 1, ("ADD", "i8"): 1,
@@ -216,6 +218,9 @@ MEASURED_TOLERANCES = {
         ("MUL", "u8"): 1, ("SUB", "i8"): 1, ("SUB", "u8"): 1,
         ("SIN", "f32"): 2, ("COS", "f32"): 2, ("CONV_3D", "f32"): 3,
         ("RSQRT", "f32"): 2, ("BATCH_MATMUL", "f32"): 8, ("BATCH_MATMUL", "i8"): 1,
+        # zoo unet (int8, uint8-pt), hf_t5_encoder int8 and uint8-pt (docs/runtimes.md)
+        ("TRANSPOSE_CONV", "i8"): 1, ("TRANSPOSE_CONV", "u8"): 1, ("SOFTMAX", "i8"): 1,
+        ("ADD", "u8"): 1,
     },
 }
 MEASURED_TOLERANCES[("litert", "BUILTIN")] = MEASURED_TOLERANCES[("litert", "AUTO")]

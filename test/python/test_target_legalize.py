@@ -49,6 +49,10 @@ REWRITTEN = {
     "relu6_hardtanh": "Quantize: Unsupported",
     "clamp_tensor": "Quantize: Unsupported",
     "sum_dim": "ShapeValidator failed",  # rank-4 SUM without keep_dims -> keep_dims + RESHAPE
+    # -> CONCATENATIONs of copies
+    "upsample_nearest": "NYI for operation 'ResizeNearestNeighbor'",
+    # kernel = stride -> 1x1 CONV_2D + RESHAPE / TRANSPOSE
+    "conv_transpose2d_k2s2": "Invalid number of input tensors",
 }
 #: case -> the op onert refuses in uint8 (kept float with allow-float)
 FLOAT_ISLANDS = {
@@ -60,8 +64,7 @@ FLOAT_ISLANDS = {
 }
 #: case -> the builtin onert refuses even in float
 REFUSED = {
-    "prelu": "PRELU", "interpolate": "RESIZE_NEAREST_NEIGHBOR",
-    "conv_transpose2d": "TRANSPOSE_CONV",
+    "prelu": "PRELU", "conv_transpose2d": "TRANSPOSE_CONV",  # overlapping taps
     "gather_runtime": "GATHER_ND", "conv3d_same": "CONV_3D",
 }
 

@@ -38,20 +38,28 @@ def _pool(op: Operation, em: Emitter, cls, x: SSAValue, kernel, stride, padding,
     xn = em.to_nhwc(x)
     if len(modes) == 1 and None not in modes and not (pad_counts and "SAME" in modes):
         mode = modes.pop()
-    elif any(padding) and (cls is circle.MaxPool2DOp or pad_counts):
+    elif cls is circle.MaxPool2DOp or (any(padding) and pad_counts):
         # Explicit padding, then VALID: zeros for an average that counts them, the
         # lowest value for max pooling (torch pads with -inf; once quantized, the
-        # lowest value saturates to the storage minimum, which never wins a max).
-        paddings = em.i32([[0, 0], [padding[0]] * 2, [padding[1]] * 2, [0, 0]])
-        padded = with_shape(xn.type, [n, h + 2 * padding[0], w + 2 * padding[1], c])
+        # lowest value saturates to the storage minimum, which never wins a max). Max
+        # pooling is padded after by at least as much, and as far as its last window
+        # reaches (ceil_mode's extra window; torch starts every window on an input cell
+        # or the padding before it, so none is all padding).
+        after = [padding[i] for i in (0, 1)]
+        if cls is circle.MaxPool2DOp:
+            after = [max(p, (o - 1) * s + k - size - p) for o, s, k, size, p in
+                     zip((ho, wo), stride, kernel, (h, w), padding)]
+        paddings = em.i32([[0, 0], [padding[0], after[0]], [padding[1], after[1]], [0, 0]])
+        padded = with_shape(xn.type, [n, h + padding[0] + after[0], w + padding[1] + after[1], c])
         if cls is circle.MaxPool2DOp:
             lowest = scalar(em, float(np.finfo(np.float32).min), x)
             xn = em.op(circle.PadV2Op, [xn, paddings, lowest], padded)
         else:
             xn = em.op(circle.PadOp, [xn, paddings], padded)
         mode = "VALID"
-        if padding_mode(h + 2 * padding[0], kernel[0], stride[0], 1, 0, 0, ho) != "VALID" or (
-            padding_mode(w + 2 * padding[1], kernel[1], stride[1], 1, 0, 0, wo) != "VALID"
+        _, hp, wp, _ = padded.get_shape()
+        if padding_mode(hp, kernel[0], stride[0], 1, 0, 0, ho) != "VALID" or (
+            padding_mode(wp, kernel[1], stride[1], 1, 0, 0, wo) != "VALID"
         ):
             raise em.error("pooling with ceil_mode has no Circle lowering for this shape")
     else:

@@ -1,0 +1,35 @@
+"""Hugging Face `transformers` RoBERTa (RobertaModel: position ids from the padding mask by
+cumsum, token type embeddings, post-norm encoder blocks). Built from a small config with
+random weights (no download); `attn_implementation="eager"`. The wrapper returns
+`last_hidden_state`.
+
+    qcompile examples/archs/hf_roberta.py -o m.tflite --verify
+"""
+
+import torch
+import transformers
+from _common import SEED, LastHiddenState, batches, held_out
+
+SHAPE, DTYPE = (1, 16), torch.int64  # token ids
+
+
+def model():
+    torch.manual_seed(SEED)
+    config = transformers.RobertaConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2,
+                                        num_attention_heads=2, intermediate_size=64,
+                                        max_position_embeddings=40, pad_token_id=1,
+                                        attn_implementation="eager")
+    hf = transformers.RobertaModel(config, add_pooling_layer=False)
+    return LastHiddenState(hf.eval()).eval()
+
+
+def example_inputs():
+    return batches(SHAPE, 1, SEED, DTYPE)[0]
+
+
+def calibration_data():
+    return batches(SHAPE, dtype=DTYPE)
+
+
+def verification_data():
+    return held_out(SHAPE, DTYPE)
