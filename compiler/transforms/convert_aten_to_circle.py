@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, NameLoc
 from xdsl.ir import Operation, OpResult
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
@@ -28,7 +28,7 @@ from compiler.dialects.aten import AtenOp, CallOp
 from compiler.ir.diagnostics import CompileError, op_location
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.legalize import Emitter, load_all
-from compiler.transforms.utils import apply_patterns
+from compiler.transforms.utils import apply_patterns, walk_ops
 
 
 class LegalizeAtenOp(RewritePattern):
@@ -73,8 +73,6 @@ def _computing_op(value, anchor: Operation) -> Operation | None:
 
 def _emitted_for(op: Operation, anchor: Operation) -> bool:
     """Whether `op` was emitted while legalizing `anchor` (its name is `<node>/...`)."""
-    from xdsl.dialects.builtin import NameLoc
-
     loc, mine = op.location, anchor.location
     return (isinstance(loc, NameLoc) and isinstance(mine, NameLoc)
             and loc.desc.data.startswith(mine.desc.data + "/"))
@@ -83,7 +81,7 @@ def _emitted_for(op: Operation, anchor: Operation) -> bool:
 def _unsupported(module: ModuleOp, legalizations) -> list[tuple[str | None, str]]:
     """(location, message) of every ATen op that has no legalization."""
     problems = []
-    for op in module.walk():
+    for op in walk_ops(module):
         if isinstance(op, CallOp):
             target = op.target.data
         elif isinstance(op, AtenOp) and op.name not in legalizations:

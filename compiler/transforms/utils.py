@@ -314,11 +314,13 @@ def reshape_element_type(et: Attribute, old: Sequence[int], new: Sequence[int]) 
     return None
 
 
-@functools.lru_cache(maxsize=4096)  # see _permuted_type
 def helper_location(location: Attribute, kind: str) -> Attribute:
     """`loc("conv2d"(...))` -> `loc("conv2d/transpose"(...))` for the ops a legalization
     adds around the one that computes the ATen op's value, so tensor names stay unique
-    and say where they come from."""
+    and say where they come from.
+
+    Not memoized: its arguments rarely repeat across ops (each op has its own
+    location), and a cache miss costs about three times the build (~3 µs)."""
     if isinstance(location, NameLoc):
         return NameLoc(StringAttr(f"{location.desc.data}/{kind}"), location.location)
     return location

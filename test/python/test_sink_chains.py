@@ -53,12 +53,17 @@ def _cases() -> list[str]:
 
 
 def _run(text: str, patterns) -> str:
+    """The IR after the rewrite, with locations, and the order of every value's uses
+    (which later rewrites may depend on, e.g. the order users are visited in)."""
     module = Parser(make_context(), text).parse_module()
     apply_patterns(module, patterns)
     region_dce(module.body)
     out = io.StringIO()
     Printer(stream=out, print_debuginfo=True).print_op(module)
-    return out.getvalue()
+    index = {op: i for i, op in enumerate(module.walk())}
+    uses = [[(index[u.operation], u.index) for u in r.uses]
+            for op in module.walk() for r in op.results]
+    return out.getvalue() + repr(uses)
 
 
 @pytest.mark.parametrize("index", range(len(_cases())))

@@ -101,12 +101,22 @@ class Emitter:
     def __init__(self, rewriter: PatternRewriter, anchor: Operation):
         self.rewriter = rewriter
         self.anchor = anchor
+        # Every op goes right before the anchor (an insertion point is a value: the
+        # anchor's block and the anchor, neither changes while it is legalized), and
+        # ops of one kind share their location (an attribute, immutable).
+        self._before = InsertPoint.before(anchor)
+        self._locations: dict[str, Attribute] = {}
 
     def emit(self, op: Operation) -> Operation:
         """Insert `op`; it is located at the ATen op, named `<node>/<op kind>` (the op
         that produces the ATen op's result is renamed `<node>` by the pass)."""
-        op.location = helper_location(self.anchor.location, op.name.split(".", 1)[-1])
-        self.rewriter.insert(op, InsertPoint.before(self.anchor))
+        name = op.name
+        location = self._locations.get(name)
+        if location is None:
+            location = self._locations[name] = helper_location(
+                self.anchor.location, name.split(".", 1)[-1])
+        op.location = location
+        self.rewriter.insert(op, self._before)
         return op
 
     def error(self, message: str) -> CompileError:

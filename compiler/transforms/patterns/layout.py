@@ -11,6 +11,7 @@ cancel, leaving NHWC chains free of transposes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import TensorType
@@ -51,6 +52,13 @@ def perm_of(op: circle.TransposeOp) -> list[int] | None:
 
 #: id(dense attribute) -> (the attribute, kept alive so the id stays its own; the perm)
 _PERMS: dict[int, tuple[object, list[int]]] = {}
+
+
+@functools.cache
+def _elementwise(cls: type[Operation]) -> bool:
+    """`op.has_trait(Elementwise)`, asked once per class (xDSL's traits, and its
+    answer for unregistered ops, are class-level)."""
+    return cls.has_trait(Elementwise)
 
 
 def inverse(perm: Sequence[int]) -> list[int]:
@@ -94,8 +102,11 @@ class ComposeTransposes(RewritePattern):
 class IdentityTranspose(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
+        # (the cheap check first: a layout transpose changes the type)
+        if op.input.type != op.output.type:
+            return
         p = perm_of(op)
-        if p is not None and p == list(range(len(p))) and op.input.type == op.output.type:
+        if p is not None and p == list(range(len(p))):
             rewriter.replace(op, [], [op.input])
 
 
@@ -104,6 +115,8 @@ class FoldConstantTranspose(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
+        if not _is_constant(op.input):
+            return  # (transposed_constant's answer, asked before decoding the perm)
         p = perm_of(op)
         if p is None:
             return
@@ -144,14 +157,18 @@ class SinkTransposeThroughElementwise(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: circle.TransposeOp, rewriter: PatternRewriter) -> None:
-        p = perm_of(op)
-        if p is None or not op.output.uses:
+        # (the users first: most transposes feed a layout-sensitive op and stay)
+        output = op.output
+        if output.first_use is None:
             return
-        users = list({id(u.operation): u.operation for u in op.output.uses}.values())
-        if not all(u.has_trait(Elementwise) and len(u.results) == 1 for u in users):
+        users = list({id(u.operation): u.operation for u in output.uses}.values())
+        if not all(_elementwise(type(u)) and len(u.results) == 1 for u in users):
             return
         if any(isinstance(u, circle.DequantizeOp) for u in users):
             return  # keep transposes on the (smaller) quantized side of a DEQUANTIZE
+        p = perm_of(op)
+        if p is None:
+            return
         inv = inverse(p)
         if (self._chain_filters is not None and len(users) == 1
                 and len(users[0].operands) == 1 and p != list(range(len(p)))):
@@ -211,7 +228,15 @@ class SinkTransposeThroughElementwise(RewritePattern):
             raise ValueError("a pattern acts on constants: the dead perm constants the step "
                              "by step rewrite pops are not no-ops, chains cannot be followed")
         self._chain_filters = filters
-        self._matched: dict[type[Operation], bool] = {}
+        self._matched_classes: dict[type[Operation], bool] = {}
+
+    def _matched(self, cls: type[Operation]) -> bool:
+        """Whether some pattern of the pass may act on an op of class `cls`."""
+        matched = self._matched_classes.get(cls)
+        if matched is None:
+            matched = self._matched_classes[cls] = any(
+                f is None or f(cls) for f in self._chain_filters)
+        return matched
 
     def _continues(self, done: Operation, new: Operation) -> Operation | None:
         """The next op of the chain after `done` (rebuilt as `new`), or None: the
@@ -221,14 +246,10 @@ class SinkTransposeThroughElementwise(RewritePattern):
         if not result.has_one_use():
             return None
         user = next(iter(result.uses)).operation
-        if (len(user.operands) != 1 or len(user.results) != 1 or not user.has_trait(Elementwise)
+        if (len(user.operands) != 1 or len(user.results) != 1 or not _elementwise(type(user))
                 or isinstance(user, circle.DequantizeOp)):
             return None
-        cls = type(user)
-        matched = self._matched.get(cls)
-        if matched is None:
-            matched = self._matched[cls] = any(f is None or f(cls) for f in self._chain_filters)
-        if matched:
+        if self._matched(type(user)):
             return None  # a pattern of the pass acts on `user` first
         # FoldConstantTranspose would fold a transpose of a constant (see constants.py)
         if isinstance(new, circle.ConstOp | circle.TransposeOp) or (
@@ -239,6 +260,9 @@ class SinkTransposeThroughElementwise(RewritePattern):
 
     def _sink_chain(self, t: circle.TransposeOp, user: Operation, p, inv,
                     rewriter: PatternRewriter) -> None:
+        if _CAN_RETYPE and not self._matched(type(user)):
+            self._sink_chain_in_place(t, user, p, inv, rewriter)
+            return
         value = t.input
         done = []
         while True:
@@ -254,6 +278,41 @@ class SinkTransposeThroughElementwise(RewritePattern):
         rewriter.replace_all_uses_with(user.results[0], out)
         for old in reversed(done):
             rewriter.erase(old)
+        rewriter.erase(t)
+
+    def _sink_chain_in_place(self, t: circle.TransposeOp, user: Operation, p, inv,
+                             rewriter: PatternRewriter) -> None:
+        """`_sink_chain` with the chain's ops changed in place (operand, result types
+        and names) instead of rebuilt, when no pattern of the pass acts on their classes.
+
+        Why the result is the same: the rebuilt ops would be equal to the old ones but
+        for these (same class, properties, attributes and location, at the same place),
+        and the IR around them is built and rewired alike: the uses of the last result
+        move to the new transpose in the same order, each use list keeps its order
+        (the kept operand use of `t.input` is added as the rebuilt op would add it), and
+        the names end where the rebuild puts them (the transpose takes the last result's,
+        the chain's results have none). The driver's worklist gets the same ops some
+        pattern can act on, in the same order: the new transpose, then the users of the
+        last result; the rest it would be given (the chain's ops, old and new, and the
+        perm constants) no pattern acts on, so popping them does nothing either way."""
+        user.operands[0] = t.input
+        rewriter.notify_op_modified(user)
+        while True:
+            result = user.results[0]
+            old_type = result.type
+            _retype(result, permute_type(old_type, inv))
+            rewriter.notify_op_modified(user)
+            after = self._continues(user, user)
+            if after is None:
+                break
+            result.name_hint = None
+            user = after
+        out = _transpose_after(rewriter, user, result, p, old_type)
+        transpose = out.owner
+        name = result.name_hint
+        rewriter.replace_uses_with_if(result, out, lambda use: use.operation is not transpose)
+        result.name_hint = None
+        out.name_hint = name
         rewriter.erase(t)
 
     @staticmethod
@@ -275,6 +334,23 @@ class SinkTransposeThroughElementwise(RewritePattern):
             else:
                 return None
         return plan
+
+
+def _can_retype() -> bool:
+    """Whether xDSL keeps a value's type in the `_type` field its `type` property
+    reads (xDSL 0.74), so that `_retype` can set it; otherwise chains are rebuilt."""
+    fields = getattr(SSAValue, "__dataclass_fields__", {})
+    return "_type" in fields and isinstance(vars(SSAValue).get("type"), property)
+
+
+_CAN_RETYPE = _can_retype()
+
+
+def _retype(value: SSAValue, new_type) -> None:
+    """Give `value` the type `new_type` in place (MLIR's `Value::setType`; xDSL has
+    no setter: its `replace_value_with_new_type` makes a new value, whose uses would
+    then be listed in reverse order)."""
+    value._type = new_type  # noqa: SLF001 (see _can_retype)
 
 
 def _is_constant(v: SSAValue) -> bool:
