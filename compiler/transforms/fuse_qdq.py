@@ -95,7 +95,13 @@ def _quantize_op(op: CircleOp) -> bool:
     # the operands and result types it verified with, see compiler.ir.diagnostics.)
     sources = [_quantized_source(op.operands[i]) for i in float_operands]
     for i, source in zip(float_operands, sources):
+        dcast = op.operands[i].owner
         op.operands[i] = source
+        if dcast.output.first_use is None:
+            # dead now (a pure op without uses): erased here rather than found by the
+            # sweep of `region_dce`, which then has nothing to erase
+            dcast.detach()
+            dcast.erase()
     for r, t in zip(list(op.results), result_types):
         if is_float_tensor(r):
             _retype_result(r, t)
