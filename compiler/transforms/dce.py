@@ -25,6 +25,7 @@ dead op with regions) the sweeps continue, and the erasure walks, exactly as xDS
 
 from __future__ import annotations
 
+from xdsl.dialects import func
 from xdsl.ir import Operation, Region
 from xdsl.ir.post_order import PostOrderIterator
 from xdsl.pattern_rewriter import PatternRewriterListener
@@ -117,6 +118,43 @@ class _MemoLiveSet(LiveSet):
                 op = op.prev_op
         return simple
 
+    def nothing_dead(self, region: Region, ssacfg: bool = False) -> bool:
+        """True only if xDSL's liveness would find every op of `region` live: then
+        `region_dce` erases nothing and needs no sweep. One forward walk, no live set.
+
+        Sound because in a region whose every use comes after its definition (the body of
+        a `func.func`, an SSACFG region: `ssacfg`) the uses are acyclic: walking back
+        from the end, an op is live if it is not trivially dead or one of its users (all
+        later, so already live) is; so every op is live unless some op that would be
+        trivially dead has no use at all, which is what is looked for. Anything else
+        answers False and the sweeps decide: a region with several blocks, an op with
+        regions other than a `func.func` (which is never trivially dead: a symbol), and
+        in other regions (the module's, where a use may precede its definition) any op
+        that would be trivially dead."""
+        block = region.first_block
+        if block is None:
+            return True
+        if block.next_block is not None:
+            return False
+        op = block.first_op
+        while op is not None:
+            if op.regions:
+                if type(op) is not func.FuncOp or self._would_be_trivially_dead(op):
+                    return False
+                if not self.nothing_dead(op.body, ssacfg=True):
+                    return False
+            elif ssacfg:
+                for result in op.results:
+                    if result.first_use is not None:
+                        break  # used: live if its users are (see above)
+                else:
+                    if self._would_be_trivially_dead(op):
+                        return False  # unused: dead
+            elif self._would_be_trivially_dead(op):
+                return False
+            op = op.next_op
+        return True
+
 
 def _has_live_user(op: Operation, live: set[Operation]) -> bool:
     for result in op.results:
@@ -131,6 +169,8 @@ def _has_live_user(op: Operation, live: set[Operation]) -> bool:
 def region_dce(region: Region, listener: PatternRewriterListener | None = None) -> bool:
     """Erase the ops of `region` that are dead (xDSL's `region_dce`, see above)."""
     live_set = _MemoLiveSet()
+    if live_set.nothing_dead(region):
+        return False  # (most calls: the passes' rewrites left nothing dead)
     dead: list[Operation] = []
     simple = live_set.sweep(region, dead)
     live = live_set._live_ops

@@ -45,12 +45,22 @@ class FoldQdqPass(ModulePass):
 def merge_duplicate_dequantize(module: ModuleOp) -> None:
     """Keep the first `dcast` of each (value, type); later ones forward to it (one walk:
     a definition always comes before its uses in a block)."""
-    first: dict[tuple[int, object], quant.DequantizeCastOp] = {}
+    # value (by identity) -> the dcasts kept for it, one per distinct result type. The
+    # types are compared by equality, as a dict keyed on (value, type) would, but only
+    # among the dcasts of one value (most values have one): hashing a tensor type
+    # hashes its whole element type, per-channel scales included.
+    first: dict[int, list[quant.DequantizeCastOp]] = {}
     for op in ops_of_class(module, quant.DequantizeCastOp):
-        key = (id(op.input), op.output.type)
-        kept = first.get(key)
-        if kept is None or kept.parent_block() is not op.parent_block():
-            first[key] = op
+        kept_for_value = first.setdefault(id(op.input), [])
+        t = op.output.type
+        for j, kept in enumerate(kept_for_value):
+            if kept.output.type == t:
+                break
+        else:
+            kept_for_value.append(op)
+            continue
+        if kept.parent_block() is not op.parent_block():
+            kept_for_value[j] = op
             continue
         op.output.replace_all_uses_with(kept.output)
         op.detach()

@@ -1,9 +1,9 @@
 """`fuse-qdq`: float circle ops between dequantize/quantize become quantized ops.
 
 Every circle op whose float operands are all `quant.dcast` results (shape operands and
-integer tensors aside) and whose float results all feed `quant.qcast` is rebuilt on
-the quantized values: operands are the dequantized values themselves (constants become
-quantized `circle.const`), result types are the qcast types. Then the remaining casts
+integer tensors aside) and whose float results all feed `quant.qcast` becomes quantized
+in place: its operands become the dequantized values themselves (constants become
+quantized `circle.const`), its result types the qcast types. Then the remaining casts
 become Circle ops:
 - `qcast(dcast(x))` with another type: `circle.quantize` (a requantization);
 - model inputs: `io-dtype=float` (default) keeps float arguments with a
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import FunctionType, ModuleOp, TensorType
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import OpResult, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
@@ -86,37 +86,48 @@ def _quantize_op(op: CircleOp) -> bool:
     # the quantizer reads the same traits: compiler.frontend.float_ops)
     if any(no_integer_kernel(type(op), _storage(t)) for t in result_types):
         return False
-    operands = list(op.operands)
-    for i in float_operands:
-        operands[i] = _quantized_source(op.operands[i])
-    new = type(op).create(
-        operands=operands,
-        result_types=result_types,
-        properties=dict(op.properties),
-        attributes=dict(op.attributes),
-    )
-    new.location = op.location
-    Rewriter.insert_op(new, InsertPoint.before(op))
-    for old, res in zip(op.results, new.results):
-        res.name_hint = old.name_hint  # keep the op's own name, not its qcast's
-        if not is_float_tensor(old):
-            old.replace_all_uses_with(res)
-            continue
-        for use in list(old.uses):
-            q = use.operation
-            assert isinstance(q, quant.QuantizeCastOp)
-            if q.output.type == res.type:
-                q.output.replace_all_uses_with(res)
-            else:  # a second consumer type: requantize from the op's result
-                rq = circle.QuantizeOp(operands=[res], result_types=[q.output.type])
-                rq.location = q.location
-                Rewriter.insert_op(rq, InsertPoint.before(q))
-                q.output.replace_all_uses_with(rq.output)
-            q.detach()
-            q.erase()
-    op.detach()
-    op.erase()
+    # The op becomes quantized in place: its float operands are re-pointed to the
+    # quantized values and its float results retyped. Rebuilding it instead (a new op
+    # of the same class with the same properties, attributes and location, inserted at
+    # the same place) gave the same IR at the cost of an op creation and erasure per op:
+    # an op is its class, operands, result types, properties and attributes, and none of
+    # these differs. (A retyped op is verified again: `verify_module`'s memo compares
+    # the operands and result types it verified with, see compiler.ir.diagnostics.)
+    sources = [_quantized_source(op.operands[i]) for i in float_operands]
+    for i, source in zip(float_operands, sources):
+        dcast = op.operands[i].owner
+        op.operands[i] = source
+        if dcast.output.first_use is None:
+            # dead now (a pure op without uses): erased here rather than found by the
+            # sweep of `region_dce`, which then has nothing to erase
+            dcast.detach()
+            dcast.erase()
+    for r, t in zip(list(op.results), result_types):
+        if is_float_tensor(r):
+            _retype_result(r, t)
     return True
+
+
+def _retype_result(r: OpResult, t: TensorType) -> None:
+    """Give float result `r`, whose uses are all `quant.qcast`s, the quantized type `t`
+    (its first qcast's): the qcasts to `t` are replaced by the result, the others by a
+    `circle.quantize` from it. The qcasts are taken in `r`'s use order, as the rebuilt
+    op's were, so the uses of the result come out in the same order."""
+    qcasts = [u.operation for u in r.uses]
+    # xDSL's way to change a value's type: a new OpResult in the op, with r's uses and
+    # name (the op's own name is kept, not its qcast's)
+    res = Rewriter.replace_value_with_new_type(r, t)
+    for q in qcasts:
+        assert isinstance(q, quant.QuantizeCastOp)
+        if q.output.type == res.type:
+            q.output.replace_all_uses_with(res)
+        else:  # a second consumer type: requantize from the op's result
+            rq = circle.QuantizeOp(operands=[res], result_types=[q.output.type])
+            rq.location = q.location
+            Rewriter.insert_op(rq, InsertPoint.before(q))
+            q.output.replace_all_uses_with(rq.output)
+        q.detach()
+        q.erase()
 
 
 @dataclass(frozen=True)

@@ -411,6 +411,8 @@ def _route_through_existing_qcast(op: Operation) -> None:
     """A result that has a qcast and other float users: route those users through a
     dequantize of the qcast, so every float use of the result is quantized."""
     for r in op.results:
+        if not r.has_more_than_one_use():
+            continue  # (most results: a qcast and another user take two uses)
         users = [u for u in r.uses]
         qcasts = [u.operation for u in users if isinstance(u.operation, quant.QuantizeCastOp)]
         others = [u for u in users if not isinstance(u.operation, quant.QuantizeCastOp)]

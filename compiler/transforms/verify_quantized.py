@@ -25,12 +25,14 @@ program (no quantized tensor) passes when the scheme is `auto` or `float`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp, NoneType, TensorType
+from xdsl.dialects.builtin import IntegerType, ModuleOp, TensorType
 from xdsl.ir import Attribute, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -61,11 +63,53 @@ def _params(et: Attribute) -> tuple:
     return (et.storage_spelling, tuple(np.float32(et.scales)), tuple(et.zero_points))
 
 
-def _is_boundary(op: Operation) -> bool:
+def _nonzero_zero_point(et: Attribute) -> bool:
+    """`np.any(et.zero_points)`, read from the type's parameters without building the
+    array (a bias or weight check per op)."""
+    if isinstance(et, UniformQuantizedPerAxisType):
+        return any(z.data for z in et.zero_points_attr.data)
+    return et.zero_point.data != 0
+
+
+def _same_params(a: Attribute, b: Attribute) -> bool:
+    """`_params(a) == _params(b)`; at once for one object (a same-scale op's operand
+    and result usually share their element type: quant-propagate gives the one to the
+    other)."""
+    return a is b or _params(a) == _params(b)
+
+
+class _ClassFacts(NamedTuple):
+    """What `_check` asks of an op's class (traits are class-level in xDSL)."""
+
+    skip: tuple[int, ...]  # `NonQuantizedOperands`
+    weight: WeightOperand | None
+    bias: BiasOperand | None
+    same_scale: SameScale | None
+    fixed: FixedOutputRange | None
+    quantize: bool
+    dequantize: bool
+    prelu: bool
+
+
+@functools.cache
+def _class_facts(cls: type[Operation]) -> _ClassFacts:
+    return _ClassFacts(
+        skip=_non_quantized_operands(cls),
+        weight=trait_of(cls, WeightOperand),
+        bias=trait_of(cls, BiasOperand),
+        same_scale=trait_of(cls, SameScale),
+        fixed=trait_of(cls, FixedOutputRange),
+        quantize=issubclass(cls, circle.QuantizeOp),
+        dequantize=issubclass(cls, circle.DequantizeOp),
+        prelu=issubclass(cls, circle.PReluOp),
+    )
+
+
+def _is_boundary(op: Operation, facts: _ClassFacts) -> bool:
     """QUANTIZE of a model input, DEQUANTIZE of a model output."""
-    if isinstance(op, circle.QuantizeOp) and is_float_tensor(op.input):
+    if facts.quantize and is_float_tensor(op.input):
         return isinstance(op.input, BlockArgument)
-    if isinstance(op, circle.DequantizeOp):
+    if facts.dequantize:
         return all(isinstance(u.operation, func.ReturnOp) for u in op.output.uses)
     return False
 
@@ -101,54 +145,31 @@ class VerifyQuantizedPass(ModulePass):
             )
 
     def _check(self, op: Operation, scheme: Scheme) -> list[str]:
-        out: list[str] = []
-        if _is_boundary(op) or is_hybrid(op):  # hybrid: float activations by design
-            return out
-        skip = _non_quantized_operands(type(op))
-        weight = trait_of(type(op), WeightOperand)
-        bias = trait_of(type(op), BiasOperand)
-        if trait_of(type(op), SameScale) is not None and relays_out_weights(op):
+        facts = _class_facts(type(op))
+        if _is_boundary(op, facts) or is_hybrid(op):  # hybrid: float activations by design
+            return []
+        skip = facts.skip
+        if facts.same_scale is not None and relays_out_weights(op):
             # (relays_out_weights is False for any op without SameScale)
             return [m for what, v in [*((f"operand #{i}", v) for i, v in enumerate(op.operands)
                                         if i not in skip),
                                       *((f"result #{r.index}", r) for r in op.results)]
                     if (et := _et(v)) is not None for m in self._weight(et, scheme, what)]
-        if _dequantizes_weight(op):
+        if facts.dequantize and _dequantizes_weight(op):
             # a float op's quantized constant weight (allow-float: a quantized program
             # whose layer stays float, X86InductorQuantizer's last linear): the stored
             # weight keeps the weight rules, per channel included (DEQUANTIZE computes
             # per-channel weights in LiteRT and onert alike)
             return self._weight(_et(op.input), scheme, "operand #0")
-        values = [(f"operand #{i}", i, v) for i, v in enumerate(op.operands) if i not in skip]
-        values += [(f"result #{r.index}", None, r) for r in op.results]
-        for what, index, v in values:
-            if isinstance(v.type, NoneType):
-                continue
-            if is_float_tensor(v):
-                if not self.allow_float:
-                    out.append(f"{what} is a float tensor ({v.type}): the {scheme.name} "
-                               "scheme quantizes every tensor")
-                continue
-            et = _et(v)
-            if et is None:
-                continue  # integer data (indices, shapes)
-            if weight is not None and index == weight.index:
-                out += self._weight(et, scheme, what)
-            elif isinstance(op, circle.PReluOp) and index == 1 and scheme.activation == "i16":
-                out += self._prelu_alpha_16x8(et, what)
-            elif bias is not None and index == bias.index:
-                out += self._bias(op, et, bias, scheme, what)
-            elif isinstance(op, circle.QuantizeOp) and isinstance(et, UniformQuantizedPerAxisType):
-                out.append(
-                    f"{what}: a tensor computed at run time is quantized per channel (a "
-                    "weight computed from parameters, as weight normalization or "
-                    "standardization), which no runtime kernel does; in post-training "
-                    "quantization compiler.quantize folds such weights to constants "
-                    "(decompose_for_circle(..., fold_parameters=True) before prepare_pt2e)")
-            else:
-                out += self._activation(et, scheme, what)
-        out += self._same_scale(op)
-        fixed = trait_of(type(op), FixedOutputRange)
+        out: list[str] = []
+        for i, v in enumerate(op.operands):
+            if i not in skip:
+                self._value(op, facts, i, v, scheme, out)
+        for r in op.results:
+            self._value(op, facts, None, r, scheme, out)
+        if facts.same_scale is not None:
+            out += self._same_scale(op, facts)
+        fixed = facts.fixed
         if fixed is not None:
             for r in op.results:
                 et = _et(r)
@@ -159,6 +180,35 @@ class VerifyQuantizedPass(ModulePass):
                     out.append(f"result #{r.index} must have scale {want[0]} and zero point "
                                f"{want[1]} (the kernel's fixed range), has {et}")
         return out
+
+    def _value(self, op: Operation, facts: _ClassFacts, index: int | None, v: SSAValue,
+               scheme: Scheme, out: list[str]) -> None:
+        """The problems of operand `index` (None: a result) `v` of `op`, added to `out`."""
+        t = v.type
+        if type(t) is not TensorType and not isinstance(t, TensorType):
+            return  # (NoneType: an absent optional operand) neither float nor quantized
+        what = f"operand #{index}" if index is not None else f"result #{v.index}"
+        et = t.element_type
+        if not is_quantized(et):
+            if not isinstance(et, IntegerType) and not self.allow_float:  # a float tensor
+                out.append(f"{what} is a float tensor ({t}): the {scheme.name} "
+                           "scheme quantizes every tensor")
+            return  # (or integer data: indices, shapes)
+        if facts.weight is not None and index == facts.weight.index:
+            out += self._weight(et, scheme, what)
+        elif facts.prelu and index == 1 and scheme.activation == "i16":
+            out += self._prelu_alpha_16x8(et, what)
+        elif facts.bias is not None and index == facts.bias.index:
+            out += self._bias(op, et, facts.bias, scheme, what)
+        elif facts.quantize and isinstance(et, UniformQuantizedPerAxisType):
+            out.append(
+                f"{what}: a tensor computed at run time is quantized per channel (a "
+                "weight computed from parameters, as weight normalization or "
+                "standardization), which no runtime kernel does; in post-training "
+                "quantization compiler.quantize folds such weights to constants "
+                "(decompose_for_circle(..., fold_parameters=True) before prepare_pt2e)")
+        else:
+            out += self._activation(et, scheme, what)
 
     @staticmethod
     def _activation(et, scheme: Scheme, what: str) -> list[str]:
@@ -190,7 +240,7 @@ class VerifyQuantizedPass(ModulePass):
         if et.storage_spelling != scheme.weight:
             out.append(f"{what} (weight) is {et.storage_spelling}; {scheme.name} weights are "
                        f"{scheme.weight}")
-        if scheme.weight_narrow and (et.qmin != -et.qmax or np.any(et.zero_points)):
+        if scheme.weight_narrow and (et.qmin != -et.qmax or _nonzero_zero_point(et)):
             out.append(f"{what} (weight) must be symmetric narrow-range (zero point 0, "
                        f"[-{et.qmax}, {et.qmax}])")
         if scheme.weight_per_channel_required and not isinstance(et, UniformQuantizedPerAxisType):
@@ -203,20 +253,25 @@ class VerifyQuantizedPass(ModulePass):
         if et.storage_spelling != scheme.bias:
             out.append(f"{what} (bias) is {et.storage_spelling}; {scheme.name} biases are "
                        f"{scheme.bias}")
-        if np.any(et.zero_points):
+        if _nonzero_zero_point(et):
             out.append(f"{what} (bias) must have zero point 0")
         in_et, w_et = _et(op.operands[trait.input_index]), _et(op.operands[trait.weight_index])
         if isinstance(in_et, UniformQuantizedType) and w_et is not None:
-            want = (np.float32(in_et.scale.data) * np.asarray(w_et.scales, np.float32)).astype(np.float32)
+            # float32 * float32 array: a float32 array, each product rounded once
+            want = np.float32(in_et.scale.data) * np.asarray(w_et.scales, np.float32)
             have = np.asarray(et.scales, np.float32)
-            n = max(want.size, have.size)
-            if not np.array_equal(np.broadcast_to(have, (n,)), np.broadcast_to(want, (n,))):
+            if want.size == have.size:
+                equal = bool((have == want).all())
+            else:  # one of them per tensor (size 1, broadcast), or a size mismatch
+                n = max(want.size, have.size)
+                equal = np.array_equal(np.broadcast_to(have, (n,)), np.broadcast_to(want, (n,)))
+            if not equal:
                 out.append(f"{what} (bias) scale must be float32(scale(input) * scale(weight))")
         return out
 
     @staticmethod
-    def _same_scale(op: Operation) -> list[str]:
-        trait = trait_of(type(op), SameScale)
+    def _same_scale(op: Operation, facts: _ClassFacts) -> list[str]:
+        trait = facts.same_scale
         if trait is None or not op.results or _et(op.results[0]) is None:
             return []
         res = _et(op.results[0])
@@ -225,15 +280,15 @@ class VerifyQuantizedPass(ModulePass):
         idx = range(len(op.operands)) if trait.operands == (-1,) else trait.operands
         out = []
         for i in idx:
-            if i >= len(op.operands) or i in _non_quantized_operands(type(op)):
+            if i >= len(op.operands) or i in facts.skip:
                 continue
             et = _et(op.operands[i])
-            if et is not None and _params(et) != _params(res):
+            if et is not None and not _same_params(et, res):
                 out.append(f"operand #{i} and the result must share quantization parameters "
                            f"(the runtimes' kernels assume it): {et} vs {res}")
         for r in op.results[1:]:  # a split's results copy the same integers
             et = _et(r)
-            if et is not None and _params(et) != _params(res):
+            if et is not None and not _same_params(et, res):
                 out.append(f"result #{r.index} and result #0 must share quantization "
                            f"parameters (the runtimes copy the integers): {et} vs {res}")
         return out
