@@ -6,6 +6,7 @@ the same arguments. A mixin of `compiler.frontend.importer._Importer`, whose sta
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,7 @@ class QuantImport:
             ), None
         try:
             return make_quantized_type(
-                bound["dtype"], scale, zero_point, axis=axis,
+                _dtype_name(bound["dtype"]), scale, zero_point, axis=axis,
                 qmin=int(bound["quant_min"]), qmax=int(bound["quant_max"]),
                 expressed_type=expressed,
             )
@@ -160,3 +161,16 @@ class QuantImport:
         op = self._add(DequantizeCastOp.create(
             operands=[quantized], result_types=[self._tensor_type(expressed, shape)]), node)
         self._record(node, op)
+
+
+def _dtype_name(dtype: Any) -> Any:
+    """The name `make_quantized_type` reads from a torch dtype (`torch.uint8` ->
+    "uint8"), computed once per dtype; any other value as it is. (For an object numpy
+    does not know, which a torch dtype is not, it spells `str(dtype)` without `torch.`:
+    the same storage type, or the same error for a dtype without one.)"""
+    return _torch_dtype_name(dtype) if isinstance(dtype, torch.dtype) else dtype
+
+
+@functools.cache
+def _torch_dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).replace("torch.", "")
