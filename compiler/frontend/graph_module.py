@@ -79,13 +79,18 @@ def attribute(module: torch.nn.Module, target: str) -> object:
     return value
 
 
+_INT = {int}
+
+
 def _as_meta(t: torch.Tensor, dtype: torch.dtype | None = None,
              made: dict[tuple, torch.Tensor] | None = None) -> torch.Tensor:
     """A meta tensor of `t`'s shape and `dtype` (default: `t`'s); one per distinct
     (shape, dtype) in `made` when given (a meta tensor holds no data, and the importer
     reads only its shape and dtype, so nodes can share one)."""
     key = (tuple(t.shape), dtype or t.dtype)
-    if made is None or not all(type(d) is int for d in key[0]):  # (a SymInt: unshared)
+    # (a SymInt dimension: unshared; `set(map(type, ...))`: the test of every
+    # dimension's exact type in one C-level pass)
+    if made is None or not set(map(type, key[0])) <= _INT:
         return torch.empty(key[0], dtype=key[1], device="meta")
     known = made.get(key)
     if known is None:
@@ -93,24 +98,64 @@ def _as_meta(t: torch.Tensor, dtype: torch.dtype | None = None,
     return known
 
 
-def _is_qdq(target: object) -> tuple[bool, bool]:
-    """(is a quantize_per_*, is a dequantize_per_*) of quantized_decomposed."""
+#: call target -> `_qdq_result_dtype`'s answer for it (see there)
+_QDQ_FACTS: dict[object, tuple[str, int, str, object] | None] = {}
+
+
+def _qdq_result_dtype(node: torch.fx.Node) -> tuple[bool, torch.dtype | None]:
+    """(whether `node` calls a quantize_per_* or dequantize_per_* of quantized_decomposed,
+    the dtype of its result: a quantize's `dtype` argument, a dequantize's `out_dtype`,
+    float32 when None).
+
+    The argument is found as `bind_arguments` finds it (positional if given so and not
+    keyword-only, else the keyword, else the schema default); where it sits in the
+    schema is read once per target (schemas do not change while the program lives).
+    """
+    target = node.target
+    try:
+        facts = _QDQ_FACTS[target]
+    except KeyError:
+        facts = _QDQ_FACTS[target] = _find_qdq_facts(target)
+    except TypeError:  # an unhashable target: not a quantized_decomposed op
+        facts = _find_qdq_facts(target)
+    if facts is None:
+        return False, None
+    kind, index, name, default = facts
+    args = node.args
+    if index < len(args):
+        value = args[index]
+    else:
+        value = node.kwargs.get(name, default)
+    if kind == "dequantize" and value is None:
+        value = torch.float32
+    return True, value
+
+
+def _find_qdq_facts(target: object) -> tuple[str, int, str, object] | None:
+    """(quantize|dequantize, the dtype argument's positional index (past the end if
+    keyword-only), its name, its default) for a q/dq target, None for another target."""
+    from compiler.frontend.aten_args import schema_arguments
+
     packet = getattr(target, "overloadpacket", None)
-    return (packet in (_qd.quantize_per_tensor, _qd.quantize_per_channel),
-            packet in (_qd.dequantize_per_tensor, _qd.dequantize_per_channel))
+    if packet in (_qd.quantize_per_tensor, _qd.quantize_per_channel):
+        kind, wanted = "quantize", "dtype"
+    elif packet in (_qd.dequantize_per_tensor, _qd.dequantize_per_channel):
+        kind, wanted = "dequantize", "out_dtype"
+    else:
+        return None
+    for i, (arg, name, kwarg_only, has_default) in enumerate(schema_arguments(target)):
+        if name == wanted:
+            # (a fresh default each time in `bind_arguments`; a dtype default is an
+            # immutable torch.dtype or None, so one object serves)
+            return kind, (1 << 30 if kwarg_only else i), name, (
+                arg.default_value if has_default else None)
+    return kind, 1 << 30, "", None  # (no such argument: None, as `bind_arguments` has none)
 
 
 def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor]:
     """Meta tensors for the nodes convert_pt2e left without `meta["val"]` (see module doc)."""
-    from compiler.frontend.aten_args import bind_arguments
-
     vals: dict[torch.fx.Node, torch.Tensor] = {}
     made: dict[tuple, torch.Tensor] = {}
-
-    def val(node: object) -> object:
-        if not isinstance(node, torch.fx.Node):
-            return None
-        return vals.get(node, node.meta.get("val"))
 
     for node in gm.graph.nodes:
         if "val" in node.meta:
@@ -120,16 +165,16 @@ def missing_values(gm: torch.fx.GraphModule) -> dict[torch.fx.Node, torch.Tensor
             if isinstance(value, torch.Tensor):
                 vals[node] = _as_meta(value, made=made)
         elif node.op == "call_function":
-            is_q, is_dq = _is_qdq(node.target)
-            if not (is_q or is_dq):
+            is_qdq, dtype = _qdq_result_dtype(node)
+            if not is_qdq:
                 continue
-            source = val(node.args[0])
-            if not isinstance(source, torch.Tensor):
+            source = node.args[0]
+            if not isinstance(source, torch.fx.Node):
                 continue
-            bound = bind_arguments(node)
-            dtype = (bound.get("dtype", (None, None))[1] if is_q
-                     else bound.get("out_dtype", (None, None))[1] or torch.float32)
-            vals[node] = _as_meta(source, dtype, made)
+            source_val = vals.get(source, source.meta.get("val"))
+            if not isinstance(source_val, torch.Tensor):
+                continue
+            vals[node] = _as_meta(source_val, dtype, made)
     return vals
 
 

@@ -6,6 +6,7 @@ the same arguments. A mixin of `compiler.frontend.importer._Importer`, whose sta
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,7 @@ class QuantImport:
             ), None
         try:
             return make_quantized_type(
-                bound["dtype"], scale, zero_point, axis=axis,
+                _dtype_name(bound["dtype"]), scale, zero_point, axis=axis,
                 qmin=int(bound["quant_min"]), qmax=int(bound["quant_max"]),
                 expressed_type=expressed,
             )
@@ -104,6 +105,29 @@ class QuantImport:
             raise CompileError(f"'{node.name}' has several results; expected one tensor")
         return value
 
+    def _weight_constant(self, source: torch.fx.Node, qtype: QuantizedType,
+                         node: torch.fx.Node) -> SSAValue:
+        """The `quant.constant` of the integer constant `source` as `qtype`: one per
+        distinct (constant, equal type), however many dequantize nodes read it."""
+        # (by constant, then the types compared by identity first: hashing a per-axis
+        # type hashes every scale, and a constant usually has a single dequantize)
+        known = self.quant_constants.setdefault(source, [])
+        for other, value in known:
+            if other is qtype or other == qtype:
+                return value
+        name, tensor = self.constants[source]
+        stored = to_numpy(tensor, f"constant '{name}'")
+        if stored.dtype != np.dtype(qtype.numpy_storage_dtype):
+            raise CompileError(
+                f"'{node.name}' dequantizes '{name}' of dtype {stored.dtype} as "
+                f"{qtype.storage_spelling}",
+                location_str(node_location(node.name, node.meta.get("stack_trace"))),
+            )
+        const = self._add(self._quant_constant(stored, qtype), name=name)
+        const.results[0].name_hint = name_hint(name)
+        known.append((qtype, const.results[0]))
+        return const.results[0]
+
     def _dequantize(self, node: torch.fx.Node, per_channel: bool) -> None:
         source = node.args[0]
         out_val = node.meta.get("val")
@@ -111,19 +135,7 @@ class QuantImport:
         qtype = self._quantized_type(node, per_channel, expressed)
         if source in self.constants and source not in self.values:
             # a folded weight or bias: the stored integers of the quantized constant
-            if (source, qtype) not in self.quant_constants:
-                name, tensor = self.constants[source]
-                stored = to_numpy(tensor, f"constant '{name}'")
-                if stored.dtype != np.dtype(qtype.numpy_storage_dtype):
-                    raise CompileError(
-                        f"'{node.name}' dequantizes '{name}' of dtype {stored.dtype} as "
-                        f"{qtype.storage_spelling}",
-                        location_str(node_location(node.name, node.meta.get("stack_trace"))),
-                    )
-                const = self._add(self._quant_constant(stored, qtype), name=name)
-                const.results[0].name_hint = name_hint(name)
-                self.quant_constants[(source, qtype)] = const.results[0]
-            quantized = self.quant_constants[(source, qtype)]
+            quantized = self._weight_constant(source, qtype, node)
         else:
             quantized = self._value_of(source)
             qt = quantized.type
@@ -149,3 +161,16 @@ class QuantImport:
         op = self._add(DequantizeCastOp.create(
             operands=[quantized], result_types=[self._tensor_type(expressed, shape)]), node)
         self._record(node, op)
+
+
+def _dtype_name(dtype: Any) -> Any:
+    """The name `make_quantized_type` reads from a torch dtype (`torch.uint8` ->
+    "uint8"), computed once per dtype; any other value as it is. (For an object numpy
+    does not know, which a torch dtype is not, it spells `str(dtype)` without `torch.`:
+    the same storage type, or the same error for a dtype without one.)"""
+    return _torch_dtype_name(dtype) if isinstance(dtype, torch.dtype) else dtype
+
+
+@functools.cache
+def _torch_dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).replace("torch.", "")

@@ -218,9 +218,10 @@ class _Importer(QuantImport):
         self.constants: dict[torch.fx.Node, tuple[str, torch.Tensor]] = {}
         #: quantized value -> its storage-integer view (for non-q/dq consumers)
         self.storage_views: dict[SSAValue, SSAValue] = {}
-        #: (integer constant, its quantized type) -> its quant.constant (a weight shared
-        #: by several ops has one dequantize per use, but one payload)
-        self.quant_constants: dict[tuple[torch.fx.Node, Attribute], SSAValue] = {}
+        #: integer constant -> (a quantized type, its quant.constant) for each distinct
+        #: type it is dequantized as (a weight shared by several ops has one dequantize
+        #: per use, but one payload)
+        self.quant_constants: dict[torch.fx.Node, list[tuple[QuantizedType, SSAValue]]] = {}
         self.none_value: SSAValue | None = None
         #: data-independent nodes evaluated at import time -> their values
         self.folded: dict[torch.fx.Node, torch.Tensor] = {}
