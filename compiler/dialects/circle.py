@@ -593,7 +593,14 @@ class MinimumOp(_BinaryOp):
     name = "circle.minimum"
     BUILTIN: ClassVar[str] = "MINIMUM"
     OPTIONS: ClassVar[str] = "MaximumMinimumOptions"
-    traits = elementwise_traits(PassesInfinity(), SameScale((0, 1)))
+    traits = elementwise_traits(
+        PassesInfinity(),
+        # `a < b ? a : b`: a NaN first operand gives the second (measured, as MAXIMUM)
+        *(miscomputes(r, "f32", "gives the second operand where the first is NaN (the "
+                      "op, torch and XNNPACK give NaN)", when=nan_first_operand)
+          for r in (ONERT, LITERT)),
+        SameScale((0, 1)),
+    )
 
 
 @irdl_op_definition
@@ -707,10 +714,6 @@ class TransposeOp(CircleOp):
     output = result_def(TensorType)
     traits = circle_traits(
         PassesInfinity(),
-        # `a > b ? a : b` (`<`): a NaN first operand gives the second (measured)
-        *(miscomputes(r, "f32", "gives the second operand where the first is NaN (the "
-                      "op, torch and XNNPACK give NaN)", when=nan_first_operand)
-          for r in (ONERT, LITERT)),
         SameScale(),
         NonQuantizedOperands((1,)),
         refuses(ONERT, ("i8", "bool"), "Transpose: unsupported data type"),

@@ -47,3 +47,37 @@ func.func @maximum_of_nan(%x: tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tenso
   %q = circle.quantize %m : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
   func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// -----
+
+// A MINIMUM whose first operand may be NaN: swapped like a MAXIMUM.
+// CHECK-LABEL: func.func @minimum_of_nan(
+// CHECK:         %[[R:.*]] = circle.sqrt
+// CHECK-NEXT:    %[[ONE:.*]] = circle.const dense<1.000000e+00>
+// CHECK-NEXT:    %[[M:.*]] = circle.minimum %[[ONE]], %[[R]]
+// CHECK-NEXT:    circle.equal %[[M]], %[[M]]
+func.func @minimum_of_nan(%x: tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %d = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<4xf32>
+  %r = circle.sqrt %d : (tensor<4xf32>) -> tensor<4xf32>
+  %one = circle.const dense<1.0> : tensor<1xf32>
+  %m = circle.minimum %r, %one : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %q = circle.quantize %m : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
+
+// -----
+
+// A TRANSPOSE of a value that may be NaN moves it like any other: not a miscomputation
+// (only the QUANTIZE after it is guarded).
+// CHECK-LABEL: func.func @transpose_of_nan(
+// CHECK:         %[[R:.*]] = circle.sqrt
+// CHECK:         %[[T:.*]] = circle.transpose %[[R]]
+// CHECK-NEXT:    circle.equal %[[T]], %[[T]]
+func.func @transpose_of_nan(%x: tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5:10>> {
+  %d = circle.dequantize %x : (tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<2x2xf32>
+  %r = circle.sqrt %d : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %p = circle.const dense<[1, 0]> : tensor<2xi32>
+  %t = circle.transpose %r, %p : (tensor<2x2xf32>, tensor<2xi32>) -> tensor<2x2xf32>
+  %q = circle.quantize %t : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
+}
