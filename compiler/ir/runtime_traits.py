@@ -555,6 +555,21 @@ def _const_bounds(v: SSAValue) -> tuple[float, float] | None:
     return None
 
 
+def _negative_zero(v: SSAValue) -> bool:
+    """A float constant, or a clamp's constant bound, holds -0.0 (which RSQRT makes
+    -inf, and the clamp may hand on)."""
+    from compiler.dialects.circle_base import ConstOp
+    from compiler.ir.verify_tensors import dense_as_numpy
+
+    op = v.owner
+    consts = [op] if isinstance(op, ConstOp) else [
+        c.owner for o in (op, next(c.owner for c in op.operands
+                                   if not isinstance(c.owner, ConstOp)))
+        for c in o.operands if isinstance(c.owner, ConstOp)]
+    return any(bool(np.signbit(dense_as_numpy(c.value).astype(np.float64)).any())
+               for c in consts)
+
+
 def _positive(v: SSAValue) -> bool:
     """Every element of the float value `v` is > 0: a positive constant or clamp, a
     MAXIMUM with one, an ADD of one and a value never negative, a root of one."""
@@ -594,8 +609,8 @@ def may_be_negative(v: SSAValue) -> bool:
         bounds = _const_bounds(value) if st == "f32" else None
         if st == "bool" or isinstance(op, Operation) and op.name == "circle.no_value":
             result = False
-        elif bounds is not None:
-            result = bounds[0] < 0
+        elif bounds is not None:  # (-0.0 < 0 is False: its sign bit is asked)
+            result = bounds[0] < 0 or _negative_zero(value)
         elif st not in QUANTIZED and st != "f32":
             result = st is not None  # integer shapes / indices are not data
         elif st in QUANTIZED or isinstance(op, circle.DequantizeOp):

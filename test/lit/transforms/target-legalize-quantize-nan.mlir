@@ -81,3 +81,19 @@ func.func @transpose_of_nan(%x: tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>) -> t
   %q = circle.quantize %t : (tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
   func.return %q : tensor<2x2x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// -----
+
+// A constant -0.0 counts as negative: RSQRT makes it -inf, whose SQRT is NaN.
+// CHECK-LABEL: func.func @root_of_negative_zero(
+// CHECK:         %[[S:.*]] = circle.sqrt
+// CHECK-NEXT:    circle.equal %[[S]], %[[S]]
+func.func @root_of_negative_zero(%x: tensor<4x!quant.uniform<u8:f32, 0.5>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %d = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5>>) -> tensor<4xf32>
+  %z = circle.const dense<-0.0> : tensor<1xf32>
+  %m = circle.mul %d, %z {fused_activation_function = "NONE"} : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %r = circle.rsqrt %m : (tensor<4xf32>) -> tensor<4xf32>
+  %s = circle.sqrt %r : (tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %s : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
