@@ -572,7 +572,8 @@ def _negative_zero(v: SSAValue) -> bool:
 
 def _positive(v: SSAValue) -> bool:
     """Every element of the float value `v` is > 0: a positive constant or clamp, a
-    MAXIMUM with one, an ADD of one and a value never negative, a root of one."""
+    MAXIMUM with one, an ADD of one and a value never negative, a root of one (a
+    finite one for RSQRT)."""
     from compiler.dialects import circle
 
     bounds = _const_bounds(v)
@@ -585,8 +586,10 @@ def _positive(v: SSAValue) -> bool:
         a, b = op.operands
         return (_positive(a) and not may_be_negative(b)) or (_positive(b) and not
                                                              may_be_negative(a))
-    if isinstance(op, circle.SqrtOp | circle.RsqrtOp):
+    if isinstance(op, circle.SqrtOp):
         return _positive(op.operands[0])
+    if isinstance(op, circle.RsqrtOp):  # RSQRT(+inf) = 0
+        return _positive(op.operands[0]) and not _can_be_infinite(op.operands[0])
     return False
 
 

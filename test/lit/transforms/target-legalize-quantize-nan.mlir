@@ -97,3 +97,22 @@ func.func @root_of_negative_zero(%x: tensor<4x!quant.uniform<u8:f32, 0.5>>) -> t
   %q = circle.quantize %s : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
   func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// -----
+
+// RSQRT of a positive value that may be +inf (1 / x raised to 1e-6) is 0 there, so it
+// is no nonzero divisor: d / rsqrt(...) is 0 / 0 = NaN where d = 0.
+// CHECK-LABEL: func.func @divide_by_rsqrt_of_infinity(
+// CHECK:         %[[Z:.*]] = circle.div %{{.*}}, %{{.*}} : (tensor<4xf32>, tensor<4xf32>)
+// CHECK-NEXT:    circle.equal %[[Z]], %[[Z]]
+func.func @divide_by_rsqrt_of_infinity(%x: tensor<4x!quant.uniform<u8:f32, 0.5>>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>> {
+  %d = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 0.5>>) -> tensor<4xf32>
+  %one = circle.const dense<1.0> : tensor<1xf32>
+  %inv = circle.div %one, %d {fused_activation_function = "NONE"} : (tensor<1xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %eps = circle.const dense<1.0e-06> : tensor<1xf32>
+  %m = circle.maximum %inv, %eps : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %r = circle.rsqrt %m : (tensor<4xf32>) -> tensor<4xf32>
+  %z = circle.div %d, %r {fused_activation_function = "NONE"} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %z : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+}
