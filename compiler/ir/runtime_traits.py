@@ -349,6 +349,15 @@ def _clamped(v: SSAValue) -> bool:
     return False
 
 
+def _clamp_constants(v: SSAValue) -> list[Operation]:
+    """The constants of the clamp `v` (`_clamped`): its bound and its inner op's."""
+    from compiler.dialects.circle_base import ConstOp
+
+    op = v.owner
+    inner = next(c.owner for c in op.operands if not isinstance(c.owner, ConstOp))
+    return [c.owner for o in (op, inner) for c in o.operands if isinstance(c.owner, ConstOp)]
+
+
 #: value -> `may_be_infinite`, shared by the calls inside `infinity_memo()`
 _INFINITY_MEMO: contextvars.ContextVar[dict[SSAValue, bool] | None] = contextvars.ContextVar(
     "infinity_memo", default=None)
@@ -480,10 +489,8 @@ def magnitude_bound(v: SSAValue) -> float:
             memo[value] = (_quantized_magnitude(value.type) if storage(value) in QUANTIZED
                            else inf)
         elif _clamped(value):  # MINIMUM(MAXIMUM(x, lo), hi) or the other way round
-            inner = next(c.owner for c in op.operands if not isinstance(c.owner, ConstOp))
-            memo[value] = max(float(np.max(np.abs(dense_as_numpy(c.owner.value))))
-                              for o in (op, inner) for c in o.operands
-                              if isinstance(c.owner, ConstOp))
+            memo[value] = max(float(np.max(np.abs(dense_as_numpy(c.value))))
+                              for c in _clamp_constants(value))
         elif may_be_infinite(value):
             memo[value] = inf
         elif op.get_trait(Magnitude) is None and not op.has_trait(PassesInfinity):
@@ -548,9 +555,7 @@ def _const_bounds(v: SSAValue) -> tuple[float, float] | None:
         arr = dense_as_numpy(op.value).astype(np.float64)
         return (float(arr.min(initial=np.inf)), float(arr.max(initial=-np.inf)))
     if isinstance(op, Operation) and _clamped(v):
-        inner = next(c.owner for c in op.operands if not isinstance(c.owner, ConstOp))
-        consts = sorted(float(dense_as_numpy(c.owner.value).min()) for o in (op, inner)
-                        for c in o.operands if isinstance(c.owner, ConstOp))
+        consts = sorted(float(dense_as_numpy(c.value).min()) for c in _clamp_constants(v))
         return consts[0], consts[-1]
     return None
 
@@ -562,10 +567,7 @@ def _negative_zero(v: SSAValue) -> bool:
     from compiler.ir.verify_tensors import dense_as_numpy
 
     op = v.owner
-    consts = [op] if isinstance(op, ConstOp) else [
-        c.owner for o in (op, next(c.owner for c in op.operands
-                                   if not isinstance(c.owner, ConstOp)))
-        for c in o.operands if isinstance(c.owner, ConstOp)]
+    consts = [op] if isinstance(op, ConstOp) else _clamp_constants(v)
     return any(bool(np.signbit(dense_as_numpy(c.value).astype(np.float64)).any())
                for c in consts)
 
