@@ -46,7 +46,7 @@ from compiler.ir.runtime_traits import (
     YieldsNaN,
     infinite_operand,
     negative_operand,
-    PRODUCT_BOUND,
+    PRELU_BOUND,
     bounded_by,
     EVERY,
     LITERT,
@@ -158,7 +158,7 @@ class PReluOp(CircleOp):
     input = operand_def(TensorType)
     alpha = operand_def(TensorType)
     output = result_def(TensorType)
-    traits = elementwise_traits(YieldsNaN(scaled_infinity), PRODUCT_BOUND, 
+    traits = elementwise_traits(YieldsNaN(scaled_infinity), PRELU_BOUND, 
         PassesInfinity(),
         refuses(ONERT, EVERY, "KernelGenerator: NYI for operation 'PReLU'"),
     )

@@ -219,6 +219,11 @@ def _product_bound(op: Operation, b: list[float]) -> float:
     return b[0] * b[1]
 
 
+def _prelu_bound(op: Operation, b: list[float]) -> float:
+    """PRELU: x where x >= 0, alpha x elsewhere: a slope below 1 does not shrink x."""
+    return b[0] * max(1.0, b[1])
+
+
 def _squared_difference_bound(op: Operation, b: list[float]) -> float:
     return (b[0] + b[1]) ** 2
 
@@ -252,6 +257,7 @@ def _weighted_sum_bound(op: Operation, b: list[float]) -> float:
 SUM_BOUND = Magnitude(_sum_bound)
 PRODUCT_BOUND = Magnitude(_product_bound)
 SQUARED_DIFFERENCE_BOUND = Magnitude(_squared_difference_bound)
+PRELU_BOUND = Magnitude(_prelu_bound)
 REDUCED_SUM_BOUND = Magnitude(_reduced_sum_bound)
 MATMUL_BOUND = Magnitude(_matmul_bound)
 WEIGHTED_SUM_BOUND = Magnitude(_weighted_sum_bound)

@@ -19,3 +19,18 @@ func.func @through_prelu(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0
   %q = circle.quantize %p : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
   func.return %q : tensor<4x!quant.uniform<u8:f32, 0.5:10>>
 }
+
+// PRELU hands a non-negative x on unscaled: its bound is |x| max(1, |alpha|), not
+// |x| |alpha|. x up to 255 * 1e7 = 2.55e9 is beyond 2^31 steps of scale 1 (a slope of
+// 0.25 would have bounded it by 6.4e8): clamped.
+// CHECK-LABEL: func.func @prelu_small_slope(
+// CHECK:         %[[P:.*]] = circle.prelu
+// CHECK-NEXT:    %[[LO:.*]] = circle.const
+// CHECK-NEXT:    circle.maximum %[[P]], %[[LO]]
+func.func @prelu_small_slope(%x: tensor<4x!quant.uniform<u8:f32, 1.0e7>>) -> tensor<4x!quant.uniform<u8:f32, 1.0>> {
+  %d = circle.dequantize %x : (tensor<4x!quant.uniform<u8:f32, 1.0e7>>) -> tensor<4xf32>
+  %a = circle.const dense<0.25> : tensor<4xf32>
+  %p = circle.prelu %d, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %p : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 1.0>>
+  func.return %q : tensor<4x!quant.uniform<u8:f32, 1.0>>
+}
