@@ -46,6 +46,7 @@ from compiler.ir.runtime_traits import (
     YieldsNaN,
     infinite_operand,
     negative_operand,
+    LEAKY_RELU_BOUND,
     PRELU_BOUND,
     bounded_by,
     EVERY,
@@ -137,6 +138,7 @@ class LeakyReluOp(_UnaryOp):
     name = "circle.leaky_relu"
     BUILTIN: ClassVar[str] = "LEAKY_RELU"
     traits = elementwise_traits(
+        LEAKY_RELU_BOUND,
         PassesInfinity(),
         refuses(
             ONERT,

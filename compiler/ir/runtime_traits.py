@@ -224,6 +224,11 @@ def _prelu_bound(op: Operation, b: list[float]) -> float:
     return b[0] * max(1.0, b[1])
 
 
+def _leaky_relu_bound(op: Operation, b: list[float]) -> float:
+    """LEAKY_RELU: x where x >= 0, alpha x elsewhere: a slope above 1 grows x."""
+    return b[0] * max(1.0, abs(op.alpha.value.data))
+
+
 def _squared_difference_bound(op: Operation, b: list[float]) -> float:
     return (b[0] + b[1]) ** 2
 
@@ -258,6 +263,7 @@ SUM_BOUND = Magnitude(_sum_bound)
 PRODUCT_BOUND = Magnitude(_product_bound)
 SQUARED_DIFFERENCE_BOUND = Magnitude(_squared_difference_bound)
 PRELU_BOUND = Magnitude(_prelu_bound)
+LEAKY_RELU_BOUND = Magnitude(_leaky_relu_bound)
 REDUCED_SUM_BOUND = Magnitude(_reduced_sum_bound)
 MATMUL_BOUND = Magnitude(_matmul_bound)
 WEIGHTED_SUM_BOUND = Magnitude(_weighted_sum_bound)

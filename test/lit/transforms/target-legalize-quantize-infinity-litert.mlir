@@ -34,3 +34,28 @@ func.func @prelu_small_slope(%x: tensor<4x!quant.uniform<u8:f32, 1.0e7>>) -> ten
   %q = circle.quantize %p : (tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 1.0>>
   func.return %q : tensor<4x!quant.uniform<u8:f32, 1.0>>
 }
+
+// LEAKY_RELU with a slope above 1 grows a negative x: its bound is |x| max(1, |alpha|).
+// x down to -128 * 1e7 = -1.28e9 is within 2^31 steps of scale 1, alpha 4 x = -5.12e9
+// is not: clamped.
+// CHECK-LABEL: func.func @leaky_relu_steep(
+// CHECK:         %[[L:.*]] = circle.leaky_relu
+// CHECK-NEXT:    %[[LO:.*]] = circle.const
+// CHECK-NEXT:    circle.maximum %[[L]], %[[LO]]
+func.func @leaky_relu_steep(%x: tensor<4x!quant.uniform<i8:f32, 1.0e7>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>> {
+  %d = circle.dequantize %x : (tensor<4x!quant.uniform<i8:f32, 1.0e7>>) -> tensor<4xf32>
+  %l = circle.leaky_relu %d {alpha = 4.000000e+00 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %l : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  func.return %q : tensor<4x!quant.uniform<i8:f32, 1.0>>
+}
+
+// The same with the default slope 0.01: within range, no clamp.
+// CHECK-LABEL: func.func @leaky_relu_gentle(
+// CHECK:         circle.leaky_relu
+// CHECK-NEXT:    circle.quantize
+func.func @leaky_relu_gentle(%x: tensor<4x!quant.uniform<i8:f32, 1.0e7>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>> {
+  %d = circle.dequantize %x : (tensor<4x!quant.uniform<i8:f32, 1.0e7>>) -> tensor<4xf32>
+  %l = circle.leaky_relu %d {alpha = 1.000000e-02 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %q = circle.quantize %l : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  func.return %q : tensor<4x!quant.uniform<i8:f32, 1.0>>
+}
