@@ -305,8 +305,8 @@ def _raise_keeps_quantized(op: Operation) -> str | None:
     reaches unchanged, else why not. The float ops between are evaluated (the
     interpreter's kernels) with the RSQRT's result set to each of `_RSQRT_TRIALS` in
     turn: every QUANTIZE must give the same integers for all three. (An RSQRT input in
-    [0, FLT_MIN) gives a value between the first two, which a chain of monotone ops
-    cannot quantize otherwise. For a non-monotone op between, such as SIN, three equal
+    [0, FLT_MIN) gives +inf or a value between the last two, which a chain of monotone
+    ops cannot quantize otherwise. For a non-monotone op between, such as SIN, three equal
     trials are evidence, not proof; such a chain is rare, since the cone must meet only
     constants: a layer norm's RSQRT meets the centred input and is refused above.)"""
     from compiler.interpreter.runner import run_op
