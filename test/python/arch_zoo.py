@@ -292,4 +292,9 @@ KNOWN: dict[tuple[str, str], str] = {
     # integer cumsum cannot become the quantized linear a float one decomposes to
     (m, s): "integer cumsum and type_as have no Circle lowering (compile error)"
     for m in ("hf_roberta",) for s in SCHEMES
+} | {
+    # the runtime's integer AVERAGE_POOL_2D rounds every tie up (+0.125 steps on average
+    # after a 2x2 pool), PT2E rounds half to even: 1.02 dB below PT2E on the zoo's
+    # batches, none on fresh inputs (docs/numerics.md); no kernel rounds as PT2E does
+    ("densenet_inception", "uint8"): "AVERAGE_POOL_2D rounds ties up: 1.02 dB below PT2E",
 }
