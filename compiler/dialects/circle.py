@@ -101,7 +101,7 @@ from compiler.dialects.circle_compare import (  # re-exported as circle.*
     ReduceAnyOp,
     SelectV2Op,
 )
-from compiler.ir.runtime_traits import (
+from compiler.ir.float_ranges import (
     nan_first_operand,
     quantizes_nan,
     MayNegate,
@@ -115,6 +115,11 @@ from compiler.ir.runtime_traits import (
     SQUARED_DIFFERENCE_BOUND,
     SUM_BOUND,
     WEIGHTED_SUM_BOUND,
+    PassesInfinity,
+    YieldsInfinity,
+    quantizes_infinity,
+)
+from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
     add_rescale_aborts,
@@ -122,8 +127,6 @@ from compiler.ir.runtime_traits import (
     LITERT_XNNPACK,
     ONERT,
     QUANTIZED,
-    PassesInfinity,
-    YieldsInfinity,
     DataOperand,
     divides_by_zero_point,
     drops_dims_of_rank4,
@@ -141,7 +144,6 @@ from compiler.ir.runtime_traits import (
     refuses,
     resize_as_conv,
     runtime_weights,
-    quantizes_infinity,
     to_int8,
     tolerance,
     xnnpack_rounding,

@@ -38,7 +38,7 @@ from compiler.ir.quant_traits import (
     FixedOutputRange,
     FusableActivation,
 )
-from compiler.ir.runtime_traits import (
+from compiler.ir.float_ranges import (
     scaled_infinity,
     FollowsSign,
     MayNegate,
@@ -49,15 +49,17 @@ from compiler.ir.runtime_traits import (
     LEAKY_RELU_BOUND,
     PRELU_BOUND,
     bounded_by,
+    PassesInfinity,
+    YieldsInfinity,
+    quantized_rsqrt_of_zero,
+)
+from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
     LITERT_OPTIMIZED,
     LITERT_XNNPACK,
     ONERT,
-    PassesInfinity,
-    YieldsInfinity,
     miscomputes,
-    quantized_rsqrt_of_zero,
     refuses,
     softmax16_shift_overflows,
     tolerance,

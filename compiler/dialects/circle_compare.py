@@ -31,7 +31,8 @@ from compiler.dialects.circle_base import (
 )
 from compiler.ir.quant_traits import NonQuantizedOperands, SameScale
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import ONERT, DataOperand, PassesInfinity, refuses
+from compiler.ir.float_ranges import PassesInfinity
+from compiler.ir.runtime_traits import ONERT, DataOperand, refuses
 
 
 def _is_bool(v) -> bool:

@@ -33,20 +33,22 @@ from compiler.dialects.circle_base import (
 )
 from compiler.ir.layout_traits import Elementwise
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import (
+from compiler.ir.float_ranges import (
     YieldsNaN,
     infinite_operand,
     negative_operand,
     WEIGHTED_SUM_BOUND,
     bounded_by,
+    PassesInfinity,
+    YieldsInfinity,
+)
+from compiler.ir.runtime_traits import (
     EVERY,
     LITERT,
     LITERT_OPTIMIZED,
     LITERT_REF,
     LITERT_XNNPACK,
     ONERT,
-    PassesInfinity,
-    YieldsInfinity,
     float32_only,
     refuses,
     tolerance,

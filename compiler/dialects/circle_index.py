@@ -21,7 +21,8 @@ from xdsl.utils.exceptions import VerifyException
 from compiler.dialects.circle_base import CircleOp, circle_traits, shape_of
 from compiler.ir.quant_traits import NonQuantizedOperands, SameScale
 from compiler.ir.quant_types import is_quantized
-from compiler.ir.runtime_traits import EVERY, LITERT, ONERT, PassesInfinity, miscomputes, refuses
+from compiler.ir.float_ranges import PassesInfinity
+from compiler.ir.runtime_traits import EVERY, LITERT, ONERT, miscomputes, refuses
 
 _ARG_I16 = "Unknown input type: 7, only float32, int types and bool are supported"
 

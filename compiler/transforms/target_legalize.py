@@ -73,13 +73,13 @@ from compiler.ir.quant_types import (
     is_quantized,
     make_quantized_type,
 )
+from compiler.ir.float_ranges import infinity_memo
 from compiler.ir.runtime_traits import (
     LITERT,
     NAMES,
     ONERT,
     RUNTIME_REFUSES,
     grouped,
-    infinity_memo,
     problem,
     storage,
 )
@@ -250,7 +250,7 @@ def _saturate_infinity(op: Operation) -> str | None:
     finite value outside that range to the same qmin/qmax, so the result is unchanged
     for finite inputs, and +-inf now quantizes to qmax/qmin as the op's semantics (PT2E)
     say; the runtimes' MAXIMUM/MINIMUM are IEEE comparisons, exact on +-inf."""
-    from compiler.ir.runtime_traits import quantizes_infinity, quantizes_nan
+    from compiler.ir.float_ranges import quantizes_infinity, quantizes_nan
 
     x = op.operands[0]
     qo = op.results[0].type.element_type
@@ -285,7 +285,7 @@ def _nan_last(op: Operation) -> str | None:
     """A float MAXIMUM / MINIMUM whose first operand may be NaN (`nan_first_operand`)
     with its operands swapped: the same value in the op's semantics, and the runtimes,
     which drop a NaN first operand, hand a NaN second one on like the IR."""
-    from compiler.ir.runtime_traits import may_be_nan
+    from compiler.ir.float_ranges import may_be_nan
 
     a, b = op.operands
     if may_be_nan(b):
@@ -310,7 +310,7 @@ def _raise_keeps_quantized(op: Operation) -> str | None:
     trials are evidence, not proof; such a chain is rare, since the cone must meet only
     constants: a layer norm's RSQRT meets the centred input and is refused above.)"""
     from compiler.interpreter.runner import run_op
-    from compiler.ir.runtime_traits import float_cone
+    from compiler.ir.float_ranges import float_cone
 
     inner, quantizes, escapes = float_cone(op.results[0])
     if escapes:

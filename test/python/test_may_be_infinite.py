@@ -8,9 +8,9 @@ from __future__ import annotations
 from xdsl.parser import Parser
 
 from compiler.dialects import circle
-from compiler.ir import runtime_traits
+from compiler.ir import float_ranges
 from compiler.ir.context import make_context
-from compiler.ir.runtime_traits import infinity_memo, may_be_infinite
+from compiler.ir.float_ranges import infinity_memo, may_be_infinite
 
 Q = "!quant.uniform<u8:f32, 0.5:10>"
 
@@ -39,8 +39,8 @@ def _quantizes(head: str, n: int = 400, every: int = 10):
 
 def _counting(monkeypatch) -> list:
     calls: list = []
-    clamped = runtime_traits._clamped
-    monkeypatch.setattr(runtime_traits, "_clamped", lambda v: calls.append(v) or clamped(v))
+    clamped = float_ranges._clamped
+    monkeypatch.setattr(float_ranges, "_clamped", lambda v: calls.append(v) or clamped(v))
     return calls
 
 

@@ -129,7 +129,7 @@ def test_magnitude_bounds_follow_the_ops_growth():
     """The bounds `quantizes_infinity` compares: a DEQUANTIZE's range, a sum's and a
     product's, a matmul's depth, a bounded op's limit, a clamp's bounds."""
     from compiler.dialects import circle
-    from compiler.ir.runtime_traits import magnitude_bound
+    from compiler.ir.float_ranges import magnitude_bound
 
     m = _module("""
 func.func @main(%x: tensor<2x8x!quant.uniform<i8:f32, 0.5:-28>>) -> tensor<2x2xf32> {

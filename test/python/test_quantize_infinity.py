@@ -242,7 +242,7 @@ def test_passes_infinity_is_declared_where_the_interpreter_hands_one_on():
     from xdsl.dialects.builtin import f32
 
     from compiler.interpreter.build import Input, single_op_module, tensor
-    from compiler.ir.runtime_traits import PassesInfinity, YieldsInfinity
+    from compiler.ir.float_ranges import PassesInfinity, YieldsInfinity
 
     x = np.array([np.inf, -np.inf, 1.0, -1.0], np.float32)
     classes = _unary_float_op_classes()
