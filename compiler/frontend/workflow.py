@@ -111,6 +111,7 @@ def quantize_graph_module(
     into new ones: the float weights are then held once, not twice (`qcompile` without
     --verify or --report).
     """
+    import linecache
     import time
 
     clock = {"t": time.perf_counter()}
@@ -139,6 +140,12 @@ def quantize_graph_module(
     exported = decompose_for_circle(torch.export.export(model, example_inputs), scheme,
                                     fold_parameters=not is_qat)
     lap("export")
+    # torch.export reads the source of every file on the stacks it records (torch's
+    # own, ~60 files, ~7 MiB of str in `linecache`), then keeps them for the life of
+    # the process; nothing after it reads them again. Freed here, prepare, calibrate,
+    # convert and the IR reuse the memory (resnet example: peak RSS
+    # 384 -> 378-380 MiB).
+    linecache.clearcache()
     prepare = prepare_qat_pt2e if is_qat else prepare_pt2e
     graph_module = exported.module()
     del exported
