@@ -62,3 +62,32 @@ class LastHiddenState(nn.Module):
 
     def forward(self, x):
         return self.hf(x).last_hidden_state
+
+
+def inputs(shape, dtype=torch.float32):
+    """The model-file protocol's input functions for one input of `shape` and `dtype`:
+
+        example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)
+
+    `example_inputs()` one batch (seed `SEED`), `calibration_data()` `BATCHES` batches,
+    `verification_data()` the `HELD_OUT` held-out ones."""
+
+    def example_inputs():
+        return batches(shape, 1, SEED, dtype)[0]
+
+    def calibration_data():
+        return batches(shape, dtype=dtype)
+
+    def verification_data():
+        return held_out(shape, dtype)
+
+    return example_inputs, calibration_data, verification_data
+
+
+def hf_last_hidden(model_cls, config, **model_kwargs) -> nn.Module:
+    """`model_cls(config, **model_kwargs)` (a Hugging Face model class, or any callable
+    building one from `config`) with random weights drawn from `SEED`, in eval mode,
+    wrapped as `LastHiddenState`."""
+    torch.manual_seed(SEED)
+    hf = model_cls(config, **model_kwargs)
+    return LastHiddenState(hf.eval()).eval()

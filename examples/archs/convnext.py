@@ -9,7 +9,7 @@ before each downsampling conv. Tiny widths and depths, 64x64 inputs, random weig
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches, held_out
+from _common import SEED, inputs
 
 SHAPE = (1, 3, 64, 64)
 
@@ -65,13 +65,4 @@ def model():
     return ConvNeXt().eval()
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)

@@ -9,7 +9,7 @@ Small widths, 64x64 inputs, random weights (batch-norm statistics re-estimated).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches, held_out, reestimate_batch_norm
+from _common import SEED, inputs, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -85,13 +85,4 @@ def model():
     return reestimate_batch_norm(DeepLabV3(), (8, *SHAPE[1:]))
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)

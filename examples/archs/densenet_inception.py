@@ -11,7 +11,7 @@ not count the padding (Inception-v3's). Tiny widths, 64x64 inputs, random weight
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches, held_out, reestimate_batch_norm
+from _common import SEED, inputs, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -76,13 +76,4 @@ def model():
     return reestimate_batch_norm(DenseInception(), (8, *SHAPE[1:]))
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)

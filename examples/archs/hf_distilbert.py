@@ -8,27 +8,16 @@ returns `last_hidden_state`.
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 16), torch.int64  # token ids
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.DistilBertConfig(vocab_size=100, dim=32, n_layers=2, n_heads=2,
                                            hidden_dim=64, max_position_embeddings=32,
                                            attn_implementation="eager")
-    hf = transformers.DistilBertModel(config)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.DistilBertModel, config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

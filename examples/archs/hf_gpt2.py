@@ -8,27 +8,16 @@ with random weights (no download); `attn_implementation="eager"`. The wrapper re
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 16), torch.int64  # token ids
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.GPT2Config(vocab_size=100, n_embd=32, n_layer=2, n_head=2,
                                      n_positions=32, bos_token_id=0, eos_token_id=0,
                                      attn_implementation="eager")
-    hf = transformers.GPT2Model(config)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.GPT2Model, config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

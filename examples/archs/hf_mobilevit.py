@@ -9,7 +9,7 @@ statistics re-estimated). Built from a small config with random weights (no down
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out, reestimate_batch_norm
+from _common import SEED, LastHiddenState, inputs, reestimate_batch_norm
 
 SHAPE, DTYPE = (1, 3, 64, 64), torch.float32
 
@@ -29,13 +29,4 @@ def model():
     return reestimate_batch_norm(LastHiddenState(hf), (8, *SHAPE[1:]))
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

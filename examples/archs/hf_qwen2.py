@@ -8,28 +8,17 @@ The wrapper returns `last_hidden_state`.
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 16), torch.int64  # token ids
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.Qwen2Config(vocab_size=100, hidden_size=32, intermediate_size=64,
                                       num_hidden_layers=2, num_attention_heads=4,
                                       num_key_value_heads=2, max_position_embeddings=32,
                                       attn_implementation="eager")
-    hf = transformers.Qwen2Model(config)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.Qwen2Model, config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

@@ -9,28 +9,17 @@ weights (no download). The wrapper returns `last_hidden_state`.
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 3, 64, 64), torch.float32
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.SegformerConfig(num_channels=3, num_encoder_blocks=2, depths=(1, 1),
                                           sr_ratios=(4, 2), hidden_sizes=(16, 32),
                                           patch_sizes=(7, 3), strides=(4, 2),
                                           num_attention_heads=(1, 2), mlp_ratios=(2, 2))
-    hf = transformers.SegformerModel(config)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.SegformerModel, config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

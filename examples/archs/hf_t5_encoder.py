@@ -8,28 +8,17 @@ download); `attn_implementation="eager"`. The wrapper returns `last_hidden_state
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 16), torch.int64  # token ids
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.T5Config(vocab_size=100, d_model=32, d_kv=8, d_ff=64, num_layers=2,
                                    num_heads=4, relative_attention_num_buckets=8,
                                    relative_attention_max_distance=16,
                                    feed_forward_proj="gated-gelu", attn_implementation="eager")
-    hf = transformers.T5EncoderModel(config)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.T5EncoderModel, config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

@@ -8,27 +8,16 @@ with random weights (no download); `attn_implementation="eager"`. The wrapper re
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 3, 32, 32), torch.float32
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.ViTConfig(image_size=32, patch_size=8, num_channels=3, hidden_size=32,
                                     num_hidden_layers=2, num_attention_heads=2,
                                     intermediate_size=64, attn_implementation="eager")
-    hf = transformers.ViTModel(config, add_pooling_layer=False)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.ViTModel, config, add_pooling_layer=False)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

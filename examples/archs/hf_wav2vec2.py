@@ -9,13 +9,12 @@ wrapper returns `last_hidden_state`.
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 400), torch.float32  # raw audio samples
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.Wav2Vec2Config(hidden_size=32, num_hidden_layers=2,
                                          num_attention_heads=2, intermediate_size=64,
                                          conv_dim=(16, 16, 16), conv_stride=(5, 2, 2),
@@ -23,17 +22,7 @@ def model():
                                          num_conv_pos_embedding_groups=4,
                                          feat_extract_norm="group", do_stable_layer_norm=False,
                                          mask_time_prob=0.0, attn_implementation="eager")
-    hf = transformers.Wav2Vec2Model(config)
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(transformers.Wav2Vec2Model, config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

@@ -8,30 +8,19 @@ with random weights (no download); `attn_implementation="eager"`. The wrapper re
 
 import torch
 import transformers
-from _common import SEED, LastHiddenState, batches, held_out
+from _common import hf_last_hidden, inputs
 
 SHAPE, DTYPE = (1, 16, 32), torch.float32  # (batch, mel bins, frames = 2 x positions)
 
 
 def model():
-    torch.manual_seed(SEED)
     config = transformers.WhisperConfig(num_mel_bins=16, d_model=32, encoder_layers=2,
                                         encoder_attention_heads=2, encoder_ffn_dim=64,
                                         decoder_layers=1, decoder_attention_heads=2,
                                         decoder_ffn_dim=64, max_source_positions=16,
                                         vocab_size=100, pad_token_id=0,
                                         attn_implementation="eager")
-    hf = transformers.WhisperModel(config).get_encoder()
-    return LastHiddenState(hf.eval()).eval()
+    return hf_last_hidden(lambda c: transformers.WhisperModel(c).get_encoder(), config)
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED, DTYPE)[0]
-
-
-def calibration_data():
-    return batches(SHAPE, dtype=DTYPE)
-
-
-def verification_data():
-    return held_out(SHAPE, DTYPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE, DTYPE)

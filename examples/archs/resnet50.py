@@ -8,7 +8,7 @@ global average pool, linear. Quarter width, one block per stage beyond the first
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches, held_out, reestimate_batch_norm
+from _common import SEED, inputs, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -70,13 +70,4 @@ def model():
     return reestimate_batch_norm(ResNet(), (8, *SHAPE[1:]))
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)

@@ -10,7 +10,7 @@ eval). Tiny widths, 32x32 inputs, random weights.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from _common import SEED, batches, held_out
+from _common import SEED, inputs
 
 SHAPE = (1, 3, 32, 32)
 WINDOW, SHIFT = 4, 2
@@ -131,13 +131,4 @@ def model():
     return SwinTransformer().eval()
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)

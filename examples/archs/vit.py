@@ -8,7 +8,7 @@ token. Tiny widths, 32x32 inputs, random weights.
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches, held_out
+from _common import SEED, inputs
 
 SHAPE = (1, 3, 32, 32)
 PATCH, DIM, HEADS, LAYERS = 8, 32, 2, 2
@@ -57,13 +57,4 @@ def model():
     return m.eval()
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)

@@ -9,7 +9,7 @@ concatenated into one output. Tiny widths, 64x64 inputs, random weights.
 
 import torch
 import torch.nn as nn
-from _common import SEED, batches, held_out, reestimate_batch_norm
+from _common import SEED, inputs, reestimate_batch_norm
 
 SHAPE = (1, 3, 64, 64)
 
@@ -93,13 +93,4 @@ def model():
     return reestimate_batch_norm(YoloLike(), (8, *SHAPE[1:]))
 
 
-def example_inputs():
-    return batches(SHAPE, 1, SEED)[0]
-
-
-def calibration_data():
-    return batches(SHAPE)
-
-
-def verification_data():
-    return held_out(SHAPE)
+example_inputs, calibration_data, verification_data = inputs(SHAPE)
