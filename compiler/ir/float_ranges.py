@@ -149,7 +149,7 @@ class MayNegate(OpTrait):
     it hands an infinity on: `may_be_negative` asks it."""
 def _clamped(v: SSAValue) -> bool:
     """`v` is MINIMUM(MAXIMUM(x, lo), hi) or MAXIMUM(MINIMUM(x, hi), lo) with finite
-    constant bounds (what `target_legalize._saturate_infinity` inserts): finite."""
+    constant bounds (what `float_guards.saturate_infinity` inserts): finite."""
     from compiler.dialects import circle
     from compiler.transforms.utils import constant_of
 
@@ -466,7 +466,7 @@ def may_be_negative(v: SSAValue) -> bool:
 
 def _nan_guarded(v: SSAValue) -> bool:
     """`v` is SELECT_V2(EQUAL(x, x), x, c) with a constant c that is not NaN (what
-    `target_legalize._saturate_infinity` inserts): not NaN."""
+    `float_guards.saturate_infinity` inserts): not NaN."""
     from compiler.dialects import circle
     from compiler.dialects.circle_base import ConstOp
     from compiler.ir.verify_tensors import dense_as_numpy
@@ -609,7 +609,7 @@ def quantized_rsqrt_of_zero(op: Operation) -> bool:
     float region: RSQRT -> SQRT -> QUANTIZE). XNNPACK's RSQRT (an approximation) gives
     NaN for 0 and for subnormal inputs where the op gives +inf / ~1e22, and the float
     ops after it and the QUANTIZE then compute something else than the IR (measured:
-    255 steps); `target_legalize._rsqrt_of_zero` raises the input to FLT_MIN where that
+    255 steps); `float_guards.rsqrt_of_zero` raises the input to FLT_MIN where that
     provably keeps every such QUANTIZE's result, else it is a compile-time error."""
     x = op.operands[0]
     if storage(x) != "f32" or _raised_to_flt_min(x):

@@ -24,19 +24,12 @@ from __future__ import annotations
 import numpy as np
 from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Attribute, Operation, SSAValue
-from xdsl.rewriter import InsertPoint, Rewriter
 
 from compiler.dialects import circle
 from compiler.dialects.circle_base import ConstOp, is_none
 from compiler.dialects.quant import dense_from_numpy
 from compiler.ir.quant_types import UniformQuantizedPerAxisType
-from compiler.transforms.utils import constant_of, i32_const, shape
-
-
-def _insert(op: Operation, before: Operation) -> Operation:
-    op.location = before.location
-    Rewriter.insert_op(op, InsertPoint.before(before))
-    return op
+from compiler.transforms.utils import constant_of, i32_const, insert_before, shape
 
 
 def _replace(op: Operation, value: SSAValue) -> None:
@@ -47,22 +40,22 @@ def _replace(op: Operation, value: SSAValue) -> None:
 
 
 def _reshape(v: SSAValue, dims: list[int], anchor: Operation) -> SSAValue:
-    target = _insert(i32_const(dims), anchor).results[0]
-    return _insert(circle.ReshapeOp(operands=[v, target], result_types=[
+    target = insert_before(i32_const(dims), anchor).results[0]
+    return insert_before(circle.ReshapeOp(operands=[v, target], result_types=[
         TensorType(v.type.element_type, dims)]), anchor).results[0]
 
 
 def _repeat(v: SSAValue, times: int, axis: int, anchor: Operation) -> SSAValue:
     dims = list(shape(v))
     dims[axis] *= times
-    return _insert(circle.ConcatenationOp.from_options(
+    return insert_before(circle.ConcatenationOp.from_options(
         [[v] * times], [TensorType(v.type.element_type, dims)], axis=axis), anchor).results[0]
 
 
 def _transpose(v: SSAValue, perm: list[int], anchor: Operation) -> SSAValue:
     dims = [shape(v)[k] for k in perm]
-    p = _insert(i32_const(perm), anchor).results[0]
-    return _insert(circle.TransposeOp(operands=[v, p], result_types=[
+    p = insert_before(i32_const(perm), anchor).results[0]
+    return insert_before(circle.TransposeOp(operands=[v, p], result_types=[
         TensorType(v.type.element_type, dims)]), anchor).results[0]
 
 
@@ -82,7 +75,7 @@ def nearest_as_concat(op: Operation) -> str | None:
     fh, fw = oh // h, ow // w
     y = _repeat(_reshape(op.operands[0], [n * h, w, 1, c], op), fw, 2, op)
     y = _repeat(_reshape(y, [n * h, 1, ow, c], op), fh, 1, op)
-    back = _insert(circle.ReshapeOp(operands=[y, _insert(i32_const([n, oh, ow, c]), op).results[0]],
+    back = insert_before(circle.ReshapeOp(operands=[y, insert_before(i32_const([n, oh, ow, c]), op).results[0]],
                                     result_types=[out]), op)
     _replace(op, back.results[0])
     return None
@@ -101,7 +94,7 @@ def _tiled_type(t: Attribute, times: int, dims: list[int]) -> TensorType:
 
 def _const(v: SSAValue, arr: np.ndarray, t: TensorType, anchor: Operation) -> SSAValue:
     storage = v.owner.value.type.element_type
-    return _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(arr), storage), t),
+    return insert_before(ConstOp(dense_from_numpy(np.ascontiguousarray(arr), storage), t),
                    anchor).results[0]
 
 
@@ -130,12 +123,12 @@ def transpose_conv_as_conv(op: Operation) -> str | None:
     b = bias if is_none(bias) else _const(bias, np.tile(constant_of(bias), taps),
                                           _tiled_type(bias.type, taps, [taps * o]), op)
     act = op.option("fused_activation_function")
-    conv = _insert(circle.Conv2DOp.from_options(
+    conv = insert_before(circle.Conv2DOp.from_options(
         [x, filt, b], [TensorType(out.element_type, [n, h, w, taps * o])], padding="VALID",
         stride_h=1, stride_w=1, **({} if act is None else {"fused_activation_function": act})),
         op).results[0]
     y = _transpose(_reshape(conv, [n * h, w, kh, kw * o], op), [0, 2, 1, 3], op)
-    back = _insert(circle.ReshapeOp(operands=[y, _insert(i32_const([n, h * kh, w * kw, o]),
+    back = insert_before(circle.ReshapeOp(operands=[y, insert_before(i32_const([n, h * kh, w * kw, o]),
                                                           op).results[0]],
                                     result_types=[out]), op)
     _replace(op, back.results[0])

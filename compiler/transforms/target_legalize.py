@@ -34,7 +34,7 @@ runtime traits, `compiler.ir.runtime_traits`), in this order:
    region, e.g. RSQRT -> SQRT -> QUANTIZE), whose kernels cast +-inf to
    int32 undefinedly (+inf becomes qmin on x86): its input clamped by MAXIMUM/MINIMUM
    to the range the output type represents, so +-inf saturates to qmax/qmin as PT2E
-   and the interpreter do (unchanged for finite inputs, `_saturate_infinity`);
+   and the interpreter do (unchanged for finite inputs, `saturate_infinity`);
    (LiteRT) a quantized ADD/SUB that LiteRT aborts on (`add_rescale_aborts`) whose one
    operand's rescaling multiplier is flushed to 0 and whose other operand is a
    constant: the constant it computes (the interpreter's kernel, bit for bit);
@@ -58,10 +58,9 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f32, i1
+from xdsl.dialects.builtin import BoolAttr, ModuleOp, StringAttr, TensorType, f32
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
 
 from compiler.dialects import circle
 from compiler.dialects.circle_base import CircleOp, ConstOp, NoValueOp, is_none
@@ -85,7 +84,8 @@ from compiler.ir.runtime_traits import (
 )
 from compiler.transforms.dce import region_dce  # xDSL's, memoized (see dce.py)
 from compiler.transforms.onert_upsample import nearest_as_concat, transpose_conv_as_conv
-from compiler.transforms.utils import constant_of, i32_const, shape
+from compiler.transforms.float_guards import nan_last, rsqrt_of_zero, saturate_infinity
+from compiler.transforms.utils import constant_of, i32_const, insert_before, shape
 
 TARGETS = (ONERT, LITERT)
 #: discardable attribute of an op kept float for the target: why (qcompile's report)
@@ -95,22 +95,16 @@ _SWEEPS = 3
 
 # -- helpers ----------------------------------------------------------------------------
 
-def _insert(op: Operation, before: Operation) -> Operation:
-    op.location = before.location
-    Rewriter.insert_op(op, InsertPoint.before(before))
-    return op
-
-
 def _float_type(t: Attribute) -> TensorType:
     assert isinstance(t, TensorType)
     return TensorType(f32, t.get_shape())
 
 
 def _slice(x: SSAValue, begin: list[int], size: list[int], anchor: Operation) -> SSAValue:
-    b = _insert(i32_const(begin), anchor).results[0]
-    s = _insert(i32_const(size), anchor).results[0]
+    b = insert_before(i32_const(begin), anchor).results[0]
+    s = insert_before(i32_const(size), anchor).results[0]
     out = TensorType(x.type.element_type, size)
-    return _insert(circle.SliceOp(operands=[x, b, s], result_types=[out]), anchor).results[0]
+    return insert_before(circle.SliceOp(operands=[x, b, s], result_types=[out]), anchor).results[0]
 
 
 def _sliced_qtype(et: Attribute, lo: int, hi: int) -> Attribute:
@@ -130,7 +124,7 @@ def _const_slice(v: SSAValue, lo: int, hi: int, anchor: Operation) -> SSAValue:
     t = v.type
     et = _sliced_qtype(t.element_type, lo, hi)
     payload = dense_from_numpy(arr, owner.value.type.element_type)
-    return _insert(ConstOp(payload, TensorType(et, list(arr.shape))), anchor).results[0]
+    return insert_before(ConstOp(payload, TensorType(et, list(arr.shape))), anchor).results[0]
 
 
 def _replace(op: Operation, values: list[SSAValue]) -> None:
@@ -165,9 +159,9 @@ def _split_groups(op: Operation) -> str | None:
                             [on, oh, ow, og])
         conv = circle.Conv2DOp.create(operands=[xs, ws, bs], result_types=[part_t],
                                       properties=dict(op.properties))
-        parts.append(_insert(conv, op).results[0])
+        parts.append(insert_before(conv, op).results[0])
     cat = circle.ConcatenationOp.from_options([parts], [out_t], axis=3)
-    _replace(op, [_insert(cat, op).results[0]])
+    _replace(op, [insert_before(cat, op).results[0]])
     return None
 
 
@@ -207,14 +201,14 @@ def _relu(op: Operation) -> str | None:
 
     def const(value: int) -> SSAValue:
         arr = np.array([value], qt.numpy_storage_dtype)
-        return _insert(ConstOp(dense_from_numpy(arr, qt.storage_type), one), op).results[0]
+        return insert_before(ConstOp(dense_from_numpy(arr, qt.storage_type), one), op).results[0]
 
-    out = _insert(circle.MaximumOp(operands=[x, const(zp)], result_types=[y.type]),
+    out = insert_before(circle.MaximumOp(operands=[x, const(zp)], result_types=[y.type]),
                   op).results[0]
     if isinstance(op, circle.Relu6Op):
         # TFLite's RELU6 clamps at zp + round(6 / scale) (CalculateActivationRangeQuantized)
         six = min(qt.qmax, zp + int(_round_half_away(float(np.float32(6.0) / np.float32(scale)))))
-        out = _insert(circle.MinimumOp(operands=[out, const(six)], result_types=[y.type]),
+        out = insert_before(circle.MinimumOp(operands=[out, const(six)], result_types=[y.type]),
                       op).results[0]
     _replace(op, [out])
     return None
@@ -229,133 +223,10 @@ def _requantize_in_float(op: Operation) -> str | None:
     x = op.operands[0]
     if not is_quantized(x.type):
         return "it quantizes a float tensor"
-    dq = _insert(circle.DequantizeOp(operands=[x], result_types=[_float_type(x.type)]), op)
-    q = _insert(circle.QuantizeOp(operands=[dq.results[0]], result_types=[op.results[0].type]),
+    dq = insert_before(circle.DequantizeOp(operands=[x], result_types=[_float_type(x.type)]), op)
+    q = insert_before(circle.QuantizeOp(operands=[dq.results[0]], result_types=[op.results[0].type]),
                 op)
     _replace(op, [q.results[0]])
-    return None
-
-
-def _saturate_infinity(op: Operation) -> str | None:
-    """A float -> integer QUANTIZE of a value that may be NaN (`quantizes_nan`), +-inf
-    or beyond 2^31 steps (`quantizes_infinity`).
-
-    NaN first: SELECT_V2(EQUAL(x, x), x, (0 - zp) s), which stores 0 for NaN, as PT2E's
-    decomposed quantize_per_tensor and the interpreter do (the runtimes' QUANTIZE of NaN
-    store 0, 127, -32768 or qmax depending on kernel and type); the builtin EQUAL and
-    SELECT_V2 kernels run it alike in every runtime and resolver (XNNPACK takes neither).
-
-    Then the clamp: the input limited to the float range its storage type represents,
-    MINIMUM(MAXIMUM(x, (qmin - zp) s), (qmax - zp) s). The QUANTIZE saturates every
-    finite value outside that range to the same qmin/qmax, so the result is unchanged
-    for finite inputs, and +-inf now quantizes to qmax/qmin as the op's semantics (PT2E)
-    say; the runtimes' MAXIMUM/MINIMUM are IEEE comparisons, exact on +-inf."""
-    from compiler.ir.float_ranges import quantizes_infinity, quantizes_nan
-
-    x = op.operands[0]
-    qo = op.results[0].type.element_type
-    if is_quantized(x.type):
-        return "it requantizes a quantized tensor"
-    if not isinstance(qo, UniformQuantizedType):
-        return "its output is not quantized per tensor"
-    s, zp = np.float64(np.float32(qo.scale.data)), qo.zero_point.data
-    info = np.iinfo(qo.numpy_storage_dtype)
-    t = x.type
-    nan, clamp = quantizes_nan(op), quantizes_infinity(op)
-
-    def bound(value: float) -> SSAValue:
-        return _insert(ConstOp(dense_from_numpy(np.full([1], value, np.float32), f32),
-                               TensorType(f32, [1])), op).results[0]
-
-    if nan:
-        same = _insert(circle.EqualOp(operands=[x, x], result_types=[
-            TensorType(i1, t.get_shape())]), op).results[0]
-        x = _insert(circle.SelectV2Op(operands=[same, x, bound(-zp * s)], result_types=[t]),
-                    op).results[0]
-    if clamp:
-        lo = _insert(circle.MaximumOp(operands=[x, bound((info.min - zp) * s)],
-                                      result_types=[t]), op).results[0]
-        x = _insert(circle.MinimumOp(operands=[lo, bound((info.max - zp) * s)],
-                                     result_types=[t]), op).results[0]
-    op.operands[0] = x
-    return None
-
-
-def _nan_last(op: Operation) -> str | None:
-    """A float MAXIMUM / MINIMUM whose first operand may be NaN (`nan_first_operand`)
-    with its operands swapped: the same value in the op's semantics, and the runtimes,
-    which drop a NaN first operand, hand a NaN second one on like the IR."""
-    from compiler.ir.float_ranges import may_be_nan
-
-    a, b = op.operands
-    if may_be_nan(b):
-        return "both its operands may be NaN"
-    op.operands[0], op.operands[1] = b, a
-    return None
-
-
-#: what a float RSQRT gives for +0 (+inf) and for the least subnormal (2^74.5), and for
-#: FLT_MIN, its input once raised (2^63)
-_RSQRT_TRIALS = tuple(np.float32(v) for v in (np.inf, 1.0 / np.sqrt(np.float64(
-    np.finfo(np.float32).smallest_subnormal)), 2.0**63))
-
-
-def _raise_keeps_quantized(op: Operation) -> str | None:
-    """None when raising the RSQRT's input to FLT_MIN leaves every QUANTIZE its result
-    reaches unchanged, else why not. The float ops between are evaluated (the
-    interpreter's kernels) with the RSQRT's result set to each of `_RSQRT_TRIALS` in
-    turn: every QUANTIZE must give the same integers for all three. (An RSQRT input in
-    [0, FLT_MIN) gives +inf or a value between the last two, which a chain of monotone
-    ops cannot quantize otherwise. For a non-monotone op between, such as SIN, three equal
-    trials are evidence, not proof; such a chain is rare, since the cone must meet only
-    constants: a layer norm's RSQRT meets the centred input and is refused above.)"""
-    from compiler.interpreter.runner import run_op
-    from compiler.ir.float_ranges import float_cone
-
-    inner, quantizes, escapes = float_cone(op.results[0])
-    if escapes:
-        return (f"its result also reaches {escapes[0].name} (not a QUANTIZE), where a "
-                "raised input could show")
-    outputs = []
-    for trial in _RSQRT_TRIALS:
-        values: dict[SSAValue, np.ndarray] = {op.results[0]: np.full(shape(op.results[0]),
-                                                                     trial, np.float32)}
-        for o in (*inner, *quantizes):
-            args = []
-            for v in o.operands:
-                arr = values.get(v)
-                if arr is None:
-                    arr = constant_of(v)
-                if arr is None and not is_none(v):
-                    return (f"its result meets a computed operand at {o.name}, so what a "
-                            "raised input gives there cannot be decided at compile time")
-                args.append(arr)
-            with np.errstate(all="ignore"):
-                values.update(zip(o.results, run_op(o, args)))
-        outputs.append([values[q.results[0]] for q in quantizes])
-    for q, *got in zip(quantizes, *outputs):
-        if any(not np.array_equal(got[0], g) for g in got[1:]):
-            return (f"{q.name} quantizes its +inf and the 2^63 of a raised input apart "
-                    "(the ops between are not monotone, or its range reaches 2^63)")
-    return None
-
-
-def _rsqrt_of_zero(op: Operation) -> str | None:
-    """A float RSQRT that `quantized_rsqrt_of_zero` (its result reaches a QUANTIZE): its
-    input raised to at least FLT_MIN by a MAXIMUM, when that keeps every QUANTIZE it
-    reaches (`_raise_keeps_quantized`). XNNPACK gives NaN for RSQRT of 0 (a layer norm's
-    quantized variance + eps can be 0) and of subnormals; 1 / sqrt(FLT_MIN) = 2^63
-    quantizes (through SQRT, NEG, a constant MUL...) to the same integers as +inf, so
-    the quantized result is unchanged, and every resolver now computes it."""
-    why_not = _raise_keeps_quantized(op)
-    if why_not is not None:
-        return why_not
-    x = op.operands[0]
-    tiny = _insert(ConstOp(dense_from_numpy(np.full([1], np.finfo(np.float32).tiny,
-                                                    np.float32), f32),
-                           TensorType(f32, [1])), op).results[0]
-    op.operands[0] = _insert(circle.MaximumOp(operands=[x, tiny], result_types=[x.type]),
-                             op).results[0]
     return None
 
 
@@ -363,7 +234,7 @@ def _quantize(op: Operation) -> str | None:
     """onert: a requantizing QUANTIZE in float, a float one of +-inf saturated."""
     if is_quantized(op.operands[0].type):
         return _requantize_in_float(op)
-    return _saturate_infinity(op)
+    return saturate_infinity(op)
 
 
 def _keep_dims(op: Operation) -> str | None:
@@ -381,11 +252,11 @@ def _keep_dims(op: Operation) -> str | None:
     out = op.results[0].type
     props = dict(op.properties)
     props["keep_dims"] = BoolAttr.from_bool(True)
-    red = _insert(type(op).create(operands=[x, axes], properties=props,
+    red = insert_before(type(op).create(operands=[x, axes], properties=props,
                                   result_types=[TensorType(out.element_type, kept)]), op)
-    target_shape = _insert(i32_const(list(out.get_shape())), op).results[0]
+    target_shape = insert_before(i32_const(list(out.get_shape())), op).results[0]
     reshape = circle.ReshapeOp(operands=[red.results[0], target_shape], result_types=[out])
-    _replace(op, [_insert(reshape, op).results[0]])
+    _replace(op, [insert_before(reshape, op).results[0]])
     return None
 
 
@@ -418,13 +289,13 @@ def _slice_low_rank(op: Operation) -> str | None:
     new_begin = [int(begin[g[0]]) * i for g, i in zip(groups, inner)]
     new_size = [int(size[g[0]]) * i for g, i in zip(groups, inner)]
     et = x.type.element_type
-    shape_c = _insert(i32_const(new_dims), op).results[0]
-    flat = _insert(circle.ReshapeOp(operands=[x, shape_c],
+    shape_c = insert_before(i32_const(new_dims), op).results[0]
+    flat = insert_before(circle.ReshapeOp(operands=[x, shape_c],
                                     result_types=[TensorType(et, new_dims)]), op).results[0]
     part = _slice(flat, new_begin, new_size, op)
     out = op.results[0].type
-    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
-    back = _insert(circle.ReshapeOp(operands=[part, back_c], result_types=[out]), op)
+    back_c = insert_before(i32_const(list(out.get_shape())), op).results[0]
+    back = insert_before(circle.ReshapeOp(operands=[part, back_c], result_types=[out]), op)
     _replace(op, [back.results[0]])
     return None
 
@@ -456,25 +327,25 @@ def _fully_connected_as_conv(op: Operation) -> str | None:
     o, i = shape(w)
     rows = int(np.prod(shape(x)[:-1]))
     et = x.type.element_type
-    flat_c = _insert(i32_const([1, 1, rows, i]), op).results[0]
-    flat = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[
+    flat_c = insert_before(i32_const([1, 1, rows, i]), op).results[0]
+    flat = insert_before(circle.ReshapeOp(operands=[x, flat_c], result_types=[
         TensorType(et, [1, 1, rows, i])]), op).results[0]
     w_arr = constant_of(w)
-    filt = _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(w_arr.reshape(o, 1, 1, i)),
+    filt = insert_before(ConstOp(dense_from_numpy(np.ascontiguousarray(w_arr.reshape(o, 1, 1, i)),
                                             w.owner.value.type.element_type),
                            TensorType(w.type.element_type, [o, 1, 1, i])), op).results[0]
     if is_none(b):
         bt = expected_bias_type(et, w.type.element_type, o)
         zeros = np.zeros(o, bt.numpy_storage_dtype)
-        b = _insert(ConstOp(dense_from_numpy(zeros, bt.storage_type), TensorType(bt, [o])),
+        b = insert_before(ConstOp(dense_from_numpy(zeros, bt.storage_type), TensorType(bt, [o])),
                     op).results[0]
-    conv = _insert(circle.Conv2DOp.from_options(
+    conv = insert_before(circle.Conv2DOp.from_options(
         [flat, filt, b], [TensorType(out.element_type, [1, 1, rows, o])], padding="VALID",
         stride_w=1, stride_h=1, dilation_w_factor=1, dilation_h_factor=1,
         fused_activation_function=op.fused_activation_function.data), op)
     conv.attributes.update(op.attributes)
-    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
-    back = _insert(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
+    back_c = insert_before(i32_const(list(out.get_shape())), op).results[0]
+    back = insert_before(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
     _replace(op, [back.results[0]])
     return None
 
@@ -529,15 +400,15 @@ def _mean_as_conv(op: Operation) -> str | None:
     else:
         in_shape = [before, n, 1, after]
         filt_shape, channels, conv_shape = [1, n, 1, after], after, [before, 1, 1, after]
-    flat_c = _insert(i32_const(in_shape), op).results[0]
-    x = _insert(circle.ReshapeOp(operands=[x, flat_c], result_types=[TensorType(et, in_shape)]),
+    flat_c = insert_before(i32_const(in_shape), op).results[0]
+    x = insert_before(circle.ReshapeOp(operands=[x, flat_c], result_types=[TensorType(et, in_shape)]),
                 op).results[0]
     w = _mean_weight(n)
     wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(w * n)), 0)
-    filt = _insert(ConstOp(dense_from_numpy(np.full(filt_shape, w, np.uint8), wt.storage_type),
+    filt = insert_before(ConstOp(dense_from_numpy(np.full(filt_shape, w, np.uint8), wt.storage_type),
                            TensorType(wt, filt_shape)), op).results[0]
     bt = expected_bias_type(et, wt, channels)
-    bias = _insert(ConstOp(dense_from_numpy(np.zeros(channels, bt.numpy_storage_dtype),
+    bias = insert_before(ConstOp(dense_from_numpy(np.zeros(channels, bt.numpy_storage_dtype),
                                             bt.storage_type), TensorType(bt, [channels])),
                    op).results[0]
     conv_t = TensorType(out.element_type, conv_shape)
@@ -546,9 +417,9 @@ def _mean_as_conv(op: Operation) -> str | None:
     else:
         conv = circle.DepthwiseConv2DOp.from_options([x, filt, bias], [conv_t],
                                                      padding="VALID", depth_multiplier=1)
-    _insert(conv, op)
-    back_c = _insert(i32_const(list(out.get_shape())), op).results[0]
-    back = _insert(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
+    insert_before(conv, op)
+    back_c = insert_before(i32_const(list(out.get_shape())), op).results[0]
+    back = insert_before(circle.ReshapeOp(operands=[conv.results[0], back_c], result_types=[out]), op)
     _replace(op, [back.results[0]])
     return None
 
@@ -586,7 +457,7 @@ def _resize_as_conv(op: Operation) -> str | None:
     def cat(parts: list[SSAValue], axis: int) -> SSAValue:
         dims = list(shape(parts[0]))
         dims[axis] = sum(shape(v)[axis] for v in parts)
-        return _insert(circle.ConcatenationOp.from_options(
+        return insert_before(circle.ConcatenationOp.from_options(
             [parts], [TensorType(et, dims)], axis=axis), op).results[0]
 
     rows = cat([_slice(x, [0, 0, 0, 0], [n, 1, w, c], op), x,
@@ -597,32 +468,32 @@ def _resize_as_conv(op: Operation) -> str | None:
     phase = np.einsum("ya,xb->abyx", np.array(wy), np.array(wx)).reshape(3, 3, mult)
     filt_arr = np.broadcast_to(phase[:, :, None, :], (3, 3, c, mult)).reshape(1, 3, 3, c * mult)
     wt = make_quantized_type("u8", float(np.float32(1.0) / np.float32(den_y * den_x)), 0)
-    filt = _insert(ConstOp(dense_from_numpy(np.ascontiguousarray(filt_arr, np.uint8),
+    filt = insert_before(ConstOp(dense_from_numpy(np.ascontiguousarray(filt_arr, np.uint8),
                                             wt.storage_type),
                            TensorType(wt, [1, 3, 3, c * mult])), op).results[0]
     bt = expected_bias_type(et, wt, c * mult)
-    bias = _insert(ConstOp(dense_from_numpy(np.zeros(c * mult, bt.numpy_storage_dtype),
+    bias = insert_before(ConstOp(dense_from_numpy(np.zeros(c * mult, bt.numpy_storage_dtype),
                                             bt.storage_type), TensorType(bt, [c * mult])),
                    op).results[0]
-    conv = _insert(circle.DepthwiseConv2DOp.from_options(
+    conv = insert_before(circle.DepthwiseConv2DOp.from_options(
         [padded, filt, bias], [TensorType(out.element_type, [n, h, w, c * mult])],
         padding="VALID", depth_multiplier=mult), op).results[0]
     ot = out.element_type
 
     def reshape(v: SSAValue, dims: list[int]) -> SSAValue:
-        target = _insert(i32_const(dims), op).results[0]
-        return _insert(circle.ReshapeOp(operands=[v, target],
+        target = insert_before(i32_const(dims), op).results[0]
+        return insert_before(circle.ReshapeOp(operands=[v, target],
                                         result_types=[TensorType(ot, dims)]), op).results[0]
 
     def transpose(v: SSAValue, perm: list[int]) -> SSAValue:
         dims = [shape(v)[k] for k in perm]
-        p = _insert(i32_const(perm), op).results[0]
-        return _insert(circle.TransposeOp(operands=[v, p], result_types=[TensorType(ot, dims)]),
+        p = insert_before(i32_const(perm), op).results[0]
+        return insert_before(circle.TransposeOp(operands=[v, p], result_types=[TensorType(ot, dims)]),
                        op).results[0]
 
     y = transpose(reshape(conv, [n * h * w, c, mult]), [0, 2, 1])  # [pixel, phase, c]
     y = transpose(reshape(y, [n * h, w, fh, fw * c]), [0, 2, 1, 3])  # [(n, h), ry, w, (rx, c)]
-    back = _insert(circle.ReshapeOp(operands=[y, _insert(i32_const(list(out.get_shape())),
+    back = insert_before(circle.ReshapeOp(operands=[y, insert_before(i32_const(list(out.get_shape())),
                                                           op).results[0]],
                                     result_types=[out]), op)
     _replace(op, [back.results[0]])
@@ -657,7 +528,7 @@ def _constant_sum(op: Operation) -> str | None:
     (value,) = kernel(op, *args)
     out = op.results[0]
     const = ConstOp(dense_from_numpy(value, types[2].storage_type), out.type)
-    _replace(op, [_insert(const, op).results[0]])
+    _replace(op, [insert_before(const, op).results[0]])
     return None
 
 
@@ -679,7 +550,7 @@ def _constant_softmax(op: Operation) -> str | None:
     value = qo.quantize((e / e.sum(axis=-1, keepdims=True)).astype(np.float32))
     out = op.results[0]
     const = ConstOp(dense_from_numpy(value, qo.storage_type), out.type)
-    _replace(op, [_insert(const, op).results[0]])
+    _replace(op, [insert_before(const, op).results[0]])
     return None
 
 
@@ -692,8 +563,8 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.ReluOp: _relu,
         circle.Relu6Op: _relu,
         circle.QuantizeOp: _quantize,
-        circle.MaximumOp: _nan_last,
-        circle.MinimumOp: _nan_last,
+        circle.MaximumOp: nan_last,
+        circle.MinimumOp: nan_last,
         circle.SliceOp: _slice_low_rank,
         circle.FullyConnectedOp: _fully_connected_as_conv,
         circle.MeanOp: _mean_as_conv,
@@ -708,10 +579,10 @@ REWRITES: dict[str, dict[type[Operation], Callable[[Operation], str | None]]] = 
         circle.AddOp: _constant_sum,
         circle.SubOp: _constant_sum,
         circle.SoftmaxOp: _constant_softmax,
-        circle.QuantizeOp: _saturate_infinity,
-        circle.MaximumOp: _nan_last,
-        circle.MinimumOp: _nan_last,
-        circle.RsqrtOp: _rsqrt_of_zero,
+        circle.QuantizeOp: saturate_infinity,
+        circle.MaximumOp: nan_last,
+        circle.MinimumOp: nan_last,
+        circle.RsqrtOp: rsqrt_of_zero,
     },
 }
 
@@ -724,8 +595,8 @@ def _float_operand(v: SSAValue, anchor: Operation) -> SSAValue:
     arr = constant_of(v)
     if arr is not None:  # dequantized at compile time
         real = v.type.element_type.dequantize(arr).astype(np.float32)
-        return _insert(ConstOp(dense_from_numpy(real, f32)), anchor).results[0]
-    return _insert(circle.DequantizeOp(operands=[v], result_types=[_float_type(v.type)]),
+        return insert_before(ConstOp(dense_from_numpy(real, f32)), anchor).results[0]
+    return insert_before(circle.DequantizeOp(operands=[v], result_types=[_float_type(v.type)]),
                    anchor).results[0]
 
 
@@ -739,12 +610,12 @@ def _float_island(op: Operation, reason: str | None = None) -> str | None:
         attributes[FLOAT_ISLAND] = StringAttr(reason)
     new = type(op).create(operands=operands, result_types=result_types,
                           properties=dict(op.properties), attributes=attributes)
-    _insert(new, op)
+    insert_before(new, op)
     values = []
     for old, res in zip(op.results, new.results):
         if is_quantized(old.type):
             q = circle.QuantizeOp(operands=[res], result_types=[old.type])
-            values.append(_insert(q, op).results[0])
+            values.append(insert_before(q, op).results[0])
         else:
             values.append(res)
     _replace(op, values)

@@ -17,6 +17,7 @@ from xdsl.dialects.builtin import (
     i32,
 )
 from xdsl.ir import Attribute, Operation, Region, SSAValue
+from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
@@ -324,3 +325,11 @@ def helper_location(location: Attribute, kind: str) -> Attribute:
     if isinstance(location, NameLoc):
         return NameLoc(StringAttr(f"{location.desc.data}/{kind}"), location.location)
     return location
+
+
+def insert_before(op: Operation, before: Operation) -> Operation:
+    """`op` inserted before `before`, with its location (a rewrite's new op is reported
+    where the op it serves came from)."""
+    op.location = before.location
+    Rewriter.insert_op(op, InsertPoint.before(before))
+    return op

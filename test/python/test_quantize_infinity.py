@@ -3,7 +3,7 @@ computes 1 / sqrt(var + eps) where var + eps may quantize to 0, so its DIV (or R
 yields +inf. PT2E and the interpreter saturate +inf to qmax; onert's and LiteRT's
 QUANTIZE cast `round(inf / scale)` to int32, undefined (INT_MIN on x86: +inf becomes
 qmin). `target-legalize` clamps such a QUANTIZE's input to the range its output type
-represents (`quantizes_infinity`, `_saturate_infinity`); measured here in both runtimes
+represents (`quantizes_infinity`, `float_guards.saturate_infinity`); measured here in both runtimes
 (LiteRT's reference kernels), before and after."""
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def test_a_maximum_of_nan_is_swapped_so_the_runtimes_hand_it_on():
     """MAXIMUM(sqrt(x), 1): NaN in the op, 1 in the reference kernels and onert, which
     then quantize 1 where the IR stores 0 for NaN; with the operands swapped every
     runtime hands the NaN on to the guarded QUANTIZE."""
-    from compiler.transforms.target_legalize import _saturate_infinity
+    from compiler.transforms.float_guards import saturate_infinity
 
     text = f"""
 func.func @main(%x: tensor<6x{U8}>) -> tensor<6x{U8}> {{
@@ -152,7 +152,7 @@ func.func @main(%x: tensor<6x{U8}>) -> tensor<6x{U8}> {{
     for target in ("litert", "onert"):
         # only the QUANTIZE guarded: the reference MAXIMUM and onert's drop the NaN
         t = _module(text)
-        _saturate_infinity(next(o for o in t.walk() if o.name == "circle.quantize"))
+        saturate_infinity(next(o for o in t.walk() if o.name == "circle.quantize"))
         assert _run(t, target, [X])[0][:2].tolist() == [12, 12]  # 1.0 at scale 0.5 + 10
         m = _module(text)
         TargetLegalizePass(target=target).apply(Context(), m)
